@@ -1,0 +1,218 @@
+//! The `heaplens` command line: a thin front end over heaplens-core.
+//! Every failure is one plain line on stderr and exit code 2; output goes
+//! through a buffered writer that treats a closed pipe as a normal end.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use heaplens_core::{report, CallTree, Granularity, Profile, TopOptions};
+
+const USAGE: &str = "\
+heaplens — read pprof profiles (Go heap/allocs, CPU, and other producers)
+
+Usage:
+  heaplens top    [options] FILE   flat/cum table, like `go tool pprof -top`
+  heaplens folded [options] FILE   folded stacks: `root;...;leaf value`
+  heaplens info   FILE             sample types, totals, counts, metadata
+
+Options:
+  --sample-index NAME|N       sample type (default: the profile's default,
+                              e.g. alloc_space for -memprofile output)
+  --granularity functions|lines   node granularity (default functions);
+                              --lines is short for --granularity lines
+  --format text|tsv           top only; tsv prints name<TAB>flat<TAB>cum in
+                              raw integers, sorted by flat, every row
+  --nodecount N               top text: show at most N rows
+  --nodefraction F            top text: hide rows with cum < F of the total
+                              (default 0.005, as pprof)
+  --unit UNIT                 top text: unit for values (B, kB, MB, ns, ms, s...)
+  -h, --help                  this help
+  -V, --version               version
+
+Exit codes: 0 ok, 2 bad input or usage.
+";
+
+#[derive(Default)]
+struct Args {
+    command: String,
+    file: Option<String>,
+    sample_index: Option<String>,
+    granularity: Granularity,
+    format: String,
+    node_count: usize,
+    node_fraction: Option<f64>,
+    unit: String,
+}
+
+fn parse_args(argv: &[String]) -> Result<Args, String> {
+    let mut a = Args {
+        format: "text".into(),
+        ..Args::default()
+    };
+    let mut it = argv.iter().peekable();
+    let mut positional: Vec<String> = Vec::new();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            if let Some(v) = inline.clone() {
+                return Ok(v);
+            }
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "--sample-index" | "--sample_index" | "-sample_index" => {
+                a.sample_index = Some(value(&flag)?)
+            }
+            "--granularity" => {
+                let v = value(&flag)?;
+                a.granularity = Granularity::parse(&v).ok_or_else(|| {
+                    format!("--granularity must be functions or lines, not {v:?}")
+                })?;
+            }
+            "--lines" | "-lines" => a.granularity = Granularity::Lines,
+            "--functions" => a.granularity = Granularity::Functions,
+            "--format" => {
+                let v = value(&flag)?;
+                if v != "text" && v != "tsv" {
+                    return Err(format!("--format must be text or tsv, not {v:?}"));
+                }
+                a.format = v;
+            }
+            "--nodecount" => {
+                let v = value(&flag)?;
+                a.node_count = v
+                    .parse()
+                    .map_err(|_| format!("--nodecount must be a whole number, not {v:?}"))?;
+            }
+            "--nodefraction" => {
+                let v = value(&flag)?;
+                let f: f64 = v
+                    .parse()
+                    .map_err(|_| format!("--nodefraction must be a number, not {v:?}"))?;
+                if !(0.0..=1.0).contains(&f) {
+                    return Err(format!("--nodefraction must be between 0 and 1, not {v}"));
+                }
+                a.node_fraction = Some(f);
+            }
+            "--unit" => a.unit = value(&flag)?,
+            "-h" | "--help" | "help" if a.command.is_empty() || flag != "help" => {
+                a.command = "help".into();
+                return Ok(a);
+            }
+            "-V" | "--version" => {
+                a.command = "version".into();
+                return Ok(a);
+            }
+            f if f.starts_with('-') && f.len() > 1 => {
+                return Err(format!("unknown option {f} (see heaplens --help)"))
+            }
+            _ => positional.push(arg.clone()),
+        }
+    }
+    let mut pos = positional.into_iter();
+    a.command = pos.next().ok_or("no command given (see heaplens --help)")?;
+    a.file = pos.next();
+    if let Some(extra) = pos.next() {
+        return Err(format!(
+            "unexpected argument {extra:?} (one FILE per command)"
+        ));
+    }
+    Ok(a)
+}
+
+fn load(path: &str) -> Result<Profile, String> {
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("{path}: cannot read: {}", io_reason(&e)))?;
+    heaplens_core::decode(&bytes).map_err(|e| format!("{path}: {e}"))
+}
+
+fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            if e.raw_os_error() == Some(21) {
+                "it is a directory".into()
+            } else {
+                e.to_string()
+            }
+        }
+    }
+}
+
+fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
+    let write_err = |e: io::Error| format!("cannot write output: {e}");
+    match a.command.as_str() {
+        "help" => out.write_all(USAGE.as_bytes()).map_err(write_err),
+        "version" => writeln!(out, "heaplens {}", env!("CARGO_PKG_VERSION")).map_err(write_err),
+        "top" | "folded" | "info" => {
+            let path = a
+                .file
+                .as_deref()
+                .ok_or_else(|| format!("{}: no FILE given", a.command))?;
+            let p = load(path)?;
+            if a.command == "info" {
+                return out
+                    .write_all(report::info_text(&p).as_bytes())
+                    .map_err(write_err);
+            }
+            let ty = p
+                .sample_type_index(a.sample_index.as_deref())
+                .map_err(|e| format!("{path}: {e}"))?;
+            let tree = CallTree::build(&p, a.granularity);
+            if a.command == "folded" {
+                return heaplens_core::folded::write_folded(&tree, ty, out).map_err(write_err);
+            }
+            let mut opts = TopOptions::new(ty);
+            if a.format == "text" {
+                opts.node_fraction = a.node_fraction.unwrap_or(0.005);
+                opts.node_count = a.node_count;
+            }
+            let top = heaplens_core::top(&p, &tree, &opts);
+            let text = if a.format == "tsv" {
+                report::top_tsv(&top)
+            } else {
+                let topts = report::TextOptions {
+                    unit: a.unit.clone(),
+                    node_fraction: opts.node_fraction,
+                    node_count: opts.node_count,
+                };
+                report::top_text(&p, ty, &top, &topts)
+            };
+            out.write_all(text.as_bytes()).map_err(write_err)
+        }
+        "diff" | "gate" => Err(format!("{}: not available in this version yet", a.command)),
+        other => Err(format!(
+            "unknown command {other:?} (commands: top, folded, info; see heaplens --help)"
+        )),
+    }
+}
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let args = match parse_args(&argv) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("heaplens: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let result = run(&args, &mut out)
+        .and_then(|()| out.flush().map_err(|e| format!("cannot write output: {e}")));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`heaplens folded f | head`) is a normal end.
+        Err(e) if e.contains("Broken pipe") => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("heaplens: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

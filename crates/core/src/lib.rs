@@ -1,0 +1,34 @@
+//! heaplens-core: the engine shared by the web app and the `heaplens` CLI.
+//! Pure Rust, no web dependencies; compiles to wasm32 and natively.
+//!
+//! Data flow:
+//! 1. [`decode`]: bytes → (gzip sniffed by magic, inflated up to a cap) →
+//!    protobuf wire → resolved [`Profile`] (index-based tables, samples in
+//!    flat columns) → `drop_frames`/`keep_frames` applied as pprof does.
+//! 2. [`CallTree::build`]: the profile at a [`Granularity`] → an arena call
+//!    tree holding every sample type's self values.
+//! 3. Analyses over the tree, sample type as a parameter: [`top()`] (flat/cum
+//!    exactly as `go tool pprof -top`), [`folded`] stacks.
+//! 4. Presentation helpers: [`units`] (pprof's value formatting) and
+//!    [`report`] (text/TSV tables, the info summary).
+
+pub mod decode;
+pub mod error;
+pub mod folded;
+mod fxhash;
+pub mod keys;
+mod merge;
+pub mod model;
+pub mod proto;
+pub mod prune;
+pub mod report;
+pub mod top;
+pub mod tree;
+pub mod units;
+
+pub use decode::{decode, decode_with, Limits};
+pub use error::{Error, Result, Stage};
+pub use keys::Granularity;
+pub use model::Profile;
+pub use top::{top, InlineMark, Top, TopOptions, TopRow};
+pub use tree::CallTree;

@@ -1,0 +1,271 @@
+//! The resolved profile: index-based tables (u32 ids), strings by index into
+//! one table, and samples stored as flat columns (no allocation per sample).
+//! Built by [`crate::decode`], read by every analysis.
+
+/// "No entry" for optional u32 references (mapping of a location, etc.).
+pub const NONE: u32 = u32::MAX;
+
+/// A sample type or period type, e.g. `alloc_space` in `bytes`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ValueType {
+    pub ty: String,
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mapping {
+    pub id: u64,
+    pub start: u64,
+    pub limit: u64,
+    pub offset: u64,
+    /// String index of the binary's path.
+    pub file: u32,
+    pub build_id: u32,
+    pub has_functions: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    pub id: u64,
+    pub name: u32,
+    pub system_name: u32,
+    pub filename: u32,
+    pub start_line: i64,
+}
+
+/// One entry of a location's `line` list: a function at a line. A location
+/// with inlined calls expands into several frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frame {
+    /// Index into [`Profile::functions`].
+    pub function: u32,
+    pub line: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub id: u64,
+    pub address: u64,
+    /// Index into [`Profile::mappings`] or [`NONE`].
+    pub mapping: u32,
+    /// Range into [`Profile::frames`], innermost (inlined) frame first, the
+    /// caller last, as in the file. Empty for unsymbolized locations.
+    pub frames_start: u32,
+    pub frames_end: u32,
+}
+
+impl Location {
+    pub fn frame_range(&self) -> std::ops::Range<usize> {
+        self.frames_start as usize..self.frames_end as usize
+    }
+}
+
+/// A sample label: a string value (`str != 0`) or a number with a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    pub key: u32,
+    pub str: u32,
+    pub num: i64,
+    pub unit: u32,
+}
+
+/// Sizes seen while decoding, for progress and the info panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DecodeStats {
+    pub input_bytes: u64,
+    pub decoded_bytes: u64,
+    pub gzipped: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    /// The string table; entry 0 is "". Invalid UTF-8 is replaced (U+FFFD).
+    pub strings: Vec<String>,
+    pub sample_types: Vec<ValueType>,
+    /// The profile's own `default_sample_type` field ("" when unset).
+    pub default_sample_type_name: String,
+    pub period_type: Option<ValueType>,
+    pub period: i64,
+    pub time_nanos: i64,
+    pub duration_nanos: i64,
+    pub comments: Vec<String>,
+    pub drop_frames: String,
+    pub keep_frames: String,
+    pub mappings: Vec<Mapping>,
+    pub functions: Vec<Function>,
+    pub locations: Vec<Location>,
+    pub frames: Vec<Frame>,
+    /// `stack_offsets[i]..stack_offsets[i + 1]` is sample i's range in
+    /// `stack_locs` (location indices, leaf first).
+    pub stack_offsets: Vec<u32>,
+    pub stack_locs: Vec<u32>,
+    /// Sample i's values are `values[i * n_types .. (i + 1) * n_types]`.
+    pub values: Vec<i64>,
+    /// Like `stack_offsets`, for `labels`; empty when no sample has labels.
+    pub label_offsets: Vec<u32>,
+    pub labels: Vec<Label>,
+    /// Oddities that were survived (shown to the user, never fatal).
+    pub warnings: Vec<String>,
+    pub stats: DecodeStats,
+}
+
+impl Profile {
+    pub fn str(&self, idx: u32) -> &str {
+        self.strings
+            .get(idx as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn num_samples(&self) -> usize {
+        self.stack_offsets.len().saturating_sub(1)
+    }
+
+    pub fn num_types(&self) -> usize {
+        self.sample_types.len()
+    }
+
+    /// Sample i's stack as location indices, leaf first.
+    pub fn stack(&self, i: usize) -> &[u32] {
+        let a = self.stack_offsets[i] as usize;
+        let b = self.stack_offsets[i + 1] as usize;
+        &self.stack_locs[a..b]
+    }
+
+    pub fn sample_values(&self, i: usize) -> &[i64] {
+        let n = self.num_types();
+        &self.values[i * n..(i + 1) * n]
+    }
+
+    pub fn value(&self, sample: usize, ty: usize) -> i64 {
+        self.values[sample * self.num_types() + ty]
+    }
+
+    pub fn sample_labels(&self, i: usize) -> &[Label] {
+        if self.label_offsets.is_empty() {
+            return &[];
+        }
+        let a = self.label_offsets[i] as usize;
+        let b = self.label_offsets[i + 1] as usize;
+        &self.labels[a..b]
+    }
+
+    pub fn location_frames(&self, loc: u32) -> &[Frame] {
+        &self.frames[self.locations[loc as usize].frame_range()]
+    }
+
+    pub fn sample_type_names(&self) -> Vec<String> {
+        self.sample_types.iter().map(|t| t.ty.clone()).collect()
+    }
+
+    /// pprof's rule: the type named by `default_sample_type`, else the last.
+    pub fn default_sample_type(&self) -> usize {
+        if !self.default_sample_type_name.is_empty() {
+            if let Some(i) = self
+                .sample_types
+                .iter()
+                .position(|t| t.ty == self.default_sample_type_name)
+            {
+                return i;
+            }
+        }
+        self.sample_types.len().saturating_sub(1)
+    }
+
+    /// Resolves a sample type the way `go tool pprof -sample_index` does: a
+    /// number is an index, otherwise a name (with `inuse_` optional), and
+    /// `None` or "" means the default.
+    pub fn sample_type_index(&self, asked: Option<&str>) -> crate::Result<usize> {
+        let unknown = || crate::Error::UnknownSampleType {
+            asked: asked.unwrap_or("").to_string(),
+            available: self.sample_type_names(),
+        };
+        if self.sample_types.is_empty() {
+            return Err(unknown());
+        }
+        let asked_s = match asked {
+            None | Some("") => return Ok(self.default_sample_type()),
+            Some(s) => s,
+        };
+        if let Ok(i) = asked_s.parse::<i64>() {
+            if i >= 0 && (i as usize) < self.sample_types.len() {
+                return Ok(i as usize);
+            }
+            return Err(unknown());
+        }
+        let no_inuse = asked_s.strip_prefix("inuse_").unwrap_or(asked_s);
+        self.sample_types
+            .iter()
+            .position(|t| t.ty == asked_s || t.ty == no_inuse)
+            .ok_or_else(unknown)
+    }
+
+    /// pprof's total for a sample type: the sum of absolute values, after
+    /// merging samples with the same stack and labels (as pprof merges
+    /// profiles when it opens them, so +5 and -5 on one stack cancel). In a
+    /// saved diff profile (samples labelled `pprof::base=true`) it is the
+    /// base samples' total, as in pprof.
+    pub fn total(&self, ty: usize) -> i64 {
+        let n = self.num_types();
+        if ty >= n {
+            return 0;
+        }
+        let column = || self.values.iter().skip(ty).step_by(n);
+        let (total, base_total) = if column().all(|&v| v >= 0) {
+            let total = column().fold(0i64, |acc, v| acc.wrapping_add(*v));
+            let base = (0..self.num_samples())
+                .filter(|&s| self.is_diff_base_sample(s))
+                .fold(0i64, |acc, s| acc.wrapping_add(self.value(s, ty)));
+            (total, base)
+        } else {
+            crate::merge::merged_abs_totals(self, ty)
+        };
+        if base_total > 0 {
+            base_total
+        } else {
+            total
+        }
+    }
+
+    /// Whether sample `s` carries pprof's `pprof::base=true` label.
+    pub fn is_diff_base_sample(&self, s: usize) -> bool {
+        self.sample_labels(s)
+            .iter()
+            .any(|l| self.str(l.key) == "pprof::base" && self.str(l.str) == "true")
+    }
+
+    /// The plain sum of a sample type's values (negative values subtract).
+    pub fn signed_total(&self, ty: usize) -> i64 {
+        let n = self.num_types();
+        if ty >= n {
+            return 0;
+        }
+        self.values
+            .iter()
+            .skip(ty)
+            .step_by(n)
+            .fold(0i64, |acc, v| acc.wrapping_add(*v))
+    }
+
+    /// A short name for the kind of profile, from its sample types.
+    pub fn kind(&self) -> &'static str {
+        let has = |name: &str| self.sample_types.iter().any(|t| t.ty == name);
+        if has("alloc_space") || has("inuse_space") || has("alloc_objects") {
+            "Go heap"
+        } else if has("cpu") && has("samples") {
+            "CPU"
+        } else if has("contentions") || has("delay") {
+            "contention"
+        } else if has("goroutine") {
+            "goroutine"
+        } else if has("cpu") {
+            "CPU"
+        } else if has("wall") {
+            "wall time"
+        } else if self.sample_types.iter().any(|t| t.unit == "bytes") {
+            "memory"
+        } else {
+            "profile"
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! The top table: flat and cum per function (or line), computed exactly as
+//! `go tool pprof -top` does: cum counts a node once per stack even under
+//! recursion, percentages are of the sum of absolute sample values, rows are
+//! sorted by |flat|, then name, then |cum|; nodes with zero flat and cum are
+//! left out; `(inline)` marks follow pprof's edge rules.
+
+use crate::fxhash::id_map;
+use crate::model::{Profile, NONE};
+use crate::tree::{CallTree, ROOT};
+
+/// pprof's inline mark of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InlineMark {
+    None,
+    Inline,
+    PartialInline,
+}
+
+impl InlineMark {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InlineMark::None => "",
+            InlineMark::Inline => "(inline)",
+            InlineMark::PartialInline => "(partial-inline)",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopRow {
+    /// Key id in the tree's [`crate::keys::Keys`].
+    pub key: u32,
+    pub name: String,
+    pub flat: i64,
+    pub cum: i64,
+    pub inline: InlineMark,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct TopOptions {
+    pub sample_type: usize,
+    /// Drop rows whose |cum| is below this fraction of the total (pprof's
+    /// `-nodefraction`; pprof's default is 0.005, heaplens's 0).
+    pub node_fraction: f64,
+    /// pprof's `-edgefraction` (only affects the inline marks).
+    pub edge_fraction: f64,
+    /// Keep only the first N rows (0: all).
+    pub node_count: usize,
+}
+
+impl TopOptions {
+    pub fn new(sample_type: usize) -> Self {
+        TopOptions {
+            sample_type,
+            node_fraction: 0.0,
+            edge_fraction: 0.001,
+            node_count: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Top {
+    pub rows: Vec<TopRow>,
+    /// Sum of absolute sample values (pprof's report total).
+    pub total: i64,
+    /// Rows before `node_count` cut them (after the node fraction).
+    pub rows_before_count: usize,
+    /// Rows dropped by the node fraction, and the cutoff used.
+    pub dropped: usize,
+    pub node_cutoff: i64,
+}
+
+/// Computes the top table of `tree` for one sample type.
+pub fn top(p: &Profile, tree: &CallTree, opts: &TopOptions) -> Top {
+    let ty = opts.sample_type;
+    let total = p.total(ty);
+    let nk = tree.keys.len();
+    let totals = tree.totals(ty);
+    let mut flat = vec![0i64; nk];
+    let mut cum = vec![0i64; nk];
+    let mut active = vec![0u32; nk];
+
+    // Depth-first walk with an explicit stack: (node, next child index).
+    let mut stack: Vec<(u32, u32)> = vec![(ROOT, 0)];
+    while let Some(top) = stack.last_mut() {
+        let (node, ci) = *top;
+        let kids = tree.children_of(node);
+        if (ci as usize) < kids.len() {
+            top.1 += 1;
+            let c = kids[ci as usize];
+            let k = tree.key_of(c) as usize;
+            flat[k] = flat[k].wrapping_add(tree.self_value(c, ty));
+            if active[k] == 0 {
+                cum[k] = cum[k].wrapping_add(totals[c as usize]);
+            }
+            active[k] += 1;
+            stack.push((c, 0));
+        } else {
+            stack.pop();
+            if node != ROOT {
+                active[tree.key_of(node) as usize] -= 1;
+            }
+        }
+    }
+
+    let present: Vec<bool> = (0..nk).map(|k| flat[k] != 0 || cum[k] != 0).collect();
+    let total_value: i64 = (0..nk)
+        .filter(|&k| present[k])
+        .fold(0i64, |a, k| a.wrapping_add(flat[k]));
+    let node_cutoff = (total_value as f64 * opts.node_fraction) as i64;
+    let node_cutoff = node_cutoff.wrapping_abs();
+    let mut kept = present.clone();
+    let mut dropped = 0;
+    if node_cutoff > 0 {
+        for k in 0..nk {
+            if kept[k] && cum[k].wrapping_abs() < node_cutoff {
+                kept[k] = false;
+                dropped += 1;
+            }
+        }
+    }
+    let edge_cutoff = ((total_value as f64 * opts.edge_fraction) as i64).wrapping_abs();
+    let marks = inline_marks(tree, ty, &totals, &kept, edge_cutoff);
+
+    let mut rows: Vec<TopRow> = (0..nk)
+        .filter(|&k| kept[k])
+        .map(|k| TopRow {
+            key: k as u32,
+            name: tree.keys.names[k].clone(),
+            flat: flat[k],
+            cum: cum[k],
+            inline: marks[k],
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.flat
+            .wrapping_abs()
+            .cmp(&a.flat.wrapping_abs())
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| b.cum.wrapping_abs().cmp(&a.cum.wrapping_abs()))
+    });
+    let rows_before_count = rows.len();
+    if opts.node_count > 0 && rows.len() > opts.node_count {
+        rows.truncate(opts.node_count);
+    }
+    Top {
+        rows,
+        total,
+        rows_before_count,
+        dropped,
+        node_cutoff,
+    }
+}
+
+/// pprof's `(inline)` / `(partial-inline)` marks: from the call edges into a
+/// node (counted once per stack, ignoring self-calls and nodes not kept),
+/// after dropping edges lighter than the cutoff.
+fn inline_marks(
+    tree: &CallTree,
+    ty: usize,
+    totals: &[i64],
+    kept: &[bool],
+    edge_cutoff: i64,
+) -> Vec<InlineMark> {
+    #[derive(Clone, Copy)]
+    struct Edge {
+        weight: i64,
+        all_inline: bool,
+        exists: bool,
+    }
+    let nk = tree.keys.len();
+    let mut edges = id_map::<u64, Edge>(nk * 2);
+    let mut active = id_map::<u64, u32>(64);
+    // (node, next child, effective parent key, edge slot entered or NONE-ish)
+    let mut stack: Vec<(u32, u32, u32, u64)> = vec![(ROOT, 0, NONE, u64::MAX)];
+    while let Some(top) = stack.last_mut() {
+        let (node, ci, eff_parent, _) = *top;
+        let kids = tree.children_of(node);
+        if (ci as usize) < kids.len() {
+            top.1 += 1;
+            let c = kids[ci as usize];
+            let k = tree.key_of(c);
+            if !kept[k as usize] {
+                // Transparent: its children see the same effective parent.
+                stack.push((c, 0, eff_parent, u64::MAX));
+                continue;
+            }
+            let mut entered = u64::MAX;
+            if eff_parent != NONE && eff_parent != k {
+                let slot = (u64::from(eff_parent) << 32) | u64::from(k);
+                let a = active.entry(slot).or_insert(0);
+                if *a == 0 && tree.has_nonzero(c, ty) {
+                    let e = edges.entry(slot).or_insert(Edge {
+                        weight: 0,
+                        all_inline: true,
+                        exists: false,
+                    });
+                    e.weight = e.weight.wrapping_add(totals[c as usize]);
+                    e.exists = true;
+                    e.all_inline &= tree.is_inlined(c);
+                }
+                *a += 1;
+                entered = slot;
+            }
+            stack.push((c, 0, k, entered));
+        } else {
+            let (_, _, _, entered) = *top;
+            stack.pop();
+            if entered != u64::MAX {
+                if let Some(a) = active.get_mut(&entered) {
+                    *a -= 1;
+                }
+            }
+        }
+    }
+    let mut has_inline = vec![false; nk];
+    let mut has_plain = vec![false; nk];
+    for (slot, e) in &edges {
+        if !e.exists || e.weight.wrapping_abs() < edge_cutoff {
+            continue;
+        }
+        let child = (slot & 0xffff_ffff) as usize;
+        if e.all_inline {
+            has_inline[child] = true;
+        } else {
+            has_plain[child] = true;
+        }
+    }
+    (0..nk)
+        .map(|k| match (has_inline[k], has_plain[k]) {
+            (true, true) => InlineMark::PartialInline,
+            (true, false) => InlineMark::Inline,
+            _ => InlineMark::None,
+        })
+        .collect()
+}

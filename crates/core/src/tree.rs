@@ -1,0 +1,185 @@
+//! The call tree: an arena with one node per distinct caller path (at a
+//! granularity), holding every sample type's self value. Parents always come
+//! before their children, so totals are one backwards pass and nothing here
+//! recurses (stacks 100 000 frames deep are fine).
+
+use crate::fxhash::id_map;
+use crate::keys::{Granularity, Keys};
+use crate::model::{Profile, NONE};
+
+pub const ROOT: u32 = 0;
+
+#[derive(Debug, Clone)]
+pub struct CallTree {
+    pub keys: Keys,
+    pub n_types: usize,
+    /// Parent of each node; the root's is [`NONE`].
+    pub parent: Vec<u32>,
+    /// `key << 1 | inlined` of each node; the root's is [`NONE`].
+    pub key: Vec<u32>,
+    /// Depth of each node (root 0).
+    pub depth: Vec<u32>,
+    /// `n_types` self values per node.
+    pub self_values: Vec<i64>,
+    /// Bit t set when a sample with a non-zero value of type t passes
+    /// through the node (types 32 and up always count as set).
+    pub nonzero: Vec<u32>,
+    /// Children of node n: `children[child_offsets[n]..child_offsets[n + 1]]`.
+    pub child_offsets: Vec<u32>,
+    pub children: Vec<u32>,
+}
+
+impl CallTree {
+    pub fn build(p: &Profile, granularity: Granularity) -> CallTree {
+        let keys = Keys::build(p, granularity);
+        let n_types = p.num_types();
+        let mut parent = vec![NONE];
+        let mut key = vec![NONE];
+        let mut depth = vec![0u32];
+        let mut self_values = vec![0i64; n_types];
+        let mut nonzero = vec![0u32];
+        let mut index = id_map::<u64, u32>(p.locations.len().max(16) * 2);
+        for s in 0..p.num_samples() {
+            let vals = p.sample_values(s);
+            let mut mask = 0u32;
+            for (t, &v) in vals.iter().enumerate() {
+                if v != 0 {
+                    mask |= if t < 32 { 1 << t } else { 0 };
+                    if t >= 32 {
+                        mask = u32::MAX;
+                    }
+                }
+            }
+            if mask == 0 {
+                continue;
+            }
+            let mut node = ROOT;
+            for &loc in p.stack(s).iter().rev() {
+                for &k in keys.of_location(loc) {
+                    let slot = (u64::from(node) << 32) | u64::from(k);
+                    node = match index.get(&slot) {
+                        Some(&c) => c,
+                        None => {
+                            let c = parent.len() as u32;
+                            index.insert(slot, c);
+                            depth.push(depth[node as usize] + 1);
+                            parent.push(node);
+                            key.push(k);
+                            nonzero.push(0);
+                            self_values.extend(std::iter::repeat_n(0, n_types));
+                            c
+                        }
+                    };
+                }
+            }
+            let base = node as usize * n_types;
+            for (t, &v) in vals.iter().enumerate() {
+                let slot = &mut self_values[base + t];
+                *slot = slot.wrapping_add(v);
+            }
+            nonzero[node as usize] |= mask;
+        }
+        drop(index);
+        // Propagate the non-zero masks upwards.
+        for n in (1..parent.len()).rev() {
+            let m = nonzero[n];
+            nonzero[parent[n] as usize] |= m;
+        }
+        // Children lists (CSR), in creation order.
+        let n = parent.len();
+        let mut child_offsets = vec![0u32; n + 1];
+        for &pa in &parent[1..] {
+            child_offsets[pa as usize + 1] += 1;
+        }
+        for i in 0..n {
+            child_offsets[i + 1] += child_offsets[i];
+        }
+        let mut fill = child_offsets.clone();
+        let mut children = vec![0u32; n.saturating_sub(1)];
+        for (c, &pa) in parent.iter().enumerate().skip(1) {
+            let slot = &mut fill[pa as usize];
+            children[*slot as usize] = c as u32;
+            *slot += 1;
+        }
+        CallTree {
+            keys,
+            n_types,
+            parent,
+            key,
+            depth,
+            self_values,
+            nonzero,
+            child_offsets,
+            children,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.parent.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parent.len() <= 1
+    }
+
+    #[inline]
+    pub fn self_value(&self, node: u32, ty: usize) -> i64 {
+        self.self_values[node as usize * self.n_types + ty]
+    }
+
+    #[inline]
+    pub fn children_of(&self, node: u32) -> &[u32] {
+        let a = self.child_offsets[node as usize] as usize;
+        let b = self.child_offsets[node as usize + 1] as usize;
+        &self.children[a..b]
+    }
+
+    /// The key id of a node (without the inline bit).
+    #[inline]
+    pub fn key_of(&self, node: u32) -> u32 {
+        self.key[node as usize] >> 1
+    }
+
+    pub fn is_inlined(&self, node: u32) -> bool {
+        self.key[node as usize] != NONE && self.key[node as usize] & 1 == 1
+    }
+
+    pub fn name(&self, node: u32) -> &str {
+        if node == ROOT {
+            return "root";
+        }
+        &self.keys.names[self.key_of(node) as usize]
+    }
+
+    /// Total (self plus descendants) of every node for one sample type.
+    pub fn totals(&self, ty: usize) -> Vec<i64> {
+        let n = self.len();
+        let mut t: Vec<i64> = (0..n)
+            .map(|i| self.self_values[i * self.n_types + ty])
+            .collect();
+        for i in (1..n).rev() {
+            let v = t[i];
+            let pa = self.parent[i] as usize;
+            t[pa] = t[pa].wrapping_add(v);
+        }
+        t
+    }
+
+    /// Whether a sample with a non-zero value of type `ty` passes through.
+    #[inline]
+    pub fn has_nonzero(&self, node: u32, ty: usize) -> bool {
+        ty >= 32 || self.nonzero[node as usize] & (1 << ty) != 0
+    }
+
+    /// The path of a node from the root's first child down to it.
+    pub fn path(&self, node: u32) -> Vec<u32> {
+        let mut path = Vec::with_capacity(self.depth[node as usize] as usize);
+        let mut n = node;
+        while n != ROOT && n != NONE {
+            path.push(n);
+            n = self.parent[n as usize];
+        }
+        path.reverse();
+        path
+    }
+}

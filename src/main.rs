@@ -1,0 +1,2 @@
+//! The heaplens web app (placeholder).
+fn main() {}
