@@ -156,24 +156,22 @@ pub fn top(p: &Profile, tree: &CallTree, opts: &TopOptions) -> Top {
 /// pprof's `(inline)` / `(partial-inline)` marks: from the call edges into a
 /// node (counted once per stack, ignoring self-calls and nodes not kept),
 /// after dropping edges lighter than the cutoff.
-fn inline_marks(
-    tree: &CallTree,
-    ty: usize,
-    totals: &[i64],
-    kept: &[bool],
-    edge_cutoff: i64,
-) -> Vec<InlineMark> {
+fn inline_marks(tree: &CallTree, ty: usize, totals: &[i64], kept: &[bool], edge_cutoff: i64) -> Vec<InlineMark> {
     #[derive(Clone, Copy)]
     struct Edge {
+        slot: u64,
         weight: i64,
         all_inline: bool,
         exists: bool,
+        /// Occurrences on the current path (a pair counts once per stack).
+        active: u32,
     }
     let nk = tree.keys.len();
-    let mut edges = id_map::<u64, Edge>(nk * 2);
-    let mut active = id_map::<u64, u32>(64);
-    // (node, next child, effective parent key, edge slot entered or NONE-ish)
-    let mut stack: Vec<(u32, u32, u32, u64)> = vec![(ROOT, 0, NONE, u64::MAX)];
+    // Distinct (parent key, child key) pairs are few: a small, hot map.
+    let mut index = id_map::<u64, u32>(256);
+    let mut edges: Vec<Edge> = Vec::new();
+    // (node, next child, effective parent key, edge entered or NONE)
+    let mut stack: Vec<(u32, u32, u32, u32)> = vec![(ROOT, 0, NONE, NONE)];
     while let Some(top) = stack.last_mut() {
         let (node, ci, eff_parent, _) = *top;
         let kids = tree.children_of(node);
@@ -183,44 +181,42 @@ fn inline_marks(
             let k = tree.key_of(c);
             if !kept[k as usize] {
                 // Transparent: its children see the same effective parent.
-                stack.push((c, 0, eff_parent, u64::MAX));
+                stack.push((c, 0, eff_parent, NONE));
                 continue;
             }
-            let mut entered = u64::MAX;
+            let mut entered = NONE;
             if eff_parent != NONE && eff_parent != k {
                 let slot = (u64::from(eff_parent) << 32) | u64::from(k);
-                let a = active.entry(slot).or_insert(0);
-                if *a == 0 && tree.has_nonzero(c, ty) {
-                    let e = edges.entry(slot).or_insert(Edge {
-                        weight: 0,
-                        all_inline: true,
-                        exists: false,
-                    });
+                let next = edges.len() as u32;
+                let ei = *index.entry(slot).or_insert(next);
+                if ei == next {
+                    edges.push(Edge { slot, weight: 0, all_inline: true, exists: false, active: 0 });
+                }
+                let e = &mut edges[ei as usize];
+                if e.active == 0 && tree.has_nonzero(c, ty) {
                     e.weight = e.weight.wrapping_add(totals[c as usize]);
                     e.exists = true;
                     e.all_inline &= tree.is_inlined(c);
                 }
-                *a += 1;
-                entered = slot;
+                e.active += 1;
+                entered = ei;
             }
             stack.push((c, 0, k, entered));
         } else {
-            let (_, _, _, entered) = *top;
+            let entered = top.3;
             stack.pop();
-            if entered != u64::MAX {
-                if let Some(a) = active.get_mut(&entered) {
-                    *a -= 1;
-                }
+            if entered != NONE {
+                edges[entered as usize].active -= 1;
             }
         }
     }
     let mut has_inline = vec![false; nk];
     let mut has_plain = vec![false; nk];
-    for (slot, e) in &edges {
+    for e in &edges {
         if !e.exists || e.weight.wrapping_abs() < edge_cutoff {
             continue;
         }
-        let child = (slot & 0xffff_ffff) as usize;
+        let child = (e.slot & 0xffff_ffff) as usize;
         if e.all_inline {
             has_inline[child] = true;
         } else {

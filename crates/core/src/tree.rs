@@ -33,12 +33,19 @@ impl CallTree {
     pub fn build(p: &Profile, granularity: Granularity) -> CallTree {
         let keys = Keys::build(p, granularity);
         let n_types = p.num_types();
-        let mut parent = vec![NONE];
-        let mut key = vec![NONE];
-        let mut depth = vec![0u32];
-        let mut self_values = vec![0i64; n_types];
-        let mut nonzero = vec![0u32];
-        let mut index = id_map::<u64, u32>(p.locations.len().max(16) * 2);
+        // Most profiles have about one to two nodes per sample.
+        let guess = (p.num_samples() * 2).clamp(64, 1 << 24);
+        let mut parent = Vec::with_capacity(guess);
+        let mut key = Vec::with_capacity(guess);
+        let mut depth = Vec::with_capacity(guess);
+        let mut self_values = Vec::with_capacity(guess * n_types);
+        let mut nonzero = Vec::with_capacity(guess);
+        parent.push(NONE);
+        key.push(NONE);
+        depth.push(0u32);
+        self_values.extend(std::iter::repeat_n(0i64, n_types));
+        nonzero.push(0u32);
+        let mut index = id_map::<u64, u32>(guess);
         for s in 0..p.num_samples() {
             let vals = p.sample_values(s);
             let mut mask = 0u32;
