@@ -5,11 +5,16 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn corpus(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus")
+        .join(name)
 }
 
 fn heaplens(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_heaplens")).args(args).output().expect("run heaplens")
+    Command::new(env!("CARGO_BIN_EXE_heaplens"))
+        .args(args)
+        .output()
+        .expect("run heaplens")
 }
 
 fn stdout(o: &Output) -> String {
@@ -23,18 +28,32 @@ fn stderr(o: &Output) -> String {
 #[test]
 fn top_tsv_is_raw_and_sorted_by_flat() {
     let f = corpus("parca/alloc_objects.pb.gz");
-    let o = heaplens(&["top", "--format", "tsv", "--sample-index", "alloc_space", f.to_str().expect("path")]);
+    let o = heaplens(&[
+        "top",
+        "--format",
+        "tsv",
+        "--sample-index",
+        "alloc_space",
+        f.to_str().expect("path"),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let rows: Vec<(String, i64, i64)> = stdout(&o)
         .lines()
         .map(|l| {
             let c: Vec<&str> = l.split('\t').collect();
             assert_eq!(c.len(), 3, "{l:?}");
-            (c[0].to_string(), c[1].parse().expect("flat"), c[2].parse().expect("cum"))
+            (
+                c[0].to_string(),
+                c[1].parse().expect("flat"),
+                c[2].parse().expect("cum"),
+            )
         })
         .collect();
     assert!(rows.len() > 100);
-    assert!(rows.windows(2).all(|w| w[0].1.abs() >= w[1].1.abs()), "sorted by flat");
+    assert!(
+        rows.windows(2).all(|w| w[0].1.abs() >= w[1].1.abs()),
+        "sorted by flat"
+    );
     assert!(rows.iter().all(|r| r.2 >= r.1));
     // Every function, not just the top ones: a zero-flat caller is there.
     assert!(rows.iter().any(|r| r.1 == 0 && r.0 == "runtime.main"));
@@ -48,7 +67,10 @@ fn top_text_reads_like_pprof() {
     let out = stdout(&o);
     assert!(out.contains("Type: cpu"), "{out}");
     assert!(out.contains("Showing nodes accounting for"), "{out}");
-    assert!(out.contains("      flat  flat%   sum%        cum   cum%"), "{out}");
+    assert!(
+        out.contains("      flat  flat%   sum%        cum   cum%"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -57,14 +79,27 @@ fn info_and_folded() {
     let o = heaplens(&["info", f.to_str().expect("path")]);
     assert!(o.status.success());
     let out = stdout(&o);
-    for t in ["alloc_objects/count", "alloc_space/bytes", "inuse_objects/count", "inuse_space/bytes"] {
+    for t in [
+        "alloc_objects/count",
+        "alloc_space/bytes",
+        "inuse_objects/count",
+        "inuse_space/bytes",
+    ] {
         assert!(out.contains(t), "{t} missing in {out}");
     }
-    let o = heaplens(&["folded", "--sample-index", "alloc_space", f.to_str().expect("path")]);
+    let o = heaplens(&[
+        "folded",
+        "--sample-index",
+        "alloc_space",
+        f.to_str().expect("path"),
+    ]);
     assert!(o.status.success());
     let out = stdout(&o);
     assert!(out.lines().count() > 10);
-    assert!(out.lines().all(|l| l.rsplit(' ').next().is_some_and(|v| v.parse::<i64>().is_ok())));
+    assert!(out.lines().all(|l| l
+        .rsplit(' ')
+        .next()
+        .is_some_and(|v| v.parse::<i64>().is_ok())));
 }
 
 fn assert_one_line_error(o: &Output, must_contain: &str) {
@@ -72,7 +107,10 @@ fn assert_one_line_error(o: &Output, must_contain: &str) {
     let err = stderr(o);
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
     assert!(err.starts_with("heaplens: "), "{err}");
-    assert!(err.contains(must_contain), "{err:?} should mention {must_contain:?}");
+    assert!(
+        err.contains(must_contain),
+        "{err:?} should mention {must_contain:?}"
+    );
     assert!(!err.contains("panicked"), "{err}");
     assert!(o.stdout.is_empty());
 }
@@ -90,13 +128,25 @@ fn bad_input_is_one_line_and_exit_2() {
     assert_one_line_error(&heaplens(&["top", "--format", "tsv", g]), "gzip");
     assert_one_line_error(&heaplens(&["info", empty.to_str().expect("path")]), "empty");
     assert_one_line_error(&heaplens(&["top", "/no/such/file.prof"]), "no such file");
-    assert_one_line_error(&heaplens(&["top", dir.to_str().expect("path")]), "directory");
+    assert_one_line_error(
+        &heaplens(&["top", dir.to_str().expect("path")]),
+        "directory",
+    );
     let legacy = corpus("pprof/gobench.heap");
-    assert_one_line_error(&heaplens(&["top", legacy.to_str().expect("path")]), "legacy");
+    assert_one_line_error(
+        &heaplens(&["top", legacy.to_str().expect("path")]),
+        "legacy",
+    );
     let f = corpus("pprof/sample.cpu");
     let f = f.to_str().expect("path");
-    assert_one_line_error(&heaplens(&["top", "--sample-index", "bogus", f]), "samples, cpu");
-    assert_one_line_error(&heaplens(&["top", "--sample-index", "7", f]), "bogus".replace("bogus", "7").as_str());
+    assert_one_line_error(
+        &heaplens(&["top", "--sample-index", "bogus", f]),
+        "samples, cpu",
+    );
+    assert_one_line_error(
+        &heaplens(&["top", "--sample-index", "7", f]),
+        "bogus".replace("bogus", "7").as_str(),
+    );
     assert_one_line_error(&heaplens(&["top", "--format", "xml", f]), "--format");
     assert_one_line_error(&heaplens(&["frobnicate", f]), "unknown command");
     assert_one_line_error(&heaplens(&["top"]), "no FILE");

@@ -12,8 +12,14 @@ use heaplens_core::{decode, top, CallTree, Granularity, TopOptions};
 fn inputs() -> Vec<(String, Vec<u8>)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let candidates = [
-        ("pyroscope-cpu-118k", root.join("../shared/corpus/pyroscope/profile.pprof")),
-        ("pprof-large-cpu", root.join("../shared/corpus/pprof/large.cpu")),
+        (
+            "pyroscope-cpu-118k",
+            root.join("../shared/corpus/pyroscope/profile.pprof"),
+        ),
+        (
+            "pprof-large-cpu",
+            root.join("../shared/corpus/pprof/large.cpu"),
+        ),
         ("go-heap-12k", root.join("../shared/corpus/pyroscope/heap")),
         ("allocs-200k", root.join("bench-data/allocs-200k.pb.gz")),
     ];
@@ -29,12 +35,18 @@ fn benches(c: &mut Criterion) {
         let mut g = c.benchmark_group(name.as_str());
         g.sample_size(10);
         g.throughput(Throughput::Bytes(bytes.len() as u64));
-        g.bench_function("decode", |b| b.iter(|| decode(&bytes).map(|p| p.num_samples())));
+        g.bench_function("decode", |b| {
+            b.iter(|| decode(&bytes).map(|p| p.num_samples()))
+        });
         g.throughput(Throughput::Elements(p.num_samples() as u64));
-        g.bench_function("tree", |b| b.iter(|| CallTree::build(&p, Granularity::Functions).len()));
+        g.bench_function("tree", |b| {
+            b.iter(|| CallTree::build(&p, Granularity::Functions).len())
+        });
         let tree = CallTree::build(&p, Granularity::Functions);
         let ty = p.default_sample_type();
-        g.bench_function("top", |b| b.iter(|| top(&p, &tree, &TopOptions::new(ty)).rows.len()));
+        g.bench_function("top", |b| {
+            b.iter(|| top(&p, &tree, &TopOptions::new(ty)).rows.len())
+        });
         g.finish();
     }
 }

@@ -25,10 +25,18 @@ fn main() {
             std::process::exit(2);
         }
     };
-    println!("decode   {:>8.1} ms  ({} samples)", t.elapsed().as_secs_f64() * 1e3, p.num_samples());
+    println!(
+        "decode   {:>8.1} ms  ({} samples)",
+        t.elapsed().as_secs_f64() * 1e3,
+        p.num_samples()
+    );
     let t = Instant::now();
     let tree = CallTree::build(&p, Granularity::Functions);
-    println!("tree     {:>8.1} ms  ({} nodes)", t.elapsed().as_secs_f64() * 1e3, tree.len());
+    println!(
+        "tree     {:>8.1} ms  ({} nodes)",
+        t.elapsed().as_secs_f64() * 1e3,
+        tree.len()
+    );
     let ty = p.default_sample_type();
     let t = Instant::now();
     let totals = tree.totals(ty);
@@ -36,8 +44,15 @@ fn main() {
     drop(totals);
     let t = Instant::now();
     let r = top(&p, &tree, &TopOptions::new(ty));
-    println!("top      {:>8.1} ms  ({} rows)", t.elapsed().as_secs_f64() * 1e3, r.rows.len());
+    println!(
+        "top      {:>8.1} ms  ({} rows)",
+        t.elapsed().as_secs_f64() * 1e3,
+        r.rows.len()
+    );
     let t = Instant::now();
     let total = p.total(ty);
-    println!("total    {:>8.1} ms  ({total})", t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "total    {:>8.1} ms  ({total})",
+        t.elapsed().as_secs_f64() * 1e3
+    );
 }

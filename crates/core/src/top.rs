@@ -6,7 +6,7 @@
 
 use crate::fxhash::id_map;
 use crate::model::{Profile, NONE};
-use crate::tree::{CallTree, ROOT};
+use crate::tree::{CallTree, EDGE_FIRST, FIRST, ROOT};
 
 /// pprof's inline mark of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +46,8 @@ pub struct TopOptions {
     pub edge_fraction: f64,
     /// Keep only the first N rows (0: all).
     pub node_count: usize,
+    /// Compute pprof's `(inline)` marks (text reports need them).
+    pub inline_marks: bool,
 }
 
 impl TopOptions {
@@ -55,6 +57,7 @@ impl TopOptions {
             node_fraction: 0.0,
             edge_fraction: 0.001,
             node_count: 0,
+            inline_marks: true,
         }
     }
 }
@@ -79,28 +82,14 @@ pub fn top(p: &Profile, tree: &CallTree, opts: &TopOptions) -> Top {
     let totals = tree.totals(ty);
     let mut flat = vec![0i64; nk];
     let mut cum = vec![0i64; nk];
-    let mut active = vec![0u32; nk];
-
-    // Depth-first walk with an explicit stack: (node, next child index).
-    let mut stack: Vec<(u32, u32)> = vec![(ROOT, 0)];
-    while let Some(top) = stack.last_mut() {
-        let (node, ci) = *top;
-        let kids = tree.children_of(node);
-        if (ci as usize) < kids.len() {
-            top.1 += 1;
-            let c = kids[ci as usize];
-            let k = tree.key_of(c) as usize;
-            flat[k] = flat[k].wrapping_add(tree.self_value(c, ty));
-            if active[k] == 0 {
-                cum[k] = cum[k].wrapping_add(totals[c as usize]);
-            }
-            active[k] += 1;
-            stack.push((c, 0));
-        } else {
-            stack.pop();
-            if node != ROOT {
-                active[tree.key_of(node) as usize] -= 1;
-            }
+    // One pass in node order: a node's total counts towards its key's cum
+    // only where the key is not already on the path (recursion).
+    #[allow(clippy::needless_range_loop)] // n indexes several parallel columns
+    for n in 1..tree.len() {
+        let k = tree.key_of(n as u32) as usize;
+        flat[k] = flat[k].wrapping_add(tree.self_values[n * tree.n_types + ty]);
+        if tree.flags[n] & FIRST != 0 {
+            cum[k] = cum[k].wrapping_add(totals[n]);
         }
     }
 
@@ -121,7 +110,13 @@ pub fn top(p: &Profile, tree: &CallTree, opts: &TopOptions) -> Top {
         }
     }
     let edge_cutoff = ((total_value as f64 * opts.edge_fraction) as i64).wrapping_abs();
-    let marks = inline_marks(tree, ty, &totals, &kept, edge_cutoff);
+    let marks = if !opts.inline_marks {
+        vec![InlineMark::None; nk]
+    } else if dropped == 0 {
+        inline_marks_all_kept(tree, ty, &totals, edge_cutoff)
+    } else {
+        inline_marks(tree, ty, &totals, &kept, edge_cutoff)
+    };
 
     let mut rows: Vec<TopRow> = (0..nk)
         .filter(|&k| kept[k])
@@ -153,10 +148,73 @@ pub fn top(p: &Profile, tree: &CallTree, opts: &TopOptions) -> Top {
     }
 }
 
+/// The inline marks when every node is kept: one pass in node order, using
+/// the tree's precomputed first-occurrence flags.
+fn inline_marks_all_kept(
+    tree: &CallTree,
+    ty: usize,
+    totals: &[i64],
+    edge_cutoff: i64,
+) -> Vec<InlineMark> {
+    let nk = tree.keys.len();
+    let mut index = id_map::<u64, u32>(256);
+    let mut edges: Vec<(u64, i64, bool)> = Vec::new();
+    #[allow(clippy::needless_range_loop)] // n indexes several parallel columns
+    for n in 1..tree.len() {
+        if tree.flags[n] & EDGE_FIRST == 0 || !tree.has_nonzero(n as u32, ty) {
+            continue;
+        }
+        let pk = tree.key_of(tree.parent[n]);
+        let k = tree.key_of(n as u32);
+        let slot = (u64::from(pk) << 32) | u64::from(k);
+        let next = edges.len() as u32;
+        let ei = *index.entry(slot).or_insert(next);
+        if ei == next {
+            edges.push((slot, 0, true));
+        }
+        let e = &mut edges[ei as usize];
+        e.1 = e.1.wrapping_add(totals[n]);
+        e.2 &= tree.is_inlined(n as u32);
+    }
+    marks_from_edges(
+        nk,
+        edges
+            .into_iter()
+            .filter(|e| e.1.wrapping_abs() >= edge_cutoff)
+            .map(|e| (e.0, e.2)),
+    )
+}
+
+fn marks_from_edges(nk: usize, edges: impl Iterator<Item = (u64, bool)>) -> Vec<InlineMark> {
+    let mut has_inline = vec![false; nk];
+    let mut has_plain = vec![false; nk];
+    for (slot, all_inline) in edges {
+        let child = (slot & 0xffff_ffff) as usize;
+        if all_inline {
+            has_inline[child] = true;
+        } else {
+            has_plain[child] = true;
+        }
+    }
+    (0..nk)
+        .map(|k| match (has_inline[k], has_plain[k]) {
+            (true, true) => InlineMark::PartialInline,
+            (true, false) => InlineMark::Inline,
+            _ => InlineMark::None,
+        })
+        .collect()
+}
+
 /// pprof's `(inline)` / `(partial-inline)` marks: from the call edges into a
 /// node (counted once per stack, ignoring self-calls and nodes not kept),
 /// after dropping edges lighter than the cutoff.
-fn inline_marks(tree: &CallTree, ty: usize, totals: &[i64], kept: &[bool], edge_cutoff: i64) -> Vec<InlineMark> {
+fn inline_marks(
+    tree: &CallTree,
+    ty: usize,
+    totals: &[i64],
+    kept: &[bool],
+    edge_cutoff: i64,
+) -> Vec<InlineMark> {
     #[derive(Clone, Copy)]
     struct Edge {
         slot: u64,
@@ -190,7 +248,13 @@ fn inline_marks(tree: &CallTree, ty: usize, totals: &[i64], kept: &[bool], edge_
                 let next = edges.len() as u32;
                 let ei = *index.entry(slot).or_insert(next);
                 if ei == next {
-                    edges.push(Edge { slot, weight: 0, all_inline: true, exists: false, active: 0 });
+                    edges.push(Edge {
+                        slot,
+                        weight: 0,
+                        all_inline: true,
+                        exists: false,
+                        active: 0,
+                    });
                 }
                 let e = &mut edges[ei as usize];
                 if e.active == 0 && tree.has_nonzero(c, ty) {
@@ -210,24 +274,11 @@ fn inline_marks(tree: &CallTree, ty: usize, totals: &[i64], kept: &[bool], edge_
             }
         }
     }
-    let mut has_inline = vec![false; nk];
-    let mut has_plain = vec![false; nk];
-    for e in &edges {
-        if !e.exists || e.weight.wrapping_abs() < edge_cutoff {
-            continue;
-        }
-        let child = (e.slot & 0xffff_ffff) as usize;
-        if e.all_inline {
-            has_inline[child] = true;
-        } else {
-            has_plain[child] = true;
-        }
-    }
-    (0..nk)
-        .map(|k| match (has_inline[k], has_plain[k]) {
-            (true, true) => InlineMark::PartialInline,
-            (true, false) => InlineMark::Inline,
-            _ => InlineMark::None,
-        })
-        .collect()
+    marks_from_edges(
+        nk,
+        edges
+            .iter()
+            .filter(|e| e.exists && e.weight.wrapping_abs() >= edge_cutoff)
+            .map(|e| (e.slot, e.all_inline)),
+    )
 }

@@ -8,6 +8,10 @@ use crate::keys::{Granularity, Keys};
 use crate::model::{Profile, NONE};
 
 pub const ROOT: u32 = 0;
+/// Node flag: the node's key does not occur among its ancestors.
+pub const FIRST: u8 = 1;
+/// Node flag: the (parent key, key) call edge does not occur higher up.
+pub const EDGE_FIRST: u8 = 2;
 
 #[derive(Debug, Clone)]
 pub struct CallTree {
@@ -24,6 +28,10 @@ pub struct CallTree {
     /// Bit t set when a sample with a non-zero value of type t passes
     /// through the node (types 32 and up always count as set).
     pub nonzero: Vec<u32>,
+    /// Per node: [`FIRST`] when its key is not on any ancestor (so its total
+    /// counts towards the key's cum), [`EDGE_FIRST`] when the call edge from
+    /// its parent's key to its key does not occur higher on its path.
+    pub flags: Vec<u8>,
     /// Children of node n: `children[child_offsets[n]..child_offsets[n + 1]]`.
     pub child_offsets: Vec<u32>,
     pub children: Vec<u32>,
@@ -40,6 +48,17 @@ impl CallTree {
         let mut depth = Vec::with_capacity(guess);
         let mut self_values = Vec::with_capacity(guess * n_types);
         let mut nonzero = Vec::with_capacity(guess);
+        let mut flags: Vec<u8> = Vec::with_capacity(guess);
+        flags.push(0);
+        // Which sample last put each key on its path; the path's keys; the
+        // call pairs on the path, only kept once a key repeats (recursion).
+        let mut stamp = vec![u32::MAX; keys.len()];
+        let mut path_keys: Vec<u32> = Vec::new();
+        let mut pairs = std::collections::HashSet::<
+            u64,
+            std::hash::BuildHasherDefault<crate::fxhash::IdHasher>,
+        >::default();
+        let mut pairs_for = u32::MAX;
         parent.push(NONE);
         key.push(NONE);
         depth.push(0u32);
@@ -61,8 +80,24 @@ impl CallTree {
                 continue;
             }
             let mut node = ROOT;
+            let sid = s as u32;
+            path_keys.clear();
             for &loc in p.stack(s).iter().rev() {
                 for &k in keys.of_location(loc) {
+                    let kid = k >> 1;
+                    let pk = path_keys.last().copied();
+                    let repeated = stamp[kid as usize] == sid;
+                    if repeated && pairs_for != sid {
+                        // First repeat in this sample: remember the pairs so far.
+                        pairs.clear();
+                        pairs.extend(
+                            path_keys
+                                .windows(2)
+                                .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1])),
+                        );
+                        pairs_for = sid;
+                    }
+                    let pair = pk.map(|pk| (u64::from(pk) << 32) | u64::from(kid));
                     let slot = (u64::from(node) << 32) | u64::from(k);
                     node = match index.get(&slot) {
                         Some(&c) => c,
@@ -74,9 +109,26 @@ impl CallTree {
                             key.push(k);
                             nonzero.push(0);
                             self_values.extend(std::iter::repeat_n(0, n_types));
+                            let mut f = 0u8;
+                            if !repeated {
+                                f |= FIRST;
+                            }
+                            if let (Some(pk), Some(pair)) = (pk, pair) {
+                                if pk != kid && (!repeated || !pairs.contains(&pair)) {
+                                    f |= EDGE_FIRST;
+                                }
+                            }
+                            flags.push(f);
                             c
                         }
                     };
+                    stamp[kid as usize] = sid;
+                    if pairs_for == sid {
+                        if let Some(pair) = pair {
+                            pairs.insert(pair);
+                        }
+                    }
+                    path_keys.push(kid);
                 }
             }
             let base = node as usize * n_types;
@@ -116,6 +168,7 @@ impl CallTree {
             depth,
             self_values,
             nonzero,
+            flags,
             child_offsets,
             children,
         }

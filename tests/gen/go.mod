@@ -1,0 +1,3 @@
+module heaplens/testgen
+
+go 1.19
