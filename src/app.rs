@@ -1,142 +1,534 @@
-//! The root component: page frame, the two file inputs, and reading picked files into [`AppState`].
+//! The root component: owns the state reducer and the analysis worker,
+//! reads dropped, picked, fetched and demo files into the worker, sends a
+//! view request whenever the view parameters change (one in flight at a
+//! time, the latest queued), handles the keyboard, and lays out the page.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo_events::{EventListener, EventListenerOptions};
+use gloo_worker::{Spawnable, WorkerBridge};
+use heaplens_core::view::{Request, Response, Slot, ViewRequest};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::components::{ErrorAlert, FileInfo, FilePicker};
-use crate::state::{Action, AppState, Slot};
+use crate::components::{
+    ErrorAlert, FilePicker, FlameGraph, InfoPanel, Landing, PeekPanel, ProgressBar, Toolbar,
+    TopTable,
+};
+use crate::paint::{self, Move};
+use crate::state::{Action, AppState, Orientation, Theme};
+use crate::worker::AnalysisWorker;
+
+/// Where Trunk puts the worker's loader (relative, so any sub-path works).
+const WORKER_LOADER: &str = "./heaplens-worker_loader.js";
+/// The demo pair shipped in `static/demo/`.
+const DEMO_PROFILE: &str = "./static/demo/scheduler-optimized.prof";
+const DEMO_BASE: &str = "./static/demo/scheduler-baseline.prof";
+
+/// The worker bridge and the one-request-in-flight bookkeeping.
+#[derive(Default)]
+struct Channel {
+    bridge: Option<WorkerBridge<AnalysisWorker>>,
+    in_flight: bool,
+    pending: Option<ViewRequest>,
+}
+
+impl Channel {
+    fn load(&mut self, slot: Slot, name: String, bytes: Vec<u8>) {
+        if let Some(b) = &self.bridge {
+            b.send(Request::Load { slot, name, bytes });
+        }
+    }
+
+    fn view(&mut self, req: ViewRequest) {
+        if self.in_flight {
+            self.pending = Some(req);
+        } else if let Some(b) = &self.bridge {
+            self.in_flight = true;
+            b.send(Request::View(req));
+        }
+    }
+
+    /// An answer arrived: send the latest queued request, if any.
+    fn answered(&mut self) {
+        self.in_flight = false;
+        if let Some(req) = self.pending.take() {
+            self.view(req);
+        }
+    }
+}
 
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(AppState::default);
-    // One counter for both inputs: every pick gets a fresh generation, synchronously, so a slow
-    // read can never overwrite the result of a later pick.
-    let generations = use_mut_ref(|| 0u32);
+    let channel = use_mut_ref(Channel::default);
+    let search_ref = use_node_ref();
+    let dragging = use_state(|| false);
+    let url = use_state(String::new);
+    let latest = use_mut_ref(|| state.clone());
+    *latest.borrow_mut() = state.clone();
 
-    let on_pick = |slot: Slot| {
+    // Start the worker once.
+    {
+        let channel = channel.clone();
         let dispatcher = state.dispatcher();
-        let generations = generations.clone();
-        Callback::from(move |file| pick(slot, file, &generations, dispatcher.clone()))
+        use_effect_with((), move |_| {
+            let ch = channel.clone();
+            let bridge = AnalysisWorker::spawner()
+                .callback(move |resp: Response| {
+                    if matches!(resp, Response::View(_)) {
+                        ch.borrow_mut().answered();
+                    }
+                    dispatcher.dispatch(Action::Worker(Box::new(resp)));
+                })
+                .spawn_with_loader(WORKER_LOADER);
+            channel.borrow_mut().bridge = Some(bridge);
+            || ()
+        });
+    }
+
+    // Ask the worker for the view whenever its parameters change.
+    {
+        let channel = channel.clone();
+        let req = state.request();
+        let ready = state.info.is_some();
+        use_effect_with((state.seq, ready), move |_| {
+            if ready {
+                channel.borrow_mut().view(req);
+            }
+        });
+    }
+
+    // Theme and title.
+    {
+        let theme = state.theme;
+        let title = state.info.as_ref().map(|i| i.file_name.clone());
+        use_effect_with((theme, title), move |(theme, title)| {
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                if let Some(root) = doc.document_element() {
+                    let _ = root.set_attribute("data-theme", theme.as_str());
+                }
+                doc.set_title(&match title {
+                    Some(t) => format!("{t} — heaplens"),
+                    None => "heaplens".to_string(),
+                });
+            }
+        });
+    }
+
+    // Keyboard, like speedscope's.
+    {
+        let latest = latest.clone();
+        let search_ref = search_ref.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
+                EventListener::new_with_options(
+                    &doc,
+                    "keydown",
+                    EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                        let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                            return;
+                        };
+                        let state = latest.borrow().clone();
+                        if on_key(e, &state, &search_ref) {
+                            e.prevent_default();
+                        }
+                    },
+                )
+            });
+            move || drop(listener)
+        });
+    }
+
+    let load_file = {
+        let channel = channel.clone();
+        let dispatcher = state.dispatcher();
+        Callback::from(move |(slot, file): (Slot, web_sys::File)| {
+            read_file(slot, file, channel.clone(), dispatcher.clone());
+        })
+    };
+    let on_pick = |slot: Slot| {
+        let load = load_file.clone();
+        Callback::from(move |file: Option<web_sys::File>| {
+            if let Some(f) = file {
+                load.emit((slot, f));
+            }
+        })
     };
 
+    let on_demo = {
+        let channel = channel.clone();
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: ()| {
+            fetch_into(
+                Slot::Base,
+                DEMO_BASE.to_string(),
+                channel.clone(),
+                dispatcher.clone(),
+            );
+            fetch_into(
+                Slot::Profile,
+                DEMO_PROFILE.to_string(),
+                channel.clone(),
+                dispatcher.clone(),
+            );
+        })
+    };
+    let on_url_input = {
+        let url = url.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            url.set(input.value());
+        })
+    };
+    let on_url_submit = {
+        let url = url.clone();
+        let channel = channel.clone();
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let u = url.trim().to_string();
+            if u.is_empty() {
+                return;
+            }
+            if !(u.starts_with("https://") || u.starts_with("http://")) {
+                dispatcher.dispatch(Action::Error(format!(
+                    "Only http:// and https:// URLs can be opened, not {u:?}. For a file on this machine, drop it here or use the file picker."
+                )));
+                return;
+            }
+            fetch_into(Slot::Profile, u, channel.clone(), dispatcher.clone());
+        })
+    };
+
+    // Drag and drop anywhere on the page.
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            // Leaving the window (no related target) ends the drag.
+            if e.related_target().is_none() {
+                dragging.set(false);
+            }
+        })
+    };
+    let ondrop = {
+        let dragging = dragging.clone();
+        let load = load_file.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            let Some(files) = e.data_transfer().and_then(|d| d.files()) else {
+                return;
+            };
+            let mut list: Vec<web_sys::File> =
+                (0..files.length()).filter_map(|i| files.get(i)).collect();
+            if list.len() >= 2 {
+                // Two files: the one that looks like a baseline is the base.
+                let is_base = |f: &web_sys::File| looks_like_base(&f.name());
+                if is_base(&list[1]) && !is_base(&list[0]) {
+                    list.swap(0, 1);
+                }
+                let base = list.remove(1);
+                load.emit((Slot::Base, base));
+            }
+            if let Some(f) = list.into_iter().next() {
+                load.emit((Slot::Profile, f));
+            }
+        })
+    };
+
+    let d = state.dispatcher();
+    let view_part = match (&state.view, &state.info) {
+        (Some(view), Some(info)) => {
+            let types = Rc::new(info.sample_types.clone());
+            let crumbs = Rc::new(view.crumbs.clone());
+            let dd = d.clone();
+            let dark = is_dark(state.theme);
+            html! {
+                <>
+                    <Toolbar
+                        sample_types={types}
+                        sample_type={view.sample_type}
+                        orientation={state.orientation}
+                        search={AttrValue::from(state.params.search.clone())}
+                        search_ref={search_ref.clone()}
+                        matched={view.matched}
+                        search_error={view.search_error.clone().map(AttrValue::from)}
+                        total={view.total}
+                        unit={AttrValue::from(view.unit.clone())}
+                        {crumbs}
+                        on_sample_type={d.clone().callback_to(Action::SampleType)}
+                        on_orientation={d.clone().callback_to(Action::Orientation)}
+                        on_search={d.clone().callback_to(Action::Search)}
+                        on_zoom={d.clone().callback_to(Action::Zoom)}
+                    />
+                    <FlameGraph
+                        view={view.clone()}
+                        orientation={state.orientation}
+                        cursor={state.cursor}
+                        {dark}
+                        on_click={Callback::from(move |(node, name): (u32, String)| {
+                            dd.dispatch(Action::Zoom(node));
+                            dd.dispatch(Action::Select(Some(name)));
+                        })}
+                        on_width={d.clone().callback_to(Action::Width)}
+                    />
+                    if let Some(peek) = view.peek.clone() {
+                        <PeekPanel {peek} total={view.total} unit={AttrValue::from(view.unit.clone())}
+                            on_select={d.clone().callback_to(|n| Action::Select(Some(n)))}
+                            on_close={d.clone().callback_to(|_| Action::Select(None))} />
+                    }
+                    <div class="lower">
+                        <TopTable
+                            rows={state.rows.clone()}
+                            total={view.total}
+                            unit={AttrValue::from(view.unit.clone())}
+                            granularity={state.params.granularity}
+                            selected={state.params.selected.clone().map(AttrValue::from)}
+                            on_select={d.clone().callback_to(|n| Action::Select(Some(n)))}
+                            on_granularity={d.clone().callback_to(Action::Granularity)}
+                        />
+                        <InfoPanel info={info.clone()} base={state.base_info.clone()} />
+                    </div>
+                </>
+            }
+        }
+        (None, Some(_)) => html! { <p class="working">{ "Analysing…" }</p> },
+        _ if state.busy.is_none() => html! { <Landing on_demo={on_demo.clone()} /> },
+        _ => html! {},
+    };
+
+    let theme_label = match state.theme {
+        Theme::Auto => "Theme: auto",
+        Theme::Light => "Theme: light",
+        Theme::Dark => "Theme: dark",
+    };
     html! {
-        <div class="page">
+        <div class={classes!("page", (*dragging).then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
             <header class="masthead">
-                <h1><img class="logo" src="static/favicon.svg" alt="" width="28" height="28" />{ "heaplens" }</h1>
-                <p class="tagline">
-                    { "A viewer for pprof profiles that runs entirely in your browser: files are read in this tab and never uploaded." }
-                </p>
+                <h1><img class="logo" src="static/favicon.svg" alt="" width="24" height="24" />{ "heaplens" }</h1>
+                <div class="pickers">
+                    <FilePicker id="profile-input" label="Profile" hint="" on_pick={on_pick(Slot::Profile)} />
+                    <FilePicker id="base-input" label="Base (optional)" hint="" on_pick={on_pick(Slot::Base)} />
+                </div>
+                <form class="url-form" onsubmit={on_url_submit}>
+                    <input id="url-input" type="url" placeholder="https://…/profile.pb.gz" aria-label="Profile URL" oninput={on_url_input} value={(*url).clone()} />
+                    <button type="submit">{ "Open URL" }</button>
+                </form>
+                <button class="demo" onclick={on_demo.reform(|_| ())}>{ "Open demo" }</button>
+                <button class="theme" onclick={d.callback_to(|_| Action::ToggleTheme)} title="Light, dark, or follow the system">{ theme_label }</button>
             </header>
-            <main>
-                <section class="pickers" aria-label="Choose profiles">
-                    <FilePicker
-                        id="profile-input"
-                        label="Profile"
-                        hint="A pprof profile: .pb.gz, raw protobuf, or Go's legacy text heap profile."
-                        on_pick={on_pick(Slot::Profile)}
-                    />
-                    <FilePicker
-                        id="base-input"
-                        label="Base (optional)"
-                        hint="An earlier profile of the same program to compare against."
-                        on_pick={on_pick(Slot::Base)}
-                    />
-                </section>
-                <ErrorAlert message={state.error.clone().map(AttrValue::from)} />
-                <FileInfo profile={state.profile.clone()} base={state.base.clone()} />
-            </main>
+            if *dragging {
+                <div class="drop-overlay" aria-hidden="true"><p>{ "Drop a profile to open it (two files: profile and base)" }</p></div>
+            }
+            <ErrorAlert message={state.error.clone().map(AttrValue::from)} />
+            if let Some(b) = state.busy.clone() { <ProgressBar busy={b} /> }
+            <main>{ view_part }</main>
+            <footer class="keys">
+                { "Keys: " }<kbd>{ "/" }</kbd>{ " search · " }<kbd>{ "Esc" }</kbd>{ " clear · " }<kbd>{ "0" }</kbd>{ " reset zoom · " }
+                <kbd>{ "+" }</kbd>{ " / " }<kbd>{ "-" }</kbd>{ " zoom · arrows move · " }<kbd>{ "Enter" }</kbd>{ " zoom to the selected frame" }
+            </footer>
         </div>
     }
 }
 
-/// Starts reading `file` into `slot`, or clears the slot when the input was emptied.
-fn pick(
+/// Extension for dispatching from callbacks.
+trait DispatchExt {
+    fn callback_to<T: 'static>(self, f: impl Fn(T) -> Action + 'static) -> Callback<T>;
+}
+
+impl DispatchExt for UseReducerDispatcher<AppState> {
+    fn callback_to<T: 'static>(self, f: impl Fn(T) -> Action + 'static) -> Callback<T> {
+        Callback::from(move |v| self.dispatch(f(v)))
+    }
+}
+
+fn looks_like_base(name: &str) -> bool {
+    let n = name.to_lowercase();
+    ["base", "before", "old", "orig"]
+        .iter()
+        .any(|w| n.contains(w))
+}
+
+fn is_dark(theme: Theme) -> bool {
+    match theme {
+        Theme::Dark => true,
+        Theme::Light => false,
+        Theme::Auto => web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .is_some_and(|m| m.matches()),
+    }
+}
+
+/// Handles a key; returns whether it was used.
+fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRef) -> bool {
+    let key = e.key();
+    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return false;
+    }
+    let in_input = e
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+    if in_input {
+        if key == "Escape" {
+            if let Some(input) = search.cast::<HtmlInputElement>() {
+                if e.target().is_some_and(|t| t == input.clone().into()) {
+                    state.dispatch(Action::Search(String::new()));
+                    let _ = input.blur();
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+    let Some(view) = state.view.clone() else {
+        return false;
+    };
+    let flip = state.orientation == Orientation::Flame;
+    let mv = |m: Move| {
+        let next = paint::step(&view, state.cursor, m);
+        state.dispatch(Action::Cursor(next));
+        true
+    };
+    match key.as_str() {
+        "/" => {
+            if let Some(input) = search.cast::<HtmlInputElement>() {
+                let _ = input.focus();
+                input.select();
+            }
+            true
+        }
+        "Escape" => {
+            state.dispatch(Action::Search(String::new()));
+            state.dispatch(Action::Select(None));
+            state.dispatch(Action::Cursor(None));
+            true
+        }
+        "0" => {
+            state.dispatch(Action::Zoom(0));
+            true
+        }
+        "+" | "=" => {
+            if let Some(c) = state.cursor {
+                state.dispatch(Action::Zoom(c));
+            } else if let Some(r) = view
+                .rects
+                .iter()
+                .find(|r| r.depth as usize == view.crumbs.len())
+            {
+                state.dispatch(Action::Zoom(r.node));
+            }
+            true
+        }
+        "-" | "_" => {
+            let up = if view.crumbs.len() >= 2 {
+                view.crumbs[view.crumbs.len() - 2].node
+            } else {
+                0
+            };
+            state.dispatch(Action::Zoom(up));
+            true
+        }
+        "ArrowUp" => mv(if flip { Move::Child } else { Move::Parent }),
+        "ArrowDown" => mv(if flip { Move::Parent } else { Move::Child }),
+        "ArrowLeft" => mv(Move::Left),
+        "ArrowRight" => mv(Move::Right),
+        "Enter" => {
+            if let Some(c) = state.cursor {
+                if let Some(r) = view.rects.iter().find(|r| r.node == c) {
+                    let name = view.names[r.name as usize].name.clone();
+                    state.dispatch(Action::Zoom(c));
+                    state.dispatch(Action::Select(Some(name)));
+                }
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+fn read_file(
     slot: Slot,
-    file: Option<web_sys::File>,
-    generations: &Rc<RefCell<u32>>,
+    file: web_sys::File,
+    channel: Rc<RefCell<Channel>>,
     dispatcher: UseReducerDispatcher<AppState>,
 ) {
-    let generation = {
-        let mut g = generations.borrow_mut();
-        *g += 1;
-        *g
-    };
-    let Some(file) = file else {
-        dispatcher.dispatch(Action::Cleared { slot, generation });
-        return;
-    };
     let file = gloo_file::File::from(file);
     let name = file.name();
-    dispatcher.dispatch(Action::Picked {
-        slot,
-        generation,
-        name: name.clone(),
-    });
+    if slot == Slot::Profile {
+        dispatcher.dispatch(Action::Reading { name: name.clone() });
+    }
     yew::platform::spawn_local(async move {
-        let result = gloo_file::futures::read_as_bytes(&file)
-            .await
-            .map_err(|err| err.to_string());
-        dispatcher.dispatch(Action::Read {
-            slot,
-            generation,
-            name,
-            result,
-        });
+        match gloo_file::futures::read_as_bytes(&file).await {
+            Ok(bytes) => channel.borrow_mut().load(slot, name, bytes),
+            Err(err) => dispatcher.dispatch(Action::ReadFailed {
+                message: format!("Could not read {name}: {err}. Is it still there, and readable?"),
+            }),
+        }
     });
 }
 
-#[cfg(all(test, target_arch = "wasm32"))]
-mod tests {
-    use wasm_bindgen_test::wasm_bindgen_test;
-
-    use super::App;
-
-    fn mount() -> web_sys::Element {
-        let document = web_sys::window().unwrap().document().unwrap();
-        let root = document.create_element("div").unwrap();
-        document.body().unwrap().append_child(&root).unwrap();
-        yew::Renderer::<App>::with_root(root.clone()).render();
-        root
+/// Fetches `url` (same origin, or CORS-enabled) and loads it into `slot`.
+fn fetch_into(
+    slot: Slot,
+    url: String,
+    channel: Rc<RefCell<Channel>>,
+    dispatcher: UseReducerDispatcher<AppState>,
+) {
+    let name = url
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(&url)
+        .to_string();
+    if slot == Slot::Profile {
+        dispatcher.dispatch(Action::Reading { name: name.clone() });
     }
+    yew::platform::spawn_local(async move {
+        match fetch_bytes(&url).await {
+            Ok(bytes) => channel.borrow_mut().load(slot, name, bytes),
+            Err(message) => dispatcher.dispatch(Action::ReadFailed { message }),
+        }
+    });
+}
 
-    #[wasm_bindgen_test]
-    async fn mounting_renders_both_file_inputs_and_an_empty_alert() {
-        let root = mount();
-        yew::scheduler::flush().await;
-
-        let profile = root
-            .query_selector("input#profile-input[type=file]")
-            .unwrap();
-        assert!(
-            profile.is_some(),
-            "no #profile-input in {}",
-            root.inner_html()
-        );
-        let base = root.query_selector("input#base-input[type=file]").unwrap();
-        assert!(base.is_some(), "no #base-input in {}", root.inner_html());
-
-        let labels: Vec<String> = (0..2)
-            .map(|i| {
-                let label = root.query_selector_all("label").unwrap().item(i).unwrap();
-                label.text_content().unwrap_or_default()
-            })
-            .collect();
-        assert_eq!(labels, ["Profile", "Base (optional)"]);
-
-        let alert = root
-            .query_selector("[role=alert]")
-            .unwrap()
-            .expect("alert region");
-        assert_eq!(alert.text_content().as_deref(), Some(""));
-        let info = root
-            .query_selector("#file-info")
-            .unwrap()
-            .expect("#file-info");
-        assert_eq!(
-            info.text_content().as_deref(),
-            Some("No profile loaded yet.")
-        );
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let resp = JsFuture::from(window.fetch_with_str(url)).await.map_err(|_| {
+        format!(
+            "Could not fetch {url}: the server is unreachable or does not allow this page to read it (CORS). \
+             Serve the file with the header Access-Control-Allow-Origin, or download it and drop it here."
+        )
+    })?;
+    let resp: web_sys::Response = resp
+        .dyn_into()
+        .map_err(|_| "the fetch did not return a response".to_string())?;
+    if !resp.ok() {
+        return Err(format!(
+            "Could not fetch {url}: the server answered {} {}.",
+            resp.status(),
+            resp.status_text()
+        ));
     }
+    let buf = resp
+        .array_buffer()
+        .map_err(|_| format!("Could not read the body of {url}."))?;
+    let buf = JsFuture::from(buf)
+        .await
+        .map_err(|_| format!("The download of {url} was interrupted."))?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }

@@ -1,13 +1,6 @@
-//! The heaplens web app: mounts [`app::App`] into the page body.
-
-mod app;
-mod components;
-mod format;
-mod state;
-
-#[cfg(all(test, target_arch = "wasm32"))]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+//! The heaplens web page: installs the panic hook and mounts [`heaplens::app::App`].
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    heaplens::panic::install();
+    yew::Renderer::<heaplens::app::App>::new().render();
 }

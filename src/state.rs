@@ -1,91 +1,138 @@
-//! App state: the picked profile and base files and the current error, changed only through [`Action`].
+//! App state, changed only through [`Action`] by one reducer. It holds what
+//! the page shows (the worker's last answers) and the view parameters that
+//! the next request to the worker is made of.
 
 use std::rc::Rc;
 
+use heaplens_core::view::{ProfileInfo, Response, Row, Slot, ViewData, ViewRequest};
+use heaplens_core::Granularity;
 use yew::Reducible;
 
-/// Which of the two file inputs a file belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Slot {
-    /// The profile to look at.
-    Profile,
-    /// The optional earlier profile that [`Slot::Profile`] is compared against.
-    Base,
+/// Root on top (pprof's default) or at the bottom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Orientation {
+    #[default]
+    Icicle,
+    Flame,
 }
 
-impl Slot {
-    pub fn label(self) -> &'static str {
+/// Light, dark, or the system's choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn next(self) -> Theme {
         match self {
-            Slot::Profile => "Profile",
-            Slot::Base => "Base",
+            Theme::Auto => Theme::Light,
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::Auto,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
         }
     }
 }
 
-/// A file read completely into memory.
-#[derive(Debug, PartialEq, Eq)]
-pub struct LoadedFile {
+/// Long work in progress, for the progress bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Busy {
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub stage: String,
+    pub done: u64,
+    pub total: u64,
 }
 
-impl LoadedFile {
-    pub fn size(&self) -> u64 {
-        self.bytes.len() as u64
+/// What the next view request asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Params {
+    pub sample_type: Option<usize>,
+    pub zoom: u32,
+    pub search: String,
+    pub selected: Option<String>,
+    pub granularity: Granularity,
+    pub width_px: u32,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            sample_type: None,
+            zoom: 0,
+            search: String::new(),
+            selected: None,
+            granularity: Granularity::Functions,
+            width_px: 1200,
+        }
     }
-}
-
-/// One file input: the file last read, or the name of the one being read.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SlotState {
-    /// Identifies the latest pick; a read that finishes after a newer pick is dropped.
-    pub generation: u32,
-    /// The name of the file being read, if a read is in flight.
-    pub reading: Option<String>,
-    pub file: Option<Rc<LoadedFile>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppState {
-    pub profile: SlotState,
-    pub base: SlotState,
-    /// Shown in the page's alert; cleared by the next pick.
+    pub busy: Option<Busy>,
+    pub info: Option<Rc<ProfileInfo>>,
+    pub base_info: Option<Rc<ProfileInfo>>,
     pub error: Option<String>,
+    pub view: Option<Rc<ViewData>>,
+    /// The top rows of the current sample type and granularity.
+    pub rows: Rc<Vec<Row>>,
+    pub params: Params,
+    pub orientation: Orientation,
+    pub theme: Theme,
+    /// The frame the keyboard cursor is on (a node id of the current view).
+    pub cursor: Option<u32>,
+    /// Bumped on every successful load of the main profile.
+    pub loaded: u32,
+    /// Bumped on every change of `params` or `loaded`.
+    pub seq: u32,
 }
 
 impl AppState {
-    pub fn slot(&self, slot: Slot) -> &SlotState {
-        match slot {
-            Slot::Profile => &self.profile,
-            Slot::Base => &self.base,
-        }
-    }
-
-    fn slot_mut(&mut self, slot: Slot) -> &mut SlotState {
-        match slot {
-            Slot::Profile => &mut self.profile,
-            Slot::Base => &mut self.base,
+    /// The request the worker should answer for the current state.
+    pub fn request(&self) -> ViewRequest {
+        ViewRequest {
+            seq: self.seq,
+            sample_type: self.params.sample_type,
+            zoom: self.params.zoom,
+            width_px: self.params.width_px,
+            search: self.params.search.clone(),
+            selected: self.params.selected.clone(),
+            granularity: self.params.granularity,
         }
     }
 }
 
 #[derive(Debug)]
 pub enum Action {
-    /// A file was chosen and its read started. `generation` must increase with every pick.
-    Picked {
-        slot: Slot,
-        generation: u32,
+    /// A file or URL started to be read.
+    Reading {
         name: String,
     },
-    /// The file input was emptied (the file dialog was cancelled).
-    Cleared { slot: Slot, generation: u32 },
-    /// A read started by [`Action::Picked`] finished.
-    Read {
-        slot: Slot,
-        generation: u32,
-        name: String,
-        result: Result<Vec<u8>, String>,
+    /// Reading (file or URL) failed before the worker saw it.
+    ReadFailed {
+        message: String,
     },
+    /// A message from the worker.
+    Worker(Box<Response>),
+    SampleType(usize),
+    Zoom(u32),
+    Search(String),
+    Select(Option<String>),
+    Granularity(Granularity),
+    Width(u32),
+    Orientation(Orientation),
+    Cursor(Option<u32>),
+    ToggleTheme,
+    Error(String),
 }
 
 impl Reducible for AppState {
@@ -93,49 +140,104 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
+        let before = next.params.clone();
         match action {
-            Action::Picked {
-                slot,
-                generation,
-                name,
-            } => {
-                let s = next.slot_mut(slot);
-                s.generation = generation;
-                s.reading = Some(name);
+            Action::Reading { name } => {
+                next.busy = Some(Busy {
+                    name,
+                    stage: "read".into(),
+                    done: 0,
+                    total: 0,
+                });
                 next.error = None;
             }
-            Action::Cleared { slot, generation } => {
-                *next.slot_mut(slot) = SlotState {
-                    generation,
-                    ..SlotState::default()
-                };
+            Action::ReadFailed { message } => {
+                next.busy = None;
+                next.error = Some(message);
             }
-            Action::Read {
-                slot,
-                generation,
-                name,
-                result,
-            } => {
-                if next.slot(slot).generation != generation {
-                    return self;
-                }
-                let s = next.slot_mut(slot);
-                s.reading = None;
-                match result {
-                    Ok(bytes) if bytes.is_empty() => {
-                        s.file = None;
-                        next.error = Some(format!("{} file {name} is empty.", slot.label()));
-                    }
-                    Ok(bytes) => s.file = Some(Rc::new(LoadedFile { name, bytes })),
-                    Err(err) => {
-                        s.file = None;
-                        next.error = Some(format!(
-                            "Could not read {} file {name}: {err}",
-                            slot.label().to_lowercase()
-                        ));
+            Action::Worker(resp) => match *resp {
+                Response::Progress { stage, done, total } => {
+                    if let Some(b) = next.busy.as_mut() {
+                        b.stage = stage;
+                        b.done = done;
+                        b.total = total;
                     }
                 }
+                Response::Loaded {
+                    slot: Slot::Profile,
+                    info,
+                } => {
+                    next.busy = None;
+                    next.error = None;
+                    next.info = Some(Rc::from(info));
+                    next.view = None;
+                    next.rows = Rc::default();
+                    next.cursor = None;
+                    let width = next.params.width_px;
+                    let granularity = next.params.granularity;
+                    next.params = Params {
+                        width_px: width,
+                        granularity,
+                        ..Params::default()
+                    };
+                    next.loaded += 1;
+                }
+                Response::Loaded {
+                    slot: Slot::Base,
+                    info,
+                } => {
+                    next.busy = None;
+                    next.base_info = Some(Rc::from(info));
+                }
+                Response::View(mut view) => {
+                    if view.seq == next.seq {
+                        if view.rows_fresh {
+                            next.rows = Rc::new(std::mem::take(&mut view.rows));
+                        }
+                        if let Some(c) = next.cursor {
+                            if !view.rects.iter().any(|r| r.node == c) {
+                                next.cursor = None;
+                            }
+                        }
+                        next.view = Some(Rc::from(view));
+                    } else {
+                        return self;
+                    }
+                }
+                Response::Error {
+                    slot,
+                    name,
+                    message,
+                } => {
+                    next.busy = None;
+                    let which = match slot {
+                        Some(Slot::Base) => "base profile ",
+                        _ => "",
+                    };
+                    let keep = if next.info.is_some() {
+                        " The previous profile is still open."
+                    } else {
+                        ""
+                    };
+                    next.error = Some(format!("Could not open {which}{name}: {message}.{keep}"));
+                }
+            },
+            Action::SampleType(t) => next.params.sample_type = Some(t),
+            Action::Zoom(z) => {
+                next.params.zoom = z;
+                next.cursor = Some(z).filter(|&z| z != 0);
             }
+            Action::Search(s) => next.params.search = s,
+            Action::Select(s) => next.params.selected = s,
+            Action::Granularity(g) => next.params.granularity = g,
+            Action::Width(w) => next.params.width_px = w.max(1),
+            Action::Orientation(o) => next.orientation = o,
+            Action::Cursor(c) => next.cursor = c,
+            Action::ToggleTheme => next.theme = next.theme.next(),
+            Action::Error(e) => next.error = Some(e),
+        }
+        if next.params != before || next.loaded != self.loaded {
+            next.seq = next.seq.wrapping_add(1);
         }
         Rc::new(next)
     }
@@ -145,82 +247,92 @@ impl Reducible for AppState {
 mod tests {
     use super::*;
 
-    fn pick(state: Rc<AppState>, slot: Slot, generation: u32, name: &str) -> Rc<AppState> {
-        state.reduce(Action::Picked {
-            slot,
-            generation,
-            name: name.into(),
-        })
-    }
-
-    fn read(
-        state: Rc<AppState>,
-        slot: Slot,
-        generation: u32,
-        name: &str,
-        result: Result<Vec<u8>, String>,
-    ) -> Rc<AppState> {
-        state.reduce(Action::Read {
-            slot,
-            generation,
-            name: name.into(),
-            result,
-        })
-    }
-
-    #[test]
-    fn a_finished_read_stores_the_file() {
-        let s = pick(Rc::default(), Slot::Profile, 1, "heap.pb.gz");
-        assert_eq!(s.profile.reading.as_deref(), Some("heap.pb.gz"));
-        let s = read(s, Slot::Profile, 1, "heap.pb.gz", Ok(vec![0x1f, 0x8b, 8]));
-        let file = s.profile.file.as_ref().expect("file stored");
-        assert_eq!((file.name.as_str(), file.size()), ("heap.pb.gz", 3));
-        assert_eq!(s.profile.reading, None);
-        assert_eq!(s.base, SlotState::default());
-        assert_eq!(s.error, None);
+    fn info() -> ProfileInfo {
+        ProfileInfo {
+            file_name: "mem.prof".into(),
+            file_size: 10,
+            inflated_size: 20,
+            gzipped: true,
+            kind: "Go heap".into(),
+            sample_types: vec![],
+            default_type: 0,
+            samples: 1,
+            locations: 1,
+            functions: 1,
+            main_binary: String::new(),
+            period: String::new(),
+            time: String::new(),
+            duration: String::new(),
+            drop_frames: String::new(),
+            keep_frames: String::new(),
+            comments: vec![],
+            warnings: vec![],
+            tree_nodes: 2,
+        }
     }
 
     #[test]
-    fn a_read_overtaken_by_a_newer_pick_is_dropped() {
-        let s = pick(Rc::default(), Slot::Base, 1, "old");
-        let s = pick(s, Slot::Base, 2, "new");
-        let s = read(s, Slot::Base, 1, "old", Ok(vec![1]));
-        assert_eq!(s.base.file, None);
-        assert_eq!(s.base.reading.as_deref(), Some("new"));
-        let s = read(s, Slot::Base, 2, "new", Ok(vec![1, 2]));
-        assert_eq!(s.base.file.as_ref().map(|f| f.name.as_str()), Some("new"));
-    }
-
-    #[test]
-    fn empty_and_unreadable_files_become_errors() {
-        let s = pick(Rc::default(), Slot::Profile, 1, "empty.pprof");
-        let s = read(s, Slot::Profile, 1, "empty.pprof", Ok(Vec::new()));
-        assert_eq!(
-            s.error.as_deref(),
-            Some("Profile file empty.pprof is empty.")
-        );
-        assert_eq!(s.profile.file, None);
-
-        let s = pick(s, Slot::Base, 2, "gone.pprof");
-        assert_eq!(s.error, None, "a new pick clears the error");
-        let s = read(s, Slot::Base, 2, "gone.pprof", Err("NotFoundError".into()));
-        assert_eq!(
-            s.error.as_deref(),
-            Some("Could not read base file gone.pprof: NotFoundError")
-        );
-    }
-
-    #[test]
-    fn clearing_a_slot_forgets_its_file_and_pending_read() {
-        let s = pick(Rc::default(), Slot::Profile, 1, "a");
-        let s = read(s, Slot::Profile, 1, "a", Ok(vec![1]));
-        let s = pick(s, Slot::Profile, 2, "b");
-        let s = s.reduce(Action::Cleared {
-            slot: Slot::Profile,
-            generation: 3,
+    fn loading_resets_the_view_and_bumps_the_sequence() {
+        let s = Rc::new(AppState::default());
+        let s = s.reduce(Action::Zoom(5));
+        let seq = s.seq;
+        let s = s.reduce(Action::Reading {
+            name: "mem.prof".into(),
         });
-        assert_eq!((&s.profile.file, &s.profile.reading), (&None, &None));
-        let s = read(s, Slot::Profile, 2, "b", Ok(vec![1]));
-        assert_eq!(s.profile.file, None);
+        assert!(s.busy.is_some());
+        let s = s.reduce(Action::Worker(Box::new(Response::Loaded {
+            slot: Slot::Profile,
+            info: Box::new(info()),
+        })));
+        assert_eq!(s.params.zoom, 0);
+        assert!(s.busy.is_none() && s.info.is_some());
+        assert!(s.seq > seq);
+    }
+
+    #[test]
+    fn errors_keep_the_previous_profile() {
+        let s = Rc::new(AppState::default());
+        let s = s.reduce(Action::Worker(Box::new(Response::Loaded {
+            slot: Slot::Profile,
+            info: Box::new(info()),
+        })));
+        let s = s.reduce(Action::Worker(Box::new(Response::Error {
+            slot: Some(Slot::Profile),
+            name: "bad.txt".into(),
+            message: "the file is empty".into(),
+        })));
+        assert!(s.info.is_some());
+        assert_eq!(
+            s.error.as_deref(),
+            Some("Could not open bad.txt: the file is empty. The previous profile is still open.")
+        );
+    }
+
+    #[test]
+    fn stale_views_are_dropped() {
+        let s = Rc::new(AppState::default());
+        let s = s.reduce(Action::Search("x".into()));
+        let view = ViewData {
+            seq: s.seq.wrapping_sub(1),
+            sample_type: 0,
+            unit: String::new(),
+            total: 0,
+            zoom: 0,
+            crumbs: vec![],
+            names: vec![],
+            rects: vec![],
+            depth: 0,
+            culled: 0,
+            matched: None,
+            search_error: None,
+            rows: vec![],
+            rows_fresh: true,
+            granularity: Granularity::Functions,
+            peek: None,
+        };
+        let s2 = s
+            .clone()
+            .reduce(Action::Worker(Box::new(Response::View(Box::new(view)))));
+        assert!(s2.view.is_none());
     }
 }

@@ -1,9 +1,21 @@
 //! The app's view pieces; each takes plain props and reports through callbacks.
 
 mod error_alert;
-mod file_info;
 mod file_picker;
+mod flame;
+mod info;
+mod landing;
+mod peek;
+mod progress;
+mod toolbar;
+mod top_table;
 
 pub use error_alert::ErrorAlert;
-pub use file_info::FileInfo;
 pub use file_picker::FilePicker;
+pub use flame::FlameGraph;
+pub use info::InfoPanel;
+pub use landing::Landing;
+pub use peek::PeekPanel;
+pub use progress::ProgressBar;
+pub use toolbar::Toolbar;
+pub use top_table::TopTable;

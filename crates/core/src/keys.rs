@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use crate::model::{Profile, NONE};
 
 /// What one node of a top table or call tree stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum Granularity {
     /// A function (pprof's default `-functions`).
     #[default]

@@ -28,6 +28,7 @@ pub mod search;
 pub mod top;
 pub mod tree;
 pub mod units;
+pub mod view;
 
 pub use decode::{decode, decode_with, Limits};
 pub use error::{Error, Result, Stage};

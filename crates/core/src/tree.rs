@@ -64,7 +64,11 @@ impl CallTree {
         depth.push(0u32);
         self_values.extend(std::iter::repeat_n(0i64, n_types));
         nonzero.push(0u32);
-        let mut index = id_map::<u64, u32>(guess);
+        // A node's first child is found through `first_child` (most nodes
+        // deep in a stack have one child); later siblings through the map.
+        let mut first_child: Vec<u32> = Vec::with_capacity(guess);
+        first_child.push(NONE);
+        let mut index = id_map::<u64, u32>(guess / 2);
         for s in 0..p.num_samples() {
             let vals = p.sample_values(s);
             let mut mask = 0u32;
@@ -99,11 +103,24 @@ impl CallTree {
                     }
                     let pair = pk.map(|pk| (u64::from(pk) << 32) | u64::from(kid));
                     let slot = (u64::from(node) << 32) | u64::from(k);
-                    node = match index.get(&slot) {
-                        Some(&c) => c,
+                    let fc = first_child[node as usize];
+                    let found = if fc != NONE && key[fc as usize] == k {
+                        Some(fc)
+                    } else if fc == NONE {
+                        None
+                    } else {
+                        index.get(&slot).copied()
+                    };
+                    node = match found {
+                        Some(c) => c,
                         None => {
                             let c = parent.len() as u32;
-                            index.insert(slot, c);
+                            if fc == NONE {
+                                first_child[node as usize] = c;
+                            } else {
+                                index.insert(slot, c);
+                            }
+                            first_child.push(NONE);
                             depth.push(depth[node as usize] + 1);
                             parent.push(node);
                             key.push(k);
@@ -139,6 +156,7 @@ impl CallTree {
             nonzero[node as usize] |= mask;
         }
         drop(index);
+        drop(first_child);
         // Propagate the non-zero masks upwards.
         for n in (1..parent.len()).rev() {
             let m = nonzero[n];

@@ -1,0 +1,559 @@
+//! The viewer session the web app's worker runs: it owns the decoded
+//! profile and its call trees and answers view requests with compact render
+//! data (the flame layout for the visible zoom, the top rows, search and
+//! callers/callees results), so the page never holds the whole profile.
+//! Plain data in and out (serde), so it is tested natively.
+
+use serde::{Deserialize, Serialize};
+
+use crate::keys::{base_name, Granularity};
+use crate::layout::{abs_weights, layout};
+use crate::model::{Profile, NONE};
+use crate::peek::peek;
+use crate::search::{matched_total, Query};
+use crate::top::{top, TopOptions};
+use crate::tree::{CallTree, ROOT};
+use crate::{decode_with, units, Limits};
+
+/// Which input a profile was loaded into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Slot {
+    Profile,
+    Base,
+}
+
+/// Messages to the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    Load {
+        slot: Slot,
+        name: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
+    View(ViewRequest),
+}
+
+/// Everything the page shows, as a request; the worker answers with
+/// [`ViewData`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewRequest {
+    /// Echoed back, so the page can drop stale answers.
+    pub seq: u32,
+    /// Sample type index; `None` for the profile's default.
+    pub sample_type: Option<usize>,
+    /// Flame graph zoom: a node id from an earlier answer (0 = everything).
+    pub zoom: u32,
+    /// Canvas width in CSS pixels (frames under half a pixel are culled).
+    pub width_px: u32,
+    pub search: String,
+    /// Selected function (name at function granularity).
+    pub selected: Option<String>,
+    /// Granularity of the top table.
+    pub granularity: Granularity,
+}
+
+impl Default for ViewRequest {
+    fn default() -> Self {
+        ViewRequest {
+            seq: 0,
+            sample_type: None,
+            zoom: 0,
+            width_px: 1200,
+            search: String::new(),
+            selected: None,
+            granularity: Granularity::Functions,
+        }
+    }
+}
+
+/// Messages from the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    Progress {
+        stage: String,
+        done: u64,
+        total: u64,
+    },
+    Loaded {
+        slot: Slot,
+        info: Box<ProfileInfo>,
+    },
+    View(Box<ViewData>),
+    Error {
+        slot: Option<Slot>,
+        name: String,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleTypeInfo {
+    pub name: String,
+    pub unit: String,
+    pub total: i64,
+    pub total_label: String,
+}
+
+/// What the info panel shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileInfo {
+    pub file_name: String,
+    pub file_size: u64,
+    pub inflated_size: u64,
+    pub gzipped: bool,
+    pub kind: String,
+    pub sample_types: Vec<SampleTypeInfo>,
+    pub default_type: usize,
+    pub samples: usize,
+    pub locations: usize,
+    pub functions: usize,
+    pub main_binary: String,
+    pub period: String,
+    pub time: String,
+    pub duration: String,
+    pub drop_frames: String,
+    pub keep_frames: String,
+    pub comments: Vec<String>,
+    pub warnings: Vec<String>,
+    pub tree_nodes: usize,
+}
+
+/// A frame's name and where it comes from (shared by many rectangles).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrameName {
+    pub name: String,
+    /// Source file (and start line when known), or the binary.
+    pub file: String,
+    /// Colour group: the package (Go), namespace or class.
+    pub package: String,
+}
+
+/// One flame-graph rectangle, in unit space.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FlameRect {
+    pub node: u32,
+    pub x: f64,
+    pub w: f64,
+    pub depth: u32,
+    /// Index into [`ViewData::names`].
+    pub name: u32,
+    pub self_value: i64,
+    pub total: i64,
+    /// [`MATCHED`], [`SELECTED`], [`INLINED`], [`ANCESTOR`].
+    pub flags: u8,
+}
+
+pub const MATCHED: u8 = 1;
+pub const SELECTED: u8 = 2;
+pub const INLINED: u8 = 4;
+/// An ancestor of the zoomed frame (drawn full width above it).
+pub const ANCESTOR: u8 = 8;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    pub name: String,
+    /// The function the row belongs to (equal to `name` at function
+    /// granularity; without the `file:line` part at line granularity).
+    pub function: String,
+    pub flat: i64,
+    pub cum: i64,
+    /// "", "(inline)" or "(partial-inline)".
+    pub mark: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Crumb {
+    pub node: u32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeekData {
+    pub name: String,
+    pub flat: i64,
+    pub cum: i64,
+    pub callers: Vec<(String, i64)>,
+    pub callees: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewData {
+    pub seq: u32,
+    pub sample_type: usize,
+    pub unit: String,
+    pub total: i64,
+    pub zoom: u32,
+    /// The zoomed frame's ancestors and itself, root first.
+    pub crumbs: Vec<Crumb>,
+    pub names: Vec<FrameName>,
+    pub rects: Vec<FlameRect>,
+    /// Number of rows of the flame graph.
+    pub depth: u32,
+    pub culled: usize,
+    /// Search: matched value, and how many functions match.
+    pub matched: Option<(i64, usize)>,
+    pub search_error: Option<String>,
+    /// Top rows (all of them), sorted like pprof's; sent only when they
+    /// changed since the previous answer (`rows_fresh`), else empty.
+    pub rows: Vec<Row>,
+    pub rows_fresh: bool,
+    pub granularity: Granularity,
+    pub peek: Option<PeekData>,
+}
+
+struct Loaded {
+    name: String,
+    profile: Profile,
+    functions: CallTree,
+    lines: Option<CallTree>,
+}
+
+/// The worker's state: the loaded profiles and their trees.
+#[derive(Default)]
+pub struct Session {
+    profile: Option<Loaded>,
+    base: Option<Loaded>,
+    /// (load count, sample type, granularity) of the rows last sent.
+    rows_sent: Option<(u32, usize, Granularity)>,
+    loads: u32,
+}
+
+/// Limits in the browser: a tab has far less memory than the CLI.
+pub const BROWSER_LIMITS: Limits = Limits {
+    max_input: 512 << 20,
+    max_decoded: 1 << 30,
+};
+
+impl Session {
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    pub fn has_profile(&self) -> bool {
+        self.profile.is_some()
+    }
+
+    /// Decodes `bytes` into `slot`. On error the slot keeps what it had.
+    pub fn load(
+        &mut self,
+        slot: Slot,
+        name: &str,
+        bytes: &[u8],
+        progress: &mut dyn FnMut(&str, u64, u64),
+    ) -> Result<ProfileInfo, String> {
+        let profile = decode_with(bytes, BROWSER_LIMITS, progress).map_err(|e| e.to_string())?;
+        progress("tree", 0, 1);
+        let functions = CallTree::build(&profile, Granularity::Functions);
+        progress("tree", 1, 1);
+        let loaded = Loaded {
+            name: name.to_string(),
+            profile,
+            functions,
+            lines: None,
+        };
+        let info = info(&loaded);
+        self.loads = self.loads.wrapping_add(1);
+        match slot {
+            Slot::Profile => self.profile = Some(loaded),
+            Slot::Base => self.base = Some(loaded),
+        }
+        Ok(info)
+    }
+
+    /// Answers a view request for the main profile.
+    pub fn view(&mut self, req: &ViewRequest) -> Option<ViewData> {
+        let data = self.view_inner(req)?;
+        if data.rows_fresh {
+            self.rows_sent = Some((self.loads, data.sample_type, data.granularity));
+        }
+        Some(data)
+    }
+
+    /// Forgets which rows were sent, so the next answer carries them again.
+    pub fn resend_rows(&mut self) {
+        self.rows_sent = None;
+    }
+
+    fn view_inner(&mut self, req: &ViewRequest) -> Option<ViewData> {
+        let l = self.profile.as_mut()?;
+        if req.granularity == Granularity::Lines && l.lines.is_none() {
+            l.lines = Some(CallTree::build(&l.profile, Granularity::Lines));
+        }
+        let l = self.profile.as_ref()?;
+        let p = &l.profile;
+        let ty = match req.sample_type {
+            Some(t) if t < p.num_types() => t,
+            _ => p.default_sample_type(),
+        };
+        let unit = p
+            .sample_types
+            .get(ty)
+            .map(|t| t.unit.clone())
+            .unwrap_or_default();
+        let tree = &l.functions;
+        let totals = tree.totals(ty);
+        let weights = abs_weights(&totals);
+        let zoom = if (req.zoom as usize) < tree.len() {
+            req.zoom
+        } else {
+            ROOT
+        };
+        let width = f64::from(req.width_px.max(1));
+        let lay = layout(tree, &weights, zoom, 0.5 / width);
+
+        // Search.
+        let (query, search_error) = match Query::parse(&req.search) {
+            Ok(q) => (q, None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        let key_matches = query.as_ref().map(|q| q.matching_keys(&tree.keys));
+        let matched = key_matches.as_ref().map(|m| {
+            (
+                matched_total(tree, &totals, m),
+                m.iter().filter(|&&b| b).count(),
+            )
+        });
+        let selected_key = req
+            .selected
+            .as_deref()
+            .and_then(|s| tree.keys.names.iter().position(|n| n == s));
+
+        // Rectangles with a deduplicated name table.
+        let mut names: Vec<FrameName> = Vec::new();
+        let mut name_of_key = vec![NONE; tree.keys.len()];
+        let zoom_path_len = tree.path(zoom).len();
+        let mut rects = Vec::with_capacity(lay.rects.len());
+        for (i, r) in lay.rects.iter().enumerate() {
+            let k = tree.key_of(r.node) as usize;
+            if name_of_key[k] == NONE {
+                name_of_key[k] = names.len() as u32;
+                names.push(frame_name(p, tree, k));
+            }
+            let mut flags = 0u8;
+            if key_matches.as_ref().is_some_and(|m| m[k]) {
+                flags |= MATCHED;
+            }
+            if selected_key == Some(k) {
+                flags |= SELECTED;
+            }
+            if tree.is_inlined(r.node) {
+                flags |= INLINED;
+            }
+            if i + 1 < zoom_path_len {
+                flags |= ANCESTOR;
+            }
+            rects.push(FlameRect {
+                node: r.node,
+                x: r.x,
+                w: r.w,
+                depth: r.depth,
+                name: name_of_key[k],
+                self_value: tree.self_value(r.node, ty),
+                total: totals[r.node as usize],
+                flags,
+            });
+        }
+        let crumbs = tree
+            .path(zoom)
+            .into_iter()
+            .map(|n| Crumb {
+                node: n,
+                name: tree.name(n).to_string(),
+            })
+            .collect();
+
+        // Top rows at the table's granularity.
+        let ttree = match req.granularity {
+            Granularity::Functions => tree,
+            Granularity::Lines => l.lines.as_ref().unwrap_or(tree),
+        };
+        let rows_key = (self.loads, ty, req.granularity);
+        let rows_fresh = self.rows_sent != Some(rows_key);
+        let t = if rows_fresh {
+            Some(top(p, ttree, &TopOptions::new(ty)))
+        } else {
+            None
+        };
+        let rows = t
+            .map(|t| t.rows)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| {
+                let f = ttree.keys.function[r.key as usize];
+                let function = if f == NONE || ttree.keys.granularity == Granularity::Functions {
+                    r.name.clone()
+                } else {
+                    let n = p.str(p.functions[f as usize].name);
+                    if n.is_empty() {
+                        r.name.clone()
+                    } else {
+                        n.to_string()
+                    }
+                };
+                Row {
+                    name: r.name,
+                    function,
+                    flat: r.flat,
+                    cum: r.cum,
+                    mark: r.inline.as_str().to_string(),
+                }
+            })
+            .collect();
+
+        let peek = selected_key.map(|k| {
+            let pk = peek(tree, ty, &totals, k as u32);
+            let name_of = |key: u32| tree.keys.names[key as usize].clone();
+            PeekData {
+                name: tree.keys.names[k].clone(),
+                flat: pk.flat,
+                cum: pk.cum,
+                callers: pk
+                    .callers
+                    .iter()
+                    .map(|(k, v)| (k.map_or_else(|| "(root)".to_string(), name_of), *v))
+                    .collect(),
+                callees: pk.callees.iter().map(|(k, v)| (name_of(*k), *v)).collect(),
+            }
+        });
+
+        Some(ViewData {
+            seq: req.seq,
+            sample_type: ty,
+            unit,
+            total: p.total(ty),
+            zoom,
+            crumbs,
+            names,
+            rects,
+            depth: lay.rows,
+            culled: lay.culled,
+            matched,
+            search_error,
+            rows,
+            rows_fresh,
+            granularity: req.granularity,
+            peek,
+        })
+    }
+}
+
+fn frame_name(p: &Profile, tree: &CallTree, key: usize) -> FrameName {
+    let name = tree.keys.names[key].clone();
+    let f = tree.keys.function[key];
+    let file = if f == NONE {
+        String::new()
+    } else {
+        let func = &p.functions[f as usize];
+        let file = p.str(func.filename);
+        if file.is_empty() {
+            String::new()
+        } else if func.start_line > 0 {
+            format!("{file}:{}", func.start_line)
+        } else {
+            file.to_string()
+        }
+    };
+    let package = package_of(&name).to_string();
+    FrameName {
+        name,
+        file,
+        package,
+    }
+}
+
+/// The colour group of a frame name: Go's package path
+/// (`encoding/json.Marshal` → `encoding/json`), a C++/Rust namespace
+/// (`a::b::f` → `a::b`), a Java class (`com.x.Foo.bar` → `com.x.Foo`), or
+/// the binary for unsymbolized frames.
+pub fn package_of(name: &str) -> &str {
+    if name.starts_with('[') || name.starts_with('<') {
+        return name;
+    }
+    if let Some(i) = name.rfind("::") {
+        return &name[..i];
+    }
+    let after_slash = name.rfind('/').map_or(0, |i| i + 1);
+    let tail = &name[after_slash..];
+    // Go: the package ends at the first '.' after the last '/'.
+    let looks_go = name.contains('/') || tail.contains(".(") || name.matches('.').count() <= 2;
+    if looks_go {
+        if let Some(d) = tail.find('.') {
+            return &name[..after_slash + d];
+        }
+        return name;
+    }
+    name.rfind('.').map_or(name, |i| &name[..i])
+}
+
+fn info(l: &Loaded) -> ProfileInfo {
+    let p = &l.profile;
+    let sample_types = p
+        .sample_types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let total = p.total(i);
+            SampleTypeInfo {
+                name: t.ty.clone(),
+                unit: t.unit.clone(),
+                total,
+                total_label: units::label(total, &t.unit),
+            }
+        })
+        .collect();
+    let period = match &p.period_type {
+        Some(pt) if p.period != 0 => format!("{} ({})", units::label(p.period, &pt.unit), pt.ty),
+        _ if p.period != 0 => p.period.to_string(),
+        _ => String::new(),
+    };
+    ProfileInfo {
+        file_name: l.name.clone(),
+        file_size: p.stats.input_bytes,
+        inflated_size: p.stats.decoded_bytes,
+        gzipped: p.stats.gzipped,
+        kind: p.kind().to_string(),
+        sample_types,
+        default_type: p.default_sample_type(),
+        samples: p.num_samples(),
+        locations: p.locations.len(),
+        functions: p.functions.len(),
+        main_binary: p
+            .mappings
+            .first()
+            .map(|m| base_name(p.str(m.file)).to_string())
+            .unwrap_or_default(),
+        period,
+        time: if p.time_nanos != 0 {
+            units::format_time(p.time_nanos)
+        } else {
+            String::new()
+        },
+        duration: if p.duration_nanos != 0 {
+            units::label(p.duration_nanos, "nanoseconds")
+        } else {
+            String::new()
+        },
+        drop_frames: p.drop_frames.clone(),
+        keep_frames: p.keep_frames.clone(),
+        comments: p.comments.clone(),
+        warnings: p.warnings.clone(),
+        tree_nodes: l.functions.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packages() {
+        assert_eq!(package_of("encoding/json.Marshal"), "encoding/json");
+        assert_eq!(package_of("github.com/a/b.(*T).M"), "github.com/a/b");
+        assert_eq!(package_of("runtime.mallocgc"), "runtime");
+        assert_eq!(package_of("main.main.func1"), "main");
+        assert_eq!(package_of("std::vec::Vec<T>::push"), "std::vec::Vec<T>");
+        assert_eq!(package_of("com.example.app.Foo.bar"), "com.example.app.Foo");
+        assert_eq!(package_of("[libc.so.6]"), "[libc.so.6]");
+    }
+}

@@ -1,0 +1,192 @@
+//! The flame graph canvas (`canvas#flame`): paints the worker's layout,
+//! shows a tooltip on hover, zooms on click, reports its width, and sets
+//! `data-painted` (a counter) after every completed paint.
+
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use heaplens_core::units;
+use heaplens_core::view::ViewData;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
+use yew::prelude::*;
+
+use crate::paint::{self, Highlights};
+use crate::state::Orientation;
+
+#[derive(Properties, PartialEq)]
+pub struct FlameGraphProps {
+    pub view: Rc<ViewData>,
+    pub orientation: Orientation,
+    pub cursor: Option<u32>,
+    pub dark: bool,
+    /// A frame was clicked: zoom to it and select its function.
+    pub on_click: Callback<(u32, String)>,
+    /// The drawing width changed (CSS pixels).
+    pub on_width: Callback<u32>,
+}
+
+#[derive(Clone, PartialEq)]
+struct Hover {
+    index: usize,
+    x: f64,
+    y: f64,
+}
+
+#[component]
+pub fn FlameGraph(props: &FlameGraphProps) -> Html {
+    let canvas = use_node_ref();
+    let wrap = use_node_ref();
+    let hover = use_state(|| None::<Hover>);
+    let painted = use_mut_ref(|| 0u32);
+    let width = use_state(|| 0f64);
+
+    // Measure the width now and on every window resize.
+    {
+        let wrap = wrap.clone();
+        let width = width.clone();
+        let on_width = props.on_width.clone();
+        use_effect_with((), move |_| {
+            let measure = move || {
+                if let Some(el) = wrap.cast::<HtmlElement>() {
+                    let w = f64::from(el.client_width()).max(1.0);
+                    width.set(w);
+                    on_width.emit(w as u32);
+                }
+            };
+            measure();
+            let listener =
+                web_sys::window().map(|win| EventListener::new(&win, "resize", move |_| measure()));
+            move || drop(listener)
+        });
+    }
+
+    // Paint whenever anything drawn changes.
+    {
+        let canvas = canvas.clone();
+        let painted = painted.clone();
+        let view = props.view.clone();
+        let deps = (
+            Rc::as_ptr(&props.view) as usize,
+            props.orientation,
+            props.cursor,
+            hover.as_ref().map(|h| h.index),
+            props.dark,
+            (*width * 100.0) as i64,
+        );
+        let hovered = hover
+            .as_ref()
+            .and_then(|h| view.rects.get(h.index))
+            .map(|r| r.node);
+        let (orientation, cursor, dark, w) = (props.orientation, props.cursor, props.dark, *width);
+        use_effect_with(deps, move |_| {
+            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                if w > 0.0 {
+                    let dpr = web_sys::window()
+                        .map(|w| w.device_pixel_ratio())
+                        .unwrap_or(1.0)
+                        .max(1.0);
+                    let h = paint::height(&view);
+                    c.set_width((w * dpr).round() as u32);
+                    c.set_height((h * dpr).round() as u32);
+                    let _ = c.style().set_property("height", &format!("{h}px"));
+                    let ctx = c
+                        .get_context("2d")
+                        .ok()
+                        .flatten()
+                        .and_then(|o| o.dyn_into::<CanvasRenderingContext2d>().ok());
+                    if let Some(ctx) = ctx {
+                        let searching = view.matched.is_some();
+                        paint::paint(
+                            &ctx,
+                            &view,
+                            w,
+                            orientation,
+                            Highlights {
+                                hover: hovered,
+                                cursor,
+                                searching,
+                                dark,
+                            },
+                            dpr,
+                        );
+                        let mut n = painted.borrow_mut();
+                        *n += 1;
+                        let _ = c.set_attribute("data-painted", &n.to_string());
+                    }
+                }
+            }
+        });
+    }
+
+    let onmousemove = {
+        let hover = hover.clone();
+        let view = props.view.clone();
+        let o = props.orientation;
+        let w = *width;
+        Callback::from(move |e: MouseEvent| {
+            let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
+            let hit = paint::hit(&view, x, y, w, o).map(|index| Hover { index, x, y });
+            if hit.as_ref().map(|h| h.index) != hover.as_ref().map(|h| h.index)
+                || hit.as_ref().is_some_and(|h| (h.x - x).abs() > 0.0)
+            {
+                hover.set(hit);
+            }
+        })
+    };
+    let onmouseleave = {
+        let hover = hover.clone();
+        Callback::from(move |_| hover.set(None))
+    };
+    let onclick = {
+        let view = props.view.clone();
+        let o = props.orientation;
+        let w = *width;
+        let cb = props.on_click.clone();
+        Callback::from(move |e: MouseEvent| {
+            let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
+            if let Some(i) = paint::hit(&view, x, y, w, o) {
+                let r = view.rects[i];
+                cb.emit((r.node, view.names[r.name as usize].name.clone()));
+            }
+        })
+    };
+
+    let tooltip = hover.as_ref().and_then(|h| {
+        let v = &props.view;
+        let r = v.rects.get(h.index)?;
+        let n = &v.names[r.name as usize];
+        let left = (h.x + 14.0).min((*width - 320.0).max(0.0));
+        let style = format!("left:{left:.0}px;top:{:.0}px", h.y + 16.0);
+        Some(html! {
+            <div class="tooltip" role="tooltip" {style}>
+                <div class="tt-name">{ n.name.clone() }</div>
+                if !n.file.is_empty() { <div class="tt-file">{ n.file.clone() }</div> }
+                <table>
+                    <tr><th>{ "self" }</th><td>{ value(r.self_value, &v.unit, v.total) }</td></tr>
+                    <tr><th>{ "total" }</th><td>{ value(r.total, &v.unit, v.total) }</td></tr>
+                </table>
+                <div class="tt-hint">{ "click to zoom" }</div>
+            </div>
+        })
+    });
+
+    html! {
+        <div class="flame-wrap" ref={wrap}>
+            <canvas id="flame" ref={canvas} {onmousemove} {onmouseleave} {onclick}
+                role="img" aria-label="Flame graph of the profile; use the arrow keys to move, Enter to zoom"></canvas>
+            { for tooltip }
+            if props.view.culled > 0 {
+                <p class="culled">{ format!("{} frames narrower than half a pixel are hidden; zoom in to see them.", props.view.culled) }</p>
+            }
+        </div>
+    }
+}
+
+fn value(v: i64, unit: &str, total: i64) -> String {
+    format!(
+        "{} ({})",
+        units::label(v, unit),
+        units::percentage(v, total).trim()
+    )
+}

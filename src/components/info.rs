@@ -1,0 +1,70 @@
+//! The profile info panel: file, kind, sample types, counts, period, time,
+//! duration, drop_frames, comments and any warnings from decoding.
+
+use heaplens_core::view::ProfileInfo;
+use yew::prelude::*;
+
+use crate::format;
+
+#[derive(Properties, PartialEq)]
+pub struct InfoPanelProps {
+    pub info: std::rc::Rc<ProfileInfo>,
+    pub base: Option<std::rc::Rc<ProfileInfo>>,
+}
+
+#[component]
+pub fn InfoPanel(props: &InfoPanelProps) -> Html {
+    let i = &props.info;
+    let row = |k: &str, v: String| {
+        if v.is_empty() {
+            html! {}
+        } else {
+            html! { <><dt>{ k.to_string() }</dt><dd>{ v }</dd></> }
+        }
+    };
+    let size = if i.gzipped {
+        format!(
+            "{} (gzip; {} inflated)",
+            format::bytes(i.file_size),
+            format::bytes(i.inflated_size)
+        )
+    } else {
+        format::bytes(i.file_size)
+    };
+    let types = i
+        .sample_types
+        .iter()
+        .map(|t| {
+            format!(
+                "{} ({}): {}",
+                t.name,
+                if t.unit.is_empty() { "count" } else { &t.unit },
+                t.total_label
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    html! {
+        <details class="info" id="info" open=true>
+            <summary>{ "Profile" }</summary>
+            <dl>
+                { row("File", i.file_name.clone()) }
+                { row("Size", size) }
+                { row("Kind", i.kind.clone()) }
+                { row("Binary", i.main_binary.clone()) }
+                { row("Sample types", types) }
+                { row("Samples", format::grouped(i.samples as u64)) }
+                { row("Functions", format::grouped(i.functions as u64)) }
+                { row("Locations", format::grouped(i.locations as u64)) }
+                { row("Period", i.period.clone()) }
+                { row("Time", i.time.clone()) }
+                { row("Duration", i.duration.clone()) }
+                { row("drop_frames", i.drop_frames.clone()) }
+                { row("keep_frames", i.keep_frames.clone()) }
+                { row("Comments", i.comments.join("\n")) }
+                { row("Warnings", i.warnings.join("\n")) }
+                { row("Base", props.base.as_ref().map(|b| format!("{} (comparing is coming; the base is loaded)", b.file_name)).unwrap_or_default()) }
+            </dl>
+        </details>
+    }
+}

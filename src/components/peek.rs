@@ -1,0 +1,66 @@
+//! Callers and callees of the selected function (pprof's `peek`).
+
+use heaplens_core::units;
+use heaplens_core::view::PeekData;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PeekPanelProps {
+    pub peek: PeekData,
+    pub total: i64,
+    pub unit: AttrValue,
+    pub on_select: Callback<String>,
+    pub on_close: Callback<()>,
+}
+
+#[component]
+pub fn PeekPanel(props: &PeekPanelProps) -> Html {
+    let p = &props.peek;
+    let unit = props.unit.to_string();
+    let total = props.total;
+    let table = |title: &str, rows: &[(String, i64)], id: &str| {
+        let body = rows.iter().take(50).map(|(name, v)| {
+            let cb = props.on_select.clone();
+            let n = name.clone();
+            let clickable = name != "(root)";
+            html! {
+                <tr onclick={Callback::from(move |_| if clickable { cb.emit(n.clone()) })}>
+                    <td class="num" title={v.to_string()}>{ units::label(*v, &unit) }</td>
+                    <td class="num">{ units::percentage(*v, total).trim().to_string() }</td>
+                    <td class="name" title={name.clone()}>{ crate::paint::truncate(name, 120) }</td>
+                </tr>
+            }
+        });
+        html! {
+            <div class="peek-part">
+                <h3>{ title.to_string() }</h3>
+                if rows.is_empty() {
+                    <p class="empty">{ "none" }</p>
+                } else {
+                    <table id={id.to_string()}><tbody>{ for body }</tbody></table>
+                }
+            </div>
+        }
+    };
+    let close = {
+        let cb = props.on_close.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    html! {
+        <section class="peek" aria-label="Callers and callees">
+            <div class="peek-head">
+                <h2 title={p.name.clone()}>{ crate::paint::truncate(&p.name, 100) }</h2>
+                <span class="peek-values">
+                    { format!("flat {} ({}) · cum {} ({})",
+                        units::label(p.flat, &unit), units::percentage(p.flat, total).trim(),
+                        units::label(p.cum, &unit), units::percentage(p.cum, total).trim()) }
+                </span>
+                <button class="close" onclick={close} aria-label="Clear the selection">{ "×" }</button>
+            </div>
+            <div class="peek-tables">
+                { table("Called from", &p.callers, "callers") }
+                { table("Calls", &p.callees, "callees") }
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,125 @@
+//! Above the flame graph: the sample type, icicle/flame, the search box with
+//! what it matched, and the zoom breadcrumb with reset.
+
+use std::rc::Rc;
+
+use heaplens_core::units;
+use heaplens_core::view::{Crumb, SampleTypeInfo};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::state::Orientation;
+
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    pub sample_types: Rc<Vec<SampleTypeInfo>>,
+    pub sample_type: usize,
+    pub orientation: Orientation,
+    pub search: AttrValue,
+    pub search_ref: NodeRef,
+    /// (matched value, functions matched) of the current search.
+    pub matched: Option<(i64, usize)>,
+    pub search_error: Option<AttrValue>,
+    pub total: i64,
+    pub unit: AttrValue,
+    pub crumbs: Rc<Vec<Crumb>>,
+    pub on_sample_type: Callback<usize>,
+    pub on_orientation: Callback<Orientation>,
+    pub on_search: Callback<String>,
+    pub on_zoom: Callback<u32>,
+}
+
+#[component]
+pub fn Toolbar(props: &ToolbarProps) -> Html {
+    let on_type = {
+        let cb = props.on_sample_type.clone();
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = sel.value().parse::<usize>() {
+                cb.emit(i);
+            }
+        })
+    };
+    let on_search = {
+        let cb = props.on_search.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            cb.emit(input.value());
+        })
+    };
+    let flip = {
+        let cb = props.on_orientation.clone();
+        let o = props.orientation;
+        Callback::from(move |_| {
+            cb.emit(match o {
+                Orientation::Icicle => Orientation::Flame,
+                Orientation::Flame => Orientation::Icicle,
+            })
+        })
+    };
+    let status = match (&props.search_error, props.matched) {
+        (Some(e), _) => html! { <span class="search-status error-text">{ e.clone() }</span> },
+        (None, Some((v, n))) => html! {
+            <span class="search-status" id="search-status">
+                { format!(
+                    "matched {} ({} of total) in {} function{}",
+                    units::label(v, &props.unit),
+                    units::percentage(v, props.total).trim(),
+                    n,
+                    if n == 1 { "" } else { "s" }
+                ) }
+            </span>
+        },
+        _ => html! {},
+    };
+    let reset = {
+        let cb = props.on_zoom.clone();
+        Callback::from(move |_| cb.emit(0))
+    };
+    let crumbs = props.crumbs.iter().map(|c| {
+        let cb = props.on_zoom.clone();
+        let node = c.node;
+        html! {
+            <li><button class="crumb" title={c.name.clone()} onclick={Callback::from(move |_| cb.emit(node))}>{ short(&c.name) }</button></li>
+        }
+    });
+    html! {
+        <div class="toolbar">
+            <div class="row">
+                <label for="sample-type">{ "Sample type" }</label>
+                <select id="sample-type" onchange={on_type}>
+                    { for props.sample_types.iter().enumerate().map(|(i, t)| html! {
+                        <option value={i.to_string()} selected={i == props.sample_type}>
+                            { format!("{} ({}) — {}", t.name, if t.unit.is_empty() { "count" } else { &t.unit }, t.total_label) }
+                        </option>
+                    }) }
+                </select>
+                <button class="toggle" onclick={flip} title="Root on top (icicle) or at the bottom (flame)">
+                    { match props.orientation { Orientation::Icicle => "Icicle ▾", Orientation::Flame => "Flame ▴" } }
+                </button>
+                <input
+                    id="search"
+                    type="search"
+                    ref={props.search_ref.clone()}
+                    placeholder="Search functions (substring or /regex/) — press /"
+                    aria-label="Search functions"
+                    value={props.search.clone()}
+                    oninput={on_search}
+                />
+                { status }
+            </div>
+            <nav class="breadcrumb" aria-label="Zoom">
+                <ol>
+                    <li><button class="crumb" id="reset-zoom" onclick={reset} title="Reset zoom (0)">{ "all" }</button></li>
+                    { for crumbs }
+                </ol>
+            </nav>
+        </div>
+    }
+}
+
+/// The last component of a long name, for the breadcrumb.
+fn short(name: &str) -> String {
+    let tail = name.rsplit('/').next().unwrap_or(name);
+    crate::paint::truncate(tail, 48)
+}

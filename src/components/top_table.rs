@@ -1,0 +1,234 @@
+//! The top table (`#top-table`): flat, flat%, sum%, cum, cum%, name — the
+//! numbers of `go tool pprof -top` — sortable by any column, filterable,
+//! at function or line granularity, paged so long tables stay fast. Each
+//! body row carries `data-name`, `data-flat` and `data-cum` (raw integers).
+
+use std::rc::Rc;
+
+use heaplens_core::units;
+use heaplens_core::view::Row;
+use heaplens_core::Granularity;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Column {
+    Flat,
+    Cum,
+    Name,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TopTableProps {
+    pub rows: Rc<Vec<Row>>,
+    pub total: i64,
+    pub unit: AttrValue,
+    pub granularity: Granularity,
+    pub selected: Option<AttrValue>,
+    pub on_select: Callback<String>,
+    pub on_granularity: Callback<Granularity>,
+}
+
+const PAGE: usize = 200;
+
+/// Indices of `rows` that pass `filter`, in the chosen order. Flat order is
+/// pprof's own (the rows arrive sorted that way).
+pub fn order(rows: &[Row], sort: Column, desc: bool, filter: &str) -> Vec<usize> {
+    let f = filter.trim().to_lowercase();
+    let mut idx: Vec<usize> = (0..rows.len())
+        .filter(|&i| f.is_empty() || rows[i].name.to_lowercase().contains(&f))
+        .collect();
+    match sort {
+        Column::Flat => {
+            if !desc {
+                idx.reverse();
+            }
+        }
+        Column::Cum => {
+            idx.sort_by(|&a, &b| {
+                rows[b]
+                    .cum
+                    .unsigned_abs()
+                    .cmp(&rows[a].cum.unsigned_abs())
+                    .then(a.cmp(&b))
+            });
+            if !desc {
+                idx.reverse();
+            }
+        }
+        Column::Name => {
+            idx.sort_by(|&a, &b| rows[a].name.cmp(&rows[b].name));
+            if desc {
+                idx.reverse();
+            }
+        }
+    }
+    idx
+}
+
+#[component]
+pub fn TopTable(props: &TopTableProps) -> Html {
+    let sort = use_state(|| (Column::Flat, true));
+    let filter = use_state(String::new);
+    let limit = use_state(|| PAGE);
+    let ordered = {
+        let rows = props.rows.clone();
+        let (col, desc) = *sort;
+        let f = (*filter).clone();
+        use_memo(
+            (Rc::as_ptr(&props.rows) as usize, col, desc, f.clone()),
+            move |_| order(&rows, col, desc, &f),
+        )
+    };
+
+    let header = |label: &str, col: Column, title: &str| {
+        let sort = sort.clone();
+        let limit = limit.clone();
+        let (cur, desc) = *sort;
+        let aria = if cur == col {
+            if desc {
+                "descending"
+            } else {
+                "ascending"
+            }
+        } else {
+            "none"
+        };
+        let arrow = if cur == col {
+            if desc {
+                " ▾"
+            } else {
+                " ▴"
+            }
+        } else {
+            ""
+        };
+        let onclick = Callback::from(move |_| {
+            let (cur, desc) = *sort;
+            sort.set(if cur == col {
+                (col, !desc)
+            } else {
+                (col, col != Column::Name)
+            });
+            limit.set(PAGE);
+        });
+        html! {
+            <th scope="col" aria-sort={aria} class={classes!(if col == Column::Name { "name" } else { "num" })}>
+                <button class="sort" {onclick} title={title.to_string()}>{ format!("{label}{arrow}") }</button>
+            </th>
+        }
+    };
+    let plain = |label: &str, title: &str| html! { <th scope="col" class="num" title={title.to_string()}>{ label.to_string() }</th> };
+
+    let on_filter = {
+        let filter = filter.clone();
+        let limit = limit.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            filter.set(input.value());
+            limit.set(PAGE);
+        })
+    };
+    let gran = |g: Granularity, label: &str| {
+        let cb = props.on_granularity.clone();
+        html! {
+            <button class={classes!("seg", (props.granularity == g).then_some("on"))} aria-pressed={(props.granularity == g).to_string()}
+                onclick={Callback::from(move |_| cb.emit(g))}>{ label.to_string() }</button>
+        }
+    };
+
+    let unit = props.unit.to_string();
+    let total = props.total;
+    let mut sum = 0i64;
+    let shown = ordered.len().min(*limit);
+    let body = ordered[..shown].iter().map(|&i| {
+        let r = &props.rows[i];
+        sum = sum.wrapping_add(r.flat);
+        let cb = props.on_select.clone();
+        let function = r.function.clone();
+        let selected = props.selected.as_deref() == Some(r.function.as_str());
+        html! {
+            <tr data-name={r.name.clone()} data-flat={r.flat.to_string()} data-cum={r.cum.to_string()}
+                class={classes!(selected.then_some("selected"))}
+                onclick={Callback::from(move |_| cb.emit(function.clone()))}>
+                <td class="num" title={r.flat.to_string()}>{ units::label(r.flat, &unit) }</td>
+                <td class="num">{ units::percentage(r.flat, total).trim().to_string() }</td>
+                <td class="num">{ units::percentage(sum, total).trim().to_string() }</td>
+                <td class="num" title={r.cum.to_string()}>{ units::label(r.cum, &unit) }</td>
+                <td class="num">{ units::percentage(r.cum, total).trim().to_string() }</td>
+                <td class="name" title={r.name.clone()}>
+                    <span class="fn">{ crate::paint::truncate(&r.name, 160) }</span>
+                    if !r.mark.is_empty() { <span class="mark">{ format!(" {}", r.mark) }</span> }
+                </td>
+            </tr>
+        }
+    });
+    let more = if ordered.len() > shown {
+        let limit = limit.clone();
+        let n = ordered.len();
+        html! {
+            <p class="more">
+                { format!("Showing {shown} of {n} rows. ") }
+                <button onclick={Callback::from(move |_| limit.set(*limit + PAGE * 5))}>{ "Show more" }</button>
+            </p>
+        }
+    } else {
+        html! {}
+    };
+
+    html! {
+        <section class="top" aria-label="Top functions">
+            <div class="table-tools">
+                <h2>{ "Top" }</h2>
+                <div class="segmented" role="group" aria-label="Granularity">
+                    { gran(Granularity::Functions, "Functions") }
+                    { gran(Granularity::Lines, "Lines") }
+                </div>
+                <input id="table-filter" type="search" placeholder="Filter rows" aria-label="Filter rows" oninput={on_filter} value={(*filter).clone()} />
+                <span class="count">{ format!("{} rows", ordered.len()) }</span>
+            </div>
+            <div class="table-scroll">
+                <table id="top-table">
+                    <thead>
+                        <tr>
+                            { header("flat", Column::Flat, "Value of samples whose innermost frame is this row") }
+                            { plain("flat%", "flat as a share of the total") }
+                            { plain("sum%", "running sum of flat% in this order") }
+                            { header("cum", Column::Cum, "Value of every stack through this row, counted once") }
+                            { plain("cum%", "cum as a share of the total") }
+                            { header("name", Column::Name, "Function (or function and line)") }
+                        </tr>
+                    </thead>
+                    <tbody>{ for body }</tbody>
+                </table>
+            </div>
+            { more }
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows() -> Vec<Row> {
+        let r = |name: &str, flat, cum| Row {
+            name: name.into(),
+            function: name.into(),
+            flat,
+            cum,
+            mark: String::new(),
+        };
+        vec![r("b", 5, 5), r("a", 3, 9), r("c", 0, 10)]
+    }
+
+    #[test]
+    fn ordering_and_filtering() {
+        let rs = rows();
+        assert_eq!(order(&rs, Column::Flat, true, ""), vec![0, 1, 2]);
+        assert_eq!(order(&rs, Column::Flat, false, ""), vec![2, 1, 0]);
+        assert_eq!(order(&rs, Column::Cum, true, ""), vec![2, 1, 0]);
+        assert_eq!(order(&rs, Column::Name, false, ""), vec![1, 0, 2]);
+        assert_eq!(order(&rs, Column::Flat, true, "A"), vec![1]);
+    }
+}

@@ -1,0 +1,12 @@
+//! The heaplens web app: a yew page ([`app`]) and an analysis web worker
+//! ([`worker`]) that runs heaplens-core's viewer session off the main thread.
+//! The page sends view requests and paints the compact answers; it never
+//! holds the profile itself.
+
+pub mod app;
+pub mod components;
+pub mod format;
+pub mod paint;
+pub mod panic;
+pub mod state;
+pub mod worker;
