@@ -71,6 +71,20 @@ pub fn App() -> Html {
     let latest = use_mut_ref(|| state.clone());
     *latest.borrow_mut() = state.clone();
 
+    // A first guess of the flame graph's width, so the first layout is
+    // already culled for it (the graph measures itself once shown).
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            if let Some(w) = web_sys::window()
+                .and_then(|w| w.inner_width().ok())
+                .and_then(|v| v.as_f64())
+            {
+                dispatcher.dispatch(Action::Width((w.min(1680.0) - 50.0).max(300.0) as u32));
+            }
+        });
+    }
+
     // Start the worker once.
     {
         let channel = channel.clone();

@@ -230,7 +230,14 @@ impl Reducible for AppState {
             Action::Search(s) => next.params.search = s,
             Action::Select(s) => next.params.selected = s,
             Action::Granularity(g) => next.params.granularity = g,
-            Action::Width(w) => next.params.width_px = w.max(1),
+            Action::Width(w) => {
+                // Culling only needs the width roughly; small changes do not
+                // warrant a new layout.
+                let old = f64::from(next.params.width_px);
+                if (f64::from(w) - old).abs() > old * 0.02 {
+                    next.params.width_px = w.max(1);
+                }
+            }
             Action::Orientation(o) => next.orientation = o,
             Action::Cursor(c) => next.cursor = c,
             Action::ToggleTheme => next.theme = next.theme.next(),

@@ -3,6 +3,7 @@
 //! `data-painted` (a counter) after every completed paint.
 
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use gloo_events::EventListener;
 use heaplens_core::units;
@@ -26,6 +27,10 @@ pub struct FlameGraphProps {
     pub on_width: Callback<u32>,
 }
 
+/// Completed paints since the page loaded: `data-painted` only grows, also
+/// when the canvas is rebuilt for a new profile.
+static PAINTS: AtomicU32 = AtomicU32::new(0);
+
 #[derive(Clone, PartialEq)]
 struct Hover {
     index: usize,
@@ -38,7 +43,6 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
     let canvas = use_node_ref();
     let wrap = use_node_ref();
     let hover = use_state(|| None::<Hover>);
-    let painted = use_mut_ref(|| 0u32);
     let width = use_state(|| 0f64);
 
     // Measure the width now and on every window resize.
@@ -64,7 +68,6 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
     // Paint whenever anything drawn changes.
     {
         let canvas = canvas.clone();
-        let painted = painted.clone();
         let view = props.view.clone();
         let deps = (
             Rc::as_ptr(&props.view) as usize,
@@ -110,8 +113,7 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
                             },
                             dpr,
                         );
-                        let mut n = painted.borrow_mut();
-                        *n += 1;
+                        let n = PAINTS.fetch_add(1, Ordering::Relaxed) + 1;
                         let _ = c.set_attribute("data-painted", &n.to_string());
                     }
                 }
@@ -176,6 +178,9 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
             <canvas id="flame" ref={canvas} {onmousemove} {onmouseleave} {onclick}
                 role="img" aria-label="Flame graph of the profile; use the arrow keys to move, Enter to zoom"></canvas>
             { for tooltip }
+            if props.view.rects.is_empty() {
+                <p class="flame-empty">{ "No sample has a value of this sample type; pick another one above." }</p>
+            }
             if props.view.culled > 0 {
                 <p class="culled">{ format!("{} frames narrower than half a pixel are hidden; zoom in to see them.", props.view.culled) }</p>
             }

@@ -1,0 +1,251 @@
+// End-to-end tests of the built site (dist/, made by scripts/build) in Debian's Chromium: the
+// demo, files through #profile-input and through a simulated drop, the top table against the
+// CLI's numbers, sample types, zoom, search, keyboard, and errors that keep the previous profile.
+// Every test also checks that the page logged no errors and requested nothing from other
+// origins. Screenshots go to tests/e2e/out/.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { openBrowser, watchPage } from './browser.mjs';
+import { cliTop } from './cli.mjs';
+import { serveDir } from './server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const dist = join(root, 'dist');
+const out = join(here, 'out');
+const corpus = process.env.HEAPLENS_CORPUS ?? join(root, '..', 'shared', 'corpus');
+const demoProfile = join(root, 'static', 'demo', 'scheduler-optimized.prof');
+
+let server;
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(join(dist, 'index.html')), `no ${dist}/index.html: run scripts/build first`);
+  assert.ok(existsSync(corpus), `missing corpus ${corpus} (set HEAPLENS_CORPUS)`);
+  mkdirSync(out, { recursive: true });
+  server = await serveDir(dist, '/some/sub/path/');
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openApp() {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const problems = watchPage(page, new URL(server.url).origin);
+  await page.goto(server.url);
+  try {
+    await page.locator('#profile-input').waitFor({ state: 'attached', timeout: 20_000 });
+  } catch (err) {
+    throw new Error(`the app did not mount: ${err.message}\n${problems.join('\n')}`);
+  }
+  return { page, problems };
+}
+
+/** The paint counter of canvas#flame (0 before the first paint). */
+async function painted(page) {
+  return page.evaluate(() => Number(document.querySelector('canvas#flame')?.dataset.painted ?? 0));
+}
+
+/** Waits until the flame graph has painted more than `n` times. */
+async function paintedAfter(page, n) {
+  await page.waitForFunction(
+    (m) => Number(document.querySelector('canvas#flame')?.dataset.painted ?? 0) > m,
+    n,
+    { timeout: 30_000 },
+  );
+}
+
+/** Body rows of #top-table as [name, flat, cum]. */
+async function tableRows(page) {
+  return page.$$eval('#top-table tbody tr', (trs) => trs.map((t) => [t.dataset.name, t.dataset.flat, t.dataset.cum]));
+}
+
+/** Waits until the table's first row matches `first` (the table updates after a switch). */
+async function waitFirstRow(page, first) {
+  await page.waitForFunction(
+    (f) => {
+      const tr = document.querySelector('#top-table tbody tr');
+      return tr && tr.dataset.name === f[0] && tr.dataset.flat === f[1] && tr.dataset.cum === f[2];
+    },
+    first,
+    { timeout: 30_000 },
+  );
+}
+
+/** The table's rows equal the CLI's (the page shows the first 200; compare those). */
+async function assertTableEqualsCli(page, file, sampleIndex, granularity) {
+  const want = cliTop(file, sampleIndex, granularity);
+  if (want.length === 0) {
+    // Nothing has a value of this type: an empty table and a note instead of a graph.
+    await page.waitForFunction(() => document.querySelectorAll('#top-table tbody tr').length === 0, null, { timeout: 30_000 });
+    await page.locator('.flame-empty').waitFor();
+    return;
+  }
+  await waitFirstRow(page, want[0]);
+  const got = await tableRows(page);
+  assert.ok(got.length > 0, 'table has rows');
+  assert.deepEqual(got, want.slice(0, got.length), `table rows for ${file} type ${sampleIndex}`);
+  assert.equal(got.length, Math.min(want.length, 200));
+}
+
+test('the demo opens with a flame graph, every sample type and pprof numbers', { timeout: 120_000 }, async () => {
+  const { page, problems } = await openApp();
+  await page.screenshot({ path: join(out, 'landing.png') });
+  await page.click('#demo-button');
+  await page.locator('canvas#flame[data-painted]').waitFor({ timeout: 30_000 });
+  const types = await page.$$eval('#sample-type option', (os) => os.map((o) => o.textContent.split(' ')[0]));
+  assert.deepEqual(types, ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']);
+  // pprof's default for go test -memprofile output is alloc_space.
+  assert.equal(await page.$eval('#sample-type', (s) => s.selectedOptions[0].textContent.split(' ')[0]), 'alloc_space');
+  await assertTableEqualsCli(page, demoProfile, undefined, 'functions');
+  assert.match(await page.title(), /scheduler-optimized\.prof/);
+  await page.screenshot({ path: join(out, 'demo.png') });
+
+  // Switch the sample type: the table re-aggregates to the CLI's alloc_objects numbers.
+  let n = await painted(page);
+  await page.selectOption('#sample-type', '0');
+  await paintedAfter(page, n);
+  await assertTableEqualsCli(page, demoProfile, 'alloc_objects', 'functions');
+
+  // Lines granularity.
+  await page.getByRole('button', { name: 'Lines' }).click();
+  await assertTableEqualsCli(page, demoProfile, 'alloc_objects', 'lines');
+  await page.getByRole('button', { name: 'Functions' }).click();
+
+  // Zoom: click a frame on the second row; the breadcrumb names it and the graph repaints.
+  n = await painted(page);
+  const box = await page.locator('canvas#flame').boundingBox();
+  await page.mouse.move(box.x + 60, box.y + 18 * 2 + 9);
+  await page.locator('.tooltip').waitFor();
+  const hovered = (await page.locator('.tooltip .tt-name').textContent()).trim();
+  await page.mouse.click(box.x + 60, box.y + 18 * 2 + 9);
+  await page.waitForFunction((h) => {
+    const cs = [...document.querySelectorAll('.breadcrumb .crumb')];
+    return cs.length > 1 && cs.at(-1).title === h;
+  }, hovered, { timeout: 30_000 });
+  await paintedAfter(page, n);
+  const crumbs = await page.$$eval('.breadcrumb .crumb', (bs) => bs.map((b) => b.title || b.textContent));
+  assert.equal(crumbs.at(-1), hovered, `breadcrumb ${crumbs} ends with the clicked frame`);
+  // Clicking selects the function: callers and callees are shown.
+  await page.locator('.peek').waitFor();
+  await page.screenshot({ path: join(out, 'demo-zoomed.png') });
+
+  // Keyboard: 0 resets the zoom.
+  n = await painted(page);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('0');
+  await page.waitForFunction(() => document.querySelectorAll('.breadcrumb .crumb').length === 1, null, { timeout: 30_000 });
+  await paintedAfter(page, n);
+
+  // Search with "/": matches are counted and highlighted.
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'search');
+  await page.keyboard.type('json');
+  await page.locator('#search-status').waitFor();
+  assert.match(await page.locator('#search-status').textContent(), /^matched .+ \(\d+(\.\d+)?% of total\) in \d+ functions$/);
+  await page.screenshot({ path: join(out, 'demo-search.png') });
+  await page.keyboard.press('Escape');
+  await page.locator('#search-status').waitFor({ state: 'detached' });
+
+  // Regex search.
+  await page.fill('#search', '/^encoding/json\\.\\(\\*encodeState\\)/');
+  await page.locator('#search-status').waitFor();
+  await page.fill('#search', '/([/');
+  await page.locator('.search-status.error-text').waitFor();
+  await page.fill('#search', '');
+
+  // Dark theme.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(100);
+  await page.screenshot({ path: join(out, 'demo-dark.png') });
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+test('corpus files through the file input match the CLI, every sample type', { timeout: 180_000 }, async () => {
+  const { page, problems } = await openApp();
+  const files = ['parca/alloc_objects.pb.gz', 'dd-trace-go/big-heap.pprof', 'pprof/large.cpu', 'pyroscope/dotnet.labels.pprof'];
+  for (const rel of files) {
+    const file = join(corpus, rel);
+    const n = await painted(page);
+    await page.locator('#profile-input').setInputFiles(file);
+    await paintedAfter(page, n);
+    await assertTableEqualsCli(page, file, undefined, 'functions');
+    const count = await page.$$eval('#sample-type option', (os) => os.length);
+    for (let i = 0; i < count; i++) {
+      await page.selectOption('#sample-type', String(i));
+      await assertTableEqualsCli(page, file, i, 'functions');
+    }
+  }
+  await page.screenshot({ path: join(out, 'corpus-large-cpu.png') });
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+test('a dropped file opens, and a bad file is explained while the previous profile stays', { timeout: 120_000 }, async () => {
+  const { page, problems } = await openApp();
+  const file = join(corpus, 'dd-trace-go', 'heap.pprof');
+  const b64 = readFileSync(file).toString('base64');
+  await page.evaluate((data) => {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'heap.pprof'));
+    const target = document.querySelector('.page');
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, b64);
+  await page.locator('canvas#flame[data-painted]').waitFor({ timeout: 30_000 });
+  await assertTableEqualsCli(page, file, undefined, 'functions');
+  const before = await tableRows(page);
+
+  // A text file: a plain-words error naming the file, and the heap profile stays open.
+  await page.locator('#profile-input').setInputFiles({
+    name: 'notes.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('these are my notes, not a profile\n'),
+  });
+  const alert = page.locator('[role=alert]');
+  await alert.getByText('Could not open notes.txt').waitFor();
+  assert.match(await alert.textContent(), /not a pprof profile.*previous profile is still open/);
+  assert.deepEqual(await tableRows(page), before);
+
+  // An empty file and a truncated gzip.
+  await page.locator('#profile-input').setInputFiles({ name: 'empty.pb.gz', mimeType: 'application/octet-stream', buffer: Buffer.alloc(0) });
+  await alert.getByText('empty.pb.gz').waitFor();
+  assert.match(await alert.textContent(), /empty/);
+  const gz = readFileSync(join(corpus, 'parca', 'alloc_objects.pb.gz'));
+  await page.locator('#profile-input').setInputFiles({ name: 'cut.pb.gz', mimeType: 'application/gzip', buffer: gz.subarray(0, gz.length / 2) });
+  await alert.getByText('cut.pb.gz').waitFor();
+  assert.match(await alert.textContent(), /gzip data is damaged or truncated/);
+  assert.deepEqual(await tableRows(page), before);
+  await page.screenshot({ path: join(out, 'error-kept-previous.png') });
+
+  // A legacy text profile is named as such.
+  await page.locator('#profile-input').setInputFiles(join(corpus, 'pprof', 'gobench.heap'));
+  await alert.getByText('gobench.heap').waitFor();
+  assert.match(await alert.textContent(), /legacy/);
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+test('a URL that cannot be fetched is explained', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openApp();
+  await page.fill('#url-input', 'ftp://example.invalid/x.pb.gz');
+  await page.click('.url-form button');
+  await page.locator('[role=alert]').getByText('Only http:// and https://').waitFor();
+  // Same origin but missing: the server's answer is reported.
+  await page.fill('#url-input', new URL('static/demo/missing.prof', server.url).href);
+  await page.click('.url-form button');
+  await page.locator('[role=alert]').getByText('404').waitFor();
+  await page.close();
+  // The 404 itself is the only failed request.
+  assert.ok(problems.every((p) => p.includes('missing.prof') || p.includes('status of 404')), problems.join('\n'));
+});

@@ -1,0 +1,22 @@
+// The heaplens CLI (target/release/heaplens, built by scripts/test) as the reference for what
+// the page must show: `top --format tsv` rows for a file and sample type.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CLI = process.env.HEAPLENS_CLI ?? join(root, 'target', 'release', 'heaplens');
+
+/** Rows of `heaplens top --format tsv` as [name, flat, cum] strings. */
+export function cliTop(file, sampleIndex, granularity = 'functions') {
+  if (!existsSync(CLI)) throw new Error(`no ${CLI}: run cargo build --release --bin heaplens`);
+  const args = ['top', '--format', 'tsv', '--granularity', granularity];
+  if (sampleIndex !== undefined) args.push('--sample-index', String(sampleIndex));
+  args.push(file);
+  const out = execFileSync(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return out
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => l.split('\t'));
+}
