@@ -2,7 +2,7 @@
 //! it opens a profile: matching frames and everything beneath them (towards
 //! the leaf) are removed, except when the match is at the root of a stack.
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::error::{Error, Result};
 use crate::model::Profile;

@@ -2,7 +2,7 @@
 //! expression written `/like this/`. Gives the matching keys and the total
 //! they account for (each stack counted once, at its top-most match).
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::error::{Error, Result};
 use crate::keys::Keys;

@@ -21,8 +21,6 @@ pub struct CallTree {
     pub parent: Vec<u32>,
     /// `key << 1 | inlined` of each node; the root's is [`NONE`].
     pub key: Vec<u32>,
-    /// Depth of each node (root 0).
-    pub depth: Vec<u32>,
     /// `n_types` self values per node.
     pub self_values: Vec<i64>,
     /// Bit t set when a sample with a non-zero value of type t passes
@@ -45,7 +43,6 @@ impl CallTree {
         let guess = (p.num_samples() * 2).clamp(64, 1 << 24);
         let mut parent = Vec::with_capacity(guess);
         let mut key = Vec::with_capacity(guess);
-        let mut depth = Vec::with_capacity(guess);
         let mut self_values = Vec::with_capacity(guess * n_types);
         let mut nonzero = Vec::with_capacity(guess);
         let mut flags: Vec<u8> = Vec::with_capacity(guess);
@@ -61,13 +58,12 @@ impl CallTree {
         let mut pairs_for = u32::MAX;
         parent.push(NONE);
         key.push(NONE);
-        depth.push(0u32);
         self_values.extend(std::iter::repeat_n(0i64, n_types));
         nonzero.push(0u32);
         // A node's first child is found through `first_child` (most nodes
         // deep in a stack have one child); later siblings through the map.
-        let mut first_child: Vec<u32> = Vec::with_capacity(guess);
-        first_child.push(NONE);
+        let mut first_child: Vec<(u32, u32)> = Vec::with_capacity(guess);
+        first_child.push((NONE, NONE));
         let mut index = id_map::<u64, u32>(guess / 2);
         for s in 0..p.num_samples() {
             let vals = p.sample_values(s);
@@ -103,8 +99,10 @@ impl CallTree {
                     }
                     let pair = pk.map(|pk| (u64::from(pk) << 32) | u64::from(kid));
                     let slot = (u64::from(node) << 32) | u64::from(k);
-                    let fc = first_child[node as usize];
-                    let found = if fc != NONE && key[fc as usize] == k {
+                    // (first child, its key), kept beside the parent so the
+                    // common case touches no other memory.
+                    let (fc, fck) = first_child[node as usize];
+                    let found = if fc != NONE && fck == k {
                         Some(fc)
                     } else if fc == NONE {
                         None
@@ -116,12 +114,11 @@ impl CallTree {
                         None => {
                             let c = parent.len() as u32;
                             if fc == NONE {
-                                first_child[node as usize] = c;
+                                first_child[node as usize] = (c, k);
                             } else {
                                 index.insert(slot, c);
                             }
-                            first_child.push(NONE);
-                            depth.push(depth[node as usize] + 1);
+                            first_child.push((NONE, NONE));
                             parent.push(node);
                             key.push(k);
                             nonzero.push(0);
@@ -183,7 +180,6 @@ impl CallTree {
             n_types,
             parent,
             key,
-            depth,
             self_values,
             nonzero,
             flags,
@@ -251,7 +247,7 @@ impl CallTree {
 
     /// The path of a node from the root's first child down to it.
     pub fn path(&self, node: u32) -> Vec<u32> {
-        let mut path = Vec::with_capacity(self.depth[node as usize] as usize);
+        let mut path = Vec::new();
         let mut n = node;
         while n != ROOT && n != NONE {
             path.push(n);
