@@ -85,22 +85,29 @@ pub fn App() -> Html {
         });
     }
 
-    // Start the worker once.
+    // Start the worker once; if it dies (an uncaught error in a worker is
+    // reported again on the page's window), say so and start a new one.
     {
         let channel = channel.clone();
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
+            start_worker(&channel, dispatcher.clone());
             let ch = channel.clone();
-            let bridge = AnalysisWorker::spawner()
-                .callback(move |resp: Response| {
-                    if matches!(resp, Response::View(_)) {
-                        ch.borrow_mut().answered();
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "error", move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::ErrorEvent>() else {
+                        return;
+                    };
+                    let msg = e.message();
+                    if !(e.filename().contains("worker") || msg.contains("unreachable")) {
+                        return;
                     }
-                    dispatcher.dispatch(Action::Worker(Box::new(resp)));
+                    dispatcher.dispatch(Action::WorkerFailed(msg));
+                    *ch.borrow_mut() = Channel::default();
+                    start_worker(&ch, dispatcher.clone());
                 })
-                .spawn_with_loader(WORKER_LOADER);
-            channel.borrow_mut().bridge = Some(bridge);
-            || ()
+            });
+            move || drop(listener)
         });
     }
 
@@ -357,6 +364,19 @@ pub fn App() -> Html {
             </footer>
         </div>
     }
+}
+
+fn start_worker(channel: &Rc<RefCell<Channel>>, dispatcher: UseReducerDispatcher<AppState>) {
+    let ch = channel.clone();
+    let bridge = AnalysisWorker::spawner()
+        .callback(move |resp: Response| {
+            if matches!(resp, Response::View(_)) {
+                ch.borrow_mut().answered();
+            }
+            dispatcher.dispatch(Action::Worker(Box::new(resp)));
+        })
+        .spawn_with_loader(WORKER_LOADER);
+    channel.borrow_mut().bridge = Some(bridge);
 }
 
 /// Extension for dispatching from callbacks.

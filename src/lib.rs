@@ -10,3 +10,9 @@ pub mod paint;
 pub mod panic;
 pub mod state;
 pub mod worker;
+
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests;

@@ -133,6 +133,8 @@ pub enum Action {
     Cursor(Option<u32>),
     ToggleTheme,
     Error(String),
+    /// The analysis worker stopped with an uncaught error; a new one runs.
+    WorkerFailed(String),
 }
 
 impl Reducible for AppState {
@@ -242,6 +244,18 @@ impl Reducible for AppState {
             Action::Cursor(c) => next.cursor = c,
             Action::ToggleTheme => next.theme = next.theme.next(),
             Action::Error(e) => next.error = Some(e),
+            Action::WorkerFailed(msg) => {
+                next.busy = None;
+                next.info = None;
+                next.base_info = None;
+                next.view = None;
+                next.rows = Rc::default();
+                next.cursor = None;
+                next.error = Some(format!(
+                    "The analysis stopped on an internal error ({msg}). It has been restarted: open the profile again. If it happens again with this file, please report it."
+                ));
+                next.loaded += 1;
+            }
         }
         if next.params != before || next.loaded != self.loaded {
             next.seq = next.seq.wrapping_add(1);

@@ -1,0 +1,175 @@
+//! The viewer session the web worker runs, natively: loading, the view for
+//! each sample type equal to the top table, search, zoom, callers/callees,
+//! rows sent only when they change, and a failed load keeping the profile.
+
+mod common;
+
+use heaplens_core::view::{Session, Slot, ViewRequest, ANCESTOR, MATCHED, SELECTED};
+use heaplens_core::{decode, top, CallTree, Granularity, TopOptions};
+
+fn demo() -> (Vec<u8>, heaplens_core::Profile) {
+    let bytes = std::fs::read(common::repo_root().join("tests/testdata/scheduler/optimized.prof"))
+        .expect("demo profile");
+    let p = decode(&bytes).expect("decodes");
+    (bytes, p)
+}
+
+#[test]
+fn views_match_the_top_table_for_every_sample_type() {
+    let (bytes, p) = demo();
+    let mut s = Session::new();
+    let mut stages = Vec::new();
+    let info = s
+        .load(Slot::Profile, "optimized.prof", &bytes, &mut |st, _, _| {
+            stages.push(st.to_string())
+        })
+        .expect("loads");
+    assert_eq!(info.sample_types.len(), 4);
+    assert_eq!(info.sample_types[info.default_type].name, "alloc_space");
+    assert!(stages.iter().any(|s| s == "samples") && stages.iter().any(|s| s == "tree"));
+    let tree = CallTree::build(&p, Granularity::Functions);
+    for ty in 0..4 {
+        let v = s
+            .view(&ViewRequest {
+                sample_type: Some(ty),
+                ..ViewRequest::default()
+            })
+            .expect("view");
+        assert_eq!(v.sample_type, ty);
+        assert!(v.rows_fresh);
+        let want = top(&p, &tree, &TopOptions::new(ty));
+        let got: Vec<(&str, i64, i64)> = v
+            .rows
+            .iter()
+            .map(|r| (r.name.as_str(), r.flat, r.cum))
+            .collect();
+        let want: Vec<(&str, i64, i64)> = want
+            .rows
+            .iter()
+            .map(|r| (r.name.as_str(), r.flat, r.cum))
+            .collect();
+        assert_eq!(got, want, "type {ty}");
+        assert_eq!(v.total, p.total(ty));
+        // Rectangles fit in the unit width and their totals are the node totals.
+        assert!(v
+            .rects
+            .iter()
+            .all(|r| r.x >= 0.0 && r.x + r.w <= 1.0 + 1e-9));
+        // The same request again: the rows did not change, so none are sent.
+        let again = s
+            .view(&ViewRequest {
+                sample_type: Some(ty),
+                ..ViewRequest::default()
+            })
+            .expect("view");
+        assert!(!again.rows_fresh && again.rows.is_empty());
+    }
+}
+
+#[test]
+fn search_zoom_and_peek() {
+    let (bytes, _) = demo();
+    let mut s = Session::new();
+    s.load(Slot::Profile, "optimized.prof", &bytes, &mut |_, _, _| {})
+        .expect("loads");
+    let v = s
+        .view(&ViewRequest {
+            search: "json".into(),
+            ..ViewRequest::default()
+        })
+        .expect("view");
+    let (matched, n) = v.matched.expect("matched");
+    assert!(matched > 0 && matched <= v.total && n > 5);
+    assert!(v.rects.iter().any(|r| r.flags & MATCHED != 0));
+    assert!(v.rects.iter().all(|r| (r.flags & MATCHED != 0)
+        == v.names[r.name as usize]
+            .name
+            .to_lowercase()
+            .contains("json")));
+    let bad = s
+        .view(&ViewRequest {
+            search: "/(/".into(),
+            ..ViewRequest::default()
+        })
+        .expect("view");
+    assert!(bad.search_error.is_some() && bad.matched.is_none());
+
+    // Zoom on a frame three rows down: it fills the width, its ancestors stay above.
+    let target = v
+        .rects
+        .iter()
+        .find(|r| r.depth == 3 && r.w > 0.1)
+        .expect("a wide frame on row 3");
+    let z = s
+        .view(&ViewRequest {
+            zoom: target.node,
+            ..ViewRequest::default()
+        })
+        .expect("view");
+    assert_eq!(z.crumbs.len(), 4);
+    assert_eq!(z.crumbs.last().map(|c| c.node), Some(target.node));
+    let zr = z
+        .rects
+        .iter()
+        .find(|r| r.node == target.node)
+        .expect("zoomed frame");
+    assert_eq!((zr.x, zr.w, zr.depth), (0.0, 1.0, 3));
+    assert_eq!(
+        z.rects.iter().filter(|r| r.flags & ANCESTOR != 0).count(),
+        3
+    );
+
+    // Select a function: its frames are flagged and peek adds up.
+    let name = v.names[target.name as usize].name.clone();
+    let p = s
+        .view(&ViewRequest {
+            selected: Some(name.clone()),
+            ..ViewRequest::default()
+        })
+        .expect("view");
+    assert!(p.rects.iter().any(|r| r.flags & SELECTED != 0));
+    let peek = p.peek.expect("peek");
+    assert_eq!(peek.name, name);
+    let callers: i64 = peek.callers.iter().map(|c| c.1).sum();
+    assert_eq!(callers, peek.cum, "callers account for the whole cum");
+    let callees: i64 = peek.callees.iter().map(|c| c.1).sum();
+    assert_eq!(
+        callees + peek.flat,
+        peek.cum,
+        "callees plus flat make the cum (no recursion here)"
+    );
+}
+
+#[test]
+fn lines_granularity_and_failed_loads() {
+    let (bytes, p) = demo();
+    let mut s = Session::new();
+    s.load(Slot::Profile, "optimized.prof", &bytes, &mut |_, _, _| {})
+        .expect("loads");
+    let v = s
+        .view(&ViewRequest {
+            granularity: Granularity::Lines,
+            ..ViewRequest::default()
+        })
+        .expect("view");
+    let tree = CallTree::build(&p, Granularity::Lines);
+    let want = top(&p, &tree, &TopOptions::new(p.default_sample_type()));
+    assert_eq!(v.rows.len(), want.rows.len());
+    assert!(v
+        .rows
+        .iter()
+        .all(|r| r.name.starts_with(&r.function) && r.name.contains(":")));
+
+    let err = s
+        .load(
+            Slot::Profile,
+            "notes.txt",
+            b"not a profile at all\n",
+            &mut |_, _, _| {},
+        )
+        .unwrap_err();
+    assert!(err.contains("not a pprof profile"), "{err}");
+    // The previous profile is still there.
+    let again = s.view(&ViewRequest::default()).expect("view");
+    assert!(!again.rects.is_empty());
+}

@@ -1,0 +1,256 @@
+//! Component tests in a real browser (wasm-bindgen-test in headless
+//! Chromium): the page mounts with its inputs, the flame graph paints real
+//! pixels where the layout says and nowhere else, and the top table carries
+//! the raw numbers and sorts.
+
+use std::rc::Rc;
+
+use heaplens_core::view::{FlameRect, FrameName, Row, ViewData};
+use heaplens_core::Granularity;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement};
+use yew::prelude::*;
+
+use crate::app::App;
+use crate::components::{FlameGraph, TopTable};
+use crate::state::Orientation;
+
+fn root() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    root.set_attribute("style", "width: 800px").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+async fn settle() {
+    yew::scheduler::flush().await;
+    // Let effects (measuring, painting) run.
+    gloo_timers_sleep(30).await;
+    yew::scheduler::flush().await;
+}
+
+async fn gloo_timers_sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_page_mounts_with_inputs_alert_and_demo() {
+    let root = root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    for sel in [
+        "input#profile-input[type=file]",
+        "input#base-input[type=file]",
+        "[role=alert]",
+        "#demo-button",
+        "#url-input",
+    ] {
+        assert!(
+            root.query_selector(sel).unwrap().is_some(),
+            "{sel} missing in {}",
+            root.inner_html()
+        );
+    }
+    let alert = root.query_selector("[role=alert]").unwrap().unwrap();
+    assert_eq!(alert.text_content().as_deref(), Some(""));
+}
+
+fn view() -> ViewData {
+    let r = |node, x, w, depth, name| FlameRect {
+        node,
+        x,
+        w,
+        depth,
+        name,
+        self_value: 1,
+        total: 10,
+        flags: 0,
+    };
+    let n = |s: &str| FrameName {
+        name: s.to_string(),
+        file: "main.go".into(),
+        package: "main".into(),
+    };
+    ViewData {
+        seq: 0,
+        sample_type: 0,
+        unit: "bytes".into(),
+        total: 10,
+        zoom: 0,
+        crumbs: vec![],
+        names: vec![n("main.main"), n("main.work"), n("main.idle")],
+        // main.main full width; work on the left half; idle on the right quarter.
+        rects: vec![
+            r(1, 0.0, 1.0, 0, 0),
+            r(2, 0.0, 0.5, 1, 1),
+            r(3, 0.75, 0.25, 1, 2),
+        ],
+        depth: 2,
+        culled: 0,
+        matched: None,
+        search_error: None,
+        rows: vec![],
+        rows_fresh: false,
+        granularity: Granularity::Functions,
+        peek: None,
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FlameHost {
+    view: Rc<ViewData>,
+    orientation: Orientation,
+}
+
+#[component]
+fn Host(p: &FlameHost) -> Html {
+    html! {
+        <FlameGraph view={p.view.clone()} orientation={p.orientation} cursor={None::<u32>} dark={false}
+            on_click={Callback::noop()} on_width={Callback::noop()} />
+    }
+}
+
+/// Alpha of the canvas pixel at CSS position (x, y).
+fn alpha_at(canvas: &HtmlCanvasElement, x: f64, y: f64) -> u8 {
+    let ctx: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let dpr = web_sys::window().unwrap().device_pixel_ratio().max(1.0);
+    let data = ctx
+        .get_image_data(x * dpr, y * dpr, 1.0, 1.0)
+        .unwrap()
+        .data();
+    data[3]
+}
+
+#[wasm_bindgen_test]
+async fn the_flame_graph_paints_frames_where_the_layout_puts_them() {
+    let root = root();
+    yew::Renderer::<Host>::with_root_and_props(
+        root.clone(),
+        FlameHost {
+            view: Rc::new(view()),
+            orientation: Orientation::Icicle,
+        },
+    )
+    .render();
+    settle().await;
+    let canvas: HtmlCanvasElement = root
+        .query_selector("canvas#flame")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let painted: u32 = canvas
+        .get_attribute("data-painted")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(painted >= 1);
+    let width = f64::from(canvas.unchecked_ref::<HtmlElement>().client_width());
+    assert!(width > 100.0, "canvas width {width}");
+    // Row 0 is painted across; row 1 has work (left half), a gap, idle (right quarter).
+    assert_eq!(alpha_at(&canvas, width * 0.5, 9.0), 255);
+    assert_eq!(alpha_at(&canvas, width * 0.25, 18.0 + 9.0), 255);
+    assert_eq!(
+        alpha_at(&canvas, width * 0.6, 18.0 + 9.0),
+        0,
+        "the gap stays empty"
+    );
+    assert_eq!(alpha_at(&canvas, width * 0.9, 18.0 + 9.0), 255);
+    // The canvas is exactly two rows tall.
+    assert_eq!(canvas.unchecked_ref::<HtmlElement>().client_height(), 36);
+}
+
+#[wasm_bindgen_test]
+async fn the_flame_orientation_puts_the_root_at_the_bottom() {
+    let root = root();
+    yew::Renderer::<Host>::with_root_and_props(
+        root.clone(),
+        FlameHost {
+            view: Rc::new(view()),
+            orientation: Orientation::Flame,
+        },
+    )
+    .render();
+    settle().await;
+    let canvas: HtmlCanvasElement = root
+        .query_selector("canvas#flame")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let width = f64::from(canvas.unchecked_ref::<HtmlElement>().client_width());
+    // Root (full width) is now the bottom row; the gap is in the top row.
+    assert_eq!(alpha_at(&canvas, width * 0.6, 18.0 + 9.0), 255);
+    assert_eq!(alpha_at(&canvas, width * 0.6, 9.0), 0);
+}
+
+#[derive(Properties, PartialEq)]
+struct TableHost {
+    rows: Rc<Vec<Row>>,
+}
+
+#[component]
+fn THost(p: &TableHost) -> Html {
+    html! {
+        <TopTable rows={p.rows.clone()} total={100} unit="bytes" granularity={Granularity::Functions}
+            selected={None::<AttrValue>} on_select={Callback::noop()} on_granularity={Callback::noop()} />
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_top_table_carries_raw_numbers_and_sorts() {
+    let row = |name: &str, flat, cum| Row {
+        name: name.into(),
+        function: name.into(),
+        flat,
+        cum,
+        mark: String::new(),
+    };
+    let rows = Rc::new(vec![
+        row("a.flatty", 60, 60),
+        row("b.caller", 0, 100),
+        row("c.small", 40, 40),
+    ]);
+    let root = root();
+    yew::Renderer::<THost>::with_root_and_props(root.clone(), TableHost { rows }).render();
+    settle().await;
+    let names = |root: &Element| -> Vec<(String, String, String)> {
+        let trs = root.query_selector_all("#top-table tbody tr").unwrap();
+        (0..trs.length())
+            .map(|i| {
+                let tr: Element = trs.item(i).unwrap().dyn_into().unwrap();
+                (
+                    tr.get_attribute("data-name").unwrap(),
+                    tr.get_attribute("data-flat").unwrap(),
+                    tr.get_attribute("data-cum").unwrap(),
+                )
+            })
+            .collect()
+    };
+    let got = names(&root);
+    assert_eq!(
+        got[0],
+        ("a.flatty".to_string(), "60".to_string(), "60".to_string())
+    );
+    assert_eq!(got.len(), 3);
+    // Sort by cum.
+    let buttons = root.query_selector_all("#top-table thead button").unwrap();
+    let cum: HtmlElement = buttons.item(1).unwrap().dyn_into().unwrap();
+    assert!(cum.text_content().unwrap().starts_with("cum"));
+    cum.click();
+    settle().await;
+    assert_eq!(names(&root)[0].0, "b.caller");
+}
