@@ -248,7 +248,7 @@ async fn the_top_table_carries_raw_numbers_and_sorts() {
     assert_eq!(got.len(), 3);
     // Sort by cum.
     let buttons = root.query_selector_all("#top-table thead button").unwrap();
-    let cum: HtmlElement = buttons.item(1).unwrap().dyn_into().unwrap();
+    let cum: HtmlElement = buttons.item(2).unwrap().dyn_into().unwrap();
     assert!(cum.text_content().unwrap().starts_with("cum"));
     cum.click();
     settle().await;

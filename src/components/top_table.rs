@@ -82,10 +82,11 @@ pub fn TopTable(props: &TopTableProps) -> Html {
     };
 
     let header = |label: &str, col: Column, title: &str| {
+        let is_pct = label.ends_with('%');
         let sort = sort.clone();
         let limit = limit.clone();
         let (cur, desc) = *sort;
-        let aria = if cur == col {
+        let aria = if cur == col && !is_pct {
             if desc {
                 "descending"
             } else {
@@ -192,10 +193,10 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                     <thead>
                         <tr>
                             { header("flat", Column::Flat, "Value of samples whose innermost frame is this row") }
-                            { plain("flat%", "flat as a share of the total") }
+                            { header("flat%", Column::Flat, "flat as a share of the total") }
                             { plain("sum%", "running sum of flat% in this order") }
                             { header("cum", Column::Cum, "Value of every stack through this row, counted once") }
-                            { plain("cum%", "cum as a share of the total") }
+                            { header("cum%", Column::Cum, "cum as a share of the total") }
                             { header("name", Column::Name, "Function (or function and line)") }
                         </tr>
                     </thead>

@@ -1,0 +1,228 @@
+// heaplens in headless Chromium: time from choosing a file to the first painted flame graph,
+// renderer memory, and interaction latencies (hover, zoom, sample-type switch).
+//
+// Every time is taken inside the page with performance.now(): the start in a capture-phase
+// listener of the triggering DOM event (so Playwright's transport of the file or the input is
+// not counted), the end in a MutationObserver on canvas#flame's `data-painted` counter, which
+// the app bumps after each completed paint.
+import { openBrowser, watchPage } from '../e2e/browser.mjs';
+import { chromiumMemory } from './procmem.mjs';
+import { closeQuietly, log, percentile, withTimeout } from './util.mjs';
+
+const ROW_H = 18;
+const MOUNT_TIMEOUT_MS = 30_000;
+const FIRST_PAINT_TIMEOUT_MS = Number(process.env.BENCH_HEAPLENS_TIMEOUT_MS ?? 120_000);
+const INTERACTION_TIMEOUT_MS = 30_000;
+
+/**
+ * Installed in the page before the measured action: records the time of every change of
+ * canvas#flame's paint counter, and of the last DOM event of a few types, in capture phase on
+ * the document so it runs before the app's own handlers.
+ */
+function installRecorder() {
+  const rec = {
+    paints: [],
+    events: {},
+    lastCount: null,
+    /** The index the next paint will have. */
+    mark() {
+      return rec.paints.length;
+    },
+    /**
+     * Resolves once a paint came after the first `type` event since paint index `since` and
+     * then no paint for `quietMs` (and `cond()` holds at that paint); gives the times from that
+     * event to the first and to the last such paint, or { timeout: true }.
+     */
+    result(type, since, quietMs, timeoutMs, cond) {
+      const started = performance.now();
+      return new Promise((resolve) => {
+        const poll = () => {
+          const t0 = rec.events[type]?.find((t) => t >= (rec.paints[since - 1]?.t ?? -Infinity));
+          const after = t0 === undefined ? [] : rec.paints.slice(since).filter((p) => p.t >= t0 && p.ok);
+          const now = performance.now();
+          if (after.length && now - after[after.length - 1].t >= quietMs) {
+            resolve({ first: after[0].t - t0, last: after[after.length - 1].t - t0, paints: after.length });
+          } else if (now - started > timeoutMs) {
+            resolve({ timeout: true, event: t0 !== undefined });
+          } else {
+            setTimeout(poll, Math.min(quietMs, 20) || 5);
+          }
+        };
+        rec.cond = cond ? new Function(`return (${cond})`)() : () => true;
+        poll();
+      });
+    },
+    cond: () => true,
+  };
+  for (const type of ['change', 'mousemove', 'mousedown', 'keydown']) {
+    document.addEventListener(
+      type,
+      () => {
+        (rec.events[type] ??= []).push(performance.now());
+      },
+      { capture: true },
+    );
+  }
+  const onMutation = () => {
+    const canvas = document.querySelector('canvas#flame');
+    const count = canvas?.getAttribute('data-painted');
+    if (count != null && count !== rec.lastCount) {
+      rec.lastCount = count;
+      rec.paints.push({ t: performance.now(), n: Number(count), ok: rec.cond() });
+    }
+  };
+  new MutationObserver(onMutation).observe(document.documentElement, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ['data-painted'],
+  });
+  window.__bench = rec;
+}
+
+/** Waits for the recorder's result of one action, from the Node side. */
+async function settle(page, type, since, { quietMs = 0, timeoutMs = INTERACTION_TIMEOUT_MS, cond = null } = {}) {
+  return page.evaluate(
+    ([type, since, quietMs, timeoutMs, cond]) => window.__bench.result(type, since, quietMs, timeoutMs, cond),
+    [type, since, quietMs, timeoutMs, cond],
+  );
+}
+
+const mark = (page) => page.evaluate(() => window.__bench.mark());
+
+/**
+ * One fresh browser, one page load, one profile: first-paint time and memory; with
+ * `interactions`, also the interaction latencies (measured after memory was read).
+ */
+export async function runHeaplens(siteUrl, file, { interactions = false } = {}) {
+  const browser = await openBrowser();
+  try {
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    const problems = watchPage(page, new URL(siteUrl).origin);
+    let crashed = false;
+    page.on('crash', () => {
+      crashed = true;
+    });
+    await page.goto(siteUrl);
+    await page.locator('#profile-input').waitFor({ state: 'attached', timeout: MOUNT_TIMEOUT_MS });
+    await page.evaluate(installRecorder);
+
+    const since = await mark(page);
+    await page.locator('#profile-input').setInputFiles(file);
+    // "Settled" is one second without a further paint: memory is read after that.
+    const first = await settle(page, 'change', since, { quietMs: 1000, timeoutMs: FIRST_PAINT_TIMEOUT_MS });
+    if (first.timeout) {
+      throw new Error(
+        `no paint within ${FIRST_PAINT_TIMEOUT_MS} ms${crashed ? ' (renderer crashed)' : ''}` +
+          (problems.length ? `: ${problems.slice(0, 3).join('; ')}` : ''),
+      );
+    }
+    const memory = chromiumMemory();
+    const result = { firstPaintMs: first.first, settledMs: first.last, memory, problems };
+    if (interactions) result.interactions = await measureInteractions(page);
+    if (problems.length) result.problems = problems;
+    return result;
+  } finally {
+    await closeQuietly(browser);
+  }
+}
+
+async function measureInteractions(page) {
+  const canvas = page.locator('canvas#flame');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('canvas#flame has no box');
+  const rowY = (row) => box.y + row * ROW_H + ROW_H / 2;
+  const x = (frac) => box.x + box.width * frac;
+  return {
+    hover: await measureHover(page, x, rowY),
+    zoom: await measureZoom(page, x, rowY),
+    sampleType: await measureSampleTypes(page),
+  };
+}
+
+/**
+ * Hover: ~50 moves, alternating between row 0 (the root, which spans the whole width) and one
+ * of rows 1-4, so every move changes the hovered frame and must repaint.
+ */
+async function measureHover(page, x, rowY) {
+  await page.mouse.move(1, 1); // outside the canvas
+  const latencies = [];
+  let missed = 0;
+  const N = 50;
+  for (let i = 0; i < N; i++) {
+    const row = i % 2 === 0 ? 0 : 1 + ((i >> 1) % 4);
+    const since = await mark(page);
+    await page.mouse.move(x(0.02 + (0.96 * i) / (N - 1)), rowY(row));
+    const r = await settle(page, 'mousemove', since, { timeoutMs: 2000 });
+    if (r.timeout) missed += 1;
+    else latencies.push(r.first);
+  }
+  return { n: latencies.length, missed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) };
+}
+
+const crumbCount = (page) => page.locator('.breadcrumb .crumb').count();
+
+/** Zoom: clicks on frames of row 2 (found by hovering: a frame shows a tooltip), reset with '0'. */
+async function measureZoom(page, x, rowY) {
+  const targets = [];
+  for (let f = 0.05; f < 1 && targets.length < 4; f += 0.05) {
+    const since = await mark(page);
+    await page.mouse.move(x(f), rowY(2));
+    await settle(page, 'mousemove', since, { quietMs: 50, timeoutMs: 2000 });
+    if (await page.locator('.flame-wrap .tooltip').count()) targets.push(f);
+  }
+  if (!targets.length) return { n: 0, note: 'no frame found on row 2' };
+  const zoom = [];
+  const reset = [];
+  const rounds = 8;
+  for (let i = 0; i < rounds; i++) {
+    const f = targets[i % targets.length];
+    await page.mouse.move(x(f), rowY(2));
+    await page.waitForTimeout(50);
+    const before = await crumbCount(page);
+    let since = await mark(page);
+    // A paint counts once the breadcrumb has grown: a click may repaint the old view first
+    // (selection highlight) before the zoomed layout arrives from the worker.
+    await page.mouse.click(x(f), rowY(2));
+    const z = await settle(page, 'mousedown', since, {
+      quietMs: 300,
+      cond: `() => document.querySelectorAll('.breadcrumb .crumb').length > ${before}`,
+    });
+    if (z.timeout || (await crumbCount(page)) <= before) throw new Error(`zoom click ${i} did not zoom`);
+    zoom.push(z.last);
+    since = await mark(page);
+    await page.keyboard.press('0');
+    const r = await settle(page, 'keydown', since, {
+      quietMs: 300,
+      cond: `() => document.querySelectorAll('.breadcrumb .crumb').length <= ${before}`,
+    });
+    if (r.timeout) throw new Error(`reset ${i} did not repaint`);
+    reset.push(r.last);
+  }
+  return {
+    n: zoom.length,
+    p50: percentile(zoom, 50),
+    p95: percentile(zoom, 95),
+    resetP95: percentile(reset, 95),
+  };
+}
+
+/** Sample type: select every other type in turn, then the first one again. */
+async function measureSampleTypes(page) {
+  const select = page.locator('#sample-type');
+  const values = await select.locator('option').evaluateAll((os) => os.map((o) => o.value));
+  const start = await select.inputValue();
+  const order = [...values.filter((v) => v !== start), start];
+  const times = [];
+  for (const v of order) {
+    const since = await mark(page);
+    await select.selectOption(v);
+    const r = await settle(page, 'change', since, { quietMs: 300 });
+    if (r.timeout) throw new Error(`switching to sample type ${v} did not repaint`);
+    times.push(r.last);
+  }
+  return { n: times.length, types: values.length, max: Math.max(...times), p50: percentile(times, 50) };
+}
+
+export { log };
