@@ -166,7 +166,7 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
                 .map_err(|e| format!("{path}: {e}"))?;
             let tree = CallTree::build(&p, a.granularity);
             if a.command == "folded" {
-                return heaplens_core::folded::write_folded(&tree, ty, out).map_err(write_err);
+                return heaplens_core::folded::write_folded(&p, &tree, ty, out).map_err(write_err);
             }
             let mut opts = TopOptions::new(ty);
             if a.format == "text" {

@@ -39,7 +39,7 @@ fn main() {
     );
     let ty = p.default_sample_type();
     let t = Instant::now();
-    let totals = tree.totals(ty);
+    let totals = tree.column(&p, ty);
     println!("totals   {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
     drop(totals);
     let t = Instant::now();

@@ -4,10 +4,17 @@
 
 use std::io::{self, Write};
 
+use crate::model::Profile;
 use crate::tree::{CallTree, ROOT};
 
 /// Writes the folded stacks of `tree` for one sample type.
-pub fn write_folded(tree: &CallTree, ty: usize, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_folded(
+    p: &Profile,
+    tree: &CallTree,
+    ty: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let col = tree.column(p, ty);
     let mut path = String::new();
     // (node, next child, path length before this node)
     let mut stack: Vec<(u32, usize, usize, Vec<u32>)> =
@@ -22,7 +29,7 @@ pub fn write_folded(tree: &CallTree, ty: usize, out: &mut dyn Write) -> io::Resu
                 path.push(';');
             }
             push_frame(&mut path, tree.name(c));
-            let v = tree.self_value(c, ty);
+            let v = col.self_values[c as usize];
             if v != 0 {
                 writeln!(out, "{path} {v}")?;
             }
@@ -58,9 +65,9 @@ fn sorted_children(tree: &CallTree, node: u32) -> Vec<u32> {
 }
 
 /// Folded stacks as a string (for small profiles and tests).
-pub fn folded_string(tree: &CallTree, ty: usize) -> String {
+pub fn folded_string(p: &Profile, tree: &CallTree, ty: usize) -> String {
     let mut buf = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write_folded(tree, ty, &mut buf);
+    let _ = write_folded(p, tree, ty, &mut buf);
     String::from_utf8_lossy(&buf).into_owned()
 }

@@ -149,7 +149,7 @@ mod tests {
         });
         let prof = crate::decode(&p.encode_to_vec()).expect("decode");
         let tree = CallTree::build(&prof, crate::Granularity::Functions);
-        let w = abs_weights(&tree.totals(0));
+        let w = abs_weights(&tree.column(&prof, 0).totals);
         let l = layout(&tree, &w, ROOT, 0.0);
         let mut names: Vec<(&str, f64, f64, u32)> = l
             .rects

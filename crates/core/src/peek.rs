@@ -2,7 +2,7 @@
 //! sandwich): how much of its cum comes through each caller, and how much
 //! of it goes to each callee, counting each stack once under recursion.
 
-use crate::tree::{CallTree, ROOT};
+use crate::tree::{CallTree, Column, ROOT};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Peek {
@@ -15,8 +15,9 @@ pub struct Peek {
     pub cum: i64,
 }
 
-/// Callers and callees of `key` given node `totals` of one sample type.
-pub fn peek(tree: &CallTree, ty: usize, totals: &[i64], key: u32) -> Peek {
+/// Callers and callees of `key` for one sample type's column.
+pub fn peek(tree: &CallTree, col: &Column, key: u32) -> Peek {
+    let totals = &col.totals;
     let nk = tree.keys.len();
     let mut callers = vec![0i64; nk + 1];
     let mut callees = vec![0i64; nk];
@@ -33,7 +34,7 @@ pub fn peek(tree: &CallTree, ty: usize, totals: &[i64], key: u32) -> Peek {
             let c = kids[ci as usize];
             let is_key = tree.key_of(c) == key;
             if is_key {
-                out.flat = out.flat.wrapping_add(tree.self_value(c, ty));
+                out.flat = out.flat.wrapping_add(col.self_values[c as usize]);
                 if on_path == 0 {
                     out.cum = out.cum.wrapping_add(totals[c as usize]);
                     let slot = if node == ROOT {

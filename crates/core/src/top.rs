@@ -6,7 +6,7 @@
 
 use crate::fxhash::id_map;
 use crate::model::{Profile, NONE};
-use crate::tree::{CallTree, EDGE_FIRST, FIRST, ROOT};
+use crate::tree::{CallTree, Column, EDGE_FIRST, FIRST, ROOT};
 
 /// pprof's inline mark of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +79,8 @@ pub fn top(p: &Profile, tree: &CallTree, opts: &TopOptions) -> Top {
     let ty = opts.sample_type;
     let total = p.total(ty);
     let nk = tree.keys.len();
-    let totals = tree.totals(ty);
+    let col = tree.column(p, ty);
+    let totals = &col.totals;
     let mut flat = vec![0i64; nk];
     let mut cum = vec![0i64; nk];
     // One pass in node order: a node's total counts towards its key's cum
@@ -87,7 +88,7 @@ pub fn top(p: &Profile, tree: &CallTree, opts: &TopOptions) -> Top {
     #[allow(clippy::needless_range_loop)] // n indexes several parallel columns
     for n in 1..tree.len() {
         let k = tree.key_of(n as u32) as usize;
-        flat[k] = flat[k].wrapping_add(tree.self_values[n * tree.n_types + ty]);
+        flat[k] = flat[k].wrapping_add(col.self_values[n]);
         if tree.flags[n] & FIRST != 0 {
             cum[k] = cum[k].wrapping_add(totals[n]);
         }
@@ -113,9 +114,9 @@ pub fn top(p: &Profile, tree: &CallTree, opts: &TopOptions) -> Top {
     let marks = if !opts.inline_marks {
         vec![InlineMark::None; nk]
     } else if dropped == 0 {
-        inline_marks_all_kept(tree, ty, &totals, edge_cutoff)
+        inline_marks_all_kept(tree, &col, edge_cutoff)
     } else {
-        inline_marks(tree, ty, &totals, &kept, edge_cutoff)
+        inline_marks(tree, &col, &kept, edge_cutoff)
     };
 
     let mut rows: Vec<TopRow> = (0..nk)
@@ -150,18 +151,14 @@ pub fn top(p: &Profile, tree: &CallTree, opts: &TopOptions) -> Top {
 
 /// The inline marks when every node is kept: one pass in node order, using
 /// the tree's precomputed first-occurrence flags.
-fn inline_marks_all_kept(
-    tree: &CallTree,
-    ty: usize,
-    totals: &[i64],
-    edge_cutoff: i64,
-) -> Vec<InlineMark> {
+fn inline_marks_all_kept(tree: &CallTree, col: &Column, edge_cutoff: i64) -> Vec<InlineMark> {
+    let totals = &col.totals;
     let nk = tree.keys.len();
     let mut index = id_map::<u64, u32>(256);
     let mut edges: Vec<(u64, i64, bool)> = Vec::new();
     #[allow(clippy::needless_range_loop)] // n indexes several parallel columns
     for n in 1..tree.len() {
-        if tree.flags[n] & EDGE_FIRST == 0 || !tree.has_nonzero(n as u32, ty) {
+        if tree.flags[n] & EDGE_FIRST == 0 || !col.nonzero[n] {
             continue;
         }
         let pk = tree.key_of(tree.parent[n]);
@@ -208,13 +205,8 @@ fn marks_from_edges(nk: usize, edges: impl Iterator<Item = (u64, bool)>) -> Vec<
 /// pprof's `(inline)` / `(partial-inline)` marks: from the call edges into a
 /// node (counted once per stack, ignoring self-calls and nodes not kept),
 /// after dropping edges lighter than the cutoff.
-fn inline_marks(
-    tree: &CallTree,
-    ty: usize,
-    totals: &[i64],
-    kept: &[bool],
-    edge_cutoff: i64,
-) -> Vec<InlineMark> {
+fn inline_marks(tree: &CallTree, col: &Column, kept: &[bool], edge_cutoff: i64) -> Vec<InlineMark> {
+    let totals = &col.totals;
     #[derive(Clone, Copy)]
     struct Edge {
         slot: u64,
@@ -257,7 +249,7 @@ fn inline_marks(
                     });
                 }
                 let e = &mut edges[ei as usize];
-                if e.active == 0 && tree.has_nonzero(c, ty) {
+                if e.active == 0 && col.nonzero[c as usize] {
                     e.weight = e.weight.wrapping_add(totals[c as usize]);
                     e.exists = true;
                     e.all_inline &= tree.is_inlined(c);

@@ -13,19 +13,29 @@ pub const FIRST: u8 = 1;
 /// Node flag: the (parent key, key) call edge does not occur higher up.
 pub const EDGE_FIRST: u8 = 2;
 
+/// One sample type summed over a [`CallTree`].
+#[derive(Debug, Clone, Default)]
+pub struct Column {
+    pub ty: usize,
+    /// Value of samples ending at each node.
+    pub self_values: Vec<i64>,
+    /// Self plus descendants.
+    pub totals: Vec<i64>,
+    /// A sample with a non-zero value passes through the node.
+    pub nonzero: Vec<bool>,
+}
+
 #[derive(Debug, Clone)]
 pub struct CallTree {
     pub keys: Keys,
-    pub n_types: usize,
     /// Parent of each node; the root's is [`NONE`].
     pub parent: Vec<u32>,
     /// `key << 1 | inlined` of each node; the root's is [`NONE`].
     pub key: Vec<u32>,
-    /// `n_types` self values per node.
-    pub self_values: Vec<i64>,
-    /// Bit t set when a sample with a non-zero value of type t passes
-    /// through the node (types 32 and up always count as set).
-    pub nonzero: Vec<u32>,
+    /// The node each sample ends at (its leaf), or [`NONE`] for samples
+    /// whose values are all zero. Values stay in the profile; a [`Column`]
+    /// sums one sample type over the tree when it is needed.
+    pub leaf: Vec<u32>,
     /// Per node: [`FIRST`] when its key is not on any ancestor (so its total
     /// counts towards the key's cum), [`EDGE_FIRST`] when the call edge from
     /// its parent's key to its key does not occur higher on its path.
@@ -38,13 +48,11 @@ pub struct CallTree {
 impl CallTree {
     pub fn build(p: &Profile, granularity: Granularity) -> CallTree {
         let keys = Keys::build(p, granularity);
-        let n_types = p.num_types();
         // Most profiles have about one to two nodes per sample.
         let guess = (p.num_samples() * 2).clamp(64, 1 << 24);
         let mut parent = Vec::with_capacity(guess);
         let mut key = Vec::with_capacity(guess);
-        let mut self_values = Vec::with_capacity(guess * n_types);
-        let mut nonzero = Vec::with_capacity(guess);
+        let mut leaf = vec![NONE; p.num_samples()];
         let mut flags: Vec<u8> = Vec::with_capacity(guess);
         flags.push(0);
         // Which sample last put each key on its path; the path's keys; the
@@ -58,25 +66,13 @@ impl CallTree {
         let mut pairs_for = u32::MAX;
         parent.push(NONE);
         key.push(NONE);
-        self_values.extend(std::iter::repeat_n(0i64, n_types));
-        nonzero.push(0u32);
         // A node's first child is found through `first_child` (most nodes
         // deep in a stack have one child); later siblings through the map.
         let mut first_child: Vec<(u32, u32)> = Vec::with_capacity(guess);
         first_child.push((NONE, NONE));
         let mut index = id_map::<u64, u32>(guess / 2);
         for s in 0..p.num_samples() {
-            let vals = p.sample_values(s);
-            let mut mask = 0u32;
-            for (t, &v) in vals.iter().enumerate() {
-                if v != 0 {
-                    mask |= if t < 32 { 1 << t } else { 0 };
-                    if t >= 32 {
-                        mask = u32::MAX;
-                    }
-                }
-            }
-            if mask == 0 {
+            if p.sample_values(s).iter().all(|&v| v == 0) {
                 continue;
             }
             let mut node = ROOT;
@@ -121,8 +117,6 @@ impl CallTree {
                             first_child.push((NONE, NONE));
                             parent.push(node);
                             key.push(k);
-                            nonzero.push(0);
-                            self_values.extend(std::iter::repeat_n(0, n_types));
                             let mut f = 0u8;
                             if !repeated {
                                 f |= FIRST;
@@ -145,20 +139,10 @@ impl CallTree {
                     path_keys.push(kid);
                 }
             }
-            let base = node as usize * n_types;
-            for (t, &v) in vals.iter().enumerate() {
-                let slot = &mut self_values[base + t];
-                *slot = slot.wrapping_add(v);
-            }
-            nonzero[node as usize] |= mask;
+            leaf[s] = node;
         }
         drop(index);
         drop(first_child);
-        // Propagate the non-zero masks upwards.
-        for n in (1..parent.len()).rev() {
-            let m = nonzero[n];
-            nonzero[parent[n] as usize] |= m;
-        }
         // Children lists (CSR), in creation order.
         let n = parent.len();
         let mut child_offsets = vec![0u32; n + 1];
@@ -177,11 +161,9 @@ impl CallTree {
         }
         CallTree {
             keys,
-            n_types,
             parent,
             key,
-            self_values,
-            nonzero,
+            leaf,
             flags,
             child_offsets,
             children,
@@ -194,11 +176,6 @@ impl CallTree {
 
     pub fn is_empty(&self) -> bool {
         self.parent.len() <= 1
-    }
-
-    #[inline]
-    pub fn self_value(&self, node: u32, ty: usize) -> i64 {
-        self.self_values[node as usize * self.n_types + ty]
     }
 
     #[inline]
@@ -225,24 +202,35 @@ impl CallTree {
         &self.keys.names[self.key_of(node) as usize]
     }
 
-    /// Total (self plus descendants) of every node for one sample type.
-    pub fn totals(&self, ty: usize) -> Vec<i64> {
+    /// Sums sample type `ty` over the tree: self and total per node, and
+    /// which nodes a sample with a non-zero value passes through.
+    pub fn column(&self, p: &Profile, ty: usize) -> Column {
         let n = self.len();
-        let mut t: Vec<i64> = (0..n)
-            .map(|i| self.self_values[i * self.n_types + ty])
-            .collect();
-        for i in (1..n).rev() {
-            let v = t[i];
-            let pa = self.parent[i] as usize;
-            t[pa] = t[pa].wrapping_add(v);
+        let mut self_values = vec![0i64; n];
+        let mut nonzero = vec![false; n];
+        if ty < p.num_types() {
+            for (s, &l) in self.leaf.iter().enumerate() {
+                if l == NONE {
+                    continue;
+                }
+                let v = p.value(s, ty);
+                let slot = &mut self_values[l as usize];
+                *slot = slot.wrapping_add(v);
+                nonzero[l as usize] |= v != 0;
+            }
         }
-        t
-    }
-
-    /// Whether a sample with a non-zero value of type `ty` passes through.
-    #[inline]
-    pub fn has_nonzero(&self, node: u32, ty: usize) -> bool {
-        ty >= 32 || self.nonzero[node as usize] & (1 << ty) != 0
+        let mut totals = self_values.clone();
+        for i in (1..n).rev() {
+            let pa = self.parent[i] as usize;
+            totals[pa] = totals[pa].wrapping_add(totals[i]);
+            nonzero[pa] |= nonzero[i];
+        }
+        Column {
+            ty,
+            self_values,
+            totals,
+            nonzero,
+        }
     }
 
     /// The path of a node from the root's first child down to it.

@@ -292,8 +292,9 @@ impl Session {
             .map(|t| t.unit.clone())
             .unwrap_or_default();
         let tree = &l.functions;
-        let totals = tree.totals(ty);
-        let weights = abs_weights(&totals);
+        let col = tree.column(p, ty);
+        let totals = &col.totals;
+        let weights = abs_weights(totals);
         let zoom = if (req.zoom as usize) < tree.len() {
             req.zoom
         } else {
@@ -349,7 +350,7 @@ impl Session {
                 w: r.w,
                 depth: r.depth,
                 name: name_of_key[k],
-                self_value: tree.self_value(r.node, ty),
+                self_value: col.self_values[r.node as usize],
                 total: totals[r.node as usize],
                 flags,
             });
@@ -402,7 +403,7 @@ impl Session {
             .collect();
 
         let peek = selected_key.map(|k| {
-            let pk = peek(tree, ty, &totals, k as u32);
+            let pk = peek(tree, &col, k as u32);
             let name_of = |key: u32| tree.keys.names[key as usize].clone();
             PeekData {
                 name: tree.keys.names[k].clone(),

@@ -68,7 +68,7 @@ fn every_corpus_file_decodes_or_fails_clearly() {
                                 assert!(r.cum >= r.flat && r.flat >= 0, "{name}: {r:?}");
                             }
                         }
-                        let folded = folded::folded_string(&tree, ty);
+                        let folded = folded::folded_string(&p, &tree, ty);
                         let folded_sum: i64 = folded
                             .lines()
                             .map(|l| {

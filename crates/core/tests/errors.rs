@@ -204,7 +204,7 @@ fn hundred_thousand_frames_deep() {
         .find(|r| r.name == format!("f{}", DEPTH - 1))
         .expect("root row");
     assert_eq!((root.flat, root.cum), (0, 3));
-    let text = folded::folded_string(&tree, 0);
+    let text = folded::folded_string(&prof, &tree, 0);
     assert_eq!(text.lines().count(), 2);
     assert!(text.lines().all(|l| l.ends_with(" 3") || l.ends_with(" 2")));
 }
