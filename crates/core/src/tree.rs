@@ -71,6 +71,7 @@ impl CallTree {
         let mut first_child: Vec<(u32, u32)> = Vec::with_capacity(guess);
         first_child.push((NONE, NONE));
         let mut index = id_map::<u64, u32>(guess / 2);
+        #[allow(clippy::needless_range_loop)] // s indexes the profile's columns too
         for s in 0..p.num_samples() {
             if p.sample_values(s).iter().all(|&v| v == 0) {
                 continue;

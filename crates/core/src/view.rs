@@ -311,7 +311,7 @@ impl Session {
         let key_matches = query.as_ref().map(|q| q.matching_keys(&tree.keys));
         let matched = key_matches.as_ref().map(|m| {
             (
-                matched_total(tree, &totals, m),
+                matched_total(tree, totals, m),
                 m.iter().filter(|&&b| b).count(),
             )
         });
