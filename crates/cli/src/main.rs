@@ -5,7 +5,8 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use heaplens_core::{report, CallTree, Granularity, Profile, TopOptions};
+use heaplens_core::diff::{self, DiffMode, DiffOptions};
+use heaplens_core::{gate as gates, report, CallTree, Granularity, Profile, TopOptions};
 
 const USAGE: &str = "\
 heaplens — read pprof profiles (Go heap/allocs, CPU, and other producers)
@@ -14,6 +15,10 @@ Usage:
   heaplens top    [options] FILE   flat/cum table, like `go tool pprof -top`
   heaplens folded [options] FILE   folded stacks: `root;...;leaf value`
   heaplens info   FILE             sample types, totals, counts, metadata
+  heaplens diff   --base BASE [options] NEW
+                                   new minus base, like `go tool pprof -top -diff_base`
+  heaplens gate   --base BASE NEW --max TYPE:+5% [--max 'func=REGEX:TYPE:+1MB' ...]
+                                   exit 1 (naming the culprits) when a limit is exceeded
 
 Options:
   --sample-index NAME|N       sample type (default: the profile's default,
@@ -26,10 +31,15 @@ Options:
   --nodefraction F            top text: hide rows with cum < F of the total
                               (default 0.005, as pprof)
   --unit UNIT                 top text: unit for values (B, kB, MB, ns, ms, s...)
+  --base FILE                 diff/gate: the base (earlier) profile
+  --normalize                 diff: scale the new profile to the base's total first
+  --subtract                  diff: pprof's -base (percent of the net total) instead
+                              of -diff_base (percent of the base's total)
+  --max LIMIT                 gate: TYPE:+5% | TYPE:+1MB | 'func=REGEX:TYPE:+1MB'
   -h, --help                  this help
   -V, --version               version
 
-Exit codes: 0 ok, 2 bad input or usage.
+Exit codes: 0 ok, 1 a gate limit was exceeded, 2 bad input or usage.
 ";
 
 #[derive(Default)]
@@ -42,6 +52,12 @@ struct Args {
     node_count: usize,
     node_fraction: Option<f64>,
     unit: String,
+    base: Option<String>,
+    normalize: bool,
+    /// `-base` semantics instead of `-diff_base`.
+    subtract: bool,
+    /// Gate limits (`--max TYPE:LIMIT`, `--max 'func=REGEX:TYPE:LIMIT'`).
+    max: Vec<String>,
 }
 
 fn parse_args(argv: &[String]) -> Result<Args, String> {
@@ -100,6 +116,12 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
                 a.node_fraction = Some(f);
             }
             "--unit" => a.unit = value(&flag)?,
+            "--base" | "--diff_base" | "--diff-base" | "-base" | "-diff_base" => {
+                a.base = Some(value(&flag)?)
+            }
+            "--normalize" | "-normalize" => a.normalize = true,
+            "--subtract" => a.subtract = true,
+            "--max" => a.max.push(value(&flag)?),
             "-h" | "--help" | "help" if a.command.is_empty() || flag != "help" => {
                 a.command = "help".into();
                 return Ok(a);
@@ -150,16 +172,28 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     match a.command.as_str() {
         "help" => out.write_all(USAGE.as_bytes()).map_err(write_err),
         "version" => writeln!(out, "heaplens {}", env!("CARGO_PKG_VERSION")).map_err(write_err),
-        "top" | "folded" | "info" => {
+        "top" | "folded" | "info" | "diff" => {
             let path = a
                 .file
                 .as_deref()
                 .ok_or_else(|| format!("{}: no FILE given", a.command))?;
-            let p = load(path)?;
+            let mut p = load(path)?;
             if a.command == "info" {
                 return out
                     .write_all(report::info_text(&p).as_bytes())
                     .map_err(write_err);
+            }
+            if a.command == "diff" {
+                let base_path = a
+                    .base
+                    .as_deref()
+                    .ok_or("diff: no base given (heaplens diff --base BASE NEW)")?;
+                let base = load(base_path)?;
+                let opts = DiffOptions {
+                    mode: if a.subtract { DiffMode::Base } else { DiffMode::DiffBase },
+                    normalize: a.normalize,
+                };
+                p = diff::combine(&p, &base, opts).map_err(|e| format!("{base_path} vs {path}: {e}"))?;
             }
             let ty = p
                 .sample_type_index(a.sample_index.as_deref())
@@ -172,6 +206,8 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
             if a.format == "text" {
                 opts.node_fraction = a.node_fraction.unwrap_or(0.005);
                 opts.node_count = a.node_count;
+            } else {
+                opts.inline_marks = false;
             }
             let top = heaplens_core::top(&p, &tree, &opts);
             let text = if a.format == "tsv" {
@@ -186,12 +222,70 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
             };
             out.write_all(text.as_bytes()).map_err(write_err)
         }
-        "diff" | "gate" => Err(format!("{}: not available in this version yet", a.command)),
+        "gate" => gate(a, out),
         other => Err(format!(
-            "unknown command {other:?} (commands: top, folded, info; see heaplens --help)"
+            "unknown command {other:?} (commands: top, diff, gate, folded, info; see heaplens --help)"
         )),
     }
 }
+
+/// `heaplens gate`: exit 0 when every limit holds, 1 (naming the culprits)
+/// when one is exceeded.
+fn gate(a: &Args, out: &mut dyn Write) -> Result<(), String> {
+    let write_err = |e: io::Error| format!("cannot write output: {e}");
+    let path = a
+        .file
+        .as_deref()
+        .ok_or("gate: no NEW profile given (heaplens gate --base BASE NEW --max TYPE:+5%)")?;
+    let base_path = a
+        .base
+        .as_deref()
+        .ok_or("gate: no base given (--base BASE)")?;
+    if a.max.is_empty() {
+        return Err(
+            "gate: no limits given (--max alloc_space:+5%, --max 'func=REGEX:alloc_space:+1MB')"
+                .into(),
+        );
+    }
+    let limits = a
+        .max
+        .iter()
+        .map(|m| gates::parse_limit(m).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let new = load(path)?;
+    let base = load(base_path)?;
+    let checks =
+        gates::evaluate(&new, &base, &limits).map_err(|e| format!("{base_path} vs {path}: {e}"))?;
+    let mut text = String::new();
+    for c in &checks {
+        text.push_str(&c.line());
+        text.push('\n');
+        for (name, v) in &c.culprits {
+            text.push_str(&format!(
+                "       +{} {name}\n",
+                heaplens_core::units::label(*v, &c.unit)
+            ));
+        }
+    }
+    let failed = checks.iter().filter(|c| !c.pass).count();
+    if failed > 0 {
+        text.push_str(&format!(
+            "gate: {failed} of {} limits exceeded\n",
+            checks.len()
+        ));
+    } else {
+        text.push_str(&format!("gate: all {} limits hold\n", checks.len()));
+    }
+    out.write_all(text.as_bytes()).map_err(write_err)?;
+    if failed > 0 {
+        Err(GATE_FAILED.into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Marker error: the gate ran and a limit was exceeded (exit code 1).
+const GATE_FAILED: &str = "\u{0}gate failed";
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
@@ -210,6 +304,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`heaplens folded f | head`) is a normal end.
         Err(e) if e.contains("Broken pipe") => ExitCode::SUCCESS,
+        Err(e) if e == GATE_FAILED => ExitCode::from(1),
         Err(e) => {
             eprintln!("heaplens: {e}");
             ExitCode::from(2)

@@ -162,3 +162,82 @@ fn help_and_version() {
     let o = heaplens(&["--version"]);
     assert!(stdout(&o).starts_with("heaplens "));
 }
+
+fn testdata(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/testdata/scheduler")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn diff_prints_net_values() {
+    let (base, new) = (testdata("baseline.prof"), testdata("optimized.prof"));
+    let o = heaplens(&[
+        "diff",
+        "--base",
+        &base,
+        "--format",
+        "tsv",
+        "--sample-index",
+        "alloc_objects",
+        &new,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: Vec<(String, i64)> = stdout(&o)
+        .lines()
+        .map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            (c[0].to_string(), c[1].parse().expect("flat"))
+        })
+        .collect();
+    // The optimized variant allocates less: the net total is negative.
+    let net: i64 = rows.iter().map(|r| r.1).sum();
+    assert!(net < 0, "net {net}");
+    assert!(rows.iter().any(|r| r.1 < 0) && rows.iter().all(|r| !r.0.is_empty()));
+    let o = heaplens(&["diff", &new]);
+    assert_one_line_error(&o, "no base");
+    let other = corpus("pprof/sample.cpu");
+    let o = heaplens(&["diff", "--base", other.to_str().expect("path"), &new]);
+    assert_one_line_error(&o, "cannot be compared");
+}
+
+#[test]
+fn gate_exits_1_and_names_culprits() {
+    let (base, new) = (testdata("baseline.prof"), testdata("optimized.prof"));
+    // Optimized against baseline: every limit holds.
+    let o = heaplens(&[
+        "gate",
+        "--base",
+        &base,
+        &new,
+        "--max",
+        "alloc_objects:+2%",
+        "--max",
+        "alloc_space:+5%",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("all 2 limits hold"));
+    // The other way round: allocations grow, the gate fails and says why.
+    let o = heaplens(&[
+        "gate",
+        "--base",
+        &new,
+        &base,
+        "--max",
+        "alloc_objects:+2%",
+        "--max",
+        "func=^encoding/json:alloc_space:+1MB",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("FAIL alloc_objects:+2%"), "{out}");
+    assert!(out.contains("encoding/json.Marshal"), "{out}");
+    assert!(out.contains("2 of 2 limits exceeded"), "{out}");
+    // Bad limits are usage errors.
+    let o = heaplens(&["gate", "--base", &base, &new, "--max", "alloc_space"]);
+    assert_one_line_error(&o, "--max");
+    let o = heaplens(&["gate", "--base", &base, &new, "--max", "bogus:+5%"]);
+    assert_one_line_error(&o, "no sample type");
+}

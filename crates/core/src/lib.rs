@@ -13,9 +13,11 @@
 //!    [`report`] (text/TSV tables, the info summary).
 
 pub mod decode;
+pub mod diff;
 pub mod error;
 pub mod folded;
 mod fxhash;
+pub mod gate;
 pub mod keys;
 pub mod layout;
 mod merge;

@@ -83,7 +83,8 @@ pub fn top_text(p: &Profile, ty: usize, top: &Top, opts: &TextOptions) -> String
             .min()
             .unwrap_or(0);
         if top.rows.is_empty() {
-            sample_unit.to_string()
+            // pprof keeps its "minimum" unit when nothing is shown.
+            "minimum".to_string()
         } else {
             units::output_unit(sample_unit, min, top.total)
         }

@@ -280,3 +280,43 @@ mod tests {
         );
     }
 }
+
+/// Parses a quantity like `1MB`, `+512kB`, `5ms`, `-3` into the given
+/// sample unit (e.g. `1MB` in `bytes` is 1048576). `None` when the unit is
+/// unknown or of another kind than `sample_unit`.
+pub fn parse_quantity(text: &str, sample_unit: &str) -> Option<i64> {
+    let t = text.trim();
+    let split = t
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || ((c == '+' || c == '-') && i == 0)))
+        .map_or(t.len(), |(i, _)| i);
+    let (num, suffix) = t.split_at(split);
+    let value: f64 = num.parse().ok()?;
+    let suffix = suffix.trim();
+    if suffix.is_empty() {
+        return Some(value.round() as i64);
+    }
+    for fam in FAMILIES {
+        let (Some(from), Some(to)) = (fam.sniff(suffix), fam.sniff(sample_unit)) else {
+            continue;
+        };
+        return Some((value * from.factor / to.factor).round() as i64);
+    }
+    None
+}
+
+#[cfg(test)]
+mod quantity_tests {
+    use super::parse_quantity;
+
+    #[test]
+    fn quantities() {
+        assert_eq!(parse_quantity("1MB", "bytes"), Some(1 << 20));
+        assert_eq!(parse_quantity("+512kB", "bytes"), Some(512 << 10));
+        assert_eq!(parse_quantity("5ms", "nanoseconds"), Some(5_000_000));
+        assert_eq!(parse_quantity("-3", "count"), Some(-3));
+        assert_eq!(parse_quantity("1.5s", "nanoseconds"), Some(1_500_000_000));
+        assert_eq!(parse_quantity("1MB", "nanoseconds"), None);
+        assert_eq!(parse_quantity("abc", "bytes"), None);
+    }
+}
