@@ -84,6 +84,41 @@ fn scale_values(p: &Profile, ratios: &[f64]) -> (Vec<bool>, Vec<i64>) {
     (keep, values)
 }
 
+/// `p` with equal samples merged into one (values summed), as pprof merges
+/// a profile when it opens it. Only the sample columns change.
+fn merged(p: &Profile) -> Profile {
+    let n = p.num_types();
+    let mut out = Profile {
+        stack_offsets: vec![0],
+        label_offsets: if p.label_offsets.is_empty() {
+            Vec::new()
+        } else {
+            vec![0]
+        },
+        ..p.clone()
+    };
+    out.stack_locs.clear();
+    out.values.clear();
+    out.labels.clear();
+    for g in crate::merge::sample_groups(p) {
+        let first = g[0];
+        out.stack_locs.extend_from_slice(p.stack(first));
+        out.stack_offsets.push(out.stack_locs.len() as u32);
+        let mut vals = p.sample_values(first).to_vec();
+        for &s in &g[1..] {
+            for (v, w) in vals.iter_mut().zip(p.sample_values(s)) {
+                *v = v.wrapping_add(*w);
+            }
+        }
+        out.values.extend_from_slice(&vals[..n]);
+        if !p.label_offsets.is_empty() {
+            out.labels.extend_from_slice(p.sample_labels(first));
+            out.label_offsets.push(out.labels.len() as u32);
+        }
+    }
+    out
+}
+
 /// The combined (net) profile of `new` minus `base`.
 pub fn combine(new: &Profile, base: &Profile, opts: DiffOptions) -> Result<Profile> {
     compatible(new, base)?;
@@ -104,7 +139,16 @@ pub fn combine(new: &Profile, base: &Profile, opts: DiffOptions) -> Result<Profi
     } else {
         vec![1.0; n]
     };
-    let (keep_new, new_values) = scale_values(new, &ratios);
+    // pprof merges equal samples before scaling (rounding happens per
+    // merged sample), so do the same when scaling.
+    let merged_new;
+    let new_src = if opts.normalize {
+        merged_new = merged(new);
+        &merged_new
+    } else {
+        new
+    };
+    let (keep_new, new_values) = scale_values(new_src, &ratios);
     let (keep_base, base_values) = scale_values(base, &vec![-1.0; n]);
 
     let mut p = Profile {
@@ -219,7 +263,7 @@ pub fn combine(new: &Profile, base: &Profile, opts: DiffOptions) -> Result<Profi
             p.label_offsets.push(p.labels.len() as u32);
         }
     };
-    add(new, &new_values, &keep_new, 0, 0, false);
+    add(new_src, &new_values, &keep_new, 0, 0, false);
     add(base, &base_values, &keep_base, lo, so, true);
     if p.labels.is_empty() {
         p.label_offsets.clear();

@@ -20,7 +20,7 @@ mod fxhash;
 pub mod gate;
 pub mod keys;
 pub mod layout;
-mod merge;
+pub(crate) mod merge;
 pub mod model;
 pub mod peek;
 pub mod proto;

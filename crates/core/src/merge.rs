@@ -124,3 +124,46 @@ pub fn merged_abs_totals(p: &Profile, ty: usize) -> (i64, i64) {
             )
         })
 }
+
+/// Samples grouped as pprof merges them (equal stacks after merging equal
+/// locations, equal labels), each group in first-occurrence order.
+pub fn sample_groups(p: &Profile) -> Vec<Vec<usize>> {
+    let canon = canonical_locations(p);
+    let mut index = id_map::<u64, Vec<usize>>(p.num_samples());
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut keys: Vec<(Vec<u32>, LabelKey)> = Vec::new();
+    for s in 0..p.num_samples() {
+        let stack: Vec<u32> = p.stack(s).iter().map(|&l| canon[l as usize]).collect();
+        let mut labels: LabelKey = p
+            .sample_labels(s)
+            .iter()
+            .map(|l| {
+                (
+                    p.str(l.key).to_string(),
+                    p.str(l.str).to_string(),
+                    l.num,
+                    p.str(l.unit).to_string(),
+                )
+            })
+            .collect();
+        labels.sort();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for &x in &stack {
+            h = (h ^ u64::from(x)).wrapping_mul(0x100_0000_01b3);
+        }
+        h ^= labels.len() as u64;
+        let bucket = index.entry(h).or_default();
+        match bucket
+            .iter()
+            .find(|&&g| keys[g].0 == stack && keys[g].1 == labels)
+        {
+            Some(&g) => groups[g].push(s),
+            None => {
+                bucket.push(groups.len());
+                groups.push(vec![s]);
+                keys.push((stack, labels));
+            }
+        }
+    }
+    groups
+}

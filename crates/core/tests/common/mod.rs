@@ -132,3 +132,117 @@ impl Synth {
         self.p.encode_to_vec()
     }
 }
+
+// ---------------------------------------------------------------------------
+// Golden top tables from `go tool pprof`
+
+pub struct Row {
+    pub name: String,
+    pub flat: i64,
+    pub cum: i64,
+    pub mark: String,
+}
+
+/// A printed value with its unit suffix (`123456B`, `0`, `-5ns`) → integer.
+pub fn raw_value(s: &str) -> i64 {
+    let digits = s.trim_end_matches(|c: char| c.is_alphabetic() || c == 'μ');
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("value {s:?} is not a raw integer (wrong -unit in the golden?)"))
+}
+
+pub fn parse_rows(text: &str) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut in_rows = false;
+    for line in text.lines() {
+        if !in_rows {
+            in_rows = line.trim_start().starts_with("flat  flat%");
+            continue;
+        }
+        // Five whitespace-separated columns, then two spaces and the name.
+        let mut rest = line;
+        let mut cols = Vec::new();
+        for _ in 0..5 {
+            rest = rest.trim_start();
+            let end = rest.find(' ').unwrap_or(rest.len());
+            cols.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+        let name = rest.strip_prefix("  ").unwrap_or(rest);
+        let (name, mark) = if let Some(n) = name.strip_suffix(" (partial-inline)") {
+            (n, "(partial-inline)")
+        } else if let Some(n) = name.strip_suffix(" (inline)") {
+            (n, "(inline)")
+        } else {
+            (name, "")
+        };
+        rows.push(Row {
+            name: name.to_string(),
+            flat: raw_value(cols[0]),
+            cum: raw_value(cols[3]),
+            mark: mark.to_string(),
+        });
+    }
+    rows
+}
+
+/// Compares heaplens's top table of `p` (type `ty`, granularity `g`) with a
+/// golden `go tool pprof -top` output: every row (name, flat, cum, inline
+/// mark) and the whole text but the `Time:` line. Returns the rows checked.
+pub fn compare_top(
+    p: &heaplens_core::Profile,
+    g: heaplens_core::Granularity,
+    ty: usize,
+    unit: &str,
+    want_text: &str,
+) -> Result<usize, String> {
+    use heaplens_core::report::{top_text, TextOptions};
+    use heaplens_core::{top, CallTree, TopOptions};
+    let tree = CallTree::build(p, g);
+    let t = top(p, &tree, &TopOptions::new(ty));
+    let want = parse_rows(want_text);
+    if want.len() != t.rows.len() {
+        return Err(format!("{} rows, pprof has {}", t.rows.len(), want.len()));
+    }
+    for (w, got) in want.iter().zip(&t.rows) {
+        if w.name != got.name
+            || w.flat != got.flat
+            || w.cum != got.cum
+            || w.mark != got.inline.as_str()
+        {
+            return Err(format!(
+                "row {:?} {} {} {} != pprof {:?} {} {} {}",
+                got.name,
+                got.flat,
+                got.cum,
+                got.inline.as_str(),
+                w.name,
+                w.flat,
+                w.cum,
+                w.mark
+            ));
+        }
+    }
+    let topts = TextOptions {
+        unit: unit.to_string(),
+        node_fraction: 0.0,
+        node_count: 0,
+    };
+    let got_text = top_text(p, ty, &t, &topts);
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("Time: "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    if strip(&got_text) != strip(want_text) {
+        let diff = strip(&got_text)
+            .lines()
+            .zip(strip(want_text).lines())
+            .find(|(a, b)| a != b)
+            .map(|(a, b)| format!("ours {a:?} / pprof {b:?}"))
+            .unwrap_or_else(|| "different length".into());
+        return Err(format!("text differs: {diff}"));
+    }
+    Ok(want.len())
+}
