@@ -6,7 +6,7 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use heaplens_core::diff::{self, DiffMode, DiffOptions};
-use heaplens_core::{gate as gates, report, CallTree, Granularity, Profile, TopOptions};
+use heaplens_core::{benchfmt, gate as gates, report, CallTree, Granularity, Profile, TopOptions};
 
 const USAGE: &str = "\
 heaplens — read pprof profiles (Go heap/allocs, CPU, and other producers)
@@ -19,6 +19,8 @@ Usage:
                                    new minus base, like `go tool pprof -top -diff_base`
   heaplens gate   --base BASE NEW --max TYPE:+5% [--max 'func=REGEX:TYPE:+1MB' ...]
                                    exit 1 (naming the culprits) when a limit is exceeded
+  heaplens bench  BASE.txt NEW.txt `go test -bench -benchmem` outputs compared
+                                   (mean ± variation, change, Mann-Whitney p)
 
 Options:
   --sample-index NAME|N       sample type (default: the profile's default,
@@ -53,6 +55,8 @@ struct Args {
     node_fraction: Option<f64>,
     unit: String,
     base: Option<String>,
+    /// Second positional (bench: NEW.txt).
+    file2: Option<String>,
     normalize: bool,
     /// `-base` semantics instead of `-diff_base`.
     subtract: bool,
@@ -139,6 +143,9 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
     let mut pos = positional.into_iter();
     a.command = pos.next().ok_or("no command given (see heaplens --help)")?;
     a.file = pos.next();
+    if a.command == "bench" {
+        a.file2 = pos.next();
+    }
     if let Some(extra) = pos.next() {
         return Err(format!(
             "unexpected argument {extra:?} (one FILE per command)"
@@ -223,8 +230,23 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
             out.write_all(text.as_bytes()).map_err(write_err)
         }
         "gate" => gate(a, out),
+        "bench" => {
+            let (Some(b), Some(n)) = (a.file.as_deref(), a.file2.as_deref()) else {
+                return Err("bench: give two files (heaplens bench BASE.txt NEW.txt)".into());
+            };
+            let read = |path: &str| -> Result<benchfmt::BenchSet, String> {
+                let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {}", io_reason(&e)))?;
+                benchfmt::parse(&String::from_utf8_lossy(&bytes)).map_err(|e| format!("{path}: {e}"))
+            };
+            let (base, new) = (read(b)?, read(n)?);
+            let text = benchfmt::compare_text(&base, &new);
+            if text.trim().is_empty() {
+                return Err(format!("{b} and {n} have no benchmark in common"));
+            }
+            out.write_all(text.trim_start().as_bytes()).map_err(write_err)
+        }
         other => Err(format!(
-            "unknown command {other:?} (commands: top, diff, gate, folded, info; see heaplens --help)"
+            "unknown command {other:?} (commands: top, diff, gate, bench, folded, info; see heaplens --help)"
         )),
     }
 }

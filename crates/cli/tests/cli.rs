@@ -241,3 +241,25 @@ fn gate_exits_1_and_names_culprits() {
     let o = heaplens(&["gate", "--base", &base, &new, "--max", "bogus:+5%"]);
     assert_one_line_error(&o, "no sample type");
 }
+
+#[test]
+fn bench_compares_benchmark_outputs() {
+    let (base, new) = (testdata("baseline.txt"), testdata("optimized.txt"));
+    let o = heaplens(&["bench", &base, &new]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for unit in ["ns/op", "B/op", "allocs/op"] {
+        assert!(out.contains(unit), "{unit} missing: {out}");
+    }
+    // Five runs each and a large drop in allocations: significant.
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("BenchmarkScheduler_CreateClaimComplete") && l.contains("2100"))
+        .expect("allocs line");
+    assert!(line.contains("-48.5%") && line.contains("p=0.00"), "{line}");
+    let o = heaplens(&["bench", &base]);
+    assert_one_line_error(&o, "two files");
+    let prof = testdata("baseline.prof");
+    let o = heaplens(&["bench", &prof, &new]);
+    assert_one_line_error(&o, "no benchmark result lines");
+}

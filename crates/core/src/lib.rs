@@ -12,6 +12,7 @@
 //! 4. Presentation helpers: [`units`] (pprof's value formatting) and
 //!    [`report`] (text/TSV tables, the info summary).
 
+pub mod benchfmt;
 pub mod decode;
 pub mod diff;
 pub mod error;
