@@ -7,7 +7,7 @@
 // the app bumps after each completed paint.
 import { openBrowser, watchPage } from '../e2e/browser.mjs';
 import { chromiumMemory } from './procmem.mjs';
-import { closeQuietly, log, percentile, withTimeout } from './util.mjs';
+import { closeQuietly, percentile, withTimeout } from './util.mjs';
 
 const ROW_H = 18;
 const MOUNT_TIMEOUT_MS = 30_000;
@@ -15,44 +15,54 @@ const FIRST_PAINT_TIMEOUT_MS = Number(process.env.BENCH_HEAPLENS_TIMEOUT_MS ?? 1
 const INTERACTION_TIMEOUT_MS = 30_000;
 
 /**
- * Installed in the page before the measured action: records the time of every change of
- * canvas#flame's paint counter, and of the last DOM event of a few types, in capture phase on
- * the document so it runs before the app's own handlers.
+ * Installed in the page before the measured actions: records the time of every change of
+ * canvas#flame's paint counter, and of every DOM event of a few types (in capture phase on the
+ * document, so before the app's own handlers run).
  */
 function installRecorder() {
+  const crumbs = () => document.querySelectorAll('.breadcrumb .crumb').length;
+  // Conditions a paint must meet to count (no eval: the app's CSP forbids it).
+  const conditions = {
+    any: () => true,
+    crumbsAbove: (n) => crumbs() > n,
+    crumbsAtMost: (n) => crumbs() <= n,
+  };
   const rec = {
     paints: [],
     events: {},
     lastCount: null,
-    /** The index the next paint will have. */
-    mark() {
-      return rec.paints.length;
+    since: 0,
+    markedAt: 0,
+    cond: conditions.any,
+    /** Starts one measurement: only events and paints from now on count. */
+    mark(cond = 'any', arg = 0) {
+      rec.since = rec.paints.length;
+      rec.markedAt = performance.now();
+      rec.cond = () => conditions[cond](arg);
     },
     /**
-     * Resolves once a paint came after the first `type` event since paint index `since` and
-     * then no paint for `quietMs` (and `cond()` holds at that paint); gives the times from that
-     * event to the first and to the last such paint, or { timeout: true }.
+     * Resolves once a counting paint came after the first `type` event since mark() and then
+     * no paint for `quietMs`; gives the times from that event to the first and to the last
+     * counting paint, or { timeout: true }.
      */
-    result(type, since, quietMs, timeoutMs, cond) {
+    result(type, quietMs, timeoutMs) {
       const started = performance.now();
       return new Promise((resolve) => {
         const poll = () => {
-          const t0 = rec.events[type]?.find((t) => t >= (rec.paints[since - 1]?.t ?? -Infinity));
-          const after = t0 === undefined ? [] : rec.paints.slice(since).filter((p) => p.t >= t0 && p.ok);
+          const t0 = rec.events[type]?.find((t) => t >= rec.markedAt);
+          const after = t0 === undefined ? [] : rec.paints.slice(rec.since).filter((p) => p.t >= t0 && p.ok);
           const now = performance.now();
           if (after.length && now - after[after.length - 1].t >= quietMs) {
             resolve({ first: after[0].t - t0, last: after[after.length - 1].t - t0, paints: after.length });
           } else if (now - started > timeoutMs) {
             resolve({ timeout: true, event: t0 !== undefined });
           } else {
-            setTimeout(poll, Math.min(quietMs, 20) || 5);
+            setTimeout(poll, quietMs >= 100 ? 20 : 5);
           }
         };
-        rec.cond = cond ? new Function(`return (${cond})`)() : () => true;
         poll();
       });
     },
-    cond: () => true,
   };
   for (const type of ['change', 'mousemove', 'mousedown', 'keydown']) {
     document.addEventListener(
@@ -64,8 +74,7 @@ function installRecorder() {
     );
   }
   const onMutation = () => {
-    const canvas = document.querySelector('canvas#flame');
-    const count = canvas?.getAttribute('data-painted');
+    const count = document.querySelector('canvas#flame')?.getAttribute('data-painted');
     if (count != null && count !== rec.lastCount) {
       rec.lastCount = count;
       rec.paints.push({ t: performance.now(), n: Number(count), ok: rec.cond() });
@@ -80,15 +89,34 @@ function installRecorder() {
   window.__bench = rec;
 }
 
-/** Waits for the recorder's result of one action, from the Node side. */
-async function settle(page, type, since, { quietMs = 0, timeoutMs = INTERACTION_TIMEOUT_MS, cond = null } = {}) {
-  return page.evaluate(
-    ([type, since, quietMs, timeoutMs, cond]) => window.__bench.result(type, since, quietMs, timeoutMs, cond),
-    [type, since, quietMs, timeoutMs, cond],
-  );
+/** Chromium's full version (the user agent string only has the major number). */
+async function browserVersion(context, page) {
+  try {
+    const cdp = await context.newCDPSession(page);
+    const { product } = await cdp.send('Browser.getVersion');
+    await cdp.detach();
+    return product.replace(/^\w+\//, '');
+  } catch {
+    return null;
+  }
 }
 
-const mark = (page) => page.evaluate(() => window.__bench.mark());
+/** Starts one measurement in the page; `cond` names a condition paints must meet to count. */
+const mark = (page, cond = 'any', arg = 0) => page.evaluate(([c, a]) => window.__bench.mark(c, a), [cond, arg]);
+
+/** Waits for the page's result of the measurement started by mark(). */
+async function settle(page, type, { quietMs = 0, timeoutMs = INTERACTION_TIMEOUT_MS } = {}) {
+  // The page answers { timeout: true } itself, unless its main thread never gets free.
+  return withTimeout(
+    page.evaluate(([type, quietMs, timeoutMs]) => window.__bench.result(type, quietMs, timeoutMs), [
+      type,
+      quietMs,
+      timeoutMs,
+    ]),
+    timeoutMs + 30_000,
+    `waiting for a paint after '${type}'`,
+  );
+}
 
 /**
  * One fresh browser, one page load, one profile: first-paint time and memory; with
@@ -107,10 +135,10 @@ export async function runHeaplens(siteUrl, file, { interactions = false } = {}) 
     await page.locator('#profile-input').waitFor({ state: 'attached', timeout: MOUNT_TIMEOUT_MS });
     await page.evaluate(installRecorder);
 
-    const since = await mark(page);
+    await mark(page);
     await page.locator('#profile-input').setInputFiles(file);
     // "Settled" is one second without a further paint: memory is read after that.
-    const first = await settle(page, 'change', since, { quietMs: 1000, timeoutMs: FIRST_PAINT_TIMEOUT_MS });
+    const first = await settle(page, 'change', { quietMs: 1000, timeoutMs: FIRST_PAINT_TIMEOUT_MS });
     if (first.timeout) {
       throw new Error(
         `no paint within ${FIRST_PAINT_TIMEOUT_MS} ms${crashed ? ' (renderer crashed)' : ''}` +
@@ -118,9 +146,16 @@ export async function runHeaplens(siteUrl, file, { interactions = false } = {}) 
       );
     }
     const memory = chromiumMemory();
-    const result = { firstPaintMs: first.first, settledMs: first.last, memory, problems };
-    if (interactions) result.interactions = await measureInteractions(page);
-    if (problems.length) result.problems = problems;
+    const chrome = await browserVersion(browser.context, page);
+    const result = { firstPaintMs: first.first, settledMs: first.last, memory, chrome };
+    if (interactions) {
+      try {
+        result.interactions = await measureInteractions(page);
+      } catch (err) {
+        result.interactions = { error: err.message.split('\n')[0] };
+      }
+    }
+    result.problems = problems;
     return result;
   } finally {
     await closeQuietly(browser);
@@ -129,11 +164,19 @@ export async function runHeaplens(siteUrl, file, { interactions = false } = {}) 
 
 async function measureInteractions(page) {
   const canvas = page.locator('canvas#flame');
-  await canvas.scrollIntoViewIfNeeded();
+  await canvas.evaluate((el) => el.scrollIntoView({ block: 'nearest' }));
   const box = await canvas.boundingBox();
   if (!box) throw new Error('canvas#flame has no box');
   const rowY = (row) => box.y + row * ROW_H + ROW_H / 2;
   const x = (frac) => box.x + box.width * frac;
+  // The mouse must reach the canvas itself on the rows used below (nothing covering them).
+  for (let row = 0; row <= 4; row++) {
+    const onCanvas = await page.evaluate(
+      ([px, py]) => document.elementFromPoint(px, py)?.id === 'flame',
+      [x(0.5), rowY(row)],
+    );
+    if (!onCanvas) throw new Error(`row ${row} of the flame graph is not under the mouse at (${x(0.5)}, ${rowY(row)})`);
+  }
   return {
     hover: await measureHover(page, x, rowY),
     zoom: await measureZoom(page, x, rowY),
@@ -152,9 +195,9 @@ async function measureHover(page, x, rowY) {
   const N = 50;
   for (let i = 0; i < N; i++) {
     const row = i % 2 === 0 ? 0 : 1 + ((i >> 1) % 4);
-    const since = await mark(page);
+    await mark(page);
     await page.mouse.move(x(0.02 + (0.96 * i) / (N - 1)), rowY(row));
-    const r = await settle(page, 'mousemove', since, { timeoutMs: 2000 });
+    const r = await settle(page, 'mousemove', { timeoutMs: 2000 });
     if (r.timeout) missed += 1;
     else latencies.push(r.first);
   }
@@ -167,9 +210,9 @@ const crumbCount = (page) => page.locator('.breadcrumb .crumb').count();
 async function measureZoom(page, x, rowY) {
   const targets = [];
   for (let f = 0.05; f < 1 && targets.length < 4; f += 0.05) {
-    const since = await mark(page);
+    await mark(page);
     await page.mouse.move(x(f), rowY(2));
-    await settle(page, 'mousemove', since, { quietMs: 50, timeoutMs: 2000 });
+    await settle(page, 'mousemove', { quietMs: 50, timeoutMs: 2000 });
     if (await page.locator('.flame-wrap .tooltip').count()) targets.push(f);
   }
   if (!targets.length) return { n: 0, note: 'no frame found on row 2' };
@@ -181,22 +224,16 @@ async function measureZoom(page, x, rowY) {
     await page.mouse.move(x(f), rowY(2));
     await page.waitForTimeout(50);
     const before = await crumbCount(page);
-    let since = await mark(page);
     // A paint counts once the breadcrumb has grown: a click may repaint the old view first
     // (selection highlight) before the zoomed layout arrives from the worker.
+    await mark(page, 'crumbsAbove', before);
     await page.mouse.click(x(f), rowY(2));
-    const z = await settle(page, 'mousedown', since, {
-      quietMs: 300,
-      cond: `() => document.querySelectorAll('.breadcrumb .crumb').length > ${before}`,
-    });
+    const z = await settle(page, 'mousedown', { quietMs: 300 });
     if (z.timeout || (await crumbCount(page)) <= before) throw new Error(`zoom click ${i} did not zoom`);
     zoom.push(z.last);
-    since = await mark(page);
+    await mark(page, 'crumbsAtMost', before);
     await page.keyboard.press('0');
-    const r = await settle(page, 'keydown', since, {
-      quietMs: 300,
-      cond: `() => document.querySelectorAll('.breadcrumb .crumb').length <= ${before}`,
-    });
+    const r = await settle(page, 'keydown', { quietMs: 300 });
     if (r.timeout) throw new Error(`reset ${i} did not repaint`);
     reset.push(r.last);
   }
@@ -216,13 +253,11 @@ async function measureSampleTypes(page) {
   const order = [...values.filter((v) => v !== start), start];
   const times = [];
   for (const v of order) {
-    const since = await mark(page);
+    await mark(page);
     await select.selectOption(v);
-    const r = await settle(page, 'change', since, { quietMs: 300 });
+    const r = await settle(page, 'change', { quietMs: 300 });
     if (r.timeout) throw new Error(`switching to sample type ${v} did not repaint`);
     times.push(r.last);
   }
   return { n: times.length, types: values.length, max: Math.max(...times), p50: percentile(times, 50) };
 }
-
-export { log };

@@ -25,9 +25,11 @@ function parentOf(pid) {
   }
 }
 
+/** The words of a process's command line. Chromium rewrites the title of its child processes
+ * into one space-separated string, so spaces separate words too (no switch used here has one). */
 function cmdline(pid) {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/).filter(Boolean);
   } catch {
     return [];
   }
@@ -70,11 +72,12 @@ function flag(args, name) {
   return args.find((a) => a.startsWith(prefix))?.slice(prefix.length);
 }
 
-/** Chromium browser processes (no `--type=`) among the descendants of this process. */
-export function browserPids() {
+/** Chromium browser processes (no `--type=`) among the descendants of this process, as
+ * [{ pid, userDataDir }]. */
+export function browserProcesses() {
   return descendants()
-    .filter((p) => /chrom/.test(p.args[0] ?? '') && !flag(p.args, 'type') && p.args.some((a) => a.startsWith('--user-data-dir=')))
-    .map((p) => p.pid);
+    .filter((p) => /chrom/.test(p.args[0] ?? '') && !flag(p.args, 'type') && flag(p.args, 'user-data-dir'))
+    .map((p) => ({ pid: p.pid, userDataDir: flag(p.args, 'user-data-dir') }));
 }
 
 const mib = (kib) => Math.round(kib / 1024);

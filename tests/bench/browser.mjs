@@ -1,0 +1,228 @@
+// The browser half of scripts/bench: heaplens (dist/) and speedscope (the npm package's static
+// site) side by side in the same headless Chromium, on the same profiles. Prints Markdown
+// tables on stdout; progress and failures go to stderr.
+//
+// Usage: node tests/bench/browser.mjs [--runs N] FILE=SAMPLES...
+//   --runs N   page loads per file and tool, best first-paint time kept (default 3);
+//              speedscope gets one load for files of 1M samples or more (it takes tens of
+//              seconds and gigabytes there)
+// Environment: BENCH_HEAPLENS_TIMEOUT_MS (default 120000) and BENCH_SPEEDSCOPE_TIMEOUT_MS
+// (default 180000) bound one page load.
+//
+// Every page load gets a fresh browser, so each renderer's high-water mark belongs to one
+// load (see procmem.mjs for what the memory figures cover). heaplens' interaction latencies
+// are measured on the first load of each file, after its memory was read.
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { serveDir } from '../e2e/server.mjs';
+import { runHeaplens } from './heaplens.mjs';
+import { runSpeedscope } from './speedscope.mjs';
+import { fmtMs, killLeftoverBrowsers, log } from './util.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dist = join(root, 'dist');
+const speedscopeDist = join(root, 'node_modules', 'speedscope', 'dist', 'release');
+
+function parseArgs(argv) {
+  let runs = 3;
+  const files = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--runs') runs = Number(argv[++i]);
+    else {
+      const eq = argv[i].lastIndexOf('=');
+      if (eq < 0) throw new Error(`expected FILE=SAMPLES, got ${argv[i]}`);
+      files.push({ path: resolve(argv[i].slice(0, eq)), samples: argv[i].slice(eq + 1) });
+    }
+  }
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs needs a positive integer');
+  if (!files.length) throw new Error('no profiles given');
+  return { runs, files };
+}
+
+// --- cleanup: no browser and no temporary directory may outlive this process --------------
+let siteDir = null;
+function cleanup() {
+  killLeftoverBrowsers();
+  if (siteDir) rmSync(siteDir, { recursive: true, force: true });
+  siteDir = null;
+}
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    log(`${sig}: stopping`);
+    cleanup();
+    process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+  });
+}
+
+/** speedscope's site plus the profiles, served from one origin (no CORS in the way). */
+function speedscopeSite(files) {
+  const dir = mkdtempSync(join(tmpdir(), 'heaplens-bench-speedscope-'));
+  for (const name of readdirSync(speedscopeDist)) symlinkSync(join(speedscopeDist, name), join(dir, name));
+  files.forEach((f, i) => symlinkSync(f.path, join(dir, `profile-${i}-${basename(f.path)}`)));
+  return dir;
+}
+
+/** Runs `fn(i)` for i < n; collects results and failures instead of stopping at one. */
+async function repeat(n, what, fn) {
+  const ok = [];
+  const failed = [];
+  for (let i = 0; i < n; i++) {
+    const started = Date.now();
+    try {
+      const r = await fn(i);
+      ok.push(r);
+      log(`${what} load ${i + 1}/${n}: first paint ${fmtMs(r.firstPaintMs)} ms, peak renderer ${r.memory.rendererPeakMB} MB (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    } catch (err) {
+      failed.push(err);
+      log(`${what} load ${i + 1}/${n} failed: ${err.message}`);
+    }
+  }
+  return { ok, failed };
+}
+
+/** Summary of several loads of one tool on one file. */
+function summarize({ ok, failed }) {
+  if (!ok.length) {
+    const err = failed[0];
+    return { failed: true, timedOut: !!err?.timedOut, reason: err?.message ?? 'no run', memory: err?.memory ?? null };
+  }
+  const best = ok.reduce((a, b) => (b.firstPaintMs < a.firstPaintMs ? b : a));
+  const max = (key) => Math.max(...ok.map((r) => r.memory[key] ?? NaN));
+  return {
+    failed: false,
+    loads: ok.length,
+    failures: failed.length,
+    firstPaintMs: best.firstPaintMs,
+    all: ok.map((r) => r.firstPaintMs),
+    settledMs: best.settledMs,
+    importMs: best.importMs,
+    peakMB: max('rendererPeakMB'),
+    rssMB: best.memory.rendererRssMB,
+    gpuPeakMB: max('gpuPeakMB'),
+    renderers: best.memory.renderers,
+    chrome: best.chrome ?? null,
+    interactions: ok.find((r) => r.interactions)?.interactions ?? null,
+    problems: [...new Set(ok.flatMap((r) => r.problems ?? []))],
+    pageErrors: [...new Set(ok.flatMap((r) => r.pageErrors ?? []))],
+  };
+}
+
+const ratio = (peer, ours) => (Number.isFinite(peer) && Number.isFinite(ours) && ours > 0 ? `${(peer / ours).toFixed(1)}x` : '-');
+
+async function main() {
+  const { runs, files } = parseArgs(process.argv.slice(2));
+  if (!existsSync(join(dist, 'index.html'))) throw new Error(`no ${dist}/index.html: run scripts/build first`);
+  if (!existsSync(join(speedscopeDist, 'index.html'))) throw new Error(`no ${speedscopeDist}/index.html: npm package speedscope missing (scripts/setup)`);
+  for (const f of files) if (!existsSync(f.path)) throw new Error(`no such profile: ${f.path}`);
+
+  siteDir = speedscopeSite(files);
+  const hlServer = await serveDir(dist, '/heaplens/');
+  const ssServer = await serveDir(siteDir, '/');
+  const rows = [];
+  try {
+    for (const [i, f] of files.entries()) {
+      const name = basename(f.path);
+      const big = /^\d+$/.test(f.samples) && Number(f.samples) >= 1_000_000;
+      log(`browser: heaplens on ${name} (${runs} load${runs > 1 ? 's' : ''})`);
+      const hl = summarize(await repeat(runs, `heaplens ${name}`, (k) => runHeaplens(hlServer.url, f.path, { interactions: k === 0 })));
+      const ssRuns = big ? 1 : runs;
+      log(`browser: speedscope on ${name} (${ssRuns} load${ssRuns > 1 ? 's' : ''})`);
+      const profileUrl = `${ssServer.url}profile-${i}-${encodeURIComponent(name)}`;
+      const ss = summarize(await repeat(ssRuns, `speedscope ${name}`, () => runSpeedscope(ssServer.url, profileUrl)));
+      rows.push({ name, samples: f.samples, hl, ss, ssRuns });
+    }
+  } finally {
+    await hlServer.close();
+    await ssServer.close();
+  }
+  report(rows, runs);
+  const anyFailed = rows.some((r) => r.hl.failed);
+  return anyFailed ? 1 : 0;
+}
+
+/** A cell for a tool's time: the number, or why there is none. */
+function timeCell(s) {
+  if (!s.failed) return fmtMs(s.firstPaintMs);
+  if (s.timedOut) return `timeout (>${Math.round(Number(process.env.BENCH_SPEEDSCOPE_TIMEOUT_MS ?? 180_000) / 1000)} s)`;
+  return 'failed';
+}
+
+function report(rows, runs) {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  const chrome = rows.map((r) => r.hl.chrome).find(Boolean);
+  out(`Browser: headless Chromium${chrome ? ` ${chrome}` : ''}, 1100x700 viewport, a fresh browser for every page load.`);
+  out(`First paint: heaplens from the file input's change event, speedscope from the start of its "import" (profile fetched from localhost), to the end of the first painted flame graph; best of ${runs} load${runs > 1 ? 's' : ''} (speedscope: 1 load for files of 1M samples or more).`);
+  out('Peak renderer MB: VmHWM of the page\'s renderer process (JS heap, wasm, DOM, canvases and web workers), max over the loads; ratios are speedscope / heaplens (above 1: heaplens is better).');
+  out();
+  out('| file | samples | heaplens first paint ms | speedscope first paint ms | speed ratio (speedscope/heaplens) | heaplens peak renderer MB | speedscope peak renderer MB | memory ratio (speedscope/heaplens) |');
+  out('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const { name, samples, hl, ss } of rows) {
+    const hlMB = hl.failed ? NaN : hl.peakMB;
+    let ssMB = ss.failed ? NaN : ss.peakMB;
+    let ssMBCell = Number.isFinite(ssMB) ? String(ssMB) : '-';
+    let speed = ratio(ss.firstPaintMs, hl.firstPaintMs);
+    if (ss.failed && ss.timedOut && !hl.failed) {
+      const limit = Number(process.env.BENCH_SPEEDSCOPE_TIMEOUT_MS ?? 180_000);
+      speed = `>${(limit / hl.firstPaintMs).toFixed(0)}x`;
+    }
+    if (ss.failed && ss.memory?.rendererPeakMB) {
+      ssMB = ss.memory.rendererPeakMB;
+      ssMBCell = `>=${ssMB} (before failing)`;
+    }
+    out(`| ${name} | ${samples} | ${hl.failed ? 'failed' : fmtMs(hl.firstPaintMs)} | ${timeCell(ss)} | ${speed} | ${Number.isFinite(hlMB) ? hlMB : '-'} | ${ssMBCell} | ${ratio(ssMB, hlMB)}${ss.failed && Number.isFinite(ssMB) ? ' (at least)' : ''} |`);
+  }
+  out();
+  out('Details (first paint of each load; settled = last paint before a quiet second; RSS read then):');
+  out();
+  out('| file | tool | first paint ms, each load | settled ms | renderer RSS after paint MB | GPU process peak MB | notes |');
+  out('|---|---|---|---:|---:|---:|---|');
+  for (const { name, hl, ss } of rows) {
+    for (const [tool, s] of [['heaplens', hl], ['speedscope', ss]]) {
+      if (s.failed) {
+        out(`| ${name} | ${tool} | ${timeCell(s)} | - | ${s.memory?.rendererRssMB ?? '-'} | ${s.memory?.gpuPeakMB ?? '-'} | ${s.reason.replaceAll('|', '/')} |`);
+        continue;
+      }
+      const notes = [];
+      if (tool === 'speedscope' && Number.isFinite(s.importMs)) notes.push(`its console "import": ${fmtMs(s.importMs)} ms`);
+      if (s.failures) notes.push(`${s.failures} load(s) failed`);
+      for (const p of [...s.problems, ...s.pageErrors].slice(0, 2)) notes.push(p.replaceAll('|', '/').slice(0, 120));
+      out(`| ${name} | ${tool} | ${s.all.map(fmtMs).join(', ')} | ${fmtMs(s.settledMs)} | ${s.rssMB} | ${s.gpuPeakMB} | ${notes.join('; ')} |`);
+    }
+  }
+  out();
+  out('heaplens interaction latency (first load of each file; in-page, from the input event to the end of the repaint):');
+  out();
+  out('| file | hover p95 ms (moves) | zoom p95 ms (clicks) | zoom reset p95 ms | sample-type switch max ms (switches) |');
+  out('|---|---:|---:|---:|---:|');
+  for (const { name, hl } of rows) {
+    const it = hl.interactions;
+    if (!it) {
+      out(`| ${name} | - | - | - | - |`);
+      continue;
+    }
+    if (it.error) {
+      out(`| ${name} | failed: ${it.error.replaceAll('|', '/')} | | | |`);
+      continue;
+    }
+    const hover = `${fmtMs(it.hover.p95)} (${it.hover.n}${it.hover.missed ? `, ${it.hover.missed} without repaint` : ''})`;
+    const zoom = it.zoom.n ? `${fmtMs(it.zoom.p95)} (${it.zoom.n})` : `- (${it.zoom.note})`;
+    const reset = it.zoom.n ? fmtMs(it.zoom.resetP95) : '-';
+    out(`| ${name} | ${hover} | ${zoom} | ${reset} | ${fmtMs(it.sampleType.max)} (${it.sampleType.n}) |`);
+  }
+}
+
+main().then(
+  (code) => {
+    cleanup();
+    process.exit(code);
+  },
+  (err) => {
+    log(`browser: ${err.stack ?? err.message}`);
+    cleanup();
+    process.exit(1);
+  },
+);
