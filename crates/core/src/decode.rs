@@ -364,6 +364,38 @@ fn string_at(strings: &[String], idx: i64, field: impl FnOnce() -> String) -> Re
     Ok(idx as u32)
 }
 
+/// Counts the location ids of all samples (a varint ends at a byte below
+/// 0x80, so counting those bytes in a packed field counts its values).
+/// Damaged data is left for the real pass to report.
+fn count_location_ids(data: &[u8], ranges: &[(u32, u32)]) -> usize {
+    let mut n = 0usize;
+    for &(at, len) in ranges {
+        let body = &data[at as usize..at as usize + len as usize];
+        let mut w = Wire::new(body, at as usize, "sample");
+        while !w.done() {
+            let Ok((field, wt)) = w.key() else { break };
+            match (field, wt) {
+                (1, 2) => match w.bytes() {
+                    Ok((_, b)) => n += b.iter().filter(|&&x| x < 0x80).count(),
+                    Err(_) => break,
+                },
+                (1, 0) => {
+                    n += 1;
+                    if w.varint().is_err() {
+                        break;
+                    }
+                }
+                _ => {
+                    if w.skip(wt).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    n
+}
+
 /// Parses and resolves the protobuf bytes of a profile.
 fn parse(data: &[u8], progress: Progress<'_>) -> Result<Profile> {
     // Pass 1: everything but the samples, whose byte ranges are remembered.
@@ -575,6 +607,10 @@ fn parse(data: &[u8], progress: Progress<'_>) -> Result<Profile> {
         return Err(Error::NoSampleTypes);
     }
     p.stack_offsets.reserve_exact(n_samples + 1);
+    // Size the stack column exactly (no regrowth: a million-sample profile
+    // would otherwise copy it several times and keep the slack).
+    p.stack_locs
+        .reserve_exact(count_location_ids(data, &sample_ranges));
     p.stack_offsets.push(0);
     p.values.reserve_exact(n_samples * n_types);
     let mut has_labels = false;
@@ -652,7 +688,6 @@ fn parse(data: &[u8], progress: Progress<'_>) -> Result<Profile> {
     }
     progress("samples", n_samples as u64, n_samples as u64);
     p.strings = strings;
-    p.stack_locs.shrink_to_fit();
     Ok(p)
 }
 

@@ -12,7 +12,7 @@ use crate::model::{Profile, NONE};
 use crate::peek::peek;
 use crate::search::{matched_total, Query};
 use crate::top::{top, TopOptions};
-use crate::tree::{CallTree, ROOT};
+use crate::tree::{CallTree, Column, ROOT};
 use crate::{decode_with, units, Limits};
 
 /// Which input a profile was loaded into.
@@ -207,6 +207,9 @@ struct Loaded {
     profile: Profile,
     functions: CallTree,
     lines: Option<CallTree>,
+    /// The function tree's column of the sample type last viewed (zooming
+    /// and searching reuse it).
+    column: Option<Column>,
 }
 
 /// The worker's state: the loaded profiles and their trees.
@@ -251,6 +254,7 @@ impl Session {
             profile,
             functions,
             lines: None,
+            column: None,
         };
         let info = info(&loaded);
         self.loads = self.loads.wrapping_add(1);
@@ -280,19 +284,25 @@ impl Session {
         if req.granularity == Granularity::Lines && l.lines.is_none() {
             l.lines = Some(CallTree::build(&l.profile, Granularity::Lines));
         }
+        let ty = match req.sample_type {
+            Some(t) if t < l.profile.num_types() => t,
+            _ => l.profile.default_sample_type(),
+        };
+        if l.column.as_ref().is_none_or(|c| c.ty != ty) {
+            l.column = Some(l.functions.column(&l.profile, ty));
+        }
         let l = self.profile.as_ref()?;
         let p = &l.profile;
-        let ty = match req.sample_type {
-            Some(t) if t < p.num_types() => t,
-            _ => p.default_sample_type(),
-        };
         let unit = p
             .sample_types
             .get(ty)
             .map(|t| t.unit.clone())
             .unwrap_or_default();
         let tree = &l.functions;
-        let col = tree.column(p, ty);
+        let col = match &l.column {
+            Some(c) => c,
+            None => return None,
+        };
         let totals = &col.totals;
         let weights = abs_weights(totals);
         let zoom = if (req.zoom as usize) < tree.len() {
@@ -403,7 +413,7 @@ impl Session {
             .collect();
 
         let peek = selected_key.map(|k| {
-            let pk = peek(tree, &col, k as u32);
+            let pk = peek(tree, col, k as u32);
             let name_of = |key: u32| tree.keys.names[key as usize].clone();
             PeekData {
                 name: tree.keys.names[k].clone(),
