@@ -212,6 +212,9 @@ struct Loaded {
     column: Option<Column>,
 }
 
+/// (load count, sample type, key) of a callers/callees result.
+type PeekKey = (u32, usize, usize);
+
 /// The worker's state: the loaded profiles and their trees.
 #[derive(Default)]
 pub struct Session {
@@ -220,6 +223,10 @@ pub struct Session {
     /// (load count, sample type, granularity) of the rows last sent.
     rows_sent: Option<(u32, usize, Granularity)>,
     loads: u32,
+    /// Callers and callees last computed: (load count, type, key) → data.
+    /// Zooming keeps the selection, and the walk over the whole tree is
+    /// the most expensive part of a view.
+    peek_cache: std::cell::RefCell<Option<(PeekKey, PeekData)>>,
 }
 
 /// Limits in the browser: a tab has far less memory than the CLI.
@@ -413,9 +420,15 @@ impl Session {
             .collect();
 
         let peek = selected_key.map(|k| {
+            let cache_key = (self.loads, ty, k);
+            if let Some((ck, data)) = self.peek_cache.borrow().as_ref() {
+                if *ck == cache_key {
+                    return data.clone();
+                }
+            }
             let pk = peek(tree, col, k as u32);
             let name_of = |key: u32| tree.keys.names[key as usize].clone();
-            PeekData {
+            let data = PeekData {
                 name: tree.keys.names[k].clone(),
                 flat: pk.flat,
                 cum: pk.cum,
@@ -425,7 +438,9 @@ impl Session {
                     .map(|(k, v)| (k.map_or_else(|| "(root)".to_string(), name_of), *v))
                     .collect(),
                 callees: pk.callees.iter().map(|(k, v)| (name_of(*k), *v)).collect(),
-            }
+            };
+            *self.peek_cache.borrow_mut() = Some((cache_key, data.clone()));
+            data
         });
 
         Some(ViewData {
