@@ -40,6 +40,13 @@ async function openApp() {
   const page = await browser.context.newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
   const problems = watchPage(page, new URL(server.url).origin);
+  // Content-Security-Policy violations count as problems too.
+  await page.exposeFunction('__cspViolation', (text) => problems.push(`CSP violation: ${text}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__cspViolation(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
   await page.goto(server.url);
   try {
     await page.locator('#profile-input').waitFor({ state: 'attached', timeout: 20_000 });
@@ -248,4 +255,62 @@ test('a URL that cannot be fetched is explained', { timeout: 60_000 }, async () 
   await page.close();
   // The 404 itself is the only failed request.
   assert.ok(problems.every((p) => p.includes('missing.prof') || p.includes('status of 404')), problems.join('\n'));
+});
+
+/** A minimal pprof protobuf (one sample type, one stack of `names`, leaf first), encoded here
+ * so the test can use any function name. */
+function tinyProfile(names, value) {
+  const varint = (n) => {
+    const out = [];
+    let v = BigInt(n);
+    do {
+      let b = Number(v & 0x7fn);
+      v >>= 7n;
+      if (v > 0n) b |= 0x80;
+      out.push(b);
+    } while (v > 0n);
+    return out;
+  };
+  const field = (num, bytes) => [...varint((num << 3) | 2), ...varint(bytes.length), ...bytes];
+  const num = (n, v) => [...varint(n << 3), ...varint(v)];
+  const strings = ['', 'objects', 'count', ...names];
+  const enc = new TextEncoder();
+  const out = [];
+  out.push(...field(1, [...num(1, 1), ...num(2, 2)]));
+  const locIds = names.map((_, i) => i + 1);
+  out.push(...field(2, [...field(1, locIds.flatMap(varint)), ...field(2, varint(value))]));
+  names.forEach((_, i) => {
+    out.push(...field(4, [...num(1, i + 1), ...field(4, [...num(1, i + 1), ...num(2, 7)])]));
+    out.push(...field(5, [...num(1, i + 1), ...num(2, i + 3)]));
+  });
+  for (const s of strings) out.push(...field(6, [...enc.encode(s)]));
+  return Buffer.from(out);
+}
+
+test('names and file names that look like markup stay text', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openApp();
+  const hostile = ['<img src=x onerror="window.__pwned=1">', '<script>window.__pwned=2</script>', 'javascript:alert(1)'];
+  await page.locator('#profile-input').setInputFiles({
+    name: '<b>evil</b>.pb',
+    mimeType: 'application/octet-stream',
+    buffer: tinyProfile(hostile, 5),
+  });
+  await page.locator('canvas#flame[data-painted]').waitFor({ timeout: 30_000 });
+  const names = await page.$$eval('#top-table tbody tr', (trs) => trs.map((t) => t.dataset.name));
+  assert.deepEqual(names.sort(), [...hostile].sort());
+  // Shown as text in the table, the tooltip, the breadcrumb and the callers/callees panel.
+  const cellTexts = await page.$$eval('#top-table tbody td.name .fn', (tds) => tds.map((t) => t.textContent));
+  assert.deepEqual(cellTexts.sort(), [...hostile].sort());
+  const box = await page.locator('canvas#flame').boundingBox();
+  await page.mouse.move(box.x + 100, box.y + 9);
+  await page.locator('.tooltip').waitFor();
+  assert.ok(hostile.includes(await page.locator('.tooltip .tt-name').textContent()));
+  await page.mouse.click(box.x + 100, box.y + 18 + 9);
+  await page.locator('.peek').waitFor();
+  assert.equal(await page.locator('img[src=x]').count(), 0);
+  assert.equal(await page.locator('main script').count(), 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.match(await page.title(), /<b>evil<\/b>\.pb/);
+  await page.close();
+  assert.deepEqual(problems, []);
 });
