@@ -15,8 +15,8 @@ use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::components::{
-    ErrorAlert, FilePicker, FlameGraph, InfoPanel, Landing, PeekPanel, ProgressBar, Toolbar,
-    TopTable,
+    ErrorAlert, FilePicker, FlameGraph, ImpactPanel, InfoPanel, Landing, PeekPanel, ProgressBar,
+    Toolbar, TopTable,
 };
 use crate::paint::{self, Move};
 use crate::state::{Action, AppState, Orientation, Theme};
@@ -278,8 +278,14 @@ pub fn App() -> Html {
             let crumbs = Rc::new(view.crumbs.clone());
             let dd = d.clone();
             let dark = is_dark(state.theme);
+            let base_name = state.base_info.as_ref().map(|b| b.file_name.clone());
             html! {
                 <>
+                    if let Some(base_name) = base_name {
+                        <ImpactPanel diff={view.diff.clone()} base_name={AttrValue::from(base_name)}
+                            showing_diff={state.params.diff} unit={AttrValue::from(view.unit.clone())}
+                            on_toggle={d.clone().callback_to(Action::Diff)} />
+                    }
                     <Toolbar
                         sample_types={types}
                         sample_type={view.sample_type}
@@ -321,6 +327,7 @@ pub fn App() -> Html {
                             selected={state.params.selected.clone().map(AttrValue::from)}
                             on_select={d.clone().callback_to(|n| Action::Select(Some(n)))}
                             on_granularity={d.clone().callback_to(Action::Granularity)}
+                            diff={view.diff.is_some()}
                         />
                         <InfoPanel info={info.clone()} base={state.base_info.clone()} />
                     </div>

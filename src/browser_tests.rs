@@ -72,6 +72,8 @@ fn view() -> ViewData {
         name,
         self_value: 1,
         total: 10,
+        base_self: 0,
+        base_total: 0,
         flags: 0,
     };
     let n = |s: &str| FrameName {
@@ -101,6 +103,7 @@ fn view() -> ViewData {
         rows_fresh: false,
         granularity: Granularity::Functions,
         peek: None,
+        diff: None,
     }
 }
 
@@ -217,6 +220,8 @@ async fn the_top_table_carries_raw_numbers_and_sorts() {
         function: name.into(),
         flat,
         cum,
+        base_flat: 0,
+        base_cum: 0,
         mark: String::new(),
     };
     let rows = Rc::new(vec![

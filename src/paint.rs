@@ -102,6 +102,25 @@ pub fn package_hsl(package: &str) -> (f64, f64, f64) {
     (hue, sat, light)
 }
 
+/// The colour of a frame in a diff: red where the value grew, blue where
+/// it shrank (a pair colour-blind readers tell apart), stronger for larger
+/// relative changes, grey when unchanged. Returns (hue, saturation %,
+/// lightness %).
+pub fn diff_hsl(new: i64, base: i64) -> (f64, f64, f64) {
+    let delta = new as f64 - base as f64;
+    let scale = (new as f64).abs().max((base as f64).abs());
+    if scale == 0.0 || delta == 0.0 {
+        return (0.0, 0.0, 82.0);
+    }
+    let rel = (delta / scale).clamp(-1.0, 1.0);
+    let light = 86.0 - 38.0 * rel.abs().sqrt();
+    if rel > 0.0 {
+        (4.0, 78.0, light)
+    } else {
+        (214.0, 72.0, light)
+    }
+}
+
 /// What to paint besides the view itself.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Highlights {
@@ -137,7 +156,11 @@ pub fn paint(
             continue;
         }
         let name = &view.names[r.name as usize];
-        let (hue, sat, light) = package_hsl(&name.package);
+        let (hue, sat, light) = if view.diff.is_some() {
+            diff_hsl(r.total, r.base_total)
+        } else {
+            package_hsl(&name.package)
+        };
         let dim = hl.searching && r.flags & MATCHED == 0;
         let fill = if r.flags & ANCESTOR != 0 {
             format!(
@@ -215,6 +238,8 @@ mod tests {
             name: 0,
             self_value: 0,
             total: 0,
+            base_self: 0,
+            base_total: 0,
             flags: 0,
         };
         ViewData {
@@ -243,6 +268,7 @@ mod tests {
             rows_fresh: false,
             granularity: Granularity::Functions,
             peek: None,
+            diff: None,
         }
     }
 
@@ -276,5 +302,10 @@ mod tests {
         assert_eq!(truncate("abc", 3), "abc");
         assert_eq!(package_hsl("runtime"), package_hsl("runtime"));
         assert_ne!(package_hsl("runtime"), package_hsl("encoding/json"));
+        // Growth is red, reduction blue, no change grey; bigger changes stronger.
+        assert_eq!(diff_hsl(200, 100).0, 4.0);
+        assert_eq!(diff_hsl(50, 100).0, 214.0);
+        assert_eq!(diff_hsl(100, 100).1, 0.0);
+        assert!(diff_hsl(1000, 10).2 < diff_hsl(110, 100).2);
     }
 }

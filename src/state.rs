@@ -61,6 +61,8 @@ pub struct Params {
     pub selected: Option<String>,
     pub granularity: Granularity,
     pub width_px: u32,
+    /// Show the profile minus the base (when a base is loaded).
+    pub diff: bool,
 }
 
 impl Default for Params {
@@ -72,6 +74,7 @@ impl Default for Params {
             selected: None,
             granularity: Granularity::Functions,
             width_px: 1200,
+            diff: true,
         }
     }
 }
@@ -107,6 +110,7 @@ impl AppState {
             search: self.params.search.clone(),
             selected: self.params.selected.clone(),
             granularity: self.params.granularity,
+            diff: self.params.diff,
         }
     }
 }
@@ -128,6 +132,8 @@ pub enum Action {
     Search(String),
     Select(Option<String>),
     Granularity(Granularity),
+    /// Show the difference to the base, or the profile alone.
+    Diff(bool),
     Width(u32),
     Orientation(Orientation),
     Cursor(Option<u32>),
@@ -190,6 +196,10 @@ impl Reducible for AppState {
                 } => {
                     next.busy = None;
                     next.base_info = Some(Rc::from(info));
+                    // The view becomes a diff: other frames, other node ids.
+                    next.params.zoom = 0;
+                    next.cursor = None;
+                    next.loaded += 1;
                 }
                 Response::View(mut view) => {
                     if view.seq == next.seq {
@@ -232,6 +242,11 @@ impl Reducible for AppState {
             Action::Search(s) => next.params.search = s,
             Action::Select(s) => next.params.selected = s,
             Action::Granularity(g) => next.params.granularity = g,
+            Action::Diff(d) => {
+                next.params.diff = d;
+                next.params.zoom = 0;
+                next.cursor = None;
+            }
             Action::Width(w) => {
                 // Culling only needs the width roughly; small changes do not
                 // warrant a new layout.
@@ -350,6 +365,7 @@ mod tests {
             rows_fresh: true,
             granularity: Granularity::Functions,
             peek: None,
+            diff: None,
         };
         let s2 = s
             .clone()

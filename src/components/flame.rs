@@ -164,10 +164,17 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
             <div class="tooltip" role="tooltip" {style}>
                 <div class="tt-name">{ n.name.clone() }</div>
                 if !n.file.is_empty() { <div class="tt-file">{ n.file.clone() }</div> }
-                <table>
-                    <tr><th>{ "self" }</th><td>{ value(r.self_value, &v.unit, v.total) }</td></tr>
-                    <tr><th>{ "total" }</th><td>{ value(r.total, &v.unit, v.total) }</td></tr>
-                </table>
+                if v.diff.is_some() {
+                    <table>
+                        <tr><th>{ "self" }</th><td>{ change(r.base_self, r.self_value, &v.unit) }</td></tr>
+                        <tr><th>{ "total" }</th><td>{ change(r.base_total, r.total, &v.unit) }</td></tr>
+                    </table>
+                } else {
+                    <table>
+                        <tr><th>{ "self" }</th><td>{ value(r.self_value, &v.unit, v.total) }</td></tr>
+                        <tr><th>{ "total" }</th><td>{ value(r.total, &v.unit, v.total) }</td></tr>
+                    </table>
+                }
                 <div class="tt-hint">{ "click to zoom" }</div>
             </div>
         })
@@ -186,6 +193,25 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
             }
         </div>
     }
+}
+
+/// `base → new (Δ, Δ%)` for a diff tooltip.
+pub fn change(base: i64, new: i64, unit: &str) -> String {
+    let d = new.wrapping_sub(base);
+    let pct = if base != 0 {
+        format!("{:+.1}%", d as f64 * 100.0 / base.unsigned_abs() as f64)
+    } else if new != 0 {
+        "new".to_string()
+    } else {
+        "±0".to_string()
+    };
+    format!(
+        "{} → {} ({}{}, {pct})",
+        units::label(base, unit),
+        units::label(new, unit),
+        if d > 0 { "+" } else { "" },
+        units::label(d, unit)
+    )
 }
 
 fn value(v: i64, unit: &str, total: i64) -> String {

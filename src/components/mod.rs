@@ -3,6 +3,7 @@
 mod error_alert;
 mod file_picker;
 mod flame;
+mod impact;
 mod info;
 mod landing;
 mod peek;
@@ -13,6 +14,7 @@ mod top_table;
 pub use error_alert::ErrorAlert;
 pub use file_picker::FilePicker;
 pub use flame::FlameGraph;
+pub use impact::ImpactPanel;
 pub use info::InfoPanel;
 pub use landing::Landing;
 pub use peek::PeekPanel;

@@ -27,6 +27,9 @@ pub struct TopTableProps {
     pub selected: Option<AttrValue>,
     pub on_select: Callback<String>,
     pub on_granularity: Callback<Granularity>,
+    /// Rows are net values (new − base) with the base's beside them.
+    #[prop_or_default]
+    pub diff: bool,
 }
 
 const PAGE: usize = 200;
@@ -82,7 +85,7 @@ pub fn TopTable(props: &TopTableProps) -> Html {
     };
 
     let header = |label: &str, col: Column, title: &str| {
-        let is_pct = label.ends_with('%');
+        let is_pct = label.ends_with('%') && label != "Δ%";
         let sort = sort.clone();
         let limit = limit.clone();
         let (cur, desc) = *sort;
@@ -148,6 +151,38 @@ pub fn TopTable(props: &TopTableProps) -> Html {
         let cb = props.on_select.clone();
         let function = r.function.clone();
         let selected = props.selected.as_deref() == Some(r.function.as_str());
+        if props.diff {
+            let new_cum = r.base_cum.wrapping_add(r.cum);
+            let pct = if r.base_cum != 0 {
+                format!("{:+.1}%", r.cum as f64 * 100.0 / r.base_cum.unsigned_abs() as f64)
+            } else {
+                String::new()
+            };
+            let marker = if r.base_cum == 0 && new_cum != 0 {
+                "new"
+            } else if new_cum == 0 && r.base_cum != 0 {
+                "gone"
+            } else {
+                ""
+            };
+            let sign = |v: i64| if v > 0 { format!("+{}", units::label(v, &unit)) } else { units::label(v, &unit) };
+            let tone = |v: i64| if v > 0 { "up" } else if v < 0 { "down" } else { "" };
+            return html! {
+                <tr data-name={r.name.clone()} data-flat={r.flat.to_string()} data-cum={r.cum.to_string()}
+                    class={classes!(selected.then_some("selected"))}
+                    onclick={Callback::from(move |_| cb.emit(function.clone()))}>
+                    <td class={classes!("num", tone(r.flat))} title={r.flat.to_string()}>{ sign(r.flat) }</td>
+                    <td class={classes!("num", tone(r.cum))} title={r.cum.to_string()}>{ sign(r.cum) }</td>
+                    <td class="num" title={r.base_cum.to_string()}>{ units::label(r.base_cum, &unit) }</td>
+                    <td class="num" title={new_cum.to_string()}>{ units::label(new_cum, &unit) }</td>
+                    <td class={classes!("num", tone(r.cum))}>{ pct }</td>
+                    <td class="name" title={r.name.clone()}>
+                        <span class="fn">{ crate::paint::truncate(&r.name, 160) }</span>
+                        if !marker.is_empty() { <span class={classes!("badge", marker)}>{ marker }</span> }
+                    </td>
+                </tr>
+            };
+        }
         html! {
             <tr data-name={r.name.clone()} data-flat={r.flat.to_string()} data-cum={r.cum.to_string()}
                 class={classes!(selected.then_some("selected"))}
@@ -191,6 +226,16 @@ pub fn TopTable(props: &TopTableProps) -> Html {
             <div class="table-scroll">
                 <table id="top-table">
                     <thead>
+                        if props.diff {
+                        <tr>
+                            { header("flat Δ", Column::Flat, "Change of flat: new minus base") }
+                            { header("cum Δ", Column::Cum, "Change of cum: new minus base") }
+                            { plain("cum base", "cum in the base profile") }
+                            { plain("cum new", "cum in the new profile") }
+                            { plain("Δ%", "change of cum in percent of the base") }
+                            { header("name", Column::Name, "Function (or function and line)") }
+                        </tr>
+                        } else {
                         <tr>
                             { header("flat", Column::Flat, "Value of samples whose innermost frame is this row") }
                             { header("flat%", Column::Flat, "flat as a share of the total") }
@@ -199,6 +244,7 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                             { header("cum%", Column::Cum, "cum as a share of the total") }
                             { header("name", Column::Name, "Function (or function and line)") }
                         </tr>
+                        }
                     </thead>
                     <tbody>{ for body }</tbody>
                 </table>
@@ -218,6 +264,8 @@ mod tests {
             function: name.into(),
             flat,
             cum,
+            base_flat: 0,
+            base_cum: 0,
             mark: String::new(),
         };
         vec![r("b", 5, 5), r("a", 3, 9), r("c", 0, 10)]

@@ -19,6 +19,7 @@ const dist = join(root, 'dist');
 const out = join(here, 'out');
 const corpus = process.env.HEAPLENS_CORPUS ?? join(root, '..', 'shared', 'corpus');
 const demoProfile = join(root, 'static', 'demo', 'scheduler-optimized.prof');
+const demoBase = join(root, 'static', 'demo', 'scheduler-baseline.prof');
 
 let server;
 let browser;
@@ -88,8 +89,8 @@ async function waitFirstRow(page, first) {
 }
 
 /** The table's rows equal the CLI's (the page shows the first 200; compare those). */
-async function assertTableEqualsCli(page, file, sampleIndex, granularity) {
-  const want = cliTop(file, sampleIndex, granularity);
+async function assertTableEqualsCli(page, file, sampleIndex, granularity, base = undefined) {
+  const want = cliTop(file, sampleIndex, granularity, base);
   if (want.length === 0) {
     // Nothing has a value of this type: an empty table and a note instead of a graph.
     await page.waitForFunction(() => document.querySelectorAll('#top-table tbody tr').length === 0, null, { timeout: 30_000 });
@@ -108,9 +109,24 @@ test('the demo opens with a flame graph, every sample type and pprof numbers', {
   await page.screenshot({ path: join(out, 'landing.png') });
   await page.click('#demo-button');
   await page.locator('canvas#flame[data-painted]').waitFor({ timeout: 30_000 });
+
+  // The demo is a pair: the page opens on the difference, whose rows are
+  // `heaplens diff` (= go tool pprof -top -diff_base) net values.
+  await page.locator('#impact-summary').waitFor({ timeout: 30_000 });
+  await assertTableEqualsCli(page, demoProfile, undefined, 'functions', demoBase);
+  const summary = await page.locator('#impact-summary').textContent();
+  assert.match(summary, /alloc_objects 1897318 → 1038714 \(−45\.3%\)/);
+  assert.match(summary, /alloc_space 96\.06MB → 34\.93MB \(−63\.6%\)/);
+  await page.selectOption('#sample-type', '0');
+  await assertTableEqualsCli(page, demoProfile, 'alloc_objects', 'functions', demoBase);
+  await page.screenshot({ path: join(out, 'demo-diff.png') });
+  // Turn the difference off: the optimized profile alone.
+  await page.locator('#diff-toggle').uncheck();
+  await page.selectOption('#sample-type', '1');
+  await page.locator('#impact-summary').waitFor({ state: 'detached' });
+
   const types = await page.$$eval('#sample-type option', (os) => os.map((o) => o.textContent.split(' ')[0]));
   assert.deepEqual(types, ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']);
-  // pprof's default for go test -memprofile output is alloc_space.
   assert.equal(await page.$eval('#sample-type', (s) => s.selectedOptions[0].textContent.split(' ')[0]), 'alloc_space');
   await assertTableEqualsCli(page, demoProfile, undefined, 'functions');
   assert.match(await page.title(), /scheduler-optimized\.prof/);

@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = process.env.HEAPLENS_CLI ?? join(root, 'target', 'release', 'heaplens');
 
-/** Rows of `heaplens top --format tsv` as [name, flat, cum] strings. */
-export function cliTop(file, sampleIndex, granularity = 'functions') {
+/** Rows of `heaplens top --format tsv` (or `diff --base BASE`) as [name, flat, cum] strings. */
+export function cliTop(file, sampleIndex, granularity = 'functions', base = undefined) {
   if (!existsSync(CLI)) throw new Error(`no ${CLI}: run cargo build --release --bin heaplens`);
-  const args = ['top', '--format', 'tsv', '--granularity', granularity];
+  const args = base ? ['diff', '--base', base] : ['top'];
+  args.push('--format', 'tsv', '--granularity', granularity);
   if (sampleIndex !== undefined) args.push('--sample-index', String(sampleIndex));
   args.push(file);
   const out = execFileSync(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 28 });

@@ -121,6 +121,12 @@ fn merged(p: &Profile) -> Profile {
 
 /// The combined (net) profile of `new` minus `base`.
 pub fn combine(new: &Profile, base: &Profile, opts: DiffOptions) -> Result<Profile> {
+    combine_split(new, base, opts).map(|(p, _)| p)
+}
+
+/// [`combine`], also returning how many of the combined samples come from
+/// the new profile (they come first; the base's negated samples follow).
+pub fn combine_split(new: &Profile, base: &Profile, opts: DiffOptions) -> Result<(Profile, usize)> {
     compatible(new, base)?;
     let n = new.num_types();
     // Normalize: scale the new profile so its sums match the base's.
@@ -264,9 +270,10 @@ pub fn combine(new: &Profile, base: &Profile, opts: DiffOptions) -> Result<Profi
         }
     };
     add(new_src, &new_values, &keep_new, 0, 0, false);
+    let split = keep_new.iter().filter(|&&k| k).count();
     add(base, &base_values, &keep_base, lo, so, true);
     if p.labels.is_empty() {
         p.label_offsets.clear();
     }
-    Ok(p)
+    Ok((p, split))
 }

@@ -74,25 +74,29 @@ pub struct Top {
     pub node_cutoff: i64,
 }
 
+/// Flat and cum per key of one column (added to `flat` and `cum`): one pass
+/// in node order; a node's total counts towards its key's cum only where
+/// the key is not already on the path (recursion).
+pub fn key_values(tree: &CallTree, col: &Column, flat: &mut [i64], cum: &mut [i64]) {
+    #[allow(clippy::needless_range_loop)] // n indexes several parallel columns
+    for n in 1..tree.len() {
+        let k = tree.key_of(n as u32) as usize;
+        flat[k] = flat[k].wrapping_add(col.self_values[n]);
+        if tree.flags[n] & FIRST != 0 {
+            cum[k] = cum[k].wrapping_add(col.totals[n]);
+        }
+    }
+}
+
 /// Computes the top table of `tree` for one sample type.
 pub fn top(p: &Profile, tree: &CallTree, opts: &TopOptions) -> Top {
     let ty = opts.sample_type;
     let total = p.total(ty);
     let nk = tree.keys.len();
     let col = tree.column(p, ty);
-    let totals = &col.totals;
     let mut flat = vec![0i64; nk];
     let mut cum = vec![0i64; nk];
-    // One pass in node order: a node's total counts towards its key's cum
-    // only where the key is not already on the path (recursion).
-    #[allow(clippy::needless_range_loop)] // n indexes several parallel columns
-    for n in 1..tree.len() {
-        let k = tree.key_of(n as u32) as usize;
-        flat[k] = flat[k].wrapping_add(col.self_values[n]);
-        if tree.flags[n] & FIRST != 0 {
-            cum[k] = cum[k].wrapping_add(totals[n]);
-        }
-    }
+    key_values(tree, &col, &mut flat, &mut cum);
 
     let present: Vec<bool> = (0..nk).map(|k| flat[k] != 0 || cum[k] != 0).collect();
     let total_value: i64 = (0..nk)

@@ -206,15 +206,33 @@ impl CallTree {
     /// Sums sample type `ty` over the tree: self and total per node, and
     /// which nodes a sample with a non-zero value passes through.
     pub fn column(&self, p: &Profile, ty: usize) -> Column {
+        self.column_of(p, ty, 0..p.num_samples(), false)
+    }
+
+    /// Like [`CallTree::column`] over the samples in `range` only, negated
+    /// when `negate` (the base part of a combined diff profile).
+    pub fn column_of(
+        &self,
+        p: &Profile,
+        ty: usize,
+        range: std::ops::Range<usize>,
+        negate: bool,
+    ) -> Column {
         let n = self.len();
         let mut self_values = vec![0i64; n];
         let mut nonzero = vec![false; n];
         if ty < p.num_types() {
-            for (s, &l) in self.leaf.iter().enumerate() {
+            let end = range.end.min(self.leaf.len());
+            for s in range.start.min(end)..end {
+                let l = self.leaf[s];
                 if l == NONE {
                     continue;
                 }
-                let v = p.value(s, ty);
+                let v = if negate {
+                    p.value(s, ty).wrapping_neg()
+                } else {
+                    p.value(s, ty)
+                };
                 let slot = &mut self_values[l as usize];
                 *slot = slot.wrapping_add(v);
                 nonzero[l as usize] |= v != 0;

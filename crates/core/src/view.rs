@@ -51,6 +51,8 @@ pub struct ViewRequest {
     pub selected: Option<String>,
     /// Granularity of the top table.
     pub granularity: Granularity,
+    /// Show the profile minus the base (when a base is loaded).
+    pub diff: bool,
 }
 
 impl Default for ViewRequest {
@@ -63,6 +65,7 @@ impl Default for ViewRequest {
             search: String::new(),
             selected: None,
             granularity: Granularity::Functions,
+            diff: true,
         }
     }
 }
@@ -140,6 +143,10 @@ pub struct FlameRect {
     pub name: u32,
     pub self_value: i64,
     pub total: i64,
+    /// In a diff: the base's self and total of the frame (0 otherwise);
+    /// `self_value` and `total` are then the new profile's.
+    pub base_self: i64,
+    pub base_total: i64,
     /// [`MATCHED`], [`SELECTED`], [`INLINED`], [`ANCESTOR`].
     pub flags: u8,
 }
@@ -156,8 +163,12 @@ pub struct Row {
     /// The function the row belongs to (equal to `name` at function
     /// granularity; without the `file:line` part at line granularity).
     pub function: String,
+    /// Net values in a diff (new − base), as `go tool pprof -diff_base`.
     pub flat: i64,
     pub cum: i64,
+    /// In a diff: the base's flat and cum (0 otherwise).
+    pub base_flat: i64,
+    pub base_cum: i64,
     /// "", "(inline)" or "(partial-inline)".
     pub mark: String,
 }
@@ -200,6 +211,28 @@ pub struct ViewData {
     pub rows_fresh: bool,
     pub granularity: Granularity,
     pub peek: Option<PeekData>,
+    /// Present when the view is a diff (profile minus base).
+    pub diff: Option<DiffSummary>,
+}
+
+/// A sample type's totals in both profiles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Impact {
+    pub sample_type: String,
+    pub unit: String,
+    pub base: i64,
+    pub new: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiffSummary {
+    pub base_name: String,
+    pub new_name: String,
+    /// Every sample type's totals, base and new.
+    pub impact: Vec<Impact>,
+    /// Functions with the largest growth and reduction of flat (net).
+    pub grew: Vec<(String, i64)>,
+    pub shrank: Vec<(String, i64)>,
 }
 
 struct Loaded {
@@ -210,18 +243,24 @@ struct Loaded {
     /// The function tree's column of the sample type last viewed (zooming
     /// and searching reuse it).
     column: Option<Column>,
+    /// For a combined diff profile: how many samples come from the new
+    /// profile (the base's follow), and the new and base columns.
+    split: Option<usize>,
+    split_columns: Option<(Column, Column)>,
 }
 
 /// (load count, sample type, key) of a callers/callees result.
-type PeekKey = (u32, usize, usize);
+type PeekKey = (u32, usize, usize, bool);
 
 /// The worker's state: the loaded profiles and their trees.
 #[derive(Default)]
 pub struct Session {
     profile: Option<Loaded>,
     base: Option<Loaded>,
+    /// The profile minus the base, built on the first diff request.
+    diff: Option<Loaded>,
     /// (load count, sample type, granularity) of the rows last sent.
-    rows_sent: Option<(u32, usize, Granularity)>,
+    rows_sent: Option<(u32, usize, Granularity, bool)>,
     loads: u32,
     /// Callers and callees last computed: (load count, type, key) → data.
     /// Zooming keeps the selection, and the walk over the whole tree is
@@ -262,9 +301,12 @@ impl Session {
             functions,
             lines: None,
             column: None,
+            split: None,
+            split_columns: None,
         };
         let info = info(&loaded);
         self.loads = self.loads.wrapping_add(1);
+        self.diff = None;
         match slot {
             Slot::Profile => self.profile = Some(loaded),
             Slot::Base => self.base = Some(loaded),
@@ -276,7 +318,12 @@ impl Session {
     pub fn view(&mut self, req: &ViewRequest) -> Option<ViewData> {
         let data = self.view_inner(req)?;
         if data.rows_fresh {
-            self.rows_sent = Some((self.loads, data.sample_type, data.granularity));
+            self.rows_sent = Some((
+                self.loads,
+                data.sample_type,
+                data.granularity,
+                data.diff.is_some(),
+            ));
         }
         Some(data)
     }
@@ -287,7 +334,29 @@ impl Session {
     }
 
     fn view_inner(&mut self, req: &ViewRequest) -> Option<ViewData> {
-        let l = self.profile.as_mut()?;
+        let diffing = req.diff && self.base.is_some() && self.profile.is_some();
+        if diffing && self.diff.is_none() {
+            let (new, base) = (self.profile.as_ref()?, self.base.as_ref()?);
+            let opts = crate::diff::DiffOptions::default();
+            if let Ok((p, split)) = crate::diff::combine_split(&new.profile, &base.profile, opts) {
+                let functions = CallTree::build(&p, Granularity::Functions);
+                self.diff = Some(Loaded {
+                    name: new.name.clone(),
+                    profile: p,
+                    functions,
+                    lines: None,
+                    column: None,
+                    split: Some(split),
+                    split_columns: None,
+                });
+            }
+        }
+        let diffing = diffing && self.diff.is_some();
+        let l = if diffing {
+            self.diff.as_mut()?
+        } else {
+            self.profile.as_mut()?
+        };
         if req.granularity == Granularity::Lines && l.lines.is_none() {
             l.lines = Some(CallTree::build(&l.profile, Granularity::Lines));
         }
@@ -298,7 +367,20 @@ impl Session {
         if l.column.as_ref().is_none_or(|c| c.ty != ty) {
             l.column = Some(l.functions.column(&l.profile, ty));
         }
-        let l = self.profile.as_ref()?;
+        if let Some(split) = l.split {
+            if l.split_columns.as_ref().is_none_or(|c| c.0.ty != ty) {
+                let n = l.profile.num_samples();
+                l.split_columns = Some((
+                    l.functions.column_of(&l.profile, ty, 0..split, false),
+                    l.functions.column_of(&l.profile, ty, split..n, true),
+                ));
+            }
+        }
+        let l = if diffing {
+            self.diff.as_ref()?
+        } else {
+            self.profile.as_ref()?
+        };
         let p = &l.profile;
         let unit = p
             .sample_types
@@ -310,7 +392,11 @@ impl Session {
             Some(c) => c,
             None => return None,
         };
-        let totals = &col.totals;
+        // In a diff, frames are as wide as the new profile's values and
+        // carry the base's beside them; otherwise the column is the profile.
+        let split_cols = l.split_columns.as_ref().filter(|_| diffing);
+        let shown = split_cols.map_or(col, |(new, _)| new);
+        let totals = &shown.totals;
         let weights = abs_weights(totals);
         let zoom = if (req.zoom as usize) < tree.len() {
             req.zoom
@@ -367,8 +453,10 @@ impl Session {
                 w: r.w,
                 depth: r.depth,
                 name: name_of_key[k],
-                self_value: col.self_values[r.node as usize],
+                self_value: shown.self_values[r.node as usize],
                 total: totals[r.node as usize],
+                base_self: split_cols.map_or(0, |(_, b)| b.self_values[r.node as usize]),
+                base_total: split_cols.map_or(0, |(_, b)| b.totals[r.node as usize]),
                 flags,
             });
         }
@@ -386,12 +474,23 @@ impl Session {
             Granularity::Functions => tree,
             Granularity::Lines => l.lines.as_ref().unwrap_or(tree),
         };
-        let rows_key = (self.loads, ty, req.granularity);
+        let rows_key = (self.loads, ty, req.granularity, diffing);
         let rows_fresh = self.rows_sent != Some(rows_key);
         let t = if rows_fresh {
             Some(top(p, ttree, &TopOptions::new(ty)))
         } else {
             None
+        };
+        // The base's own flat and cum per row, in a diff.
+        let (base_flat, base_cum) = match (&t, l.split) {
+            (Some(_), Some(split)) if diffing => {
+                let bcol = ttree.column_of(p, ty, split..p.num_samples(), true);
+                let mut f = vec![0i64; ttree.keys.len()];
+                let mut c = vec![0i64; ttree.keys.len()];
+                crate::top::key_values(ttree, &bcol, &mut f, &mut c);
+                (f, c)
+            }
+            _ => (Vec::new(), Vec::new()),
         };
         let rows = t
             .map(|t| t.rows)
@@ -414,13 +513,15 @@ impl Session {
                     function,
                     flat: r.flat,
                     cum: r.cum,
+                    base_flat: base_flat.get(r.key as usize).copied().unwrap_or(0),
+                    base_cum: base_cum.get(r.key as usize).copied().unwrap_or(0),
                     mark: r.inline.as_str().to_string(),
                 }
             })
             .collect();
 
         let peek = selected_key.map(|k| {
-            let cache_key = (self.loads, ty, k);
+            let cache_key = (self.loads, ty, k, diffing);
             if let Some((ck, data)) = self.peek_cache.borrow().as_ref() {
                 if *ck == cache_key {
                     return data.clone();
@@ -443,7 +544,56 @@ impl Session {
             data
         });
 
+        let diff = if diffing {
+            let (new, base) = (self.profile.as_ref()?, self.base.as_ref()?);
+            let impact = new
+                .profile
+                .sample_types
+                .iter()
+                .enumerate()
+                .map(|(t, st)| Impact {
+                    sample_type: st.ty.clone(),
+                    unit: st.unit.clone(),
+                    base: base.profile.signed_total(t),
+                    new: new.profile.signed_total(t),
+                })
+                .collect();
+            let mut f = vec![0i64; tree.keys.len()];
+            let mut c = vec![0i64; tree.keys.len()];
+            crate::top::key_values(tree, col, &mut f, &mut c);
+            let mut by_flat: Vec<(String, i64)> = f
+                .iter()
+                .enumerate()
+                .filter(|(_, &v)| v != 0)
+                .map(|(k, &v)| (tree.keys.names[k].clone(), v))
+                .collect();
+            by_flat.sort_by_key(|(_, v)| std::cmp::Reverse(*v));
+            let grew: Vec<(String, i64)> = by_flat
+                .iter()
+                .filter(|(_, v)| *v > 0)
+                .take(5)
+                .cloned()
+                .collect();
+            let shrank: Vec<(String, i64)> = by_flat
+                .iter()
+                .rev()
+                .filter(|(_, v)| *v < 0)
+                .take(5)
+                .cloned()
+                .collect();
+            Some(DiffSummary {
+                base_name: base.name.clone(),
+                new_name: new.name.clone(),
+                impact,
+                grew,
+                shrank,
+            })
+        } else {
+            None
+        };
+
         Some(ViewData {
+            diff,
             seq: req.seq,
             sample_type: ty,
             unit,

@@ -173,3 +173,82 @@ fn lines_granularity_and_failed_loads() {
     let again = s.view(&ViewRequest::default()).expect("view");
     assert!(!again.rects.is_empty());
 }
+
+#[test]
+fn diff_view_is_net_with_base_values_beside() {
+    let root = common::repo_root().join("tests/testdata/scheduler");
+    let (base_bytes, new_bytes) = (
+        std::fs::read(root.join("baseline.prof")).expect("baseline"),
+        std::fs::read(root.join("optimized.prof")).expect("optimized"),
+    );
+    let (base, new) = (
+        decode(&base_bytes).expect("base"),
+        decode(&new_bytes).expect("new"),
+    );
+    let mut s = Session::new();
+    s.load(
+        Slot::Profile,
+        "optimized.prof",
+        &new_bytes,
+        &mut |_, _, _| {},
+    )
+    .expect("loads");
+    s.load(Slot::Base, "baseline.prof", &base_bytes, &mut |_, _, _| {})
+        .expect("loads");
+    let ty = 0; // alloc_objects
+    let v = s
+        .view(&ViewRequest {
+            sample_type: Some(ty),
+            ..ViewRequest::default()
+        })
+        .expect("view");
+    let d = v.diff.as_ref().expect("a diff");
+    assert_eq!(d.impact[ty].base, base.signed_total(ty));
+    assert_eq!(d.impact[ty].new, new.signed_total(ty));
+    assert!(d.grew.iter().all(|g| g.1 > 0) && d.shrank.iter().all(|g| g.1 < 0));
+    // Rows are pprof's -diff_base rows: net values, base total for percentages.
+    let combined = heaplens_core::diff::combine(&new, &base, Default::default()).expect("combine");
+    let tree = CallTree::build(&combined, Granularity::Functions);
+    let want = top(&combined, &tree, &TopOptions::new(ty));
+    let got: Vec<(&str, i64, i64)> = v
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.flat, r.cum))
+        .collect();
+    let want_rows: Vec<(&str, i64, i64)> = want
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.flat, r.cum))
+        .collect();
+    assert_eq!(got, want_rows);
+    assert_eq!(v.total, combined.total(ty));
+    // Base values beside: base + net = the new profile's own numbers.
+    let new_tree = CallTree::build(&new, Granularity::Functions);
+    let new_top = top(&new, &new_tree, &TopOptions::new(ty));
+    for r in &v.rows {
+        let own = new_top
+            .rows
+            .iter()
+            .find(|n| n.name == r.name)
+            .map_or((0, 0), |n| (n.flat, n.cum));
+        assert_eq!(
+            (r.base_flat + r.flat, r.base_cum + r.cum),
+            own,
+            "{}",
+            r.name
+        );
+    }
+    // Frames: widths from the new profile, base totals beside.
+    let main_rect = v.rects.iter().find(|r| r.depth == 0).expect("a root frame");
+    assert!(main_rect.base_total > 0 && main_rect.total > 0);
+    // Without the diff, the plain profile again.
+    let plain = s
+        .view(&ViewRequest {
+            sample_type: Some(ty),
+            diff: false,
+            ..ViewRequest::default()
+        })
+        .expect("view");
+    assert!(plain.diff.is_none() && plain.rows_fresh);
+    assert_eq!(plain.total, new.total(ty));
+}

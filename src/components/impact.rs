@@ -1,0 +1,106 @@
+//! The diff summary above the flame graph: every sample type's total in the
+//! base and the new profile with the change, the functions that grew and
+//! shrank most, and the switch between the difference and the profile alone.
+
+use heaplens_core::units;
+use heaplens_core::view::DiffSummary;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ImpactPanelProps {
+    /// The summary when the view is a diff.
+    pub diff: Option<DiffSummary>,
+    /// Name of the loaded base (shown when the difference is off).
+    pub base_name: AttrValue,
+    pub showing_diff: bool,
+    pub unit: AttrValue,
+    pub on_toggle: Callback<bool>,
+}
+
+/// `96.06MB → 34.93MB (−63.6%)`.
+pub fn change_text(base: i64, new: i64, unit: &str) -> String {
+    let pct = if base != 0 {
+        format!(
+            " ({:+.1}%)",
+            (new as f64 - base as f64) * 100.0 / base.unsigned_abs() as f64
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{} → {}{pct}",
+        units::label(base, unit),
+        units::label(new, unit)
+    )
+    .replace('-', "−")
+}
+
+#[component]
+pub fn ImpactPanel(props: &ImpactPanelProps) -> Html {
+    let onchange = {
+        let cb = props.on_toggle.clone();
+        let on = props.showing_diff;
+        Callback::from(move |_: Event| cb.emit(!on))
+    };
+    let toggle = html! {
+        <label class="diff-toggle">
+            <input id="diff-toggle" type="checkbox" checked={props.showing_diff} {onchange} />
+            { " Show the difference to the base" }
+        </label>
+    };
+    let Some(d) = &props.diff else {
+        return html! {
+            <section class="impact off" aria-label="Comparison">
+                { toggle }
+                <span class="muted">{ format!(" (base: {})", props.base_name) }</span>
+            </section>
+        };
+    };
+    let unit = props.unit.to_string();
+    let list = |items: &[(String, i64)]| {
+        items
+            .iter()
+            .map(|(name, v)| {
+                let label = units::label(*v, &unit);
+                html! {
+                    <li title={name.clone()}>
+                        <span class="v">{ if *v > 0 { format!("+{label}") } else { label.replace('-', "−") } }</span>
+                        { " " }{ crate::paint::truncate(name, 70) }
+                    </li>
+                }
+            })
+            .collect::<Html>()
+    };
+    html! {
+        <section class="impact" id="impact" aria-label="Comparison">
+            <div class="impact-head">
+                <strong>{ format!("{} → {}", d.base_name, d.new_name) }</strong>
+                { toggle }
+            </div>
+            <p class="impact-types" id="impact-summary">
+                { for d.impact.iter().map(|i| {
+                    let cls = if i.new < i.base { "down" } else if i.new > i.base { "up" } else { "" };
+                    html! { <span class={classes!("impact-type", cls)}><b>{ i.sample_type.clone() }</b>{ " " }{ change_text(i.base, i.new, &i.unit) }</span> }
+                }) }
+            </p>
+            <div class="impact-lists">
+                <div><h3>{ "Biggest reductions (flat)" }</h3><ul class="down">{ list(&d.shrank) }</ul></div>
+                <div><h3>{ "Biggest increases (flat)" }</h3><ul class="up">{ list(&d.grew) }</ul></div>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::change_text;
+
+    #[test]
+    fn change_texts() {
+        assert_eq!(
+            change_text(100_730_856, 36_626_632, "bytes"),
+            "96.06MB → 34.93MB (−63.6%)"
+        );
+        assert_eq!(change_text(0, 5, "count"), "0 → 5");
+    }
+}
