@@ -52,6 +52,12 @@ impl Channel {
         }
     }
 
+    fn swap(&mut self) {
+        if let Some(b) = &self.bridge {
+            b.send(Request::Swap);
+        }
+    }
+
     /// An answer arrived: send the latest queued request, if any.
     fn answered(&mut self) {
         self.in_flight = false;
@@ -284,7 +290,13 @@ pub fn App() -> Html {
                     if let Some(base_name) = base_name {
                         <ImpactPanel diff={view.diff.clone()} base_name={AttrValue::from(base_name)}
                             showing_diff={state.params.diff} unit={AttrValue::from(view.unit.clone())}
-                            on_toggle={d.clone().callback_to(Action::Diff)} />
+                            width_by={state.params.width_by}
+                            on_toggle={d.clone().callback_to(Action::Diff)}
+                            on_width_by={d.clone().callback_to(Action::WidthBy)}
+                            on_swap={{
+                                let channel = channel.clone();
+                                Callback::from(move |_: ()| channel.borrow_mut().swap())
+                            }} />
                     }
                     <Toolbar
                         sample_types={types}

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use heaplens_core::view::{ProfileInfo, Response, Row, Slot, ViewData, ViewRequest};
+use heaplens_core::view::{ProfileInfo, Response, Row, Slot, ViewData, ViewRequest, WidthBy};
 use heaplens_core::Granularity;
 use yew::Reducible;
 
@@ -63,6 +63,7 @@ pub struct Params {
     pub width_px: u32,
     /// Show the profile minus the base (when a base is loaded).
     pub diff: bool,
+    pub width_by: WidthBy,
 }
 
 impl Default for Params {
@@ -75,6 +76,7 @@ impl Default for Params {
             granularity: Granularity::Functions,
             width_px: 1200,
             diff: true,
+            width_by: WidthBy::New,
         }
     }
 }
@@ -111,6 +113,7 @@ impl AppState {
             selected: self.params.selected.clone(),
             granularity: self.params.granularity,
             diff: self.params.diff,
+            width_by: self.params.width_by,
         }
     }
 }
@@ -134,6 +137,8 @@ pub enum Action {
     Granularity(Granularity),
     /// Show the difference to the base, or the profile alone.
     Diff(bool),
+    /// What a frame's width stands for in a diff.
+    WidthBy(WidthBy),
     Width(u32),
     Orientation(Orientation),
     Cursor(Option<u32>),
@@ -181,11 +186,14 @@ impl Reducible for AppState {
                     next.view = None;
                     next.rows = Rc::default();
                     next.cursor = None;
-                    let width = next.params.width_px;
-                    let granularity = next.params.granularity;
+                    // A new profile: new frames, so no zoom, selection or
+                    // search; the reader's choices of layout stay.
+                    let old = next.params.clone();
                     next.params = Params {
-                        width_px: width,
-                        granularity,
+                        width_px: old.width_px,
+                        granularity: old.granularity,
+                        diff: old.diff,
+                        width_by: old.width_by,
                         ..Params::default()
                     };
                     next.loaded += 1;
@@ -202,10 +210,14 @@ impl Reducible for AppState {
                     next.loaded += 1;
                 }
                 Response::View(mut view) => {
+                    // Rows are sent once per (profile, type, granularity,
+                    // diff); keep them even from an answer that is otherwise
+                    // stale, or the worker and the page would disagree on
+                    // which rows the page has.
+                    if view.rows_fresh {
+                        next.rows = Rc::new(std::mem::take(&mut view.rows));
+                    }
                     if view.seq == next.seq {
-                        if view.rows_fresh {
-                            next.rows = Rc::new(std::mem::take(&mut view.rows));
-                        }
                         if let Some(c) = next.cursor {
                             if !view.rects.iter().any(|r| r.node == c) {
                                 next.cursor = None;
@@ -213,7 +225,7 @@ impl Reducible for AppState {
                         }
                         next.view = Some(Rc::from(view));
                     } else {
-                        return self;
+                        return Rc::new(next);
                     }
                 }
                 Response::Error {
@@ -242,6 +254,11 @@ impl Reducible for AppState {
             Action::Search(s) => next.params.search = s,
             Action::Select(s) => next.params.selected = s,
             Action::Granularity(g) => next.params.granularity = g,
+            Action::WidthBy(w) => {
+                next.params.width_by = w;
+                next.params.zoom = 0;
+                next.cursor = None;
+            }
             Action::Diff(d) => {
                 next.params.diff = d;
                 next.params.zoom = 0;

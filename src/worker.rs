@@ -2,7 +2,7 @@
 //! [`heaplens_core::view::Session`], reporting progress while it decodes.
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
-use heaplens_core::view::{Request, Response, Session};
+use heaplens_core::view::{Request, Response, Session, Slot};
 
 pub struct AnalysisWorker {
     session: Session,
@@ -58,6 +58,24 @@ impl Worker for AnalysisWorker {
                             message,
                         },
                     ),
+                }
+            }
+            Request::Swap => {
+                if let Some((profile, base)) = self.session.swap() {
+                    scope.respond(
+                        id,
+                        Response::Loaded {
+                            slot: Slot::Base,
+                            info: Box::new(base),
+                        },
+                    );
+                    scope.respond(
+                        id,
+                        Response::Loaded {
+                            slot: Slot::Profile,
+                            info: Box::new(profile),
+                        },
+                    );
                 }
             }
             Request::View(req) => {

@@ -3,7 +3,8 @@
 //! shrank most, and the switch between the difference and the profile alone.
 
 use heaplens_core::units;
-use heaplens_core::view::DiffSummary;
+use heaplens_core::view::{DiffSummary, WidthBy};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -14,7 +15,11 @@ pub struct ImpactPanelProps {
     pub base_name: AttrValue,
     pub showing_diff: bool,
     pub unit: AttrValue,
+    pub width_by: WidthBy,
     pub on_toggle: Callback<bool>,
+    pub on_width_by: Callback<WidthBy>,
+    /// Exchange the profile and the base.
+    pub on_swap: Callback<()>,
 }
 
 /// `96.06MB → 34.93MB (−63.6%)`.
@@ -48,6 +53,32 @@ pub fn ImpactPanel(props: &ImpactPanelProps) -> Html {
             { " Show the difference to the base" }
         </label>
     };
+    let swap = {
+        let cb = props.on_swap.clone();
+        html! { <button id="swap-button" title="Use the profile as the base and the base as the profile"
+        onclick={Callback::from(move |_| cb.emit(()))}>{ "Swap ⇄" }</button> }
+    };
+    let width = {
+        let cb = props.on_width_by.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            cb.emit(match sel.value().as_str() {
+                "base" => WidthBy::Base,
+                "max" => WidthBy::Max,
+                _ => WidthBy::New,
+            })
+        });
+        let opt = |v: &str, label: &str, w: WidthBy| html! { <option value={v.to_string()} selected={props.width_by == w}>{ label.to_string() }</option> };
+        html! {
+            <label class="width-by">{ "Frame width: " }
+                <select id="width-by" {onchange}>
+                    { opt("new", "new profile", WidthBy::New) }
+                    { opt("base", "base", WidthBy::Base) }
+                    { opt("max", "larger of the two (shows removed work)", WidthBy::Max) }
+                </select>
+            </label>
+        }
+    };
     let Some(d) = &props.diff else {
         return html! {
             <section class="impact off" aria-label="Comparison">
@@ -75,6 +106,8 @@ pub fn ImpactPanel(props: &ImpactPanelProps) -> Html {
         <section class="impact" id="impact" aria-label="Comparison">
             <div class="impact-head">
                 <strong>{ format!("{} → {}", d.base_name, d.new_name) }</strong>
+                { swap }
+                { width }
                 { toggle }
             </div>
             <p class="impact-types" id="impact-summary">

@@ -120,6 +120,14 @@ test('the demo opens with a flame graph, every sample type and pprof numbers', {
   await page.selectOption('#sample-type', '0');
   await assertTableEqualsCli(page, demoProfile, 'alloc_objects', 'functions', demoBase);
   await page.screenshot({ path: join(out, 'demo-diff.png') });
+  // Frame width by the larger value keeps removed work visible; swap flips the comparison.
+  await page.selectOption('#width-by', 'max');
+  await page.click('#swap-button');
+  await page.waitForFunction(() => /alloc_objects 1038714 → 1897318 \(\+82\.7%\)/.test(document.querySelector('#impact-summary')?.textContent ?? ''), null, { timeout: 30_000 });
+  await page.selectOption('#sample-type', '0');
+  await assertTableEqualsCli(page, demoBase, 'alloc_objects', 'functions', demoProfile);
+  await page.click('#swap-button');
+  await page.waitForFunction(() => /alloc_objects 1897318 → 1038714/.test(document.querySelector('#impact-summary')?.textContent ?? ''), null, { timeout: 30_000 });
   // Turn the difference off: the optimized profile alone.
   await page.locator('#diff-toggle').uncheck();
   await page.selectOption('#sample-type', '1');

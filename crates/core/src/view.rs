@@ -32,6 +32,20 @@ pub enum Request {
         bytes: Vec<u8>,
     },
     View(ViewRequest),
+    /// Exchange the profile and the base.
+    Swap,
+}
+
+/// What sets a frame's width in a diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum WidthBy {
+    /// The new profile's value (frames gone in the new profile vanish).
+    #[default]
+    New,
+    /// The base's value.
+    Base,
+    /// The larger of the two (so removed work stays visible).
+    Max,
 }
 
 /// Everything the page shows, as a request; the worker answers with
@@ -53,6 +67,8 @@ pub struct ViewRequest {
     pub granularity: Granularity,
     /// Show the profile minus the base (when a base is loaded).
     pub diff: bool,
+    /// In a diff, what a frame's width stands for.
+    pub width_by: WidthBy,
 }
 
 impl Default for ViewRequest {
@@ -66,6 +82,7 @@ impl Default for ViewRequest {
             selected: None,
             granularity: Granularity::Functions,
             diff: true,
+            width_by: WidthBy::New,
         }
     }
 }
@@ -314,6 +331,17 @@ impl Session {
         Ok(info)
     }
 
+    /// Exchanges the profile and the base; returns their new infos.
+    pub fn swap(&mut self) -> Option<(ProfileInfo, ProfileInfo)> {
+        if self.profile.is_none() || self.base.is_none() {
+            return None;
+        }
+        std::mem::swap(&mut self.profile, &mut self.base);
+        self.diff = None;
+        self.loads = self.loads.wrapping_add(1);
+        Some((info(self.profile.as_ref()?), info(self.base.as_ref()?)))
+    }
+
     /// Answers a view request for the main profile.
     pub fn view(&mut self, req: &ViewRequest) -> Option<ViewData> {
         let data = self.view_inner(req)?;
@@ -397,7 +425,21 @@ impl Session {
         let split_cols = l.split_columns.as_ref().filter(|_| diffing);
         let shown = split_cols.map_or(col, |(new, _)| new);
         let totals = &shown.totals;
-        let weights = abs_weights(totals);
+        let weights = match split_cols {
+            Some((new, base)) if req.width_by != WidthBy::New => {
+                let b = abs_weights(&base.totals);
+                if req.width_by == WidthBy::Base {
+                    b
+                } else {
+                    abs_weights(&new.totals)
+                        .into_iter()
+                        .zip(b)
+                        .map(|(x, y)| x.max(y))
+                        .collect()
+                }
+            }
+            _ => abs_weights(totals),
+        };
         let zoom = if (req.zoom as usize) < tree.len() {
             req.zoom
         } else {

@@ -252,3 +252,70 @@ fn diff_view_is_net_with_base_values_beside() {
     assert!(plain.diff.is_none() && plain.rows_fresh);
     assert_eq!(plain.total, new.total(ty));
 }
+
+#[test]
+fn swap_and_frame_width_modes() {
+    let root = common::repo_root().join("tests/testdata/scheduler");
+    let (base_bytes, new_bytes) = (
+        std::fs::read(root.join("baseline.prof")).expect("baseline"),
+        std::fs::read(root.join("optimized.prof")).expect("optimized"),
+    );
+    let mut s = Session::new();
+    s.load(
+        Slot::Profile,
+        "optimized.prof",
+        &new_bytes,
+        &mut |_, _, _| {},
+    )
+    .expect("loads");
+    s.load(Slot::Base, "baseline.prof", &base_bytes, &mut |_, _, _| {})
+        .expect("loads");
+    use heaplens_core::view::WidthBy;
+    let by = |s: &mut Session, w: WidthBy| {
+        let v = s
+            .view(&ViewRequest {
+                sample_type: Some(0),
+                width_by: w,
+                ..ViewRequest::default()
+            })
+            .expect("view");
+        // The widest root frame's width relative to its total.
+        v.rects
+            .iter()
+            .filter(|r| r.depth == 0)
+            .map(|r| (r.w, r.total, r.base_total))
+            .fold((0.0, 0, 0), |a, b| if b.0 > a.0 { b } else { a })
+    };
+    let (_, new_total, base_total) = by(&mut s, WidthBy::New);
+    assert!(
+        base_total > new_total,
+        "the optimized profile allocates less"
+    );
+    // By base or max, frames gone from the new profile still take room: more rectangles.
+    let count = |s: &mut Session, w: WidthBy| {
+        s.view(&ViewRequest {
+            sample_type: Some(0),
+            width_by: w,
+            ..ViewRequest::default()
+        })
+        .expect("view")
+        .rects
+        .len()
+    };
+    assert!(count(&mut s, WidthBy::Max) >= count(&mut s, WidthBy::New));
+    assert!(count(&mut s, WidthBy::Base) > 0);
+    // Swap: the base becomes the profile, the diff flips sign.
+    let (p, b) = s.swap().expect("swap");
+    assert_eq!(
+        (p.file_name.as_str(), b.file_name.as_str()),
+        ("baseline.prof", "optimized.prof")
+    );
+    let v = s
+        .view(&ViewRequest {
+            sample_type: Some(0),
+            ..ViewRequest::default()
+        })
+        .expect("view");
+    let d = v.diff.expect("diff");
+    assert!(d.impact[0].new > d.impact[0].base);
+}
