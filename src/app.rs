@@ -15,8 +15,8 @@ use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::components::{
-    ErrorAlert, FilePicker, FlameGraph, ImpactPanel, InfoPanel, Landing, PeekPanel, ProgressBar,
-    Toolbar, TopTable,
+    BenchPanel, ErrorAlert, FilePicker, FlameGraph, ImpactPanel, InfoPanel, Landing, PeekPanel,
+    ProgressBar, Toolbar, TopTable,
 };
 use crate::paint::{self, Move};
 use crate::state::{Action, AppState, Orientation, Theme};
@@ -27,6 +27,9 @@ const WORKER_LOADER: &str = "./heaplens-worker_loader.js";
 /// The demo pair shipped in `static/demo/`.
 const DEMO_PROFILE: &str = "./static/demo/scheduler-optimized.prof";
 const DEMO_BASE: &str = "./static/demo/scheduler-baseline.prof";
+/// The demo's `go test -bench -benchmem -count=5` outputs.
+const DEMO_BASE_BENCH: &str = "./static/demo/scheduler-baseline.txt";
+const DEMO_NEW_BENCH: &str = "./static/demo/scheduler-optimized.txt";
 
 /// The worker bridge and the one-request-in-flight bookkeeping.
 #[derive(Default)]
@@ -191,6 +194,13 @@ pub fn App() -> Html {
         let channel = channel.clone();
         let dispatcher = state.dispatcher();
         Callback::from(move |_: ()| {
+            // The benchmark outputs first (small), then the profile pair.
+            for (slot, url) in [
+                (Slot::Base, DEMO_BASE_BENCH),
+                (Slot::Profile, DEMO_NEW_BENCH),
+            ] {
+                fetch_into(slot, url.to_string(), channel.clone(), dispatcher.clone());
+            }
             fetch_into(
                 Slot::Base,
                 DEMO_BASE.to_string(),
@@ -347,7 +357,9 @@ pub fn App() -> Html {
             }
         }
         (None, Some(_)) => html! { <p class="working">{ "Analysing…" }</p> },
-        _ if state.busy.is_none() => html! { <Landing on_demo={on_demo.clone()} /> },
+        _ if state.busy.is_none() && state.bench.is_none() => {
+            html! { <Landing on_demo={on_demo.clone()} /> }
+        }
         _ => html! {},
     };
 
@@ -376,7 +388,10 @@ pub fn App() -> Html {
             }
             <ErrorAlert message={state.error.clone().map(AttrValue::from)} />
             if let Some(b) = state.busy.clone() { <ProgressBar busy={b} /> }
-            <main>{ view_part }</main>
+            <main>
+                if let Some(bench) = state.bench.clone() { <BenchPanel {bench} /> }
+                { view_part }
+            </main>
             <footer class="keys">
                 { "Keys: " }<kbd>{ "/" }</kbd>{ " search · " }<kbd>{ "Esc" }</kbd>{ " clear · " }<kbd>{ "0" }</kbd>{ " reset zoom · " }
                 <kbd>{ "+" }</kbd>{ " / " }<kbd>{ "-" }</kbd>{ " zoom · arrows move · " }<kbd>{ "Enter" }</kbd>{ " zoom to the selected frame" }

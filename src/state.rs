@@ -4,7 +4,17 @@
 
 use std::rc::Rc;
 
+use heaplens_core::benchfmt::Comparison;
 use heaplens_core::view::{ProfileInfo, Response, Row, Slot, ViewData, ViewRequest, WidthBy};
+
+/// Benchmark outputs loaded beside the profiles.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bench {
+    pub base_name: String,
+    pub new_name: String,
+    /// Set once both outputs are loaded.
+    pub comparison: Option<Vec<Comparison>>,
+}
 use heaplens_core::Granularity;
 use yew::Reducible;
 
@@ -88,6 +98,7 @@ pub struct AppState {
     pub base_info: Option<Rc<ProfileInfo>>,
     pub error: Option<String>,
     pub view: Option<Rc<ViewData>>,
+    pub bench: Option<Rc<Bench>>,
     /// The top rows of the current sample type and granularity.
     pub rows: Rc<Vec<Row>>,
     pub params: Params,
@@ -227,6 +238,17 @@ impl Reducible for AppState {
                     } else {
                         return Rc::new(next);
                     }
+                }
+                Response::Bench {
+                    comparison, names, ..
+                } => {
+                    next.busy = None;
+                    next.error = None;
+                    next.bench = Some(Rc::new(Bench {
+                        base_name: names.0,
+                        new_name: names.1,
+                        comparison,
+                    }));
                 }
                 Response::Error {
                     slot,

@@ -23,6 +23,19 @@ impl Worker for AnalysisWorker {
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Request, id: HandlerId) {
         match msg {
+            Request::Load { slot, name, bytes } if Session::is_bench(&bytes) => {
+                match self.session.load_bench(slot, &name, &bytes) {
+                    Ok(resp) => scope.respond(id, resp),
+                    Err(message) => scope.respond(
+                        id,
+                        Response::Error {
+                            slot: Some(slot),
+                            name,
+                            message,
+                        },
+                    ),
+                }
+            }
             Request::Load { slot, name, bytes } => {
                 let mut last = 0.0f64;
                 let mut progress = |stage: &str, done: u64, total: u64| {

@@ -1,5 +1,6 @@
 //! The app's view pieces; each takes plain props and reports through callbacks.
 
+mod bench;
 mod error_alert;
 mod file_picker;
 mod flame;
@@ -11,6 +12,7 @@ mod progress;
 mod toolbar;
 mod top_table;
 
+pub use bench::BenchPanel;
 pub use error_alert::ErrorAlert;
 pub use file_picker::FilePicker;
 pub use flame::FlameGraph;

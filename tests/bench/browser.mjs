@@ -2,10 +2,15 @@
 // site) side by side in the same headless Chromium, on the same profiles. Prints Markdown
 // tables on stdout; progress and failures go to stderr.
 //
-// Usage: node tests/bench/browser.mjs [--runs N] FILE=SAMPLES...
+// Usage: node tests/bench/browser.mjs [--runs N] [--diff BASE=SAMPLES NEW=SAMPLES] FILE=SAMPLES...
 //   --runs N   page loads per file and tool, best first-paint time kept (default 3);
 //              speedscope gets one load for files of 1M samples or more (it takes tens of
 //              seconds and gigabytes there)
+//   --diff BASE=SAMPLES NEW=SAMPLES
+//              also the diff in heaplens (speedscope has none): BASE into the page's base
+//              input, and once the page has loaded it, NEW into the profile input; the time
+//              from that change event to the first painted differential flame graph, best of
+//              --runs loads (a fresh browser each). May be given without any FILE=SAMPLES.
 // Environment: BENCH_HEAPLENS_TIMEOUT_MS (default 120000) and BENCH_SPEEDSCOPE_TIMEOUT_MS
 // (default 180000) bound one page load.
 //
@@ -18,7 +23,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { serveDir } from '../e2e/server.mjs';
-import { runHeaplens } from './heaplens.mjs';
+import { runHeaplens, runHeaplensDiff } from './heaplens.mjs';
 import { runSpeedscope } from './speedscope.mjs';
 import { fmtMs, killLeftoverBrowsers, log } from './util.mjs';
 
@@ -26,20 +31,27 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = join(root, 'dist');
 const speedscopeDist = join(root, 'node_modules', 'speedscope', 'dist', 'release');
 
+function fileArg(arg) {
+  const eq = arg?.lastIndexOf('=') ?? -1;
+  if (eq < 0) throw new Error(`expected FILE=SAMPLES, got ${arg}`);
+  return { path: resolve(arg.slice(0, eq)), samples: arg.slice(eq + 1) };
+}
+
 function parseArgs(argv) {
   let runs = 3;
   const files = [];
+  const diffs = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') runs = Number(argv[++i]);
-    else {
-      const eq = argv[i].lastIndexOf('=');
-      if (eq < 0) throw new Error(`expected FILE=SAMPLES, got ${argv[i]}`);
-      files.push({ path: resolve(argv[i].slice(0, eq)), samples: argv[i].slice(eq + 1) });
-    }
+    else if (argv[i] === '--diff') {
+      const base = fileArg(argv[++i]);
+      const profile = fileArg(argv[++i]);
+      diffs.push({ base, profile });
+    } else files.push(fileArg(argv[i]));
   }
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs needs a positive integer');
-  if (!files.length) throw new Error('no profiles given');
-  return { runs, files };
+  if (!files.length && !diffs.length) throw new Error('no profiles given');
+  return { runs, files, diffs };
 }
 
 // --- cleanup: no browser and no temporary directory may outlive this process --------------
@@ -114,15 +126,18 @@ function summarize({ ok, failed }) {
 const ratio = (peer, ours) => (Number.isFinite(peer) && Number.isFinite(ours) && ours > 0 ? `${(peer / ours).toFixed(1)}x` : '-');
 
 async function main() {
-  const { runs, files } = parseArgs(process.argv.slice(2));
+  const { runs, files, diffs } = parseArgs(process.argv.slice(2));
   if (!existsSync(join(dist, 'index.html'))) throw new Error(`no ${dist}/index.html: run scripts/build first`);
   if (!existsSync(join(speedscopeDist, 'index.html'))) throw new Error(`no ${speedscopeDist}/index.html: npm package speedscope missing (scripts/setup)`);
-  for (const f of files) if (!existsSync(f.path)) throw new Error(`no such profile: ${f.path}`);
+  for (const f of [...files, ...diffs.flatMap((d) => [d.base, d.profile])]) {
+    if (!existsSync(f.path)) throw new Error(`no such profile: ${f.path}`);
+  }
 
   siteDir = speedscopeSite(files);
   const hlServer = await serveDir(dist, '/heaplens/');
   const ssServer = await serveDir(siteDir, '/');
   const rows = [];
+  const diffRows = [];
   try {
     for (const [i, f] of files.entries()) {
       const name = basename(f.path);
@@ -135,13 +150,64 @@ async function main() {
       const ss = summarize(await repeat(ssRuns, `speedscope ${name}`, () => runSpeedscope(ssServer.url, profileUrl)));
       rows.push({ name, samples: f.samples, hl, ss, ssRuns });
     }
+    for (const d of diffs) {
+      const what = `${basename(d.base.path)} -> ${basename(d.profile.path)}`;
+      log(`browser: heaplens diff ${what} (${runs} load${runs > 1 ? 's' : ''})`);
+      const r = await repeat(runs, `heaplens diff ${what}`, () => runHeaplensDiff(hlServer.url, d.base.path, d.profile.path));
+      const s = summarize(r);
+      if (!s.failed) {
+        const best = r.ok.find((x) => x.firstPaintMs === s.firstPaintMs);
+        s.baseLoads = r.ok.map((x) => x.baseLoadMs);
+        s.summary = best.summary;
+      }
+      diffRows.push({ base: d.base, profile: d.profile, s });
+    }
   } finally {
     await hlServer.close();
     await ssServer.close();
   }
-  report(rows, runs);
-  const anyFailed = rows.some((r) => r.hl.failed);
+  if (rows.length) report(rows, runs);
+  if (diffRows.length) reportDiffs(diffRows, runs, !rows.length);
+  const anyFailed = rows.some((r) => r.hl.failed) || diffRows.some((r) => r.s.failed);
   return anyFailed ? 1 : 0;
+}
+
+/** Target for the first painted diff (ms). */
+const DIFF_TARGET_MS = 1000;
+
+function reportDiffs(diffRows, runs, alone) {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  if (alone) {
+    const chrome = diffRows.map((r) => r.s.chrome).find(Boolean);
+    out(`Browser: headless Chromium${chrome ? ` ${chrome}` : ''}, 1100x700 viewport, a fresh browser for every page load.`);
+  }
+  out();
+  out(`heaplens diff in the page: the base chosen first (#base-input) and loaded (the page shows nothing for a base alone: "loaded" = its renderer idle for 2 x 250 ms), then the profile (#profile-input); first diff paint = from the profile input's change event to the first paint of the flame graph while #impact-summary is shown; best of ${runs} load${runs > 1 ? 's' : ''}; target <= ${DIFF_TARGET_MS} ms.`);
+  out();
+  out('| base -> new | samples (base / new) | first diff paint ms | each load | settled ms | base load ms, each (until idle) | peak renderer MB | target <= 1 s |');
+  out('|---|---:|---:|---|---:|---|---:|---|');
+  for (const { base, profile, s } of diffRows) {
+    const name = `${basename(base.path)} -> ${basename(profile.path)}`;
+    const samples = `${base.samples} / ${profile.samples}`;
+    if (s.failed) {
+      out(`| ${name} | ${samples} | failed | - | - | - | ${s.memory?.rendererPeakMB ?? '-'} | ${s.reason.replaceAll('|', '/').slice(0, 200)} |`);
+      continue;
+    }
+    const met = s.firstPaintMs <= DIFF_TARGET_MS ? 'met' : `missed (${fmtMs(s.firstPaintMs - DIFF_TARGET_MS)} ms over)`;
+    out(`| ${name} | ${samples} | ${fmtMs(s.firstPaintMs)} | ${s.all.map(fmtMs).join(', ')} | ${fmtMs(s.settledMs)} | ${s.baseLoads.map(fmtMs).join(', ')} | ${s.peakMB} | ${met} |`);
+  }
+  const notes = [];
+  for (const { base, profile, s } of diffRows) {
+    if (s.failed) continue;
+    const name = `${basename(base.path)} -> ${basename(profile.path)}`;
+    if (s.summary) notes.push(`${name}: #impact-summary said "${s.summary.slice(0, 300)}"`);
+    if (s.failures) notes.push(`${name}: ${s.failures} load(s) failed`);
+    for (const p of [...s.problems, ...s.pageErrors].slice(0, 2)) notes.push(`${name}: ${p.slice(0, 160)}`);
+  }
+  if (notes.length) {
+    out();
+    for (const n of notes) out(`- ${n}`);
+  }
 }
 
 /** A cell for a tool's time: the number, or why there is none. */

@@ -6,7 +6,7 @@
 // not counted), the end in a MutationObserver on canvas#flame's `data-painted` counter, which
 // the app bumps after each completed paint.
 import { openBrowser, watchPage } from '../e2e/browser.mjs';
-import { chromiumMemory } from './procmem.mjs';
+import { chromiumMemory, cpuMs } from './procmem.mjs';
 import { closeQuietly, percentile, withTimeout } from './util.mjs';
 
 const ROW_H = 18;
@@ -26,6 +26,8 @@ function installRecorder() {
     any: () => true,
     crumbsAbove: (n) => crumbs() > n,
     crumbsAtMost: (n) => crumbs() <= n,
+    // The element `sel` is in the document (e.g. '#impact-summary': the view is a diff).
+    present: (sel) => document.querySelector(sel) !== null,
   };
   const rec = {
     paints: [],
@@ -157,6 +159,90 @@ export async function runHeaplens(siteUrl, file, { interactions = false } = {}) 
     }
     result.problems = problems;
     return result;
+  } finally {
+    await closeQuietly(browser);
+  }
+}
+
+/**
+ * Waits until the page's renderer (main thread, analysis worker and all) has been idle for two
+ * windows of `windowMs` in a row: at most `busyMs` of CPU time per window. The app shows
+ * nothing while it reads a base profile without a profile, so this is the sign that it is done.
+ * Resolves to the ms from `sinceMs` (a Date.now() value) to the start of the first idle window;
+ * throws after `timeoutMs`.
+ */
+async function rendererIdle(sinceMs, { windowMs = 250, busyMs = 10, timeoutMs = FIRST_PAINT_TIMEOUT_MS } = {}) {
+  const pid = chromiumMemory().rendererPid;
+  if (!pid) throw new Error("no renderer process found to watch for the base's load");
+  let prev = cpuMs(pid);
+  let quiet = 0;
+  let quietSince = null;
+  // Give the page a moment to start reading the file at all.
+  await new Promise((r) => setTimeout(r, windowMs));
+  while (Date.now() - sinceMs < timeoutMs) {
+    const start = Date.now();
+    await new Promise((r) => setTimeout(r, windowMs));
+    const now = cpuMs(pid);
+    if (now === null || prev === null) throw new Error('the renderer went away while the base was loading');
+    if (now - prev <= busyMs) {
+      quietSince ??= start;
+      if (++quiet >= 2) return quietSince - sinceMs;
+    } else {
+      quiet = 0;
+      quietSince = null;
+    }
+    prev = now;
+  }
+  throw new Error(`the renderer was still busy ${Math.round(timeoutMs / 1000)} s after the base was chosen`);
+}
+
+/** The text of the page's error region (#error, role=alert; always there, empty when fine). */
+async function errorText(page) {
+  const text = await page.evaluate(() => document.querySelector('#error')?.textContent ?? '').catch(() => '');
+  return text.trim().slice(0, 200);
+}
+
+/**
+ * One fresh browser, one diff: `base` into #base-input, wait until the page has loaded it
+ * (renderer idle), then `file` into #profile-input; the time from that input's change event to
+ * the first paint of canvas#flame while #impact-summary is in the document (the first painted
+ * differential flame graph), and memory.
+ */
+export async function runHeaplensDiff(siteUrl, base, file) {
+  const browser = await openBrowser();
+  try {
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    const problems = watchPage(page, new URL(siteUrl).origin);
+    let crashed = false;
+    page.on('crash', () => {
+      crashed = true;
+    });
+    await page.goto(siteUrl);
+    await page.locator('#profile-input').waitFor({ state: 'attached', timeout: MOUNT_TIMEOUT_MS });
+    await page.locator('#base-input').waitFor({ state: 'attached', timeout: MOUNT_TIMEOUT_MS });
+    await page.evaluate(installRecorder);
+
+    const baseChosen = Date.now();
+    await page.locator('#base-input').setInputFiles(base);
+    const baseLoadMs = await rendererIdle(baseChosen);
+    const baseError = await errorText(page);
+    if (baseError) throw new Error(`after loading the base, the page says: ${baseError}`);
+
+    await mark(page, 'present', '#impact-summary');
+    await page.locator('#profile-input').setInputFiles(file);
+    const first = await settle(page, 'change', { quietMs: 1000, timeoutMs: FIRST_PAINT_TIMEOUT_MS });
+    if (first.timeout) {
+      const text = await errorText(page);
+      throw new Error(
+        `no diff paint within ${FIRST_PAINT_TIMEOUT_MS} ms${crashed ? ' (renderer crashed)' : ''}` +
+          (text ? `: page says: ${text.slice(0, 200)}` : '') +
+          (problems.length ? `: ${problems.slice(0, 3).join('; ')}` : ''),
+      );
+    }
+    const memory = chromiumMemory();
+    const summary = (await page.locator('#impact-summary').innerText()).replace(/\s+/g, ' ').trim();
+    const chrome = await browserVersion(browser.context, page);
+    return { firstPaintMs: first.first, settledMs: first.last, baseLoadMs, memory, chrome, summary, problems };
   } finally {
     await closeQuietly(browser);
   }

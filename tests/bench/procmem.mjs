@@ -115,3 +115,18 @@ export function chromiumMemory() {
     gpuRssMB: gpu ? mib(gpu.rssKiB) : null,
   };
 }
+
+/**
+ * CPU time (user + system, all threads) `pid` has used so far, in milliseconds, or null when
+ * the process is gone. The kernel counts in clock ticks (USER_HZ, 100 on Linux: 10 ms steps).
+ */
+export function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 (utime, stime) of proc(5); `rest` starts at field 3.
+    return (Number(rest[11]) + Number(rest[12])) * 10;
+  } catch {
+    return null;
+  }
+}

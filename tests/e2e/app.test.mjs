@@ -119,7 +119,13 @@ test('the demo opens with a flame graph, every sample type and pprof numbers', {
   assert.match(summary, /alloc_space 96\.06MB → 34\.93MB \(−63\.6%\)/);
   await page.selectOption('#sample-type', '0');
   await assertTableEqualsCli(page, demoProfile, 'alloc_objects', 'functions', demoBase);
-  await page.screenshot({ path: join(out, 'demo-diff.png') });
+  // The benchmark outputs of the demo sit beside the profiles, compared like benchstat.
+  await page.locator('#bench-table').waitFor({ timeout: 30_000 });
+  const allocs = await page
+    .locator('#bench-table tr[data-bench="BenchmarkScheduler_CreateClaimComplete-2"][data-unit="allocs/op"]')
+    .textContent();
+  assert.match(allocs, /2100 ±0%.*1082 ±0%.*-48\.5%\s+\(p=0\.00\d\)/);
+  await page.screenshot({ path: join(out, 'demo-diff.png'), fullPage: true });
   // Frame width by the larger value keeps removed work visible; swap flips the comparison.
   await page.selectOption('#width-by', 'max');
   await page.click('#swap-button');

@@ -43,10 +43,41 @@ fn parse_line(line: &str) -> Option<(String, Vec<(String, f64)>)> {
     }
     let mut metrics = Vec::new();
     for pair in rest.chunks(2) {
-        let v: f64 = pair[0].parse().ok()?;
+        let v = parse_num(pair[0])?;
         metrics.push((pair[1].to_string(), v));
     }
     Some((name.to_string(), metrics))
+}
+
+/// A decimal number as `go test` prints them (`236492`, `12.5`, `1.5e+06`).
+/// Written out rather than `str::parse::<f64>` to keep the wasm small;
+/// exact enough for statistics (the last digit of 17 may differ).
+pub fn parse_num(s: &str) -> Option<f64> {
+    let (s, neg) = match s.strip_prefix('-') {
+        Some(r) => (r, true),
+        None => (s.strip_prefix('+').unwrap_or(s), false),
+    };
+    let (mant, exp) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], s[i + 1..].parse::<i32>().ok()?),
+        None => (s, 0),
+    };
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    if (int.is_empty() && frac.is_empty())
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut v = 0f64;
+    for b in int.bytes().chain(frac.bytes()) {
+        v = v * 10.0 + f64::from(b - b'0');
+    }
+    let scale = exp - frac.len() as i32;
+    let v = if scale >= 0 {
+        v * 10f64.powi(scale)
+    } else {
+        v / 10f64.powi(-scale)
+    };
+    Some(if neg { -v } else { v })
 }
 
 /// Parses benchmark output; an error when it holds no benchmark lines.
@@ -187,7 +218,7 @@ fn erf(x: f64) -> f64 {
 }
 
 /// One line of the comparison.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Comparison {
     pub name: String,
     pub unit: String,
@@ -318,6 +349,26 @@ mod tests {
         );
         assert_eq!(s.config[0], ("goos".into(), "linux".into()));
         assert!(parse("hello\n").is_err());
+    }
+
+    #[test]
+    fn numbers() {
+        for (t, v) in [
+            ("236492", 236492.0),
+            ("12.5", 12.5),
+            ("0.25", 0.25),
+            ("1.5e+06", 1.5e6),
+            ("-3", -3.0),
+            ("2e-3", 0.002),
+        ] {
+            assert!(
+                (parse_num(t).expect(t) - v).abs() < 1e-9 * v.abs().max(1.0),
+                "{t}"
+            );
+        }
+        for t in ["", ".", "1.2.3", "x", "1e", "ns/op"] {
+            assert!(parse_num(t).is_none(), "{t}");
+        }
     }
 
     #[test]

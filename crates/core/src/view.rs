@@ -99,6 +99,14 @@ pub enum Response {
         slot: Slot,
         info: Box<ProfileInfo>,
     },
+    /// A `go test -bench` output was loaded into `slot`; `comparison` is
+    /// set once both a base and a new output are there.
+    Bench {
+        slot: Slot,
+        name: String,
+        comparison: Option<Vec<crate::benchfmt::Comparison>>,
+        names: (String, String),
+    },
     View(Box<ViewData>),
     Error {
         slot: Option<Slot>,
@@ -276,6 +284,9 @@ pub struct Session {
     base: Option<Loaded>,
     /// The profile minus the base, built on the first diff request.
     diff: Option<Loaded>,
+    /// Benchmark outputs loaded beside the profiles (name, parsed).
+    bench_new: Option<(String, crate::benchfmt::BenchSet)>,
+    bench_base: Option<(String, crate::benchfmt::BenchSet)>,
     /// (load count, sample type, granularity) of the rows last sent.
     rows_sent: Option<(u32, usize, Granularity, bool)>,
     loads: u32,
@@ -329,6 +340,37 @@ impl Session {
             Slot::Base => self.base = Some(loaded),
         }
         Ok(info)
+    }
+
+    /// Whether `bytes` are `go test -bench` output rather than a profile.
+    pub fn is_bench(bytes: &[u8]) -> bool {
+        crate::benchfmt::looks_like_bench(bytes)
+    }
+
+    /// Loads benchmark output into `slot`; answers the comparison once both
+    /// sides are there.
+    pub fn load_bench(&mut self, slot: Slot, name: &str, bytes: &[u8]) -> Result<Response, String> {
+        let set =
+            crate::benchfmt::parse(&String::from_utf8_lossy(bytes)).map_err(|e| e.to_string())?;
+        match slot {
+            Slot::Profile => self.bench_new = Some((name.to_string(), set)),
+            Slot::Base => self.bench_base = Some((name.to_string(), set)),
+        }
+        let (comparison, names) = match (&self.bench_base, &self.bench_new) {
+            (Some((bn, b)), Some((nn, n))) => (
+                Some(crate::benchfmt::compare(b, n)),
+                (bn.clone(), nn.clone()),
+            ),
+            (Some((bn, _)), None) => (None, (bn.clone(), String::new())),
+            (None, Some((nn, _))) => (None, (String::new(), nn.clone())),
+            (None, None) => (None, (String::new(), String::new())),
+        };
+        Ok(Response::Bench {
+            slot,
+            name: name.to_string(),
+            comparison,
+            names,
+        })
     }
 
     /// Exchanges the profile and the base; returns their new infos.

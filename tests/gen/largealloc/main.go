@@ -15,9 +15,29 @@
 // from this program plus a few dozen from the runtime and flag parsing.
 //
 // runtime.MemProfileRate is 1, so every allocation is recorded and the counts
-// are exact. The stacks chosen depend only on N, so the same N gives the same
-// stacks (the sample values of runtime-internal allocations and the header
-// timestamps may differ between runs).
+// are exact. The stacks chosen depend only on N (and -variant), so the same
+// flags give the same stacks (the sample values of runtime-internal
+// allocations and the header timestamps may differ between runs).
+//
+// Variants, for diffs (scripts/bench compares a base and a new profile):
+//
+//	go run ./largealloc -n 200000 -o allocs-200k.pb.gz                # variant 0
+//	go run ./largealloc -n 200000 -variant 1 -o allocs-200k-base.pb.gz
+//
+// Variant 0 (the default) is the profile described above. Any other variant
+// V is the same program with two changes, so that it and variant 0 partly
+// overlap:
+//   - a fraction -changed (default 0.2) of the indices, picked by a hash of
+//     the index and V, takes another path: the one of index i+V*N (modulo
+//     32^depth), so those stacks are missing from variant 0 and variant 0's
+//     stacks for them are missing from this one (while 2N <= 32^depth, e.g.
+//     N = 200000, no two indices share a path; beyond that a few may, and
+//     their allocations merge into one sample);
+//   - allocations below f00..f03 (the first family level) are twice as big
+//     and those below f28..f31 half as big (at least 16 B) as in variant 0.
+//
+// So a diff of variant 0 against variant V shows f00..f03 shrinking,
+// f28..f31 growing, and about 2 * changed * N stacks that only one side has.
 package main
 
 import (
@@ -460,8 +480,11 @@ func f31(p *path) {
 // The fixed prefix above the function family, shaped like a request handler.
 
 type server struct {
-	depth int
-	walk  path // reused by every request, so routing itself allocates nothing
+	depth   int
+	n       int    // number of indices (-n)
+	variant uint64 // -variant; 0 is the original profile
+	changed uint64 // with variant != 0: indices whose hash is below this take another path
+	walk    path   // reused by every request, so routing itself allocates nothing
 }
 
 type router struct{ s *server }
@@ -485,8 +508,14 @@ func withTracing(s *server, i int) {
 //go:noinline
 func (r *router) route(i int) {
 	p := &r.s.walk
-	*p = path{depth: r.s.depth, keep: i%keepEach == 0}
-	x := (uint64(i) * scramble) & (1<<(bits*uint(p.depth)) - 1)
+	s := r.s
+	*p = path{depth: s.depth, keep: i%keepEach == 0}
+	mask := uint64(1)<<(bits*uint(p.depth)) - 1
+	j := uint64(i)
+	if s.variant != 0 && mix(uint64(i), s.variant)>>32 < s.changed {
+		j = (uint64(i) + s.variant*uint64(s.n)) & mask
+	}
+	x := (j * scramble) & mask
 	for l := 0; l < p.depth; l++ {
 		p.digits[l] = uint8(x >> (bits * uint(l)) & (fanout - 1))
 	}
@@ -494,8 +523,31 @@ func (r *router) route(i int) {
 	// pointer-free allocations may share a block of Go's tiny allocator, and
 	// those are not profiled individually.)
 	p.size = 16 + int((uint64(i)*2654435761)%4081)
+	if s.variant != 0 {
+		switch {
+		case p.digits[0] < 4:
+			p.size *= 2
+		case p.digits[0] >= fanout-4:
+			p.size = max(16, p.size/2)
+		}
+	}
 	p.level = 1
 	fns[p.digits[0]](p)
+}
+
+// mix hashes an index with a variant (splitmix64's finalizer).
+func mix(i, v uint64) uint64 {
+	z := i + v*scramble
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EB
+	return z ^ (z >> 31)
+}
+
+func max(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
 }
 
 // depthFor returns the smallest depth with fanout^depth >= n.
@@ -508,14 +560,14 @@ func depthFor(n int) (int, error) {
 	return 0, fmt.Errorf("-n %d is too large (at most %d distinct stacks)", n, 1<<(bits*maxDepth))
 }
 
-func run(n int, out string) error {
+func run(n int, variant uint64, changed float64, out string) error {
 	depth, err := depthFor(n)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
 	live = make([][]byte, 0, (n+keepEach-1)/keepEach) // so grow never grows it
-	s := &server{depth: depth}
+	s := &server{depth: depth, n: n, variant: variant, changed: uint64(changed * (1 << 32))}
 	const batch = 4096
 	for i := 0; i < n; i += batch {
 		m := batch
@@ -538,8 +590,12 @@ func run(n int, out string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "largealloc: %d allocation stacks (depth %d, %d live buffers) -> %s in %v\n",
-		n, depth, len(live), out, time.Since(start).Round(time.Millisecond))
+	what := ""
+	if variant != 0 {
+		what = fmt.Sprintf(", variant %d: %.0f%% of the paths moved", variant, changed*100)
+	}
+	fmt.Fprintf(os.Stderr, "largealloc: %d allocation stacks (depth %d, %d live buffers%s) -> %s in %v\n",
+		n, depth, len(live), what, out, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -547,12 +603,18 @@ func main() {
 	runtime.MemProfileRate = 1
 	n := flag.Int("n", 200000, "number of distinct allocation stacks")
 	out := flag.String("o", "allocs.pb.gz", "output file (gzipped pprof protobuf)")
+	variant := flag.Uint64("variant", 0, "0: the original profile; another number: a variant that partly overlaps it (for diffs)")
+	changed := flag.Float64("changed", 0.2, "with -variant: fraction of the allocation paths that differ from variant 0")
 	flag.Parse()
 	if *n < 1 {
 		fmt.Fprintln(os.Stderr, "largealloc: -n must be positive")
 		os.Exit(2)
 	}
-	if err := run(*n, *out); err != nil {
+	if *changed < 0 || *changed > 1 {
+		fmt.Fprintln(os.Stderr, "largealloc: -changed must be between 0 and 1")
+		os.Exit(2)
+	}
+	if err := run(*n, *variant, *changed, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "largealloc:", err)
 		os.Exit(1)
 	}
