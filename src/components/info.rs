@@ -63,7 +63,7 @@ pub fn InfoPanel(props: &InfoPanelProps) -> Html {
                 { row("keep_frames", i.keep_frames.clone()) }
                 { row("Comments", i.comments.join("\n")) }
                 { row("Warnings", i.warnings.join("\n")) }
-                { row("Base", props.base.as_ref().map(|b| format!("{} (comparing is coming; the base is loaded)", b.file_name)).unwrap_or_default()) }
+                { row("Base", props.base.as_ref().map(|b| b.file_name.clone()).unwrap_or_default()) }
             </dl>
         </details>
     }
