@@ -301,6 +301,7 @@ pub fn App() -> Html {
                         <ImpactPanel diff={view.diff.clone()} base_name={AttrValue::from(base_name)}
                             showing_diff={state.params.diff} unit={AttrValue::from(view.unit.clone())}
                             width_by={state.params.width_by}
+                            error={view.diff_error.clone().map(AttrValue::from)}
                             on_toggle={d.clone().callback_to(Action::Diff)}
                             on_width_by={d.clone().callback_to(Action::WidthBy)}
                             on_swap={{

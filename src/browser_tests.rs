@@ -104,6 +104,7 @@ fn view() -> ViewData {
         granularity: Granularity::Functions,
         peek: None,
         diff: None,
+        diff_error: None,
     }
 }
 

@@ -269,6 +269,7 @@ mod tests {
             granularity: Granularity::Functions,
             peek: None,
             diff: None,
+            diff_error: None,
         }
     }
 

@@ -405,6 +405,7 @@ mod tests {
             granularity: Granularity::Functions,
             peek: None,
             diff: None,
+            diff_error: None,
         };
         let s2 = s
             .clone()

@@ -20,6 +20,9 @@ pub struct ImpactPanelProps {
     pub on_width_by: Callback<WidthBy>,
     /// Exchange the profile and the base.
     pub on_swap: Callback<()>,
+    /// Why the two cannot be compared, if so.
+    #[prop_or_default]
+    pub error: Option<AttrValue>,
 }
 
 /// `96.06MB → 34.93MB (−63.6%)`.
@@ -84,6 +87,9 @@ pub fn ImpactPanel(props: &ImpactPanelProps) -> Html {
             <section class="impact off" aria-label="Comparison">
                 { toggle }
                 <span class="muted">{ format!(" (base: {})", props.base_name) }</span>
+                if let Some(e) = &props.error {
+                    <p class="error-text" id="diff-error">{ format!("Cannot compare: {e}.") }</p>
+                }
             </section>
         };
     };

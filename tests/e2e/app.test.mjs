@@ -265,6 +265,12 @@ test('a dropped file opens, and a bad file is explained while the previous profi
   assert.deepEqual(await tableRows(page), before);
   await page.screenshot({ path: join(out, 'error-kept-previous.png') });
 
+  // A base of another kind cannot be compared: the page says why and keeps the profile.
+  await page.locator('#base-input').setInputFiles(join(corpus, 'pprof', 'sample.cpu'));
+  await page.locator('#diff-error').waitFor({ timeout: 30_000 });
+  assert.match(await page.locator('#diff-error').textContent(), /cannot be compared: period types differ/);
+  assert.deepEqual(await tableRows(page), before);
+
   // A legacy text profile is named as such.
   await page.locator('#profile-input').setInputFiles(join(corpus, 'pprof', 'gobench.heap'));
   await alert.getByText('gobench.heap').waitFor();

@@ -238,6 +238,8 @@ pub struct ViewData {
     pub peek: Option<PeekData>,
     /// Present when the view is a diff (profile minus base).
     pub diff: Option<DiffSummary>,
+    /// Set when a diff was asked for but the profiles cannot be compared.
+    pub diff_error: Option<String>,
 }
 
 /// A sample type's totals in both profiles.
@@ -284,6 +286,8 @@ pub struct Session {
     base: Option<Loaded>,
     /// The profile minus the base, built on the first diff request.
     diff: Option<Loaded>,
+    /// Why the profile and the base could not be compared.
+    diff_error: Option<String>,
     /// Benchmark outputs loaded beside the profiles (name, parsed).
     bench_new: Option<(String, crate::benchfmt::BenchSet)>,
     bench_base: Option<(String, crate::benchfmt::BenchSet)>,
@@ -408,17 +412,21 @@ impl Session {
         if diffing && self.diff.is_none() {
             let (new, base) = (self.profile.as_ref()?, self.base.as_ref()?);
             let opts = crate::diff::DiffOptions::default();
-            if let Ok((p, split)) = crate::diff::combine_split(&new.profile, &base.profile, opts) {
-                let functions = CallTree::build(&p, Granularity::Functions);
-                self.diff = Some(Loaded {
-                    name: new.name.clone(),
-                    profile: p,
-                    functions,
-                    lines: None,
-                    column: None,
-                    split: Some(split),
-                    split_columns: None,
-                });
+            self.diff_error = None;
+            match crate::diff::combine_split(&new.profile, &base.profile, opts) {
+                Err(e) => self.diff_error = Some(format!("{} and {}: {e}", base.name, new.name)),
+                Ok((p, split)) => {
+                    let functions = CallTree::build(&p, Granularity::Functions);
+                    self.diff = Some(Loaded {
+                        name: new.name.clone(),
+                        profile: p,
+                        functions,
+                        lines: None,
+                        column: None,
+                        split: Some(split),
+                        split_columns: None,
+                    });
+                }
             }
         }
         let diffing = diffing && self.diff.is_some();
@@ -676,8 +684,14 @@ impl Session {
             None
         };
 
+        let diff_error = if req.diff && self.base.is_some() && !diffing {
+            self.diff_error.clone()
+        } else {
+            None
+        };
         Some(ViewData {
             diff,
+            diff_error,
             seq: req.seq,
             sample_type: ty,
             unit,
