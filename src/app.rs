@@ -302,6 +302,8 @@ pub fn App() -> Html {
                             showing_diff={state.params.diff} unit={AttrValue::from(view.unit.clone())}
                             width_by={state.params.width_by}
                             error={view.diff_error.clone().map(AttrValue::from)}
+                            color_by_self={state.color_by_self}
+                            on_color_by_self={d.clone().callback_to(Action::ColorBySelf)}
                             on_toggle={d.clone().callback_to(Action::Diff)}
                             on_width_by={d.clone().callback_to(Action::WidthBy)}
                             on_swap={{
@@ -330,6 +332,7 @@ pub fn App() -> Html {
                         orientation={state.orientation}
                         cursor={state.cursor}
                         {dark}
+                        by_self={state.color_by_self}
                         on_click={Callback::from(move |(node, name): (u32, String)| {
                             dd.dispatch(Action::Zoom(node));
                             dd.dispatch(Action::Select(Some(name)));

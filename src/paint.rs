@@ -128,6 +128,8 @@ pub struct Highlights {
     pub cursor: Option<u32>,
     pub searching: bool,
     pub dark: bool,
+    /// Diff colours from the change of self values instead of totals.
+    pub by_self: bool,
 }
 
 /// Paints `view` on a canvas of `width` × `height(view)` CSS pixels.
@@ -157,7 +159,11 @@ pub fn paint(
         }
         let name = &view.names[r.name as usize];
         let (hue, sat, light) = if view.diff.is_some() {
-            diff_hsl(r.total, r.base_total)
+            if hl.by_self {
+                diff_hsl(r.self_value, r.base_self)
+            } else {
+                diff_hsl(r.total, r.base_total)
+            }
         } else {
             package_hsl(&name.package)
         };

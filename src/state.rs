@@ -103,6 +103,8 @@ pub struct AppState {
     pub rows: Rc<Vec<Row>>,
     pub params: Params,
     pub orientation: Orientation,
+    /// In a diff, colour frames by the change of their self value.
+    pub color_by_self: bool,
     pub theme: Theme,
     /// The frame the keyboard cursor is on (a node id of the current view).
     pub cursor: Option<u32>,
@@ -152,6 +154,7 @@ pub enum Action {
     WidthBy(WidthBy),
     Width(u32),
     Orientation(Orientation),
+    ColorBySelf(bool),
     Cursor(Option<u32>),
     ToggleTheme,
     Error(String),
@@ -295,6 +298,7 @@ impl Reducible for AppState {
                 }
             }
             Action::Orientation(o) => next.orientation = o,
+            Action::ColorBySelf(b) => next.color_by_self = b,
             Action::Cursor(c) => next.cursor = c,
             Action::ToggleTheme => next.theme = next.theme.next(),
             Action::Error(e) => next.error = Some(e),

@@ -21,6 +21,9 @@ pub struct FlameGraphProps {
     pub orientation: Orientation,
     pub cursor: Option<u32>,
     pub dark: bool,
+    /// In a diff, colour by the change of self values.
+    #[prop_or_default]
+    pub by_self: bool,
     /// A frame was clicked: zoom to it and select its function.
     pub on_click: Callback<(u32, String)>,
     /// The drawing width changed (CSS pixels).
@@ -76,12 +79,19 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
             hover.as_ref().map(|h| h.index),
             props.dark,
             (*width * 100.0) as i64,
+            props.by_self,
         );
         let hovered = hover
             .as_ref()
             .and_then(|h| view.rects.get(h.index))
             .map(|r| r.node);
-        let (orientation, cursor, dark, w) = (props.orientation, props.cursor, props.dark, *width);
+        let (orientation, cursor, dark, w, by_self) = (
+            props.orientation,
+            props.cursor,
+            props.dark,
+            *width,
+            props.by_self,
+        );
         use_effect_with(deps, move |_| {
             if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
                 if w > 0.0 {
@@ -110,6 +120,7 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
                                 cursor,
                                 searching,
                                 dark,
+                                by_self,
                             },
                             dpr,
                         );

@@ -23,6 +23,11 @@ pub struct ImpactPanelProps {
     /// Why the two cannot be compared, if so.
     #[prop_or_default]
     pub error: Option<AttrValue>,
+    /// Frames coloured by the change of their self value (else total).
+    #[prop_or_default]
+    pub color_by_self: bool,
+    #[prop_or_default]
+    pub on_color_by_self: Callback<bool>,
 }
 
 /// `96.06MB → 34.93MB (−63.6%)`.
@@ -114,6 +119,18 @@ pub fn ImpactPanel(props: &ImpactPanelProps) -> Html {
                 <strong>{ format!("{} → {}", d.base_name, d.new_name) }</strong>
                 { swap }
                 { width }
+                <label class="width-by">{ "Colour by: " }
+                    <select id="color-by" onchange={{
+                        let cb = props.on_color_by_self.clone();
+                        Callback::from(move |e: Event| {
+                            let sel: HtmlSelectElement = e.target_unchecked_into();
+                            cb.emit(sel.value() == "self")
+                        })
+                    }}>
+                        <option value="total" selected={!props.color_by_self}>{ "change of total" }</option>
+                        <option value="self" selected={props.color_by_self}>{ "change of self" }</option>
+                    </select>
+                </label>
                 { toggle }
             </div>
             <p class="impact-types" id="impact-summary">
@@ -126,6 +143,18 @@ pub fn ImpactPanel(props: &ImpactPanelProps) -> Html {
                 <div><h3>{ "Biggest reductions (flat)" }</h3><ul class="down">{ list(&d.shrank) }</ul></div>
                 <div><h3>{ "Biggest increases (flat)" }</h3><ul class="up">{ list(&d.grew) }</ul></div>
             </div>
+            if !d.hot.is_empty() {
+                <div class="hot" id="hot-sites">
+                    <h3>{ format!("Hot allocation sites (≥ 5% of {} in either profile)", d.hot_type) }</h3>
+                    <ul>
+                        { for d.hot.iter().map(|(name, b, n)| html! {
+                            <li title={name.clone()}>
+                                <span class="v">{ format!("{b:.1}% → {n:.1}%") }</span>{ " " }{ crate::paint::truncate(name, 80) }
+                            </li>
+                        }) }
+                    </ul>
+                </div>
+            }
         </section>
     }
 }

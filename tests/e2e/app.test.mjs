@@ -119,6 +119,14 @@ test('the demo opens with a flame graph, every sample type and pprof numbers', {
   assert.match(summary, /alloc_space 96\.06MB → 34\.93MB \(−63\.6%\)/);
   await page.selectOption('#sample-type', '0');
   await assertTableEqualsCli(page, demoProfile, 'alloc_objects', 'functions', demoBase);
+  // Hot allocation sites (≥ 5% of alloc_objects in either profile) are listed with both shares.
+  const hot = await page.locator('#hot-sites').textContent();
+  assert.match(hot, /alloc_objects/);
+  assert.match(hot, /\d+\.\d% → \d+\.\d%/);
+  // Colour by the change of self values repaints.
+  const before = await painted(page);
+  await page.selectOption('#color-by', 'self');
+  await paintedAfter(page, before);
   // The benchmark outputs of the demo sit beside the profiles, compared like benchstat.
   await page.locator('#bench-table').waitFor({ timeout: 30_000 });
   const allocs = await page

@@ -260,6 +260,11 @@ pub struct DiffSummary {
     /// Functions with the largest growth and reduction of flat (net).
     pub grew: Vec<(String, i64)>,
     pub shrank: Vec<(String, i64)>,
+    /// Hot allocation sites: functions whose flat share of alloc_objects
+    /// (or of the shown type when there is none) is at least 5% in either
+    /// profile: (name, base share, new share), shares in percent.
+    pub hot_type: String,
+    pub hot: Vec<(String, f64, f64)>,
 }
 
 struct Loaded {
@@ -298,7 +303,11 @@ pub struct Session {
     /// Zooming keeps the selection, and the walk over the whole tree is
     /// the most expensive part of a view.
     peek_cache: std::cell::RefCell<Option<(PeekKey, PeekData)>>,
+    /// Hot allocation sites of the current pair: (load count, type) → list.
+    hot_cache: std::cell::RefCell<Option<HotEntry>>,
 }
+
+type HotEntry = ((u32, usize), (String, Vec<(String, f64, f64)>));
 
 /// Limits in the browser: a tab has far less memory than the CLI.
 pub const BROWSER_LIMITS: Limits = Limits {
@@ -673,12 +682,59 @@ impl Session {
                 .take(5)
                 .cloned()
                 .collect();
+            let hot_ty = new
+                .profile
+                .sample_types
+                .iter()
+                .position(|t| t.ty == "alloc_objects")
+                .unwrap_or(ty);
+            let cached = self
+                .hot_cache
+                .borrow()
+                .as_ref()
+                .filter(|(k, _)| *k == (self.loads, hot_ty))
+                .map(|(_, v)| v.clone());
+            let (hot_type, hot) = match cached {
+                Some(v) => v,
+                None => {
+                    let split = l.split.unwrap_or(0);
+                    let n = p.num_samples();
+                    let nk = tree.keys.len();
+                    let share =
+                        |range: std::ops::Range<usize>, negate: bool, total: i64| -> Vec<f64> {
+                            let c = tree.column_of(p, hot_ty, range, negate);
+                            let (mut f, mut cu) = (vec![0i64; nk], vec![0i64; nk]);
+                            crate::top::key_values(tree, &c, &mut f, &mut cu);
+                            f.iter()
+                                .map(|&v| {
+                                    if total != 0 {
+                                        v as f64 * 100.0 / total as f64
+                                    } else {
+                                        0.0
+                                    }
+                                })
+                                .collect()
+                        };
+                    let ns = share(0..split, false, new.profile.signed_total(hot_ty));
+                    let bs = share(split..n, true, base.profile.signed_total(hot_ty));
+                    let mut hot: Vec<(String, f64, f64)> = (0..nk)
+                        .filter(|&k| ns[k] >= 5.0 || bs[k] >= 5.0)
+                        .map(|k| (tree.keys.names[k].clone(), bs[k], ns[k]))
+                        .collect();
+                    hot.sort_by(|a, b| b.1.max(b.2).total_cmp(&a.1.max(a.2)));
+                    let v = (new.profile.sample_types[hot_ty].ty.clone(), hot);
+                    *self.hot_cache.borrow_mut() = Some(((self.loads, hot_ty), v.clone()));
+                    v
+                }
+            };
             Some(DiffSummary {
                 base_name: base.name.clone(),
                 new_name: new.name.clone(),
                 impact,
                 grew,
                 shrank,
+                hot_type,
+                hot,
             })
         } else {
             None

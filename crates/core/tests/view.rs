@@ -319,3 +319,42 @@ fn swap_and_frame_width_modes() {
     let d = v.diff.expect("diff");
     assert!(d.impact[0].new > d.impact[0].base);
 }
+
+#[test]
+fn hot_allocation_sites() {
+    let root = common::repo_root().join("tests/testdata/scheduler");
+    let (base_bytes, new_bytes) = (
+        std::fs::read(root.join("baseline.prof")).expect("baseline"),
+        std::fs::read(root.join("optimized.prof")).expect("optimized"),
+    );
+    let new = decode(&new_bytes).expect("new");
+    let mut s = Session::new();
+    s.load(
+        Slot::Profile,
+        "optimized.prof",
+        &new_bytes,
+        &mut |_, _, _| {},
+    )
+    .expect("loads");
+    s.load(Slot::Base, "baseline.prof", &base_bytes, &mut |_, _, _| {})
+        .expect("loads");
+    let v = s.view(&ViewRequest::default()).expect("view");
+    let d = v.diff.expect("diff");
+    assert_eq!(d.hot_type, "alloc_objects");
+    assert!(!d.hot.is_empty());
+    assert!(d.hot.iter().all(|(_, b, n)| *b >= 5.0 || *n >= 5.0));
+    // The new share of a hot site is its flat alloc_objects over the new total.
+    let tree = CallTree::build(&new, Granularity::Functions);
+    let t = top(&new, &tree, &TopOptions::new(0));
+    for (name, _, n) in &d.hot {
+        let flat = t
+            .rows
+            .iter()
+            .find(|r| &r.name == name)
+            .map_or(0, |r| r.flat);
+        assert!(
+            (flat as f64 * 100.0 / new.signed_total(0) as f64 - n).abs() < 1e-9,
+            "{name}"
+        );
+    }
+}
