@@ -10,8 +10,6 @@ use crate::model::{Profile, NONE};
 
 /// (mapping, address within it, (function, line) per frame).
 type LocationKey = (u32, u64, Vec<(u32, i64)>);
-/// A sample's labels as (key, string value, number, unit).
-type LabelKey = Vec<(String, String, i64, String)>;
 
 /// Canonical index of each location: equal locations share one index.
 fn canonical_locations(p: &Profile) -> Vec<u32> {
@@ -69,101 +67,102 @@ fn canonical_locations(p: &Profile) -> Vec<u32> {
         .collect()
 }
 
-/// Sum over merged samples of |sum of their values| for one type, and the
-/// same over the merged samples labelled `pprof::base=true`.
-pub fn merged_abs_totals(p: &Profile, ty: usize) -> (i64, i64) {
-    let canon = canonical_locations(p);
-    let mut groups = id_map::<u64, Vec<(Vec<u32>, LabelKey, i64)>>(p.num_samples());
-    for s in 0..p.num_samples() {
-        let stack: Vec<u32> = p.stack(s).iter().map(|&l| canon[l as usize]).collect();
-        let mut labels: LabelKey = p
-            .sample_labels(s)
+/// Label string contents interned to ids, so that equal strings at
+/// different string-table indices (a combined diff profile has two tables)
+/// compare equal without allocating per sample.
+struct LabelIds {
+    ids: Vec<u32>,
+}
+
+impl LabelIds {
+    fn new(p: &Profile) -> LabelIds {
+        let mut by_text: HashMap<&str, u32> = HashMap::new();
+        let ids = p
+            .strings
             .iter()
-            .map(|l| {
-                (
-                    p.str(l.key).to_string(),
-                    p.str(l.str).to_string(),
-                    l.num,
-                    p.str(l.unit).to_string(),
-                )
+            .map(|s| {
+                let next = by_text.len() as u32;
+                *by_text.entry(s.as_str()).or_insert(next)
             })
             .collect();
-        labels.sort();
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for &x in &stack {
-            h = (h ^ u64::from(x)).wrapping_mul(0x100_0000_01b3);
-        }
-        h ^= labels.len() as u64;
-        let v = p.value(s, ty);
-        let bucket = groups.entry(h).or_default();
-        match bucket
-            .iter_mut()
-            .find(|(st, lb, _)| *st == stack && *lb == labels)
-        {
-            Some(g) => g.2 = g.2.wrapping_add(v),
-            None => bucket.push((stack, labels, v)),
-        }
+        LabelIds { ids }
     }
-    let is_base = |labels: &[(String, String, i64, String)]| {
-        labels
-            .iter()
-            .any(|(k, v, _, _)| k == "pprof::base" && v == "true")
-    };
-    groups
-        .values()
-        .flatten()
-        .fold((0i64, 0i64), |(all, base), g| {
-            let v = g.2.wrapping_abs();
-            (
-                all.wrapping_add(v),
-                if is_base(&g.1) {
-                    base.wrapping_add(v)
-                } else {
-                    base
-                },
-            )
-        })
+
+    /// Sample `s`'s labels as sorted (key, value, number, unit) ids.
+    fn of(&self, p: &Profile, s: usize, out: &mut Vec<(u32, u32, i64, u32)>) {
+        out.clear();
+        let id = |i: u32| self.ids.get(i as usize).copied().unwrap_or(0);
+        out.extend(
+            p.sample_labels(s)
+                .iter()
+                .map(|l| (id(l.key), id(l.str), l.num, id(l.unit))),
+        );
+        out.sort_unstable();
+    }
 }
 
 /// Samples grouped as pprof merges them (equal stacks after merging equal
 /// locations, equal labels), each group in first-occurrence order.
 pub fn sample_groups(p: &Profile) -> Vec<Vec<usize>> {
     let canon = canonical_locations(p);
-    let mut index = id_map::<u64, Vec<usize>>(p.num_samples());
+    let labels = LabelIds::new(p);
+    let mut index = id_map::<u64, Vec<u32>>(p.num_samples());
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut keys: Vec<(Vec<u32>, LabelKey)> = Vec::new();
+    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
     for s in 0..p.num_samples() {
-        let stack: Vec<u32> = p.stack(s).iter().map(|&l| canon[l as usize]).collect();
-        let mut labels: LabelKey = p
-            .sample_labels(s)
-            .iter()
-            .map(|l| {
-                (
-                    p.str(l.key).to_string(),
-                    p.str(l.str).to_string(),
-                    l.num,
-                    p.str(l.unit).to_string(),
-                )
-            })
-            .collect();
-        labels.sort();
+        labels.of(p, s, &mut mine);
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for &x in &stack {
-            h = (h ^ u64::from(x)).wrapping_mul(0x100_0000_01b3);
+        for &l in p.stack(s) {
+            h = (h ^ u64::from(canon[l as usize])).wrapping_mul(0x100_0000_01b3);
         }
-        h ^= labels.len() as u64;
+        for &(k, v, n, u) in &mine {
+            for x in [u64::from(k), u64::from(v), n as u64, u64::from(u)] {
+                h = (h ^ x).wrapping_mul(0x100_0000_01b3);
+            }
+        }
         let bucket = index.entry(h).or_default();
+        let same = |g: usize, theirs: &mut Vec<(u32, u32, i64, u32)>| {
+            let r = groups[g][0];
+            let (a, b) = (p.stack(s), p.stack(r));
+            if a.len() != b.len()
+                || a.iter()
+                    .zip(b)
+                    .any(|(x, y)| canon[*x as usize] != canon[*y as usize])
+            {
+                return false;
+            }
+            labels.of(p, r, theirs);
+            *theirs == mine
+        };
         match bucket
             .iter()
-            .find(|&&g| keys[g].0 == stack && keys[g].1 == labels)
+            .copied()
+            .find(|&g| same(g as usize, &mut theirs))
         {
-            Some(&g) => groups[g].push(s),
+            Some(g) => groups[g as usize].push(s),
             None => {
-                bucket.push(groups.len());
+                bucket.push(groups.len() as u32);
                 groups.push(vec![s]);
-                keys.push((stack, labels));
             }
         }
     }
     groups
+}
+
+/// Sum over merged samples of |sum of their values| for one type, and the
+/// same over the merged samples labelled `pprof::base=true`.
+pub fn merged_abs_totals(p: &Profile, ty: usize) -> (i64, i64) {
+    let mut all = 0i64;
+    let mut base = 0i64;
+    for g in sample_groups(p) {
+        let v = g
+            .iter()
+            .fold(0i64, |a, &s| a.wrapping_add(p.value(s, ty)))
+            .wrapping_abs();
+        all = all.wrapping_add(v);
+        if p.is_diff_base_sample(g[0]) {
+            base = base.wrapping_add(v);
+        }
+    }
+    (all, base)
 }
