@@ -261,9 +261,12 @@ pub fn App() -> Html {
             }
         })
     };
+    // Two dropped files: (guessed new, guessed base), until the reader confirms.
+    let pair = use_state(|| None::<Rc<(web_sys::File, web_sys::File)>>);
     let ondrop = {
         let dragging = dragging.clone();
         let load = load_file.clone();
+        let pair = pair.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
@@ -273,13 +276,16 @@ pub fn App() -> Html {
             let mut list: Vec<web_sys::File> =
                 (0..files.length()).filter_map(|i| files.get(i)).collect();
             if list.len() >= 2 {
-                // Two files: the one that looks like a baseline is the base.
+                // Two files: ask which is the base, proposing the one whose
+                // name says base/before/old.
                 let is_base = |f: &web_sys::File| looks_like_base(&f.name());
-                if is_base(&list[1]) && !is_base(&list[0]) {
+                if is_base(&list[0]) && !is_base(&list[1]) {
                     list.swap(0, 1);
                 }
                 let base = list.remove(1);
-                load.emit((Slot::Base, base));
+                let new = list.remove(0);
+                pair.set(Some(Rc::new((new, base))));
+                return;
             }
             if let Some(f) = list.into_iter().next() {
                 load.emit((Slot::Profile, f));
@@ -387,6 +393,9 @@ pub fn App() -> Html {
                 <button class="demo" onclick={on_demo.reform(|_| ())}>{ "Open demo" }</button>
                 <button class="theme" onclick={d.callback_to(|_| Action::ToggleTheme)} title="Light, dark, or follow the system">{ theme_label }</button>
             </header>
+            if let Some(p) = (*pair).clone() {
+                { pair_dialog(&p, pair.clone(), load_file.clone()) }
+            }
             if *dragging {
                 <div class="drop-overlay" aria-hidden="true"><p>{ "Drop a profile to open it (two files: profile and base)" }</p></div>
             }
@@ -425,6 +434,40 @@ trait DispatchExt {
 impl DispatchExt for UseReducerDispatcher<AppState> {
     fn callback_to<T: 'static>(self, f: impl Fn(T) -> Action + 'static) -> Callback<T> {
         Callback::from(move |v| self.dispatch(f(v)))
+    }
+}
+
+/// Asks which of two dropped files is the base.
+fn pair_dialog(
+    files: &Rc<(web_sys::File, web_sys::File)>,
+    pair: UseStateHandle<Option<Rc<(web_sys::File, web_sys::File)>>>,
+    load: Callback<(Slot, web_sys::File)>,
+) -> Html {
+    let (new, base) = (files.0.clone(), files.1.clone());
+    let choose = |new: web_sys::File, base: web_sys::File| {
+        let pair = pair.clone();
+        let load = load.clone();
+        Callback::from(move |_: MouseEvent| {
+            load.emit((Slot::Base, base.clone()));
+            load.emit((Slot::Profile, new.clone()));
+            pair.set(None);
+        })
+    };
+    let cancel = {
+        let pair = pair.clone();
+        Callback::from(move |_: MouseEvent| pair.set(None))
+    };
+    html! {
+        <div class="pair-dialog" role="dialog" aria-label="Which file is the base?" id="pair-dialog">
+            <p>{ "Two files: which one is the base (before) and which the new profile (after)?" }</p>
+            <button class="primary" id="pair-as-guessed" onclick={choose(new.clone(), base.clone())} autofocus=true>
+                { format!("Base: {} → new: {}", base.name(), new.name()) }
+            </button>
+            <button id="pair-swapped" onclick={choose(base.clone(), new.clone())}>
+                { format!("Base: {} → new: {}", new.name(), base.name()) }
+            </button>
+            <button onclick={cancel}>{ "Cancel" }</button>
+        </div>
     }
 }
 

@@ -153,11 +153,16 @@ pub fn TopTable(props: &TopTableProps) -> Html {
         let selected = props.selected.as_deref() == Some(r.function.as_str());
         if props.diff {
             let new_cum = r.base_cum.wrapping_add(r.cum);
-            let pct = if r.base_cum != 0 {
-                format!("{:+.1}%", r.cum as f64 * 100.0 / r.base_cum.unsigned_abs() as f64)
-            } else {
-                String::new()
+            let new_flat = r.base_flat.wrapping_add(r.flat);
+            let pct_of = |d: i64, b: i64| {
+                if b != 0 {
+                    format!("{:+.1}%", d as f64 * 100.0 / b.unsigned_abs() as f64)
+                } else {
+                    String::new()
+                }
             };
+            let pct = pct_of(r.cum, r.base_cum);
+            let flat_pct = pct_of(r.flat, r.base_flat);
             let marker = if r.base_cum == 0 && new_cum != 0 {
                 "new"
             } else if new_cum == 0 && r.base_cum != 0 {
@@ -172,6 +177,9 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                     class={classes!(selected.then_some("selected"))}
                     onclick={Callback::from(move |_| cb.emit(function.clone()))}>
                     <td class={classes!("num", tone(r.flat))} title={r.flat.to_string()}>{ sign(r.flat) }</td>
+                    <td class="num" title={r.base_flat.to_string()}>{ units::label(r.base_flat, &unit) }</td>
+                    <td class="num" title={new_flat.to_string()}>{ units::label(new_flat, &unit) }</td>
+                    <td class={classes!("num", tone(r.flat))}>{ flat_pct }</td>
                     <td class={classes!("num", tone(r.cum))} title={r.cum.to_string()}>{ sign(r.cum) }</td>
                     <td class="num" title={r.base_cum.to_string()}>{ units::label(r.base_cum, &unit) }</td>
                     <td class="num" title={new_cum.to_string()}>{ units::label(new_cum, &unit) }</td>
@@ -229,10 +237,13 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                         if props.diff {
                         <tr>
                             { header("flat Δ", Column::Flat, "Change of flat: new minus base") }
+                            { plain("flat base", "flat in the base profile") }
+                            { plain("flat new", "flat in the new profile") }
+                            { plain("flat Δ%", "change of flat in percent of the base") }
                             { header("cum Δ", Column::Cum, "Change of cum: new minus base") }
                             { plain("cum base", "cum in the base profile") }
                             { plain("cum new", "cum in the new profile") }
-                            { plain("Δ%", "change of cum in percent of the base") }
+                            { plain("cum Δ%", "change of cum in percent of the base") }
                             { header("name", Column::Name, "Function (or function and line)") }
                         </tr>
                         } else {

@@ -358,3 +358,27 @@ test('names and file names that look like markup stay text', { timeout: 60_000 }
   await page.close();
   assert.deepEqual(problems, []);
 });
+
+test('two dropped files: the page asks which is the base, proposing by name', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openApp();
+  const data = [readFileSync(demoProfile).toString('base64'), readFileSync(demoBase).toString('base64')];
+  await page.evaluate(([a, b]) => {
+    const file = (d, name) => new File([Uint8Array.from(atob(d), (c) => c.charCodeAt(0))], name);
+    const dt = new DataTransfer();
+    // The new profile first: the page still proposes "before" as the base.
+    dt.items.add(file(a, 'after.prof'));
+    dt.items.add(file(b, 'before.prof'));
+    const target = document.querySelector('.page');
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, data);
+  await page.locator('#pair-dialog').waitFor();
+  assert.equal(await page.locator('#pair-as-guessed').textContent(), 'Base: before.prof → new: after.prof');
+  await page.screenshot({ path: join(out, 'pair-dialog.png') });
+  await page.click('#pair-as-guessed');
+  await page.locator('#impact-summary').waitFor({ timeout: 30_000 });
+  assert.match(await page.locator('#impact-summary').textContent(), /alloc_objects 1897318 → 1038714/);
+  await assertTableEqualsCli(page, demoProfile, undefined, 'functions', demoBase);
+  await page.close();
+  assert.deepEqual(problems, []);
+});
