@@ -309,6 +309,10 @@ pub fn App() -> Html {
                             width_by={state.params.width_by}
                             error={view.diff_error.clone().map(AttrValue::from)}
                             color_by_self={state.color_by_self}
+                            subtract={state.params.subtract}
+                            normalize={state.params.normalize}
+                            on_subtract={d.clone().callback_to(Action::Subtract)}
+                            on_normalize={d.clone().callback_to(Action::Normalize)}
                             on_color_by_self={d.clone().callback_to(Action::ColorBySelf)}
                             on_toggle={d.clone().callback_to(Action::Diff)}
                             on_width_by={d.clone().callback_to(Action::WidthBy)}

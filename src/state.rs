@@ -74,6 +74,10 @@ pub struct Params {
     /// Show the profile minus the base (when a base is loaded).
     pub diff: bool,
     pub width_by: WidthBy,
+    /// pprof's `-base` (percent of the net total) instead of `-diff_base`.
+    pub subtract: bool,
+    /// pprof's `-normalize`: the new profile scaled to the base's total.
+    pub normalize: bool,
 }
 
 impl Default for Params {
@@ -87,6 +91,8 @@ impl Default for Params {
             width_px: 1200,
             diff: true,
             width_by: WidthBy::New,
+            subtract: false,
+            normalize: false,
         }
     }
 }
@@ -127,6 +133,8 @@ impl AppState {
             granularity: self.params.granularity,
             diff: self.params.diff,
             width_by: self.params.width_by,
+            subtract: self.params.subtract,
+            normalize: self.params.normalize,
         }
     }
 }
@@ -152,6 +160,10 @@ pub enum Action {
     Diff(bool),
     /// What a frame's width stands for in a diff.
     WidthBy(WidthBy),
+    /// pprof's `-base` semantics on or off.
+    Subtract(bool),
+    /// pprof's `-normalize` on or off.
+    Normalize(bool),
     Width(u32),
     Orientation(Orientation),
     ColorBySelf(bool),
@@ -208,6 +220,8 @@ impl Reducible for AppState {
                         granularity: old.granularity,
                         diff: old.diff,
                         width_by: old.width_by,
+                        subtract: old.subtract,
+                        normalize: old.normalize,
                         ..Params::default()
                     };
                     next.loaded += 1;
@@ -279,6 +293,16 @@ impl Reducible for AppState {
             Action::Search(s) => next.params.search = s,
             Action::Select(s) => next.params.selected = s,
             Action::Granularity(g) => next.params.granularity = g,
+            Action::Subtract(b) => {
+                next.params.subtract = b;
+                next.params.zoom = 0;
+                next.cursor = None;
+            }
+            Action::Normalize(b) => {
+                next.params.normalize = b;
+                next.params.zoom = 0;
+                next.cursor = None;
+            }
             Action::WidthBy(w) => {
                 next.params.width_by = w;
                 next.params.zoom = 0;

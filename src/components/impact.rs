@@ -28,6 +28,15 @@ pub struct ImpactPanelProps {
     pub color_by_self: bool,
     #[prop_or_default]
     pub on_color_by_self: Callback<bool>,
+    /// pprof's `-base` and `-normalize`.
+    #[prop_or_default]
+    pub subtract: bool,
+    #[prop_or_default]
+    pub normalize: bool,
+    #[prop_or_default]
+    pub on_subtract: Callback<bool>,
+    #[prop_or_default]
+    pub on_normalize: Callback<bool>,
 }
 
 /// `96.06MB → 34.93MB (−63.6%)`.
@@ -139,6 +148,18 @@ pub fn ImpactPanel(props: &ImpactPanelProps) -> Html {
                     html! { <span class={classes!("impact-type", cls)}><b>{ i.sample_type.clone() }</b>{ " " }{ change_text(i.base, i.new, &i.unit) }</span> }
                 }) }
             </p>
+            <div class="impact-options">
+                <label title="pprof -normalize: scale the new profile so each sample type's total equals the base's">
+                    <input id="normalize" type="checkbox" checked={props.normalize}
+                        onchange={{ let cb = props.on_normalize.clone(); let v = props.normalize; Callback::from(move |_: Event| cb.emit(!v)) }} />
+                    { " normalize" }
+                </label>
+                <label title="pprof -base instead of -diff_base: percentages of the net total, not of the base's">
+                    <input id="subtract" type="checkbox" checked={props.subtract}
+                        onchange={{ let cb = props.on_subtract.clone(); let v = props.subtract; Callback::from(move |_: Event| cb.emit(!v)) }} />
+                    { " percentages of the net total (-base)" }
+                </label>
+            </div>
             <div class="impact-lists">
                 <div><h3>{ "Biggest reductions (flat)" }</h3><ul class="down">{ list(&d.shrank) }</ul></div>
                 <div><h3>{ "Biggest increases (flat)" }</h3><ul class="up">{ list(&d.grew) }</ul></div>

@@ -89,8 +89,8 @@ async function waitFirstRow(page, first) {
 }
 
 /** The table's rows equal the CLI's (the page shows the first 200; compare those). */
-async function assertTableEqualsCli(page, file, sampleIndex, granularity, base = undefined) {
-  const want = cliTop(file, sampleIndex, granularity, base);
+async function assertTableEqualsCli(page, file, sampleIndex, granularity, base = undefined, extra = []) {
+  const want = cliTop(file, sampleIndex, granularity, base, extra);
   if (want.length === 0) {
     // Nothing has a value of this type: an empty table and a note instead of a graph.
     await page.waitForFunction(() => document.querySelectorAll('#top-table tbody tr').length === 0, null, { timeout: 30_000 });
@@ -123,6 +123,14 @@ test('the demo opens with a flame graph, every sample type and pprof numbers', {
   const hot = await page.locator('#hot-sites').textContent();
   assert.match(hot, /alloc_objects/);
   assert.match(hot, /\d+\.\d% → \d+\.\d%/);
+  // pprof's -normalize and -base, as on the command line.
+  await page.locator('#normalize').check();
+  await assertTableEqualsCli(page, demoProfile, 'alloc_objects', 'functions', demoBase, ['--normalize']);
+  await page.locator('#normalize').uncheck();
+  await page.locator('#subtract').check();
+  await assertTableEqualsCli(page, demoProfile, 'alloc_objects', 'functions', demoBase, ['--subtract']);
+  await page.locator('#subtract').uncheck();
+  await assertTableEqualsCli(page, demoProfile, 'alloc_objects', 'functions', demoBase);
   // Colour by the change of self values repaints.
   const before = await painted(page);
   await page.selectOption('#color-by', 'self');

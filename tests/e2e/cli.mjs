@@ -9,9 +9,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = process.env.HEAPLENS_CLI ?? join(root, 'target', 'release', 'heaplens');
 
 /** Rows of `heaplens top --format tsv` (or `diff --base BASE`) as [name, flat, cum] strings. */
-export function cliTop(file, sampleIndex, granularity = 'functions', base = undefined) {
+export function cliTop(file, sampleIndex, granularity = 'functions', base = undefined, extra = []) {
   if (!existsSync(CLI)) throw new Error(`no ${CLI}: run cargo build --release --bin heaplens`);
-  const args = base ? ['diff', '--base', base] : ['top'];
+  const args = base ? ['diff', '--base', base, ...extra] : ['top'];
   args.push('--format', 'tsv', '--granularity', granularity);
   if (sampleIndex !== undefined) args.push('--sample-index', String(sampleIndex));
   args.push(file);

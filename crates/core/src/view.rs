@@ -69,6 +69,10 @@ pub struct ViewRequest {
     pub diff: bool,
     /// In a diff, what a frame's width stands for.
     pub width_by: WidthBy,
+    /// In a diff: pprof's `-base` instead of `-diff_base` (percentages of
+    /// the net total), and `-normalize` (new scaled to the base's total).
+    pub subtract: bool,
+    pub normalize: bool,
 }
 
 impl Default for ViewRequest {
@@ -83,6 +87,8 @@ impl Default for ViewRequest {
             granularity: Granularity::Functions,
             diff: true,
             width_by: WidthBy::New,
+            subtract: false,
+            normalize: false,
         }
     }
 }
@@ -293,6 +299,8 @@ pub struct Session {
     diff: Option<Loaded>,
     /// Why the profile and the base could not be compared.
     diff_error: Option<String>,
+    /// The options the cached diff was made with.
+    diff_opts: Option<crate::diff::DiffOptions>,
     /// Benchmark outputs loaded beside the profiles (name, parsed).
     bench_new: Option<(String, crate::benchfmt::BenchSet)>,
     bench_base: Option<(String, crate::benchfmt::BenchSet)>,
@@ -418,9 +426,21 @@ impl Session {
 
     fn view_inner(&mut self, req: &ViewRequest) -> Option<ViewData> {
         let diffing = req.diff && self.base.is_some() && self.profile.is_some();
+        let opts = crate::diff::DiffOptions {
+            mode: if req.subtract {
+                crate::diff::DiffMode::Base
+            } else {
+                crate::diff::DiffMode::DiffBase
+            },
+            normalize: req.normalize,
+        };
+        if diffing && self.diff_opts != Some(opts) {
+            self.diff = None;
+        }
         if diffing && self.diff.is_none() {
+            self.diff_opts = Some(opts);
+            self.loads = self.loads.wrapping_add(1);
             let (new, base) = (self.profile.as_ref()?, self.base.as_ref()?);
-            let opts = crate::diff::DiffOptions::default();
             self.diff_error = None;
             match crate::diff::combine_split(&new.profile, &base.profile, opts) {
                 Err(e) => self.diff_error = Some(format!("{} and {}: {e}", base.name, new.name)),
