@@ -16,6 +16,34 @@ pub enum Column {
     Flat,
     Cum,
     Name,
+    /// Diff columns: the base's and the new profile's values, and the
+    /// change in percent of the base.
+    BaseFlat,
+    NewFlat,
+    FlatPct,
+    BaseCum,
+    NewCum,
+    CumPct,
+}
+
+/// The value a diff column sorts by.
+fn diff_key(r: &Row, c: Column) -> f64 {
+    let pct = |d: i64, b: i64| {
+        if b != 0 {
+            d as f64 / b.unsigned_abs() as f64
+        } else {
+            f64::INFINITY.copysign(d as f64)
+        }
+    };
+    match c {
+        Column::BaseFlat => r.base_flat as f64,
+        Column::NewFlat => r.base_flat.wrapping_add(r.flat) as f64,
+        Column::FlatPct => pct(r.flat, r.base_flat),
+        Column::BaseCum => r.base_cum as f64,
+        Column::NewCum => r.base_cum.wrapping_add(r.cum) as f64,
+        Column::CumPct => pct(r.cum, r.base_cum),
+        _ => 0.0,
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -65,6 +93,16 @@ pub fn order(rows: &[Row], sort: Column, desc: bool, filter: &str) -> Vec<usize>
                 idx.reverse();
             }
         }
+        c => {
+            idx.sort_by(|&a, &b| {
+                diff_key(&rows[b], c)
+                    .total_cmp(&diff_key(&rows[a], c))
+                    .then(a.cmp(&b))
+            });
+            if !desc {
+                idx.reverse();
+            }
+        }
     }
     idx
 }
@@ -85,7 +123,7 @@ pub fn TopTable(props: &TopTableProps) -> Html {
     };
 
     let header = |label: &str, col: Column, title: &str| {
-        let is_pct = label.ends_with('%') && label != "Δ%";
+        let is_pct = label.ends_with('%') && !label.ends_with("Δ%");
         let sort = sort.clone();
         let limit = limit.clone();
         let (cur, desc) = *sort;
@@ -237,13 +275,13 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                         if props.diff {
                         <tr>
                             { header("flat Δ", Column::Flat, "Change of flat: new minus base") }
-                            { plain("flat base", "flat in the base profile") }
-                            { plain("flat new", "flat in the new profile") }
-                            { plain("flat Δ%", "change of flat in percent of the base") }
+                            { header("flat base", Column::BaseFlat, "flat in the base profile") }
+                            { header("flat new", Column::NewFlat, "flat in the new profile") }
+                            { header("flat Δ%", Column::FlatPct, "change of flat in percent of the base") }
                             { header("cum Δ", Column::Cum, "Change of cum: new minus base") }
-                            { plain("cum base", "cum in the base profile") }
-                            { plain("cum new", "cum in the new profile") }
-                            { plain("cum Δ%", "change of cum in percent of the base") }
+                            { header("cum base", Column::BaseCum, "cum in the base profile") }
+                            { header("cum new", Column::NewCum, "cum in the new profile") }
+                            { header("cum Δ%", Column::CumPct, "change of cum in percent of the base") }
                             { header("name", Column::Name, "Function (or function and line)") }
                         </tr>
                         } else {
@@ -290,5 +328,10 @@ mod tests {
         assert_eq!(order(&rs, Column::Cum, true, ""), vec![2, 1, 0]);
         assert_eq!(order(&rs, Column::Name, false, ""), vec![1, 0, 2]);
         assert_eq!(order(&rs, Column::Flat, true, "A"), vec![1]);
+        // Diff columns: the new cum is base + net.
+        let mut d = rows();
+        d[0].base_cum = 100;
+        assert_eq!(order(&d, Column::NewCum, true, "")[0], 0);
+        assert_eq!(order(&d, Column::BaseCum, true, "")[0], 0);
     }
 }
