@@ -11,6 +11,11 @@
 //!    exactly as `go tool pprof -top`), [`folded`] stacks.
 //! 4. Presentation helpers: [`units`] (pprof's value formatting) and
 //!    [`report`] (text/TSV tables, the info summary).
+//! 5. Comparing: [`diff`] combines a base and a new profile as pprof does
+//!    (net values), [`gate`] checks limits on them, [`benchfmt`] reads and
+//!    compares `go test -bench` output.
+//! 6. The web worker's [`view::Session`]: loaded profiles, trees and caches,
+//!    answering view requests with [`layout`], [`search`] and [`peek`].
 
 pub mod benchfmt;
 pub mod decode;
