@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use heaplens_core::benchfmt::Comparison;
+use heaplens_core::benchfmt::{short, Comparison};
 use yew::prelude::*;
 
 use crate::state::Bench;
@@ -19,21 +19,6 @@ fn cell((mean, var, n): (f64, f64, usize)) -> String {
         format!("{m} ±{:.0}%", var * 100.0)
     } else {
         m
-    }
-}
-
-fn short(x: f64) -> String {
-    let a = x.abs();
-    if a >= 1e9 {
-        format!("{:.2}G", x / 1e9)
-    } else if a >= 1e6 {
-        format!("{:.2}M", x / 1e6)
-    } else if a >= 1e4 {
-        format!("{:.1}k", x / 1e3)
-    } else if a == a.trunc() {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.2}")
     }
 }
 

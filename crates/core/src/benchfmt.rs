@@ -311,7 +311,8 @@ pub fn compare_text(base: &BenchSet, new: &BenchSet) -> String {
     s
 }
 
-fn short(x: f64) -> String {
+/// A benchmark value in a few digits: `233.5k`, `1.20M`, `2100`, `12.50`.
+pub fn short(x: f64) -> String {
     let a = x.abs();
     if a >= 1e9 {
         format!("{:.2}G", x / 1e9)
