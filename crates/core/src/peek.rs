@@ -2,7 +2,7 @@
 //! sandwich): how much of its cum comes through each caller, and how much
 //! of it goes to each callee, counting each stack once under recursion.
 
-use crate::tree::{CallTree, Column, ROOT};
+use crate::tree::{CallTree, Column, FIRST, ROOT};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Peek {
@@ -15,49 +15,37 @@ pub struct Peek {
     pub cum: i64,
 }
 
-/// Callers and callees of `key` for one sample type's column.
+/// Callers and callees of `key` for one sample type's column. One pass
+/// over the nodes in order: a node of the key whose key is not on its path
+/// above (the tree's FIRST flag) is the top-most occurrence in its stacks,
+/// and carries their value to its caller and callees.
 pub fn peek(tree: &CallTree, col: &Column, key: u32) -> Peek {
     let totals = &col.totals;
     let nk = tree.keys.len();
     let mut callers = vec![0i64; nk + 1];
     let mut callees = vec![0i64; nk];
     let mut out = Peek::default();
-    // Depth-first with a count of `key` on the path: the top-most
-    // occurrence carries the stack's value.
-    let mut on_path = 0u32;
-    let mut stack: Vec<(u32, u32)> = vec![(ROOT, 0)];
-    while let Some(top) = stack.last_mut() {
-        let (node, ci) = *top;
-        let kids = tree.children_of(node);
-        if (ci as usize) < kids.len() {
-            top.1 += 1;
-            let c = kids[ci as usize];
-            let is_key = tree.key_of(c) == key;
-            if is_key {
-                out.flat = out.flat.wrapping_add(col.self_values[c as usize]);
-                if on_path == 0 {
-                    out.cum = out.cum.wrapping_add(totals[c as usize]);
-                    let slot = if node == ROOT {
-                        nk
-                    } else {
-                        tree.key_of(node) as usize
-                    };
-                    callers[slot] = callers[slot].wrapping_add(totals[c as usize]);
-                    for &g in tree.children_of(c) {
-                        let gk = tree.key_of(g);
-                        if gk != key {
-                            callees[gk as usize] =
-                                callees[gk as usize].wrapping_add(totals[g as usize]);
-                        }
-                    }
-                }
-                on_path += 1;
-            }
-            stack.push((c, 0));
+    for n in 1..tree.len() as u32 {
+        if tree.key_of(n) != key {
+            continue;
+        }
+        let i = n as usize;
+        out.flat = out.flat.wrapping_add(col.self_values[i]);
+        if tree.flags[i] & FIRST == 0 {
+            continue;
+        }
+        out.cum = out.cum.wrapping_add(totals[i]);
+        let pa = tree.parent[i];
+        let slot = if pa == ROOT {
+            nk
         } else {
-            stack.pop();
-            if node != ROOT && tree.key_of(node) == key {
-                on_path -= 1;
+            tree.key_of(pa) as usize
+        };
+        callers[slot] = callers[slot].wrapping_add(totals[i]);
+        for &g in tree.children_of(n) {
+            let gk = tree.key_of(g);
+            if gk != key {
+                callees[gk as usize] = callees[gk as usize].wrapping_add(totals[g as usize]);
             }
         }
     }
