@@ -281,6 +281,9 @@ struct Loaded {
     /// The function tree's column of the sample type last viewed (zooming
     /// and searching reuse it).
     column: Option<Column>,
+    /// pprof's total of that sample type (for a diff profile this merges
+    /// all samples, too costly to redo on every zoom).
+    total: i64,
     /// For a combined diff profile: how many samples come from the new
     /// profile (the base's follow), and the new and base columns.
     split: Option<usize>,
@@ -350,6 +353,7 @@ impl Session {
             functions,
             lines: None,
             column: None,
+            total: 0,
             split: None,
             split_columns: None,
         };
@@ -452,6 +456,7 @@ impl Session {
                         functions,
                         lines: None,
                         column: None,
+                        total: 0,
                         split: Some(split),
                         split_columns: None,
                     });
@@ -473,6 +478,7 @@ impl Session {
         };
         if l.column.as_ref().is_none_or(|c| c.ty != ty) {
             l.column = Some(l.functions.column(&l.profile, ty));
+            l.total = l.profile.total(ty);
         }
         if let Some(split) = l.split {
             if l.split_columns.as_ref().is_none_or(|c| c.0.ty != ty) {
@@ -771,7 +777,7 @@ impl Session {
             seq: req.seq,
             sample_type: ty,
             unit,
-            total: p.total(ty),
+            total: l.total,
             zoom,
             crumbs,
             names,
