@@ -209,8 +209,8 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
 /// `base → new (Δ, Δ%)` for a diff tooltip.
 pub fn change(base: i64, new: i64, unit: &str) -> String {
     let d = new.wrapping_sub(base);
-    let pct = if base != 0 {
-        format!("{:+.1}%", d as f64 * 100.0 / base.unsigned_abs() as f64)
+    let pct = if let Some(p) = units::change_percent(d, base) {
+        format!("{p:+.1}%")
     } else if new != 0 {
         "new".to_string()
     } else {

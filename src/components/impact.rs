@@ -41,14 +41,9 @@ pub struct ImpactPanelProps {
 
 /// `96.06MB → 34.93MB (−63.6%)`.
 pub fn change_text(base: i64, new: i64, unit: &str) -> String {
-    let pct = if base != 0 {
-        format!(
-            " ({:+.1}%)",
-            (new as f64 - base as f64) * 100.0 / base.unsigned_abs() as f64
-        )
-    } else {
-        String::new()
-    };
+    let pct = units::change_percent(new.wrapping_sub(base), base)
+        .map(|p| format!(" ({p:+.1}%)"))
+        .unwrap_or_default();
     format!(
         "{} → {}{pct}",
         units::label(base, unit),

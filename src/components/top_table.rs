@@ -28,13 +28,8 @@ pub enum Column {
 
 /// The value a diff column sorts by.
 fn diff_key(r: &Row, c: Column) -> f64 {
-    let pct = |d: i64, b: i64| {
-        if b != 0 {
-            d as f64 / b.unsigned_abs() as f64
-        } else {
-            f64::INFINITY.copysign(d as f64)
-        }
-    };
+    let pct =
+        |d: i64, b: i64| units::change_percent(d, b).unwrap_or(f64::INFINITY.copysign(d as f64));
     match c {
         Column::BaseFlat => r.base_flat as f64,
         Column::NewFlat => r.base_flat.wrapping_add(r.flat) as f64,
@@ -192,13 +187,7 @@ pub fn TopTable(props: &TopTableProps) -> Html {
         if props.diff {
             let new_cum = r.base_cum.wrapping_add(r.cum);
             let new_flat = r.base_flat.wrapping_add(r.flat);
-            let pct_of = |d: i64, b: i64| {
-                if b != 0 {
-                    format!("{:+.1}%", d as f64 * 100.0 / b.unsigned_abs() as f64)
-                } else {
-                    String::new()
-                }
-            };
+            let pct_of = |d: i64, b: i64| units::change_percent(d, b).map(|p| format!("{p:+.1}%")).unwrap_or_default();
             let pct = pct_of(r.cum, r.base_cum);
             let flat_pct = pct_of(r.flat, r.base_flat);
             let marker = if r.base_cum == 0 && new_cum != 0 {

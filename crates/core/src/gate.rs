@@ -98,7 +98,7 @@ impl Check {
 
     /// Growth in percent of the base (`None` when the base is zero).
     pub fn percent(&self) -> Option<f64> {
-        (self.base != 0).then(|| self.delta() as f64 * 100.0 / self.base.unsigned_abs() as f64)
+        units::change_percent(self.delta(), self.base)
     }
 
     /// One line for humans: `FAIL alloc_space:+5%  35.0MB → 40.1MB (+14.6%)`.
@@ -142,11 +142,7 @@ pub fn evaluate(new: &Profile, base: &Profile, limits: &[Limit]) -> Result<Vec<C
         let delta = n.wrapping_sub(b);
         let pass = match &l.amount {
             Amount::Percent(p) => {
-                if b == 0 {
-                    delta <= 0
-                } else {
-                    delta as f64 * 100.0 / b.unsigned_abs() as f64 <= *p
-                }
+                units::change_percent(delta, b).map_or(delta <= 0, |pct| pct <= *p)
             }
             Amount::Absolute(q) => {
                 let allowed = units::parse_quantity(q, &unit).ok_or_else(|| Error::Invalid {

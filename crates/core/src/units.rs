@@ -136,6 +136,12 @@ pub fn scaled_label(value: i64, from: &str, to: &str) -> String {
     s + &u
 }
 
+/// A change `delta` in percent of `base` (`None` when `base` is 0): the
+/// Δ% of diffs, gates and the diff table.
+pub fn change_percent(delta: i64, base: i64) -> Option<f64> {
+    (base != 0).then(|| delta as f64 * 100.0 / base.unsigned_abs() as f64)
+}
+
 /// A value with an automatically chosen unit, e.g. `4.59GB`, `1.20s`, `123`.
 pub fn label(value: i64, unit: &str) -> String {
     scaled_label(value, unit, "auto")
