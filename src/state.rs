@@ -121,6 +121,12 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Drops the zoom and the keyboard cursor (node ids of the old frames).
+    fn forget_frames(&mut self) {
+        self.params.zoom = 0;
+        self.cursor = None;
+    }
+
     /// The request the worker should answer for the current state.
     pub fn request(&self) -> ViewRequest {
         ViewRequest {
@@ -233,8 +239,7 @@ impl Reducible for AppState {
                     next.busy = None;
                     next.base_info = Some(Rc::from(info));
                     // The view becomes a diff: other frames, other node ids.
-                    next.params.zoom = 0;
-                    next.cursor = None;
+                    next.forget_frames();
                     next.loaded += 1;
                 }
                 Response::View(mut view) => {
@@ -293,25 +298,23 @@ impl Reducible for AppState {
             Action::Search(s) => next.params.search = s,
             Action::Select(s) => next.params.selected = s,
             Action::Granularity(g) => next.params.granularity = g,
+            // These change which frames there are: node ids from the old
+            // layout mean nothing in the new one.
             Action::Subtract(b) => {
                 next.params.subtract = b;
-                next.params.zoom = 0;
-                next.cursor = None;
+                next.forget_frames();
             }
             Action::Normalize(b) => {
                 next.params.normalize = b;
-                next.params.zoom = 0;
-                next.cursor = None;
+                next.forget_frames();
             }
             Action::WidthBy(w) => {
                 next.params.width_by = w;
-                next.params.zoom = 0;
-                next.cursor = None;
+                next.forget_frames();
             }
             Action::Diff(d) => {
                 next.params.diff = d;
-                next.params.zoom = 0;
-                next.cursor = None;
+                next.forget_frames();
             }
             Action::Width(w) => {
                 // Culling only needs the width roughly; small changes do not

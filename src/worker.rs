@@ -24,17 +24,11 @@ impl Worker for AnalysisWorker {
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Request, id: HandlerId) {
         match msg {
             Request::Load { slot, name, bytes } if Session::is_bench(&bytes) => {
-                match self.session.load_bench(slot, &name, &bytes) {
-                    Ok(resp) => scope.respond(id, resp),
-                    Err(message) => scope.respond(
-                        id,
-                        Response::Error {
-                            slot: Some(slot),
-                            name,
-                            message,
-                        },
-                    ),
-                }
+                let resp = self.session.load_bench(slot, &name, &bytes);
+                scope.respond(
+                    id,
+                    resp.unwrap_or_else(|message| failed(slot, name, message)),
+                );
             }
             Request::Load { slot, name, bytes } => {
                 let mut last = 0.0f64;
@@ -55,23 +49,14 @@ impl Worker for AnalysisWorker {
                 };
                 let result = self.session.load(slot, &name, &bytes, &mut progress);
                 drop(bytes);
-                match result {
-                    Ok(info) => scope.respond(
-                        id,
-                        Response::Loaded {
-                            slot,
-                            info: Box::new(info),
-                        },
-                    ),
-                    Err(message) => scope.respond(
-                        id,
-                        Response::Error {
-                            slot: Some(slot),
-                            name,
-                            message,
-                        },
-                    ),
-                }
+                let resp = match result {
+                    Ok(info) => Response::Loaded {
+                        slot,
+                        info: Box::new(info),
+                    },
+                    Err(message) => failed(slot, name, message),
+                };
+                scope.respond(id, resp);
             }
             Request::Swap => {
                 if let Some((profile, base)) = self.session.swap() {
@@ -97,6 +82,15 @@ impl Worker for AnalysisWorker {
                 }
             }
         }
+    }
+}
+
+/// The answer to a load that failed.
+fn failed(slot: Slot, name: String, message: String) -> Response {
+    Response::Error {
+        slot: Some(slot),
+        name,
+        message,
     }
 }
 
