@@ -14,6 +14,25 @@ fn demo() -> (Vec<u8>, heaplens_core::Profile) {
     (bytes, p)
 }
 
+/// The scheduler's baseline and optimized profiles, as bytes.
+fn scheduler_pair() -> (Vec<u8>, Vec<u8>) {
+    let root = common::repo_root().join("tests/testdata/scheduler");
+    (
+        std::fs::read(root.join("baseline.prof")).expect("baseline"),
+        std::fs::read(root.join("optimized.prof")).expect("optimized"),
+    )
+}
+
+/// A session with `new` as the profile and `base` as the base.
+fn pair_session(base: &[u8], new: &[u8]) -> Session {
+    let mut s = Session::new();
+    s.load(Slot::Profile, "optimized.prof", new, &mut |_, _, _| {})
+        .expect("loads");
+    s.load(Slot::Base, "baseline.prof", base, &mut |_, _, _| {})
+        .expect("loads");
+    s
+}
+
 #[test]
 fn views_match_the_top_table_for_every_sample_type() {
     let (bytes, p) = demo();
@@ -176,25 +195,12 @@ fn lines_granularity_and_failed_loads() {
 
 #[test]
 fn diff_view_is_net_with_base_values_beside() {
-    let root = common::repo_root().join("tests/testdata/scheduler");
-    let (base_bytes, new_bytes) = (
-        std::fs::read(root.join("baseline.prof")).expect("baseline"),
-        std::fs::read(root.join("optimized.prof")).expect("optimized"),
-    );
+    let (base_bytes, new_bytes) = scheduler_pair();
     let (base, new) = (
         decode(&base_bytes).expect("base"),
         decode(&new_bytes).expect("new"),
     );
-    let mut s = Session::new();
-    s.load(
-        Slot::Profile,
-        "optimized.prof",
-        &new_bytes,
-        &mut |_, _, _| {},
-    )
-    .expect("loads");
-    s.load(Slot::Base, "baseline.prof", &base_bytes, &mut |_, _, _| {})
-        .expect("loads");
+    let mut s = pair_session(&base_bytes, &new_bytes);
     let ty = 0; // alloc_objects
     let v = s
         .view(&ViewRequest {
@@ -255,21 +261,8 @@ fn diff_view_is_net_with_base_values_beside() {
 
 #[test]
 fn swap_and_frame_width_modes() {
-    let root = common::repo_root().join("tests/testdata/scheduler");
-    let (base_bytes, new_bytes) = (
-        std::fs::read(root.join("baseline.prof")).expect("baseline"),
-        std::fs::read(root.join("optimized.prof")).expect("optimized"),
-    );
-    let mut s = Session::new();
-    s.load(
-        Slot::Profile,
-        "optimized.prof",
-        &new_bytes,
-        &mut |_, _, _| {},
-    )
-    .expect("loads");
-    s.load(Slot::Base, "baseline.prof", &base_bytes, &mut |_, _, _| {})
-        .expect("loads");
+    let (base_bytes, new_bytes) = scheduler_pair();
+    let mut s = pair_session(&base_bytes, &new_bytes);
     use heaplens_core::view::WidthBy;
     let by = |s: &mut Session, w: WidthBy| {
         let v = s
@@ -322,22 +315,9 @@ fn swap_and_frame_width_modes() {
 
 #[test]
 fn hot_allocation_sites() {
-    let root = common::repo_root().join("tests/testdata/scheduler");
-    let (base_bytes, new_bytes) = (
-        std::fs::read(root.join("baseline.prof")).expect("baseline"),
-        std::fs::read(root.join("optimized.prof")).expect("optimized"),
-    );
+    let (base_bytes, new_bytes) = scheduler_pair();
     let new = decode(&new_bytes).expect("new");
-    let mut s = Session::new();
-    s.load(
-        Slot::Profile,
-        "optimized.prof",
-        &new_bytes,
-        &mut |_, _, _| {},
-    )
-    .expect("loads");
-    s.load(Slot::Base, "baseline.prof", &base_bytes, &mut |_, _, _| {})
-        .expect("loads");
+    let mut s = pair_session(&base_bytes, &new_bytes);
     let v = s.view(&ViewRequest::default()).expect("view");
     let d = v.diff.expect("diff");
     assert_eq!(d.hot_type, "alloc_objects");
