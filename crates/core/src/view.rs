@@ -553,7 +553,8 @@ impl Session {
         // Rectangles with a deduplicated name table.
         let mut names: Vec<FrameName> = Vec::new();
         let mut name_of_key = vec![NONE; tree.keys.len()];
-        let zoom_path_len = tree.path(zoom).len();
+        let zoom_path = tree.path(zoom);
+        let zoom_path_len = zoom_path.len();
         let mut rects = Vec::with_capacity(lay.rects.len());
         for (i, r) in lay.rects.iter().enumerate() {
             let k = tree.key_of(r.node) as usize;
@@ -587,8 +588,7 @@ impl Session {
                 flags,
             });
         }
-        let crumbs = tree
-            .path(zoom)
+        let crumbs = zoom_path
             .into_iter()
             .map(|n| Crumb {
                 node: n,
