@@ -344,8 +344,7 @@ pub fn App() -> Html {
                         {dark}
                         by_self={state.color_by_self}
                         on_click={Callback::from(move |(node, name): (u32, String)| {
-                            dd.dispatch(Action::Zoom(node));
-                            dd.dispatch(Action::Select(Some(name)));
+                            dd.dispatch(Action::ClickFrame(node, name));
                         })}
                         on_width={d.clone().callback_to(Action::Width)}
                     />
@@ -570,8 +569,7 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
             if let Some(c) = state.cursor {
                 if let Some(r) = view.rects.iter().find(|r| r.node == c) {
                     let name = view.names[r.name as usize].name.clone();
-                    state.dispatch(Action::Zoom(c));
-                    state.dispatch(Action::Select(Some(name)));
+                    state.dispatch(Action::ClickFrame(c, name));
                 }
             }
             true

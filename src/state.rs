@@ -127,6 +127,18 @@ impl AppState {
         self.cursor = None;
     }
 
+    /// Zooms into frame `z`; paints at once what the current view already
+    /// holds of the zoom (the worker's exact layout follows).
+    fn zoom(&mut self, z: u32) {
+        if z != self.params.zoom {
+            if let Some(v) = self.view.as_ref().and_then(|v| v.zoomed_locally(z)) {
+                self.view = Some(Rc::new(v));
+            }
+        }
+        self.params.zoom = z;
+        self.cursor = Some(z).filter(|&z| z != 0);
+    }
+
     /// The request the worker should answer for the current state.
     pub fn request(&self) -> ViewRequest {
         ViewRequest {
@@ -159,6 +171,8 @@ pub enum Action {
     Worker(Box<Response>),
     SampleType(usize),
     Zoom(u32),
+    /// A click on a frame: zoom into it and select its function.
+    ClickFrame(u32, String),
     Search(String),
     Select(Option<String>),
     Granularity(Granularity),
@@ -291,9 +305,10 @@ impl Reducible for AppState {
                 }
             },
             Action::SampleType(t) => next.params.sample_type = Some(t),
-            Action::Zoom(z) => {
-                next.params.zoom = z;
-                next.cursor = Some(z).filter(|&z| z != 0);
+            Action::Zoom(z) => next.zoom(z),
+            Action::ClickFrame(z, name) => {
+                next.zoom(z);
+                next.params.selected = Some(name);
             }
             Action::Search(s) => next.params.search = s,
             Action::Select(s) => next.params.selected = s,
@@ -414,19 +429,21 @@ mod tests {
         );
     }
 
-    #[test]
-    fn stale_views_are_dropped() {
-        let s = Rc::new(AppState::default());
-        let s = s.reduce(Action::Search("x".into()));
-        let view = ViewData {
-            seq: s.seq.wrapping_sub(1),
+    /// A view answer with these frames and nothing else.
+    fn view_data(
+        seq: u32,
+        names: Vec<heaplens_core::view::FrameName>,
+        rects: Vec<heaplens_core::view::FlameRect>,
+    ) -> ViewData {
+        ViewData {
+            seq,
             sample_type: 0,
             unit: String::new(),
             total: 0,
             zoom: 0,
             crumbs: vec![],
-            names: vec![],
-            rects: vec![],
+            names,
+            rects,
             depth: 0,
             culled: 0,
             matched: None,
@@ -437,10 +454,68 @@ mod tests {
             peek: None,
             diff: None,
             diff_error: None,
-        };
+        }
+    }
+
+    #[test]
+    fn stale_views_are_dropped() {
+        let s = Rc::new(AppState::default());
+        let s = s.reduce(Action::Search("x".into()));
+        let view = view_data(s.seq.wrapping_sub(1), vec![], vec![]);
         let s2 = s
             .clone()
             .reduce(Action::Worker(Box::new(Response::View(Box::new(view)))));
         assert!(s2.view.is_none());
+    }
+
+    #[test]
+    fn a_click_zooms_at_once_and_asks_once() {
+        use heaplens_core::view::{FlameRect, FrameName};
+        let name = |n: &str| FrameName {
+            name: n.into(),
+            file: String::new(),
+            package: String::new(),
+        };
+        let rect = |node, x, w, depth, name| FlameRect {
+            node,
+            x,
+            w,
+            depth,
+            name,
+            self_value: 0,
+            total: 1,
+            base_self: 0,
+            base_total: 0,
+            flags: 0,
+        };
+        let s = Rc::new(AppState::default());
+        let seq = s.seq;
+        let view = view_data(
+            seq,
+            vec![name("main"), name("a"), name("b"), name("x")],
+            vec![
+                rect(1, 0.0, 1.0, 0, 0),
+                rect(2, 0.0, 0.5, 1, 1),
+                rect(3, 0.5, 0.5, 1, 2),
+                rect(4, 0.5, 0.25, 2, 3),
+            ],
+        );
+        let s = s.reduce(Action::Worker(Box::new(Response::View(Box::new(view)))));
+        let s = s.reduce(Action::ClickFrame(3, "b".into()));
+        assert_eq!(
+            s.seq,
+            seq.wrapping_add(1),
+            "one request for zoom and selection"
+        );
+        assert_eq!(
+            (s.params.zoom, s.params.selected.as_deref()),
+            (3, Some("b"))
+        );
+        let v = s.view.as_ref().expect("a view");
+        assert_eq!(v.zoom, 3);
+        let names: Vec<&str> = v.crumbs.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["main", "b"]);
+        let x: Vec<(u32, f64, f64)> = v.rects.iter().map(|r| (r.node, r.x, r.w)).collect();
+        assert_eq!(x, [(1, 0.0, 1.0), (3, 0.0, 1.0), (4, 0.0, 0.5)]);
     }
 }

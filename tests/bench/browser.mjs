@@ -262,7 +262,7 @@ function report(rows, runs) {
   out();
   out('heaplens interaction latency (first load of each file; in-page, from the input event to the end of the repaint):');
   out();
-  out('| file | hover p95 ms (moves) | zoom p95 ms (clicks) | zoom reset p95 ms | sample-type switch max ms (switches) |');
+  out('| file | hover p95 ms (moves) | zoom p95 ms: zoomed / complete (clicks) | zoom reset p95 ms | sample-type switch max ms (switches) |');
   out('|---|---:|---:|---:|---:|');
   for (const { name, hl } of rows) {
     const it = hl.interactions;
@@ -275,7 +275,7 @@ function report(rows, runs) {
       continue;
     }
     const hover = `${fmtMs(it.hover.p95)} (${it.hover.n}${it.hover.missed ? `, ${it.hover.missed} without repaint` : ''})`;
-    const zoom = it.zoom.n ? `${fmtMs(it.zoom.p95)} (${it.zoom.n})` : `- (${it.zoom.note})`;
+    const zoom = it.zoom.n ? `${fmtMs(it.zoom.p95)} / ${fmtMs(it.zoom.completeP95)} (${it.zoom.n})` : `- (${it.zoom.note})`;
     const reset = it.zoom.n ? fmtMs(it.zoom.resetP95) : '-';
     out(`| ${name} | ${hover} | ${zoom} | ${reset} | ${fmtMs(it.sampleType.max)} (${it.sampleType.n}) |`);
   }

@@ -609,16 +609,20 @@ fn parse(data: &[u8], progress: Progress<'_>) -> Result<Profile> {
     p.stack_offsets.reserve_exact(n_samples + 1);
     // Size the stack column exactly (no regrowth: a million-sample profile
     // would otherwise copy it several times and keep the slack).
-    p.stack_locs
-        .reserve_exact(count_location_ids(data, &sample_ranges));
+    p.stack_locs = crate::model::StackLocs::for_locations(
+        p.locations.len(),
+        count_location_ids(data, &sample_ranges),
+    );
     p.stack_offsets.push(0);
     p.values.reserve_exact(n_samples * n_types);
-    let mut has_labels = false;
+    let mut labels = crate::model::SampleLabelsBuilder::default();
+    let mut these: Vec<Label> = Vec::new();
     let report_every = (n_samples / 50).max(1);
     for (i, &(at, len)) in sample_ranges.iter().enumerate() {
         let body = &data[at as usize..at as usize + len as usize];
         let mut s = Wire::new(body, at as usize, "sample");
         let values_before = p.values.len();
+        these.clear();
         let mut missing: Option<u64> = None;
         while !s.done() {
             let (field, wt) = s.key()?;
@@ -639,15 +643,11 @@ fn parse(data: &[u8], progress: Progress<'_>) -> Result<Profile> {
                 3 if wt == 2 => {
                     let (lat, lb) = s.bytes()?;
                     let l: proto::Label = prost_msg(lb, lat, "sample label")?;
-                    if !has_labels {
-                        has_labels = true;
-                        p.label_offsets = vec![0; i + 1];
-                    }
                     let key = string_at(&strings, l.key, || format!("sample {i} label (key)"))?;
                     let str = string_at(&strings, l.str, || format!("sample {i} label (value)"))?;
                     let unit =
                         string_at(&strings, l.num_unit, || format!("sample {i} label (unit)"))?;
-                    p.labels.push(Label {
+                    these.push(Label {
                         key,
                         str,
                         num: l.num,
@@ -679,14 +679,13 @@ fn parse(data: &[u8], progress: Progress<'_>) -> Result<Profile> {
             });
         }
         p.stack_offsets.push(p.stack_locs.len() as u32);
-        if has_labels {
-            p.label_offsets.push(p.labels.len() as u32);
-        }
+        labels.push(&these);
         if i % report_every == 0 {
             progress("samples", i as u64, n_samples as u64);
         }
     }
     progress("samples", n_samples as u64, n_samples as u64);
+    p.labels = labels.finish();
     p.strings = strings;
     Ok(p)
 }

@@ -90,19 +90,14 @@ fn merged(p: &Profile) -> Profile {
     let n = p.num_types();
     let mut out = Profile {
         stack_offsets: vec![0],
-        label_offsets: if p.label_offsets.is_empty() {
-            Vec::new()
-        } else {
-            vec![0]
-        },
         ..p.clone()
     };
     out.stack_locs.clear();
     out.values.clear();
-    out.labels.clear();
+    let mut labels = crate::model::SampleLabelsBuilder::default();
     for g in crate::merge::sample_groups(p) {
         let first = g[0];
-        out.stack_locs.extend_from_slice(p.stack(first));
+        out.stack_locs.extend(p.stack(first));
         out.stack_offsets.push(out.stack_locs.len() as u32);
         let mut vals = p.sample_values(first).to_vec();
         for &s in &g[1..] {
@@ -111,11 +106,9 @@ fn merged(p: &Profile) -> Profile {
             }
         }
         out.values.extend_from_slice(&vals[..n]);
-        if !p.label_offsets.is_empty() {
-            out.labels.extend_from_slice(p.sample_labels(first));
-            out.label_offsets.push(out.labels.len() as u32);
-        }
+        labels.push(p.sample_labels(first));
     }
+    out.labels = labels.finish();
     out
 }
 
@@ -232,7 +225,12 @@ pub fn combine_split(new: &Profile, base: &Profile, opts: DiffOptions) -> Result
         (NONE, NONE)
     };
     p.stack_offsets.push(0);
-    p.label_offsets.push(0);
+    p.stack_locs = crate::model::StackLocs::for_locations(
+        p.locations.len(),
+        new.stack_locs.len() + base.stack_locs.len(),
+    );
+    let mut labels = crate::model::SampleLabelsBuilder::default();
+    let mut these: Vec<Label> = Vec::new();
     let mut add = |src: &Profile,
                    values: &[i64],
                    keep: &[bool],
@@ -244,14 +242,15 @@ pub fn combine_split(new: &Profile, base: &Profile, opts: DiffOptions) -> Result
                 continue;
             }
             p.stack_locs
-                .extend(src.stack(s).iter().map(|&l| l + loc_shift));
+                .extend(src.stack(s).iter().map(|l| l + loc_shift));
             p.stack_offsets.push(p.stack_locs.len() as u32);
             p.values.extend_from_slice(&values[s * n..(s + 1) * n]);
+            these.clear();
             for l in src.sample_labels(s) {
                 if is_base && base_key != NONE && src.str(l.key) == "pprof::base" {
                     continue;
                 }
-                p.labels.push(Label {
+                these.push(Label {
                     key: l.key + str_shift,
                     str: l.str + str_shift,
                     num: l.num,
@@ -259,21 +258,19 @@ pub fn combine_split(new: &Profile, base: &Profile, opts: DiffOptions) -> Result
                 });
             }
             if is_base && base_key != NONE {
-                p.labels.push(Label {
+                these.push(Label {
                     key: base_key,
                     str: base_true,
                     num: 0,
                     unit: 0,
                 });
             }
-            p.label_offsets.push(p.labels.len() as u32);
+            labels.push(&these);
         }
     };
     add(new_src, &new_values, &keep_new, 0, 0, false);
     let split = keep_new.iter().filter(|&&k| k).count();
     add(base, &base_values, &keep_base, lo, so, true);
-    if p.labels.is_empty() {
-        p.label_offsets.clear();
-    }
+    p.labels = labels.finish();
     Ok((p, split))
 }

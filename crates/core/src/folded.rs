@@ -29,7 +29,7 @@ pub fn write_folded(
                 path.push(';');
             }
             push_frame(&mut path, tree.name(c));
-            let v = col.self_values[c as usize];
+            let v = col.self_value(tree, c);
             if v != 0 {
                 writeln!(out, "{path} {v}")?;
             }

@@ -36,11 +36,12 @@ pub fn ordered_children(tree: &CallTree, node: u32) -> Vec<u32> {
     kids
 }
 
-/// Lays out `tree` zoomed on `zoom` (ROOT for the whole tree). `weights`
-/// gives each node's width (non-negative, e.g. |total| of a sample type);
-/// frames narrower than `min_width` (a fraction of the view, e.g. one pixel)
-/// are culled.
-pub fn layout(tree: &CallTree, weights: &[u64], zoom: u32, min_width: f64) -> Layout {
+/// Lays out `tree` zoomed on `zoom` (ROOT for the whole tree). `weight`
+/// gives each node's width (e.g. |total| of a sample type; asked only of
+/// the nodes laid out, so nothing is computed for the whole tree); frames
+/// narrower than `min_width` (a fraction of the view, e.g. one pixel) are
+/// culled.
+pub fn layout(tree: &CallTree, weight: impl Fn(u32) -> u64, zoom: u32, min_width: f64) -> Layout {
     let mut out = Layout::default();
     let zoom = if (zoom as usize) < tree.len() {
         zoom
@@ -58,7 +59,7 @@ pub fn layout(tree: &CallTree, weights: &[u64], zoom: u32, min_width: f64) -> La
         });
     }
     let base_depth = path.len() as u32;
-    let zw = weights.get(zoom as usize).copied().unwrap_or(0);
+    let zw = weight(zoom);
     if zw == 0 {
         out.rows = base_depth;
         return out;
@@ -72,7 +73,7 @@ pub fn layout(tree: &CallTree, weights: &[u64], zoom: u32, min_width: f64) -> La
         let kids = ordered_children(tree, node);
         let mut pending: Vec<(u32, f64, u32)> = Vec::new();
         for c in kids {
-            let w = weights[c as usize] as f64 * scale;
+            let w = weight(c) as f64 * scale;
             if w <= 0.0 {
                 continue;
             }
@@ -98,9 +99,9 @@ pub fn layout(tree: &CallTree, weights: &[u64], zoom: u32, min_width: f64) -> La
     out
 }
 
-/// Absolute values of a totals vector, as layout weights.
-pub fn abs_weights(totals: &[i64]) -> Vec<u64> {
-    totals.iter().map(|v| v.unsigned_abs()).collect()
+/// Layout weights from a totals vector: each node's absolute total.
+pub fn abs_weights(totals: &[i64]) -> impl Fn(u32) -> u64 + '_ {
+    |n| totals.get(n as usize).map_or(0, |v| v.unsigned_abs())
 }
 
 #[cfg(test)]
@@ -149,7 +150,8 @@ mod tests {
         });
         let prof = crate::decode(&p.encode_to_vec()).expect("decode");
         let tree = CallTree::build(&prof, crate::Granularity::Functions);
-        let w = abs_weights(&tree.column(&prof, 0).totals);
+        let col = tree.column(&prof, 0);
+        let w = abs_weights(&col.totals);
         let l = layout(&tree, &w, ROOT, 0.0);
         let mut names: Vec<(&str, f64, f64, u32)> = l
             .rects

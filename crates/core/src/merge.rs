@@ -112,7 +112,7 @@ pub fn sample_groups(p: &Profile) -> Vec<Vec<usize>> {
     for s in 0..p.num_samples() {
         labels.of(p, s, &mut mine);
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for &l in p.stack(s) {
+        for l in p.stack(s) {
             h = (h ^ u64::from(canon[l as usize])).wrapping_mul(0x100_0000_01b3);
         }
         for &(k, v, n, u) in &mine {
@@ -127,7 +127,7 @@ pub fn sample_groups(p: &Profile) -> Vec<Vec<usize>> {
             if a.len() != b.len()
                 || a.iter()
                     .zip(b)
-                    .any(|(x, y)| canon[*x as usize] != canon[*y as usize])
+                    .any(|(x, y)| canon[x as usize] != canon[y as usize])
             {
                 return false;
             }

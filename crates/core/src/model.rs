@@ -61,13 +61,278 @@ impl Location {
 }
 
 /// A sample label: a string value (`str != 0`) or a number with a unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Label {
     pub key: u32,
     pub str: u32,
     pub num: i64,
     pub unit: u32,
 }
+
+/// Every sample's labels, each distinct set of labels stored once (a Go
+/// heap profile labels each of its million samples with one of a few
+/// hundred object sizes).
+#[derive(Debug, Clone, Default)]
+pub struct SampleLabels {
+    /// Set k is `labels[set_offsets[k]..set_offsets[k + 1]]`; set 0 is empty.
+    set_offsets: Vec<u32>,
+    labels: Vec<Label>,
+    /// Each sample's set; empty while no sample has labels.
+    of_sample: Vec<u32>,
+    /// Samples pushed so far.
+    samples: usize,
+}
+
+impl SampleLabels {
+    /// Sample `s`'s labels, in the order they were given.
+    pub fn get(&self, s: usize) -> &[Label] {
+        let Some(&k) = self.of_sample.get(s) else {
+            return &[];
+        };
+        let k = k as usize;
+        &self.labels[self.set_offsets[k] as usize..self.set_offsets[k + 1] as usize]
+    }
+
+    /// Whether any sample has a label.
+    pub fn any(&self) -> bool {
+        !self.of_sample.is_empty()
+    }
+
+    /// How many samples have at least one label.
+    pub fn labelled_samples(&self) -> usize {
+        self.of_sample.iter().filter(|&&k| k != 0).count()
+    }
+
+    /// Each distinct label once per set it is in.
+    pub fn distinct(&self) -> &[Label] {
+        &self.labels
+    }
+}
+
+/// Builds [`SampleLabels`] one sample at a time.
+#[derive(Default)]
+pub struct SampleLabelsBuilder {
+    out: SampleLabels,
+    index: std::collections::HashMap<Vec<Label>, u32>,
+}
+
+impl SampleLabelsBuilder {
+    /// Appends the next sample's labels.
+    pub fn push(&mut self, labels: &[Label]) {
+        let out = &mut self.out;
+        if labels.is_empty() && out.of_sample.is_empty() {
+            out.samples += 1;
+            return;
+        }
+        if out.of_sample.is_empty() {
+            out.set_offsets = vec![0, 0];
+            out.of_sample = vec![0; out.samples];
+        }
+        let k = if labels.is_empty() {
+            0
+        } else if let Some(&k) = self.index.get(labels) {
+            k
+        } else {
+            let k = (out.set_offsets.len() - 1) as u32;
+            out.labels.extend_from_slice(labels);
+            out.set_offsets.push(out.labels.len() as u32);
+            self.index.insert(labels.to_vec(), k);
+            k
+        };
+        out.of_sample.push(k);
+        out.samples += 1;
+    }
+
+    pub fn finish(self) -> SampleLabels {
+        self.out
+    }
+}
+
+/// Every sample's location indices, end to end: as u16 while the profile
+/// has at most 65 536 locations (nearly all do), halving the largest column
+/// of a big profile, else as u32.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StackLocs {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl Default for StackLocs {
+    fn default() -> Self {
+        StackLocs::Narrow(Vec::new())
+    }
+}
+
+impl StackLocs {
+    /// An empty column for a profile with `locations` locations, with room
+    /// for `capacity` entries.
+    pub fn for_locations(locations: usize, capacity: usize) -> StackLocs {
+        if locations <= usize::from(u16::MAX) + 1 {
+            StackLocs::Narrow(Vec::with_capacity(capacity))
+        } else {
+            StackLocs::Wide(Vec::with_capacity(capacity))
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            StackLocs::Narrow(v) => v.len(),
+            StackLocs::Wide(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn clear(&mut self) {
+        match self {
+            StackLocs::Narrow(v) => v.clear(),
+            StackLocs::Wide(v) => v.clear(),
+        }
+    }
+
+    /// Appends one location index (widening the column if it does not fit).
+    #[inline]
+    pub fn push(&mut self, loc: u32) {
+        match self {
+            StackLocs::Narrow(v) => match u16::try_from(loc) {
+                Ok(l) => v.push(l),
+                Err(_) => {
+                    self.widen();
+                    self.push(loc);
+                }
+            },
+            StackLocs::Wide(v) => v.push(loc),
+        }
+    }
+
+    pub fn extend(&mut self, locs: impl IntoIterator<Item = u32>) {
+        for l in locs {
+            self.push(l);
+        }
+    }
+
+    fn widen(&mut self) {
+        if let StackLocs::Narrow(v) = self {
+            let mut w = Vec::with_capacity(v.capacity().max(v.len() + 1));
+            w.extend(v.iter().map(|&l| u32::from(l)));
+            *self = StackLocs::Wide(w);
+        }
+    }
+
+    /// Entries `a..b`.
+    pub fn range(&self, a: usize, b: usize) -> Stack<'_> {
+        match self {
+            StackLocs::Narrow(v) => Stack::Narrow(&v[a..b]),
+            StackLocs::Wide(v) => Stack::Wide(&v[a..b]),
+        }
+    }
+}
+
+/// One sample's stack: location indices, leaf first.
+#[derive(Debug, Clone, Copy)]
+pub enum Stack<'a> {
+    Narrow(&'a [u16]),
+    Wide(&'a [u32]),
+}
+
+impl<'a> Stack<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Stack::Narrow(s) => s.len(),
+            Stack::Wide(s) => s.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The location index at position `i` (0 is the leaf).
+    pub fn get(&self, i: usize) -> Option<u32> {
+        match self {
+            Stack::Narrow(s) => s.get(i).map(|&l| u32::from(l)),
+            Stack::Wide(s) => s.get(i).copied(),
+        }
+    }
+
+    /// Positions `from..` (towards the root).
+    pub fn from(&self, from: usize) -> Stack<'a> {
+        match *self {
+            Stack::Narrow(s) => Stack::Narrow(&s[from.min(s.len())..]),
+            Stack::Wide(s) => Stack::Wide(&s[from.min(s.len())..]),
+        }
+    }
+
+    pub fn iter(&self) -> StackIter<'a> {
+        match *self {
+            Stack::Narrow(s) => StackIter::Narrow(s.iter()),
+            Stack::Wide(s) => StackIter::Wide(s.iter()),
+        }
+    }
+
+    pub fn to_vec(&self) -> Vec<u32> {
+        self.iter().collect()
+    }
+}
+
+impl<'a> IntoIterator for Stack<'a> {
+    type Item = u32;
+    type IntoIter = StackIter<'a>;
+    fn into_iter(self) -> StackIter<'a> {
+        self.iter()
+    }
+}
+
+impl PartialEq<[u32]> for Stack<'_> {
+    fn eq(&self, other: &[u32]) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, &b)| a == b)
+    }
+}
+
+impl<const N: usize> PartialEq<&[u32; N]> for Stack<'_> {
+    fn eq(&self, other: &&[u32; N]) -> bool {
+        *self == other[..]
+    }
+}
+
+/// Iterator over a [`Stack`]'s location indices.
+#[derive(Debug, Clone)]
+pub enum StackIter<'a> {
+    Narrow(std::slice::Iter<'a, u16>),
+    Wide(std::slice::Iter<'a, u32>),
+}
+
+impl Iterator for StackIter<'_> {
+    type Item = u32;
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        match self {
+            StackIter::Narrow(i) => i.next().map(|&l| u32::from(l)),
+            StackIter::Wide(i) => i.next().copied(),
+        }
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = match self {
+            StackIter::Narrow(i) => i.len(),
+            StackIter::Wide(i) => i.len(),
+        };
+        (n, Some(n))
+    }
+}
+
+impl DoubleEndedIterator for StackIter<'_> {
+    #[inline]
+    fn next_back(&mut self) -> Option<u32> {
+        match self {
+            StackIter::Narrow(i) => i.next_back().map(|&l| u32::from(l)),
+            StackIter::Wide(i) => i.next_back().copied(),
+        }
+    }
+}
+
+impl ExactSizeIterator for StackIter<'_> {}
 
 /// Sizes seen while decoding, for progress and the info panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -98,12 +363,10 @@ pub struct Profile {
     /// `stack_offsets[i]..stack_offsets[i + 1]` is sample i's range in
     /// `stack_locs` (location indices, leaf first).
     pub stack_offsets: Vec<u32>,
-    pub stack_locs: Vec<u32>,
+    pub stack_locs: StackLocs,
     /// Sample i's values are `values[i * n_types .. (i + 1) * n_types]`.
     pub values: Vec<i64>,
-    /// Like `stack_offsets`, for `labels`; empty when no sample has labels.
-    pub label_offsets: Vec<u32>,
-    pub labels: Vec<Label>,
+    pub labels: SampleLabels,
     /// Oddities that were survived (shown to the user, never fatal).
     pub warnings: Vec<String>,
     pub stats: DecodeStats,
@@ -126,10 +389,10 @@ impl Profile {
     }
 
     /// Sample i's stack as location indices, leaf first.
-    pub fn stack(&self, i: usize) -> &[u32] {
+    pub fn stack(&self, i: usize) -> Stack<'_> {
         let a = self.stack_offsets[i] as usize;
         let b = self.stack_offsets[i + 1] as usize;
-        &self.stack_locs[a..b]
+        self.stack_locs.range(a, b)
     }
 
     pub fn sample_values(&self, i: usize) -> &[i64] {
@@ -142,12 +405,7 @@ impl Profile {
     }
 
     pub fn sample_labels(&self, i: usize) -> &[Label] {
-        if self.label_offsets.is_empty() {
-            return &[];
-        }
-        let a = self.label_offsets[i] as usize;
-        let b = self.label_offsets[i + 1] as usize;
-        &self.labels[a..b]
+        self.labels.get(i)
     }
 
     pub fn location_frames(&self, loc: u32) -> &[Frame] {

@@ -30,7 +30,7 @@ pub fn peek(tree: &CallTree, col: &Column, key: u32) -> Peek {
             continue;
         }
         let i = n as usize;
-        out.flat = out.flat.wrapping_add(col.self_values[i]);
+        out.flat = out.flat.wrapping_add(col.self_value(tree, n));
         if tree.flags[i] & FIRST == 0 {
             continue;
         }

@@ -101,7 +101,8 @@ pub fn prune(p: &mut Profile, drop: &Regex, keep: Option<&Regex>) {
         return;
     }
     // Rebuild the stack columns with each sample's kept part.
-    let mut new_locs = Vec::with_capacity(p.stack_locs.len());
+    let mut new_locs =
+        crate::model::StackLocs::for_locations(p.locations.len(), p.stack_locs.len());
     let mut new_offsets = Vec::with_capacity(p.stack_offsets.len());
     new_offsets.push(0u32);
     for s in 0..p.num_samples() {
@@ -109,7 +110,8 @@ pub fn prune(p: &mut Profile, drop: &Regex, keep: Option<&Regex>) {
         let mut keep_from = 0;
         let mut found_user = false;
         for i in (0..stack.len()).rev() {
-            let id = stack[i] as usize;
+            let Some(id) = stack.get(i) else { continue };
+            let id = id as usize;
             if !prune_loc[id] && !prune_beneath[id] {
                 found_user = true;
                 continue;
@@ -120,7 +122,7 @@ pub fn prune(p: &mut Profile, drop: &Regex, keep: Option<&Regex>) {
             keep_from = if prune_loc[id] { i + 1 } else { i };
             break;
         }
-        new_locs.extend_from_slice(&stack[keep_from..]);
+        new_locs.extend(stack.from(keep_from));
         new_offsets.push(new_locs.len() as u32);
     }
     p.stack_locs = new_locs;

@@ -231,9 +231,9 @@ pub fn info_text(p: &Profile) -> String {
     if !p.keep_frames.is_empty() {
         let _ = writeln!(s, "Keep frames: {}", p.keep_frames);
     }
-    let labelled = p.label_offsets.windows(2).filter(|w| w[1] > w[0]).count();
+    let labelled = p.labels.labelled_samples();
     if labelled > 0 {
-        let mut keys: Vec<&str> = p.labels.iter().map(|l| p.str(l.key)).collect();
+        let mut keys: Vec<&str> = p.labels.distinct().iter().map(|l| p.str(l.key)).collect();
         keys.sort_unstable();
         keys.dedup();
         let _ = writeln!(

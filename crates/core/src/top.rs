@@ -79,9 +79,16 @@ pub struct Top {
 /// the key is not already on the path (recursion).
 pub fn key_values(tree: &CallTree, col: &Column, flat: &mut [i64], cum: &mut [i64]) {
     #[allow(clippy::needless_range_loop)] // n indexes several parallel columns
+    // A node's self value is its total less its children's: add each
+    // total to its own key's flat and take it from its parent's.
     for n in 1..tree.len() {
         let k = tree.key_of(n as u32) as usize;
-        flat[k] = flat[k].wrapping_add(col.self_values[n]);
+        flat[k] = flat[k].wrapping_add(col.totals[n]);
+        let pa = tree.parent[n];
+        if pa != ROOT {
+            let pk = tree.key_of(pa) as usize;
+            flat[pk] = flat[pk].wrapping_sub(col.totals[n]);
+        }
         if tree.flags[n] & FIRST != 0 {
             cum[k] = cum[k].wrapping_add(col.totals[n]);
         }

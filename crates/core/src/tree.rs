@@ -17,12 +17,24 @@ pub const EDGE_FIRST: u8 = 2;
 #[derive(Debug, Clone, Default)]
 pub struct Column {
     pub ty: usize,
-    /// Value of samples ending at each node.
-    pub self_values: Vec<i64>,
-    /// Self plus descendants.
+    /// Value of the samples ending at each node plus its descendants' (a
+    /// node's own value is [`Column::self_value`]).
     pub totals: Vec<i64>,
     /// A sample with a non-zero value passes through the node.
     pub nonzero: Vec<bool>,
+}
+
+impl Column {
+    /// The value of the samples ending at `node` (its total less its
+    /// children's; wrapping, like the sums, so it is exact).
+    pub fn self_value(&self, tree: &CallTree, node: u32) -> i64 {
+        let Some(&total) = self.totals.get(node as usize) else {
+            return 0;
+        };
+        tree.children_of(node)
+            .iter()
+            .fold(total, |v, &c| v.wrapping_sub(self.totals[c as usize]))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -79,7 +91,7 @@ impl CallTree {
             let mut node = ROOT;
             let sid = s as u32;
             path_keys.clear();
-            for &loc in p.stack(s).iter().rev() {
+            for loc in p.stack(s).iter().rev() {
                 for &k in keys.of_location(loc) {
                     let kid = k >> 1;
                     let pk = path_keys.last().copied();
@@ -219,7 +231,7 @@ impl CallTree {
         negate: bool,
     ) -> Column {
         let n = self.len();
-        let mut self_values = vec![0i64; n];
+        let mut totals = vec![0i64; n];
         let mut nonzero = vec![false; n];
         if ty < p.num_types() {
             let end = range.end.min(self.leaf.len());
@@ -233,12 +245,11 @@ impl CallTree {
                 } else {
                     p.value(s, ty)
                 };
-                let slot = &mut self_values[l as usize];
+                let slot = &mut totals[l as usize];
                 *slot = slot.wrapping_add(v);
                 nonzero[l as usize] |= v != 0;
             }
         }
-        let mut totals = self_values.clone();
         for i in (1..n).rev() {
             let pa = self.parent[i] as usize;
             totals[pa] = totals[pa].wrapping_add(totals[i]);
@@ -246,7 +257,6 @@ impl CallTree {
         }
         Column {
             ty,
-            self_values,
             totals,
             nonzero,
         }

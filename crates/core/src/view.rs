@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::keys::{base_name, Granularity};
-use crate::layout::{abs_weights, layout};
+use crate::layout::layout;
 use crate::model::{Profile, NONE};
 use crate::peek::peek;
 use crate::search::{matched_total, Query};
@@ -246,6 +246,101 @@ pub struct ViewData {
     pub diff: Option<DiffSummary>,
     /// Set when a diff was asked for but the profiles cannot be compared.
     pub diff_error: Option<String>,
+}
+
+impl ViewData {
+    /// This view zoomed into `node`, one of its frames, from what it
+    /// already holds: the frame's ancestors go full width above it and its
+    /// descendants are stretched to the full width, so the page can paint a
+    /// zoom at once. Frames too narrow to be laid out before are missing
+    /// until the worker's layout of the zoom arrives. None when `node` is
+    /// not a frame of this view, or an ancestor of its zoom (zooming out
+    /// needs frames this view does not have).
+    pub fn zoomed_locally(&self, node: u32) -> Option<ViewData> {
+        let t = *self.rects.iter().find(|r| r.node == node && node != ROOT)?;
+        if t.w <= 0.0 || t.flags & ANCESTOR != 0 {
+            return None;
+        }
+        // Layout sums widths left to right, so a descendant's edges can be
+        // off its ancestor's by rounding only.
+        let eps = 1e-9;
+        let (x0, x1) = (t.x - eps, t.x + t.w + eps);
+        let mut ancestors: Vec<FlameRect> = self
+            .rects
+            .iter()
+            .filter(|r| r.depth < t.depth && r.x <= x0 + 2.0 * eps && r.x + r.w >= x1 - 2.0 * eps)
+            .copied()
+            .collect();
+        ancestors.sort_by_key(|r| r.depth);
+        if ancestors.len() != t.depth as usize
+            || ancestors
+                .iter()
+                .enumerate()
+                .any(|(i, r)| r.depth != i as u32)
+        {
+            return None;
+        }
+        let mut rects = Vec::with_capacity(self.rects.len());
+        let mut crumbs = Vec::with_capacity(ancestors.len() + 1);
+        for r in ancestors.iter().chain(std::iter::once(&t)) {
+            let mut a = *r;
+            a.x = 0.0;
+            a.w = 1.0;
+            a.flags = if a.node == node {
+                a.flags & !ANCESTOR
+            } else {
+                a.flags | ANCESTOR
+            };
+            rects.push(a);
+            crumbs.push(Crumb {
+                node: a.node,
+                name: self.names.get(a.name as usize)?.name.clone(),
+            });
+        }
+        let mut depth = t.depth + 1;
+        for r in &self.rects {
+            if r.depth > t.depth && r.x >= x0 && r.x + r.w <= x1 {
+                let mut d = *r;
+                d.x = ((r.x - t.x) / t.w).clamp(0.0, 1.0);
+                d.w = (r.w / t.w).min(1.0 - d.x);
+                depth = depth.max(d.depth + 1);
+                rects.push(d);
+            }
+        }
+        Some(ViewData {
+            zoom: node,
+            crumbs,
+            rects,
+            depth,
+            rows: Vec::new(),
+            rows_fresh: false,
+            ..self.clone_without_rects()
+        })
+    }
+
+    /// A copy of everything but the frames and rows (cheap to make).
+    fn clone_without_rects(&self) -> ViewData {
+        ViewData {
+            seq: self.seq,
+            sample_type: self.sample_type,
+            unit: self.unit.clone(),
+            total: self.total,
+            zoom: self.zoom,
+            crumbs: Vec::new(),
+            names: self.names.clone(),
+            rects: Vec::new(),
+            depth: self.depth,
+            culled: self.culled,
+            matched: self.matched,
+            search_error: self.search_error.clone(),
+            rows: Vec::new(),
+            rows_fresh: false,
+            granularity: self.granularity,
+            peek: self.peek.clone(),
+            diff: self.diff.clone(),
+            diff_error: self.diff_error.clone(),
+        }
+    }
 }
 
 /// A sample type's totals in both profiles.
@@ -510,20 +605,13 @@ impl Session {
         let split_cols = l.split_columns.as_ref().filter(|_| diffing);
         let shown = split_cols.map_or(col, |(new, _)| new);
         let totals = &shown.totals;
-        let weights = match split_cols {
-            Some((new, base)) if req.width_by != WidthBy::New => {
-                let b = abs_weights(&base.totals);
-                if req.width_by == WidthBy::Base {
-                    b
-                } else {
-                    abs_weights(&new.totals)
-                        .into_iter()
-                        .zip(b)
-                        .map(|(x, y)| x.max(y))
-                        .collect()
-                }
+        let abs = |t: &[i64], n: u32| t.get(n as usize).map_or(0, |v| v.unsigned_abs());
+        let weight = |n: u32| match split_cols {
+            Some((_, base)) if req.width_by == WidthBy::Base => abs(&base.totals, n),
+            Some((new, base)) if req.width_by == WidthBy::Max => {
+                abs(&new.totals, n).max(abs(&base.totals, n))
             }
-            _ => abs_weights(totals),
+            _ => abs(totals, n),
         };
         let zoom = if (req.zoom as usize) < tree.len() {
             req.zoom
@@ -531,7 +619,7 @@ impl Session {
             ROOT
         };
         let width = f64::from(req.width_px.max(1));
-        let lay = layout(tree, &weights, zoom, 0.5 / width);
+        let lay = layout(tree, weight, zoom, 0.5 / width);
 
         // Search.
         let (query, search_error) = match Query::parse(&req.search) {
@@ -581,9 +669,9 @@ impl Session {
                 w: r.w,
                 depth: r.depth,
                 name: name_of_key[k],
-                self_value: shown.self_values[r.node as usize],
+                self_value: shown.self_value(tree, r.node),
                 total: totals[r.node as usize],
-                base_self: split_cols.map_or(0, |(_, b)| b.self_values[r.node as usize]),
+                base_self: split_cols.map_or(0, |(_, b)| b.self_value(tree, r.node)),
                 base_total: split_cols.map_or(0, |(_, b)| b.totals[r.node as usize]),
                 flags,
             });

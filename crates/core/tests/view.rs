@@ -338,3 +338,65 @@ fn hot_allocation_sites() {
         );
     }
 }
+
+/// A zoom the page paints at once from the view it has agrees with the
+/// worker's layout of that zoom: the same frames where both have one, and
+/// only frames too narrow to be laid out before missing.
+#[test]
+fn local_zoom_agrees_with_the_worker() {
+    for diff in [false, true] {
+        let (base, new) = scheduler_pair();
+        let mut s = pair_session(&base, &new);
+        let req = ViewRequest {
+            diff,
+            width_px: 1200,
+            ..ViewRequest::default()
+        };
+        let v = s.view(&req).expect("view");
+        let min_w = 0.5 / 1200.0;
+        let mut checked = 0;
+        for target in v.rects.iter().filter(|r| r.depth >= 1 && r.w > 0.05) {
+            let local = v.zoomed_locally(target.node).expect("a frame of the view");
+            let exact = s
+                .view(&ViewRequest {
+                    zoom: target.node,
+                    ..req.clone()
+                })
+                .expect("zoomed view");
+            assert_eq!(local.zoom, exact.zoom);
+            assert_eq!(local.crumbs, exact.crumbs, "diff {diff}");
+            for r in &local.rects {
+                let e = exact
+                    .rects
+                    .iter()
+                    .find(|e| e.node == r.node)
+                    .unwrap_or_else(|| panic!("node {} not in the worker's zoom", r.node));
+                assert_eq!(
+                    (e.depth, e.total, e.flags & ANCESTOR),
+                    (r.depth, r.total, r.flags & ANCESTOR)
+                );
+                assert!(
+                    (e.x - r.x).abs() < 1e-9 && (e.w - r.w).abs() < 1e-9,
+                    "{e:?} vs {r:?}"
+                );
+            }
+            // Whatever the worker lays out that was wide enough before is there.
+            for e in &exact.rects {
+                if e.w * target.w >= min_w * 1.001 {
+                    assert!(
+                        local.rects.iter().any(|r| r.node == e.node),
+                        "{e:?} missing"
+                    );
+                }
+            }
+            // Back out to an ancestor: not predictable from the zoomed view.
+            if let Some(up) = exact.crumbs.first().filter(|c| c.node != target.node) {
+                assert!(exact.zoomed_locally(up.node).is_none());
+            }
+            checked += 1;
+        }
+        assert!(checked >= 3, "diff {diff}: only {checked} frames tried");
+        // Not a frame of the view: nothing to predict.
+        assert!(v.zoomed_locally(u32::MAX).is_none());
+    }
+}
