@@ -1,29 +1,34 @@
 //! The root component: owns the state reducer and the analysis worker,
 //! reads dropped, picked, fetched and demo files into the worker, sends a
 //! view request whenever the view parameters change (one in flight at a
-//! time, the latest queued), handles the keyboard, and lays out the page.
+//! time, the latest queued), keeps the view in the address bar's fragment
+//! (share links, back and forward), handles the keyboard, and lays out the
+//! page.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_worker::{Spawnable, WorkerBridge};
-use heaplens_core::view::{Request, Response, Slot, ViewRequest};
+use heaplens_core::share::{limits, Link, Source, ViewState};
+use heaplens_core::view::{ExportKind, Request, Response, Slot, ViewRequest};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::components::{
-    BenchPanel, ErrorAlert, FilePicker, FlameGraph, ImpactPanel, InfoPanel, Landing, PeekPanel,
-    ProgressBar, Toolbar, TopTable,
+    BenchPanel, ErrorAlert, Export, FilePicker, FlameGraph, ImpactPanel, InfoPanel, Landing,
+    PeekPanel, ProgressBar, ShareBar, SharePanel, Toolbar, TopTable,
 };
+use crate::link;
 use crate::paint::{self, Move};
 use crate::state::{Action, AppState, Orientation, Theme};
 use crate::worker::AnalysisWorker;
 
-/// Where Trunk puts the worker's loader (relative, so any sub-path works).
-const WORKER_LOADER: &str = "./heaplens-worker_loader.js";
+/// The analysis worker's script: it starts the page's own module without a
+/// page (relative, so any sub-path works).
+const WORKER_LOADER: &str = "./static/worker.js";
 /// The demo pair shipped in `static/demo/`.
 const DEMO_PROFILE: &str = "./static/demo/scheduler-optimized.prof";
 const DEMO_BASE: &str = "./static/demo/scheduler-baseline.prof";
@@ -55,6 +60,12 @@ impl Channel {
         }
     }
 
+    fn send(&self, req: Request) {
+        if let Some(b) = &self.bridge {
+            b.send(req);
+        }
+    }
+
     fn swap(&mut self) {
         if let Some(b) = &self.bridge {
             b.send(Request::Swap);
@@ -79,6 +90,12 @@ pub fn App() -> Html {
     let url = use_state(String::new);
     let latest = use_mut_ref(|| state.clone());
     *latest.borrow_mut() = state.clone();
+    // Where the open profiles came from, as a share link names them (None
+    // for local files), and the last fragment read or written.
+    let sources: Sources = use_mut_ref(|| (None, None));
+    let handled = use_mut_ref(String::new);
+    let last_view = use_mut_ref(|| None::<ViewState>);
+    let copied = use_state(|| None::<bool>);
 
     // A first guess of the flame graph's width, so the first layout is
     // already culled for it (the graph measures itself once shown).
@@ -117,6 +134,80 @@ pub fn App() -> Html {
                 })
             });
             move || drop(listener)
+        });
+    }
+
+    // Open the link the page was opened with; later, follow back, forward
+    // and hand edits of the fragment.
+    {
+        let ctx = LinkCtx {
+            channel: channel.clone(),
+            dispatcher: state.dispatcher(),
+            sources: sources.clone(),
+        };
+        let handled = handled.clone();
+        let latest = latest.clone();
+        use_effect_with((), move |_| {
+            let frag = link::fragment();
+            *handled.borrow_mut() = frag.clone();
+            if !frag.is_empty() {
+                open_link(&frag, &ctx, false);
+            }
+            let follow = move |_: &web_sys::Event| {
+                let frag = link::fragment();
+                if *handled.borrow() == frag {
+                    return;
+                }
+                *handled.borrow_mut() = frag.clone();
+                let has_profile = latest.borrow().info.is_some();
+                open_link(&frag, &ctx, has_profile);
+            };
+            let follow = Rc::new(follow);
+            let listeners = web_sys::window().map(|w| {
+                let (a, b) = (follow.clone(), follow);
+                (
+                    EventListener::new(&w, "popstate", move |e| a(e)),
+                    EventListener::new(&w, "hashchange", move |e| b(e)),
+                )
+            });
+            move || drop(listeners)
+        });
+    }
+
+    // Keep the view in the fragment: a new history entry for each change
+    // (so back and forward step through views), the entry replaced while
+    // typing a search or filter.
+    {
+        let view_state = state.view_state();
+        let ready = state.info.is_some()
+            && state.pending.is_none()
+            && state.params.zoom_path.is_empty()
+            && state.busy.is_none();
+        let sources = sources.clone();
+        let handled = handled.clone();
+        let last_view = last_view.clone();
+        use_effect_with((view_state, ready), move |(vs, ready)| {
+            if *ready {
+                let (profile, base) = sources.borrow().clone();
+                let frag = Link {
+                    view: vs.clone(),
+                    profile,
+                    base,
+                }
+                .fragment();
+                if frag != link::fragment() {
+                    let typing = last_view.borrow().as_ref().is_some_and(|lv| {
+                        let mut a = lv.clone();
+                        a.search = vs.search.clone();
+                        a.filter = vs.filter.clone();
+                        a == *vs
+                    });
+                    let first = last_view.borrow().is_none();
+                    link::set_fragment(&frag, !(typing || first));
+                }
+                *handled.borrow_mut() = frag;
+                *last_view.borrow_mut() = Some(vs.clone());
+            }
         });
     }
 
@@ -177,7 +268,10 @@ pub fn App() -> Html {
     let load_file = {
         let channel = channel.clone();
         let dispatcher = state.dispatcher();
+        let sources = sources.clone();
         Callback::from(move |(slot, file): (Slot, web_sys::File)| {
+            // A local file: a link can only carry it inside.
+            *sources.borrow_mut() = (None, None);
             read_file(slot, file, channel.clone(), dispatcher.clone());
         })
     };
@@ -193,7 +287,12 @@ pub fn App() -> Html {
     let on_demo = {
         let channel = channel.clone();
         let dispatcher = state.dispatcher();
+        let sources = sources.clone();
         Callback::from(move |_: ()| {
+            *sources.borrow_mut() = (
+                Some(Source::Url(DEMO_PROFILE.into())),
+                Some(Source::Url(DEMO_BASE.into())),
+            );
             // The benchmark outputs first (small), then the profile pair.
             for (slot, url) in [
                 (Slot::Base, DEMO_BASE_BENCH),
@@ -226,6 +325,7 @@ pub fn App() -> Html {
         let url = url.clone();
         let channel = channel.clone();
         let dispatcher = state.dispatcher();
+        let sources = sources.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let u = url.trim().to_string();
@@ -238,6 +338,8 @@ pub fn App() -> Html {
                 )));
                 return;
             }
+            let base = sources.borrow().1.clone();
+            *sources.borrow_mut() = (Some(Source::Url(u.clone())), base);
             fetch_into(Slot::Profile, u, channel.clone(), dispatcher.clone());
         })
     };
@@ -293,6 +395,130 @@ pub fn App() -> Html {
         })
     };
 
+    // Sharing: the link is made of the profiles the worker slimmed and the
+    // current view; a new one is copied to the clipboard when it arrives.
+    let view_state = state.view_state();
+    let share_url = {
+        let shared = state.shared.clone();
+        use_memo(
+            (
+                state.shared.as_ref().map(|s| Rc::as_ptr(s) as usize),
+                view_state.clone(),
+            ),
+            move |(_, vs)| {
+                shared.map(|s| {
+                    let embed = |p: &heaplens_core::view::SharedProfile| Source::Embedded {
+                        name: p.name.clone(),
+                        data: p.data.clone(),
+                    };
+                    let link = Link {
+                        view: vs.clone(),
+                        profile: Some(embed(&s.profile)),
+                        base: s.base.as_ref().map(embed),
+                    };
+                    format!("{}#{}", link::page_address(), link.fragment())
+                })
+            },
+        )
+    };
+    {
+        let copied = copied.clone();
+        let url = share_url.clone();
+        use_effect_with(
+            state.shared.as_ref().map(|s| Rc::as_ptr(s) as usize),
+            move |fresh| {
+                copied.set(None);
+                if let (Some(_), Some(u)) = (fresh, (*url).clone()) {
+                    yew::platform::spawn_local(async move {
+                        copied.set(Some(link::copy(&u).await));
+                    });
+                }
+            },
+        );
+    }
+    let by_url = match &*sources.borrow() {
+        (Some(Source::Url(p)), b) if !matches!(b, Some(Source::Embedded { .. })) => {
+            let link = Link {
+                view: view_state.clone(),
+                profile: Some(Source::Url(p.clone())),
+                base: b.clone(),
+            };
+            Some(format!("{}#{}", link::page_address(), link.fragment()))
+        }
+        _ => None,
+    };
+    let share = |budget: Option<usize>| {
+        let channel = channel.clone();
+        let d = state.dispatcher();
+        let sample_type = state.view.as_ref().map(|v| v.sample_type);
+        Callback::from(move |_: ()| {
+            d.dispatch(Action::Sharing);
+            channel.borrow().send(Request::Share {
+                sample_type,
+                budget,
+            });
+        })
+    };
+    // A trimmed link leaves room for the address and the view's part.
+    let room = limits::CHAT.saturating_sub(
+        link::page_address().len()
+            + Link {
+                view: view_state.clone(),
+                ..Link::default()
+            }
+            .fragment()
+            .len()
+            + 64,
+    );
+    let on_share = share(None);
+    let on_trim = share(Some(room));
+    let on_export = {
+        let channel = channel.clone();
+        let latest = latest.clone();
+        let d = state.dispatcher();
+        Callback::from(move |e: Export| {
+            let st = latest.borrow().clone();
+            if let Err(msg) = export(e, &st, &channel) {
+                d.dispatch(Action::Error(msg));
+            }
+        })
+    };
+    let on_copy = {
+        let copied = copied.clone();
+        let url = share_url.clone();
+        Callback::from(move |_: ()| {
+            let copied = copied.clone();
+            if let Some(u) = (*url).clone() {
+                yew::platform::spawn_local(async move {
+                    copied.set(Some(link::copy(&u).await));
+                });
+            }
+        })
+    };
+    let trimmed = state.shared.as_ref().and_then(|s| {
+        let t = |p: &heaplens_core::view::SharedProfile| {
+            p.trimmed.map(|(merged, share)| {
+                format!(
+                    "{}: the {} largest samples ({:.1}% of {}) kept, {merged} merged into (trimmed)",
+                    p.name,
+                    p.samples,
+                    share * 100.0,
+                    s.trim_type
+                )
+            })
+        };
+        let parts: Vec<String> = t(&s.profile)
+            .into_iter()
+            .chain(s.base.as_ref().and_then(t))
+            .collect();
+        (!parts.is_empty()).then(|| {
+            format!(
+                "Trimmed to fit: {}. The opened view says so; every total is exact.",
+                parts.join("; ")
+            )
+        })
+    });
+
     let d = state.dispatcher();
     let view_part = match (&state.view, &state.info) {
         (Some(view), Some(info)) => {
@@ -320,6 +546,16 @@ pub fn App() -> Html {
                                 let channel = channel.clone();
                                 Callback::from(move |_: ()| channel.borrow_mut().swap())
                             }} />
+                    }
+                    <ShareBar sharing={state.sharing} diff={view.diff.is_some()}
+                        on_share={on_share.clone()} on_export={on_export.clone()} />
+                    if let Some(url) = (*share_url).clone() {
+                        <SharePanel url={AttrValue::from(url)} copied={*copied}
+                            trimmed={trimmed.clone().map(AttrValue::from)}
+                            by_url={by_url.clone().map(AttrValue::from)}
+                            sharing={state.sharing}
+                            on_trim={on_trim.clone()} on_copy={on_copy.clone()}
+                            on_close={d.clone().callback_to(|_| Action::CloseShare)} />
                     }
                     <Toolbar
                         sample_types={types}
@@ -363,6 +599,10 @@ pub fn App() -> Html {
                             on_select={d.clone().callback_to(|n| Action::Select(Some(n)))}
                             on_granularity={d.clone().callback_to(Action::Granularity)}
                             diff={view.diff.is_some()}
+                            sort={state.table_sort}
+                            filter={AttrValue::from(state.table_filter.clone())}
+                            on_sort={d.clone().callback_to(Action::TableSort)}
+                            on_filter={d.clone().callback_to(Action::TableFilter)}
                         />
                         <InfoPanel info={info.clone()} base={state.base_info.clone()} />
                     </div>
@@ -394,7 +634,7 @@ pub fn App() -> Html {
                     <button type="submit">{ "Open URL" }</button>
                 </form>
                 <button class="demo" onclick={on_demo.reform(|_| ())}>{ "Open demo" }</button>
-                <button class="theme" onclick={d.callback_to(|_| Action::ToggleTheme)} title="Light, dark, or follow the system">{ theme_label }</button>
+                <button class="theme" onclick={d.clone().callback_to(|_| Action::ToggleTheme)} title="Light, dark, or follow the system">{ theme_label }</button>
             </header>
             if let Some(p) = (*pair).clone() {
                 { pair_dialog(&p, pair.clone(), load_file.clone()) }
@@ -403,6 +643,12 @@ pub fn App() -> Html {
                 <div class="drop-overlay" aria-hidden="true"><p>{ "Drop a profile to open it (two files: profile and base)" }</p></div>
             }
             <ErrorAlert message={state.error.clone().map(AttrValue::from)} />
+            if let Some(n) = state.notice.clone() {
+                <div class="notice" role="status">
+                    <p>{ n }</p>
+                    <button class="close" aria-label="Dismiss" onclick={d.callback_to(|_| Action::Notice(None))}>{ "×" }</button>
+                </div>
+            }
             if let Some(b) = state.busy.clone() { <ProgressBar busy={b} /> }
             <main>
                 if let Some(bench) = state.bench.clone() { <BenchPanel {bench} /> }
@@ -422,6 +668,17 @@ fn start_worker(channel: &Rc<RefCell<Channel>>, dispatcher: UseReducerDispatcher
         .callback(move |resp: Response| {
             if matches!(resp, Response::View(_)) {
                 ch.borrow_mut().answered();
+            }
+            if let Response::Export {
+                file_name,
+                mime,
+                bytes,
+            } = &resp
+            {
+                if let Err(msg) = link::download(file_name, mime, bytes) {
+                    dispatcher.dispatch(Action::Error(msg));
+                }
+                return;
             }
             dispatcher.dispatch(Action::Worker(Box::new(resp)));
         })
@@ -576,6 +833,168 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
         }
         _ => false,
     }
+}
+
+/// Where the open profile and base came from, as a share link names them.
+type Sources = Rc<RefCell<(Option<Source>, Option<Source>)>>;
+
+/// What opening a link needs.
+struct LinkCtx {
+    channel: Rc<RefCell<Channel>>,
+    dispatcher: UseReducerDispatcher<AppState>,
+    sources: Sources,
+}
+
+/// Opens a fragment: loads its profiles (unless they are the open ones)
+/// and shows its view; a damaged one is explained and changes nothing.
+fn open_link(frag: &str, ctx: &LinkCtx, has_profile: bool) {
+    let d = &ctx.dispatcher;
+    let parsed = match Link::parse(frag) {
+        Ok(p) => p,
+        Err(e) => {
+            d.dispatch(Action::Error(format!(
+                "This link's view could not be read: {e}. Was it copied whole? The page works as usual; open a profile or the demo."
+            )));
+            return;
+        }
+    };
+    if !parsed.warnings.is_empty() {
+        d.dispatch(Action::Notice(Some(format!(
+            "Parts of this link were not understood and were left out: {}.",
+            parsed.warnings.join("; ")
+        ))));
+    }
+    let Link {
+        view,
+        profile,
+        base,
+    } = parsed.link;
+    let view = Rc::new(view);
+    let same = *ctx.sources.borrow() == (profile.clone(), base.clone());
+    let Some(profile) = profile.filter(|_| !(same && has_profile)) else {
+        // The same profiles (or none named): only the view changes.
+        if has_profile {
+            d.dispatch(Action::ApplyView(view));
+        }
+        return;
+    };
+    *ctx.sources.borrow_mut() = (Some(profile.clone()), base.clone());
+    d.dispatch(Action::OpenLink(view));
+    d.dispatch(Action::Reading {
+        name: profile.name(),
+    });
+    let channel = ctx.channel.clone();
+    let d = d.clone();
+    yew::platform::spawn_local(async move {
+        // The base first, so that the profile opens as a diff.
+        let base = match base {
+            Some(b) => match source_bytes(&b).await {
+                Ok(bytes) => Some((b.name(), bytes)),
+                Err(message) => {
+                    d.dispatch(Action::ReadFailed { message });
+                    return;
+                }
+            },
+            None => None,
+        };
+        match source_bytes(&profile).await {
+            Ok(bytes) => {
+                let mut ch = channel.borrow_mut();
+                match base {
+                    Some((name, b)) => ch.load(Slot::Base, name, b),
+                    None => ch.send(Request::ClearBase),
+                }
+                ch.load(Slot::Profile, profile.name(), bytes);
+            }
+            Err(message) => d.dispatch(Action::ReadFailed { message }),
+        }
+    });
+}
+
+/// The bytes of a link's profile: fetched, or decoded from the link.
+async fn source_bytes(s: &Source) -> Result<Vec<u8>, String> {
+    match s {
+        Source::Url(u) => {
+            let url = link::resolve(u).map_err(|e| format!("This link's profile address {e}."))?;
+            fetch_bytes(&url).await
+        }
+        Source::Embedded { name, .. } => s.bytes().map_err(|e| {
+            format!("The profile {name} inside this link {e}; the link was probably cut short.")
+        }),
+    }
+}
+
+/// Writes an export of the current view: drawn here (SVG, PNG, tables) or
+/// by the worker (folded stacks, report, profile), which answers with the file.
+fn export(e: Export, st: &AppState, channel: &Rc<RefCell<Channel>>) -> Result<(), String> {
+    let view = st
+        .view
+        .as_ref()
+        .ok_or("Nothing to export yet: open a profile.")?;
+    let info = st
+        .info
+        .as_ref()
+        .ok_or("Nothing to export yet: open a profile.")?;
+    let stem = heaplens_core::view::file_stem(&info.file_name).to_string();
+    let ty = info
+        .sample_types
+        .get(view.sample_type)
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    let what = if view.diff.is_some() { "diff" } else { "flame" };
+    let kind = match e {
+        Export::Svg => {
+            let title = match &st.base_info {
+                Some(b) if view.diff.is_some() => {
+                    format!("{} − {} · {ty}", info.file_name, b.file_name)
+                }
+                _ => format!("{} · {ty}", info.file_name),
+            };
+            let svg = crate::svg::flame_svg(
+                view,
+                f64::from(st.params.width_px),
+                st.orientation,
+                st.color_by_self,
+                &title,
+            );
+            return link::download(
+                &format!("{stem}.{ty}.{what}.svg"),
+                "image/svg+xml",
+                svg.as_bytes(),
+            );
+        }
+        Export::Png => {
+            let canvas = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("flame"))
+                .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+                .ok_or("The flame graph is not on the page.")?;
+            let url = canvas.to_data_url_with_type("image/png").map_err(|_| {
+                "The browser could not turn the flame graph into an image.".to_string()
+            })?;
+            link::download_url(&format!("{stem}.{ty}.{what}.png"), &url);
+            return Ok(());
+        }
+        Export::Tsv | Export::Csv => {
+            let csv = e == Export::Csv;
+            let text = heaplens_core::view::rows_table(&st.rows, view.diff.is_some(), csv);
+            let (ext, mime) = if csv {
+                ("csv", "text/csv")
+            } else {
+                ("tsv", "text/tab-separated-values")
+            };
+            let table = if view.diff.is_some() { "diff" } else { "top" };
+            return link::download(&format!("{stem}.{ty}.{table}.{ext}"), mime, text.as_bytes());
+        }
+        Export::Folded => ExportKind::Folded,
+        Export::Report => ExportKind::Report,
+        Export::Profile => ExportKind::Profile,
+    };
+    channel.borrow().send(Request::Export {
+        kind,
+        view: st.request(),
+    });
+    Ok(())
 }
 
 fn read_file(

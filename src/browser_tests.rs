@@ -13,7 +13,7 @@ use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement}
 use yew::prelude::*;
 
 use crate::app::App;
-use crate::components::{FlameGraph, TopTable};
+use crate::components::{FlameGraph, SortColumn, TopTable};
 use crate::state::Orientation;
 
 fn root() -> Element {
@@ -81,31 +81,18 @@ fn view() -> ViewData {
         file: "main.go".into(),
         package: "main".into(),
     };
-    ViewData {
-        seq: 0,
-        sample_type: 0,
-        unit: "bytes".into(),
-        total: 10,
-        zoom: 0,
-        crumbs: vec![],
-        names: vec![n("main.main"), n("main.work"), n("main.idle")],
-        // main.main full width; work on the left half; idle on the right quarter.
-        rects: vec![
+    // main.main full width; work on the left half; idle on the right quarter.
+    let mut v = ViewData::of_frames(
+        vec![n("main.main"), n("main.work"), n("main.idle")],
+        vec![
             r(1, 0.0, 1.0, 0, 0),
             r(2, 0.0, 0.5, 1, 1),
             r(3, 0.75, 0.25, 1, 2),
         ],
-        depth: 2,
-        culled: 0,
-        matched: None,
-        search_error: None,
-        rows: vec![],
-        rows_fresh: false,
-        granularity: Granularity::Functions,
-        peek: None,
-        diff: None,
-        diff_error: None,
-    }
+    );
+    v.total = 10;
+    v.depth = 2;
+    v
 }
 
 #[derive(Properties, PartialEq)]
@@ -208,9 +195,21 @@ struct TableHost {
 
 #[component]
 fn THost(p: &TableHost) -> Html {
+    // Sort and filter live with the app; the host keeps them like it does.
+    let sort = use_state(|| (SortColumn::Flat, true));
+    let filter = use_state(String::new);
+    let on_sort = {
+        let sort = sort.clone();
+        Callback::from(move |s| sort.set(s))
+    };
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |f| filter.set(f))
+    };
     html! {
         <TopTable rows={p.rows.clone()} total={100} unit="bytes" granularity={Granularity::Functions}
-            selected={None::<AttrValue>} on_select={Callback::noop()} on_granularity={Callback::noop()} />
+            selected={None::<AttrValue>} on_select={Callback::noop()} on_granularity={Callback::noop()}
+            sort={*sort} filter={AttrValue::from((*filter).clone())} {on_sort} {on_filter} />
     }
 }
 

@@ -1,5 +1,7 @@
 //! Human-readable numbers for the UI.
 
+use heaplens_core::units;
+
 /// A byte count in binary units with three significant digits: `512 B`, `1.50 KiB`, `12.3 MiB`.
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
@@ -34,6 +36,34 @@ pub fn grouped(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// `base → new (Δ, Δ%)` for a diff tooltip.
+pub fn change(base: i64, new: i64, unit: &str) -> String {
+    let d = new.wrapping_sub(base);
+    let pct = if let Some(p) = units::change_percent(d, base) {
+        format!("{p:+.1}%")
+    } else if new != 0 {
+        "new".to_string()
+    } else {
+        "±0".to_string()
+    };
+    format!(
+        "{} → {} ({}{}, {pct})",
+        units::label(base, unit),
+        units::label(new, unit),
+        if d > 0 { "+" } else { "" },
+        units::label(d, unit)
+    )
+}
+
+/// `v` with its unit and its share of `total`.
+pub fn value(v: i64, unit: &str, total: i64) -> String {
+    format!(
+        "{} ({})",
+        units::label(v, unit),
+        units::percentage(v, total).trim()
+    )
 }
 
 #[cfg(test)]

@@ -6,9 +6,12 @@
 pub mod app;
 pub mod components;
 pub mod format;
+pub mod gzip;
+pub mod link;
 pub mod paint;
 pub mod panic;
 pub mod state;
+pub mod svg;
 pub mod worker;
 
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -158,34 +158,8 @@ pub fn paint(
             continue;
         }
         let name = &view.names[r.name as usize];
-        let (hue, sat, light) = if view.diff.is_some() {
-            if hl.by_self {
-                diff_hsl(r.self_value, r.base_self)
-            } else {
-                diff_hsl(r.total, r.base_total)
-            }
-        } else {
-            package_hsl(&name.package)
-        };
         let dim = hl.searching && r.flags & MATCHED == 0;
-        let fill = if r.flags & ANCESTOR != 0 {
-            format!(
-                "hsl({hue:.0} {:.0}% {:.0}%)",
-                sat * 0.35,
-                if hl.dark { 42.0 } else { 82.0 }
-            )
-        } else if dim {
-            if hl.dark {
-                "hsl(0 0% 28%)".to_string()
-            } else {
-                "hsl(0 0% 86%)".to_string()
-            }
-        } else if hl.searching {
-            // Matches stand out in a cool colour.
-            format!("hsl(200 80% {:.0}%)", light)
-        } else {
-            format!("hsl({hue:.0} {sat:.0}% {light:.0}%)")
-        };
+        let fill = fill(view, r, hl);
         ctx.set_fill_style_str(&fill);
         let gap = if w > 2.0 { 1.0 } else { 0.0 };
         ctx.fill_rect(x, y, (w - gap).max(0.5), bh);
@@ -215,6 +189,39 @@ pub fn paint(
     }
 }
 
+/// A frame's fill colour (CSS).
+pub fn fill(view: &ViewData, r: &FlameRect, hl: Highlights) -> String {
+    let name = &view.names[r.name as usize];
+    let (hue, sat, light) = if view.diff.is_some() {
+        if hl.by_self {
+            diff_hsl(r.self_value, r.base_self)
+        } else {
+            diff_hsl(r.total, r.base_total)
+        }
+    } else {
+        package_hsl(&name.package)
+    };
+    let dim = hl.searching && r.flags & MATCHED == 0;
+    if r.flags & ANCESTOR != 0 {
+        format!(
+            "hsl({hue:.0} {:.0}% {:.0}%)",
+            sat * 0.35,
+            if hl.dark { 42.0 } else { 82.0 }
+        )
+    } else if dim {
+        if hl.dark {
+            "hsl(0 0% 28%)".to_string()
+        } else {
+            "hsl(0 0% 86%)".to_string()
+        }
+    } else if hl.searching {
+        // Matches stand out in a cool colour.
+        format!("hsl(200 80% {:.0}%)", light)
+    } else {
+        format!("hsl({hue:.0} {sat:.0}% {light:.0}%)")
+    }
+}
+
 /// `s` cut to at most `max` characters, ending in an ellipsis when cut.
 pub fn truncate(s: &str, max: usize) -> String {
     let n = s.chars().count();
@@ -232,8 +239,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use heaplens_core::view::{Crumb, FrameName};
-    use heaplens_core::Granularity;
+    use heaplens_core::view::FrameName;
 
     fn view() -> ViewData {
         let r = |node, x, w, depth| FlameRect {
@@ -248,35 +254,21 @@ mod tests {
             base_total: 0,
             flags: 0,
         };
-        ViewData {
-            seq: 0,
-            sample_type: 0,
-            unit: String::new(),
-            total: 0,
-            zoom: 0,
-            crumbs: Vec::<Crumb>::new(),
-            names: vec![FrameName {
+        let mut v = ViewData::of_frames(
+            vec![FrameName {
                 name: "main".into(),
                 file: String::new(),
                 package: "main".into(),
             }],
-            rects: vec![
+            vec![
                 r(1, 0.0, 1.0, 0),
                 r(2, 0.0, 0.6, 1),
                 r(3, 0.6, 0.4, 1),
                 r(4, 0.1, 0.3, 2),
             ],
-            depth: 3,
-            culled: 0,
-            matched: None,
-            search_error: None,
-            rows: vec![],
-            rows_fresh: false,
-            granularity: Granularity::Functions,
-            peek: None,
-            diff: None,
-            diff_error: None,
-        }
+        );
+        v.depth = 3;
+        v
     }
 
     #[test]

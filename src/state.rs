@@ -5,7 +5,13 @@
 use std::rc::Rc;
 
 use heaplens_core::benchfmt::Comparison;
-use heaplens_core::view::{ProfileInfo, Response, Row, Slot, ViewData, ViewRequest, WidthBy};
+use heaplens_core::encode::TRIMMED_MARK;
+use heaplens_core::share::ViewState;
+use heaplens_core::view::{
+    ProfileInfo, Response, Row, ShareData, Slot, ViewData, ViewRequest, WidthBy,
+};
+
+use crate::components::SortColumn;
 
 /// Benchmark outputs loaded beside the profiles.
 #[derive(Clone, Debug, PartialEq)]
@@ -78,6 +84,8 @@ pub struct Params {
     pub subtract: bool,
     /// pprof's `-normalize`: the new profile scaled to the base's total.
     pub normalize: bool,
+    /// A share link's zoom, by names, until the worker has found it.
+    pub zoom_path: Vec<String>,
 }
 
 impl Default for Params {
@@ -93,11 +101,12 @@ impl Default for Params {
             width_by: WidthBy::New,
             subtract: false,
             normalize: false,
+            zoom_path: Vec::new(),
         }
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
     pub busy: Option<Busy>,
     pub info: Option<Rc<ProfileInfo>>,
@@ -118,13 +127,125 @@ pub struct AppState {
     pub loaded: u32,
     /// Bumped on every change of `params` or `loaded`.
     pub seq: u32,
+    /// The top table's sort (column, descending) and filter.
+    pub table_sort: (SortColumn, bool),
+    pub table_filter: String,
+    /// A share link's view, applied once its profile has loaded.
+    pub pending: Option<Rc<ViewState>>,
+    /// The profiles of the last share link made, and whether one is being made.
+    pub shared: Option<Rc<ShareData>>,
+    pub sharing: bool,
+    /// Something to tell that is not an error (e.g. a trimmed profile).
+    pub notice: Option<String>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState {
+            busy: None,
+            info: None,
+            base_info: None,
+            error: None,
+            view: None,
+            bench: None,
+            rows: Rc::default(),
+            params: Params::default(),
+            orientation: Orientation::default(),
+            color_by_self: false,
+            theme: Theme::default(),
+            cursor: None,
+            loaded: 0,
+            seq: 0,
+            table_sort: (SortColumn::Flat, true),
+            table_filter: String::new(),
+            pending: None,
+            shared: None,
+            sharing: false,
+            notice: None,
+        }
+    }
 }
 
 impl AppState {
     /// Drops the zoom and the keyboard cursor (node ids of the old frames).
     fn forget_frames(&mut self) {
         self.params.zoom = 0;
+        self.params.zoom_path.clear();
         self.cursor = None;
+    }
+
+    /// Takes on a share link's view (`info`: the profile it applies to).
+    fn apply_view(&mut self, v: &ViewState, info: Option<&ProfileInfo>) {
+        let p = &mut self.params;
+        // No sample type named: the profile's default.
+        p.sample_type = None;
+        if let Some(t) = &v.sample_type {
+            match info.and_then(|i| i.sample_types.iter().position(|s| &s.name == t)) {
+                Some(i) => p.sample_type = Some(i),
+                None if info.is_some() => {
+                    self.notice = Some(format!(
+                        "The link asks for sample type {t:?}, which this profile does not have; showing its default."
+                    ))
+                }
+                None => {}
+            }
+        }
+        p.diff = v.diff;
+        p.subtract = v.subtract;
+        p.normalize = v.normalize;
+        p.width_by = v.width_by;
+        p.granularity = if v.lines {
+            Granularity::Lines
+        } else {
+            Granularity::Functions
+        };
+        p.search = v.search.clone();
+        p.selected = v.selected.clone();
+        p.zoom = 0;
+        p.zoom_path = v.zoom.clone();
+        self.cursor = None;
+        self.orientation = if v.flame {
+            Orientation::Flame
+        } else {
+            Orientation::Icicle
+        };
+        self.color_by_self = v.color_by_self;
+        self.table_filter = v.filter.clone();
+        self.table_sort = SortColumn::from_link_text(&v.sort).unwrap_or((SortColumn::Flat, true));
+    }
+
+    /// The current view as a share link writes it.
+    pub fn view_state(&self) -> ViewState {
+        let p = &self.params;
+        let zoom = if !p.zoom_path.is_empty() {
+            p.zoom_path.clone()
+        } else {
+            match &self.view {
+                Some(v) if v.zoom == p.zoom && p.zoom != 0 => {
+                    v.crumbs.iter().map(|c| c.name.clone()).collect()
+                }
+                _ => Vec::new(),
+            }
+        };
+        let sample_type = match (p.sample_type, &self.info) {
+            (Some(t), Some(i)) => i.sample_types.get(t).map(|s| s.name.clone()),
+            _ => None,
+        };
+        ViewState {
+            sample_type,
+            flame: self.orientation == Orientation::Flame,
+            diff: p.diff,
+            subtract: p.subtract,
+            normalize: p.normalize,
+            width_by: p.width_by,
+            color_by_self: self.color_by_self,
+            zoom,
+            selected: p.selected.clone(),
+            search: p.search.clone(),
+            lines: p.granularity == Granularity::Lines,
+            filter: self.table_filter.clone(),
+            sort: SortColumn::link_text(self.table_sort),
+        }
     }
 
     /// Zooms into frame `z`; paints at once what the current view already
@@ -148,6 +269,7 @@ impl AppState {
             width_px: self.params.width_px,
             search: self.params.search.clone(),
             selected: self.params.selected.clone(),
+            zoom_path: self.params.zoom_path.clone(),
             granularity: self.params.granularity,
             diff: self.params.diff,
             width_by: self.params.width_by,
@@ -192,6 +314,17 @@ pub enum Action {
     Error(String),
     /// The analysis worker stopped with an uncaught error; a new one runs.
     WorkerFailed(String),
+    TableSort((SortColumn, bool)),
+    TableFilter(String),
+    /// A share link is being opened: its view waits for its profile.
+    OpenLink(Rc<ViewState>),
+    /// Back or forward to a view of the same profiles.
+    ApplyView(Rc<ViewState>),
+    /// A share link is being made.
+    Sharing,
+    /// Closes the share panel.
+    CloseShare,
+    Notice(Option<String>),
 }
 
 impl Reducible for AppState {
@@ -199,7 +332,7 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
-        let before = next.params.clone();
+        let mut before = next.params.clone();
         match action {
             Action::Reading { name } => {
                 next.busy = Some(Busy {
@@ -244,6 +377,24 @@ impl Reducible for AppState {
                         normalize: old.normalize,
                         ..Params::default()
                     };
+                    next.shared = None;
+                    next.notice = None;
+                    if let Some(v) = next.pending.take() {
+                        let info = next.info.clone();
+                        next.apply_view(&v, info.as_deref());
+                    }
+                    if let Some(c) = next
+                        .info
+                        .as_ref()
+                        .and_then(|i| i.comments.iter().find(|c| c.starts_with(TRIMMED_MARK)))
+                    {
+                        next.notice = Some(format!(
+                            "This profile was trimmed to fit in its share link: {}.",
+                            c.trim_start_matches(TRIMMED_MARK)
+                                .trim_start_matches(':')
+                                .trim()
+                        ));
+                    }
                     next.loaded += 1;
                 }
                 Response::Loaded {
@@ -265,6 +416,13 @@ impl Reducible for AppState {
                         next.rows = Rc::new(std::mem::take(&mut view.rows));
                     }
                     if view.seq == next.seq {
+                        // A zoom by names is found: from now on it is a node.
+                        if !next.params.zoom_path.is_empty() {
+                            next.params.zoom_path.clear();
+                            next.params.zoom = view.zoom;
+                            before.zoom_path.clear();
+                            before.zoom = view.zoom;
+                        }
                         if let Some(c) = next.cursor {
                             if !view.rects.iter().any(|r| r.node == c) {
                                 next.cursor = None;
@@ -285,6 +443,21 @@ impl Reducible for AppState {
                         new_name: names.1,
                         comparison,
                     }));
+                }
+                Response::Share(data) => {
+                    next.sharing = false;
+                    next.shared = Some(Rc::from(data));
+                }
+                Response::Failed(message) => {
+                    next.sharing = false;
+                    next.error = Some(message);
+                }
+                // Downloaded by the page as it arrives.
+                Response::Export { .. } => {}
+                Response::BaseCleared => {
+                    next.base_info = None;
+                    next.forget_frames();
+                    next.loaded += 1;
                 }
                 Response::Error {
                     slot,
@@ -344,6 +517,25 @@ impl Reducible for AppState {
             Action::Cursor(c) => next.cursor = c,
             Action::ToggleTheme => next.theme = next.theme.next(),
             Action::Error(e) => next.error = Some(e),
+            Action::TableSort(s) => next.table_sort = s,
+            Action::TableFilter(f) => next.table_filter = f,
+            Action::OpenLink(v) => {
+                next.pending = Some(v);
+                next.error = None;
+            }
+            Action::ApplyView(v) => {
+                let info = next.info.clone();
+                next.apply_view(&v, info.as_deref());
+            }
+            Action::Sharing => {
+                next.sharing = true;
+                next.shared = None;
+            }
+            Action::CloseShare => {
+                next.sharing = false;
+                next.shared = None;
+            }
+            Action::Notice(n) => next.notice = n,
             Action::WorkerFailed(msg) => {
                 next.busy = None;
                 next.info = None;
@@ -435,26 +627,10 @@ mod tests {
         names: Vec<heaplens_core::view::FrameName>,
         rects: Vec<heaplens_core::view::FlameRect>,
     ) -> ViewData {
-        ViewData {
-            seq,
-            sample_type: 0,
-            unit: String::new(),
-            total: 0,
-            zoom: 0,
-            crumbs: vec![],
-            names,
-            rects,
-            depth: 0,
-            culled: 0,
-            matched: None,
-            search_error: None,
-            rows: vec![],
-            rows_fresh: true,
-            granularity: Granularity::Functions,
-            peek: None,
-            diff: None,
-            diff_error: None,
-        }
+        let mut v = ViewData::of_frames(names, rects);
+        v.seq = seq;
+        v.rows_fresh = true;
+        v
     }
 
     #[test]

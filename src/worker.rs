@@ -1,11 +1,30 @@
 //! The analysis worker: decodes profiles and answers view requests with
 //! [`heaplens_core::view::Session`], reporting progress while it decodes.
+//!
+//! Requests are handled one at a time, in the order they came: some wait
+//! for the browser (inflating a gzipped profile, compressing a share link
+//! or a download), and a later request must not overtake them.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
-use heaplens_core::view::{Request, Response, Session, Slot};
+use heaplens_core::view::{
+    ExportKind, Request, Response, Session, ShareData, Slot, TrimSearch, BROWSER_LIMITS,
+};
+
+use crate::gzip;
+
+#[derive(Default)]
+struct Inner {
+    session: Session,
+    queue: VecDeque<(Request, HandlerId)>,
+    running: bool,
+}
 
 pub struct AnalysisWorker {
-    session: Session,
+    inner: Rc<RefCell<Inner>>,
 }
 
 impl Worker for AnalysisWorker {
@@ -15,74 +34,191 @@ impl Worker for AnalysisWorker {
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
         AnalysisWorker {
-            session: Session::new(),
+            inner: Rc::default(),
         }
     }
 
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Request, id: HandlerId) {
-        match msg {
-            Request::Load { slot, name, bytes } if Session::is_bench(&bytes) => {
-                let resp = self.session.load_bench(slot, &name, &bytes);
-                scope.respond(
-                    id,
-                    resp.unwrap_or_else(|message| failed(slot, name, message)),
-                );
+        let mut inner = self.inner.borrow_mut();
+        inner.queue.push_back((msg, id));
+        if inner.running {
+            return;
+        }
+        inner.running = true;
+        let (inner, scope) = (self.inner.clone(), scope.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            loop {
+                let next = inner.borrow_mut().queue.pop_front();
+                let Some((req, id)) = next else { break };
+                handle(&inner, &scope, req, id).await;
             }
-            Request::Load { slot, name, bytes } => {
-                let mut last = 0.0f64;
-                let mut progress = |stage: &str, done: u64, total: u64| {
-                    // At most one message every 50 ms, plus every stage end.
-                    let now = now_ms();
-                    if now - last >= 50.0 || (total > 0 && done == total) {
-                        last = now;
-                        scope.respond(
-                            id,
-                            Response::Progress {
-                                stage: stage.to_string(),
-                                done,
-                                total,
-                            },
-                        );
+            inner.borrow_mut().running = false;
+        });
+    }
+}
+
+/// Answers one request (no borrow of the session is held across a wait).
+async fn handle(
+    inner: &Rc<RefCell<Inner>>,
+    scope: &WorkerScope<AnalysisWorker>,
+    req: Request,
+    id: HandlerId,
+) {
+    let respond = |r: Response| scope.respond(id, r);
+    match req {
+        Request::Load { slot, name, bytes } if Session::is_bench(&bytes) => {
+            let resp = inner.borrow_mut().session.load_bench(slot, &name, &bytes);
+            respond(resp.unwrap_or_else(|message| failed(slot, name, message)));
+        }
+        Request::Load { slot, name, bytes } => {
+            let mut last = 0.0f64;
+            let mut progress = |stage: &str, done: u64, total: u64| {
+                // At most one message every 50 ms, plus every stage end.
+                let now = now_ms();
+                if now - last >= 50.0 || (total > 0 && done == total) {
+                    last = now;
+                    respond(Response::Progress {
+                        stage: stage.to_string(),
+                        done,
+                        total,
+                    });
+                }
+            };
+            let (data, gzip_size) = if gzip::is_gzip(&bytes) {
+                if bytes.len() as u64 > BROWSER_LIMITS.max_input {
+                    let e = heaplens_core::Error::InputTooLarge {
+                        size: bytes.len() as u64,
+                        limit: BROWSER_LIMITS.max_input,
+                    };
+                    respond(failed(slot, name, e.to_string()));
+                    return;
+                }
+                let mut inflating = |n: u64| progress("inflate", n, 0);
+                match gzip::inflate(&bytes, BROWSER_LIMITS.max_decoded, &mut inflating).await {
+                    Ok(d) => (d, Some(bytes.len() as u64)),
+                    Err(message) => {
+                        respond(failed(slot, name, message));
+                        return;
                     }
-                };
-                let result = self.session.load(slot, &name, &bytes, &mut progress);
-                drop(bytes);
-                let resp = match result {
-                    Ok(info) => Response::Loaded {
-                        slot,
-                        info: Box::new(info),
-                    },
-                    Err(message) => failed(slot, name, message),
-                };
-                scope.respond(id, resp);
-            }
-            Request::Swap => {
-                if let Some((profile, base)) = self.session.swap() {
-                    scope.respond(
-                        id,
-                        Response::Loaded {
-                            slot: Slot::Base,
-                            info: Box::new(base),
-                        },
-                    );
-                    scope.respond(
-                        id,
-                        Response::Loaded {
-                            slot: Slot::Profile,
-                            info: Box::new(profile),
-                        },
-                    );
                 }
+            } else {
+                (bytes, None)
+            };
+            let result = inner.borrow_mut().session.load_inflated(
+                slot,
+                &name,
+                &data,
+                gzip_size,
+                &mut progress,
+            );
+            drop(data);
+            respond(match result {
+                Ok(info) => Response::Loaded {
+                    slot,
+                    info: Box::new(info),
+                },
+                Err(message) => failed(slot, name, message),
+            });
+        }
+        Request::Swap => {
+            let swapped = inner.borrow_mut().session.swap();
+            if let Some((profile, base)) = swapped {
+                respond(Response::Loaded {
+                    slot: Slot::Base,
+                    info: Box::new(base),
+                });
+                respond(Response::Loaded {
+                    slot: Slot::Profile,
+                    info: Box::new(profile),
+                });
             }
-            Request::View(req) => {
-                if let Some(view) = self.session.view(&req) {
-                    scope.respond(id, Response::View(Box::new(view)));
+        }
+        Request::Share {
+            sample_type,
+            budget,
+        } => {
+            respond(match share(inner, sample_type, budget).await {
+                Ok(data) => Response::Share(Box::new(data)),
+                Err(e) => Response::Failed(format!("Could not make a share link: {e}.")),
+            });
+        }
+        Request::Export { kind, view } => {
+            let file = if kind == ExportKind::Profile {
+                let raw = inner.borrow().session.profile_bytes();
+                match raw {
+                    Some((name, raw)) => gzip::deflate(&raw).await.map(|bytes| {
+                        let stem = heaplens_core::view::file_stem(&name);
+                        (
+                            format!("{stem}.pb.gz"),
+                            "application/gzip".to_string(),
+                            bytes,
+                        )
+                    }),
+                    None => Err("no profile is open".to_string()),
                 }
+            } else {
+                inner.borrow_mut().session.export(kind, &view)
+            };
+            respond(match file {
+                Ok((file_name, mime, bytes)) => Response::Export {
+                    file_name,
+                    mime,
+                    bytes,
+                },
+                Err(e) => Response::Failed(format!("Could not export: {e}.")),
+            });
+        }
+        Request::ClearBase => {
+            inner.borrow_mut().session.clear_base();
+            respond(Response::BaseCleared);
+        }
+        Request::View(req) => {
+            let view = inner.borrow_mut().session.view(&req);
+            if let Some(view) = view {
+                respond(Response::View(Box::new(view)));
             }
         }
     }
+}
+
+/// The open profiles for a share link: slimmed, compressed by the browser,
+/// and trimmed until they fit `budget` characters when one is given.
+async fn share(
+    inner: &Rc<RefCell<Inner>>,
+    sample_type: Option<usize>,
+    budget: Option<usize>,
+) -> Result<ShareData, String> {
+    let make = |keep| inner.borrow().session.share_encode(sample_type, keep);
+    let mut data = compressed(make(None)?).await?;
+    let Some(budget) = budget else {
+        return Ok(data);
+    };
+    let mut search = TrimSearch::new(budget, &data);
+    while let Some(keep) = search.next(&data) {
+        data = compressed(make(Some(keep))?).await?;
+    }
+    search.result(data)
+}
+
+async fn compressed(
+    (profile, base, trim_type): heaplens_core::view::SharedEncoded,
+) -> Result<ShareData, String> {
+    let b64 = |bytes: &[u8]| heaplens_core::share::base64url(bytes);
+    let p = b64(&gzip::deflate(&profile.bytes).await?);
+    let b = match base {
+        Some(b) => {
+            let data = b64(&gzip::deflate(&b.bytes).await?);
+            Some(b.into_shared(data))
+        }
+        None => None,
+    };
+    Ok(ShareData {
+        profile: profile.into_shared(p),
+        base: b,
+        trim_type,
+    })
 }
 
 /// The answer to a load that failed.

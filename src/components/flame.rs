@@ -5,8 +5,8 @@
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use crate::format;
 use gloo_events::EventListener;
-use heaplens_core::units;
 use heaplens_core::view::ViewData;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
@@ -177,13 +177,13 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
                 if !n.file.is_empty() { <div class="tt-file">{ n.file.clone() }</div> }
                 if v.diff.is_some() {
                     <table>
-                        <tr><th>{ "self" }</th><td>{ change(r.base_self, r.self_value, &v.unit) }</td></tr>
-                        <tr><th>{ "total" }</th><td>{ change(r.base_total, r.total, &v.unit) }</td></tr>
+                        <tr><th>{ "self" }</th><td>{ format::change(r.base_self, r.self_value, &v.unit) }</td></tr>
+                        <tr><th>{ "total" }</th><td>{ format::change(r.base_total, r.total, &v.unit) }</td></tr>
                     </table>
                 } else {
                     <table>
-                        <tr><th>{ "self" }</th><td>{ value(r.self_value, &v.unit, v.total) }</td></tr>
-                        <tr><th>{ "total" }</th><td>{ value(r.total, &v.unit, v.total) }</td></tr>
+                        <tr><th>{ "self" }</th><td>{ format::value(r.self_value, &v.unit, v.total) }</td></tr>
+                        <tr><th>{ "total" }</th><td>{ format::value(r.total, &v.unit, v.total) }</td></tr>
                     </table>
                 }
                 <div class="tt-hint">{ "click to zoom" }</div>
@@ -204,31 +204,4 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
             }
         </div>
     }
-}
-
-/// `base → new (Δ, Δ%)` for a diff tooltip.
-pub fn change(base: i64, new: i64, unit: &str) -> String {
-    let d = new.wrapping_sub(base);
-    let pct = if let Some(p) = units::change_percent(d, base) {
-        format!("{p:+.1}%")
-    } else if new != 0 {
-        "new".to_string()
-    } else {
-        "±0".to_string()
-    };
-    format!(
-        "{} → {} ({}{}, {pct})",
-        units::label(base, unit),
-        units::label(new, unit),
-        if d > 0 { "+" } else { "" },
-        units::label(d, unit)
-    )
-}
-
-fn value(v: i64, unit: &str, total: i64) -> String {
-    format!(
-        "{} ({})",
-        units::label(v, unit),
-        units::percentage(v, total).trim()
-    )
 }

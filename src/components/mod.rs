@@ -9,6 +9,7 @@ mod info;
 mod landing;
 mod peek;
 mod progress;
+mod share;
 mod toolbar;
 mod top_table;
 
@@ -21,5 +22,6 @@ pub use info::InfoPanel;
 pub use landing::Landing;
 pub use peek::PeekPanel;
 pub use progress::ProgressBar;
+pub use share::{verdict, Export, ShareBar, SharePanel};
 pub use toolbar::Toolbar;
-pub use top_table::TopTable;
+pub use top_table::{Column as SortColumn, TopTable};

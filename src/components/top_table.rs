@@ -26,6 +26,48 @@ pub enum Column {
     CumPct,
 }
 
+impl Column {
+    const ALL: [(Column, &'static str); 9] = [
+        (Column::Flat, "flat"),
+        (Column::Cum, "cum"),
+        (Column::Name, "name"),
+        (Column::BaseFlat, "base_flat"),
+        (Column::NewFlat, "new_flat"),
+        (Column::FlatPct, "flat_pct"),
+        (Column::BaseCum, "base_cum"),
+        (Column::NewCum, "new_cum"),
+        (Column::CumPct, "cum_pct"),
+    ];
+
+    /// The sort as a share link writes it: "" for the default (flat,
+    /// descending), the column's name, `-` first when ascending.
+    pub fn link_text(sort: (Column, bool)) -> String {
+        if sort == (Column::Flat, true) {
+            return String::new();
+        }
+        let name = Column::ALL
+            .iter()
+            .find(|(c, _)| *c == sort.0)
+            .map_or("flat", |(_, n)| n);
+        format!("{}{name}", if sort.1 { "" } else { "-" })
+    }
+
+    /// Reads [`Column::link_text`]; None for anything else.
+    pub fn from_link_text(s: &str) -> Option<(Column, bool)> {
+        if s.is_empty() {
+            return Some((Column::Flat, true));
+        }
+        let (asc, name) = match s.strip_prefix('-') {
+            Some(n) => (true, n),
+            None => (false, s),
+        };
+        Column::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(c, _)| (*c, !asc))
+    }
+}
+
 /// The value a diff column sorts by.
 fn diff_key(r: &Row, c: Column) -> f64 {
     let pct =
@@ -53,6 +95,12 @@ pub struct TopTableProps {
     /// Rows are net values (new − base) with the base's beside them.
     #[prop_or_default]
     pub diff: bool,
+    /// Sort column and whether descending; filter text (kept by the app,
+    /// so that a share link restores them).
+    pub sort: (Column, bool),
+    pub filter: AttrValue,
+    pub on_sort: Callback<(Column, bool)>,
+    pub on_filter: Callback<String>,
 }
 
 const PAGE: usize = 200;
@@ -104,13 +152,11 @@ pub fn order(rows: &[Row], sort: Column, desc: bool, filter: &str) -> Vec<usize>
 
 #[component]
 pub fn TopTable(props: &TopTableProps) -> Html {
-    let sort = use_state(|| (Column::Flat, true));
-    let filter = use_state(String::new);
     let limit = use_state(|| PAGE);
     let ordered = {
         let rows = props.rows.clone();
-        let (col, desc) = *sort;
-        let f = (*filter).clone();
+        let (col, desc) = props.sort;
+        let f = props.filter.to_string();
         use_memo(
             (Rc::as_ptr(&props.rows) as usize, col, desc, f.clone()),
             move |_| order(&rows, col, desc, &f),
@@ -119,9 +165,9 @@ pub fn TopTable(props: &TopTableProps) -> Html {
 
     let header = |label: &str, col: Column, title: &str| {
         let is_pct = label.ends_with('%') && !label.ends_with("Δ%");
-        let sort = sort.clone();
+        let on_sort = props.on_sort.clone();
         let limit = limit.clone();
-        let (cur, desc) = *sort;
+        let (cur, desc) = props.sort;
         let aria = if cur == col && !is_pct {
             if desc {
                 "descending"
@@ -141,8 +187,7 @@ pub fn TopTable(props: &TopTableProps) -> Html {
             ""
         };
         let onclick = Callback::from(move |_| {
-            let (cur, desc) = *sort;
-            sort.set(if cur == col {
+            on_sort.emit(if cur == col {
                 (col, !desc)
             } else {
                 (col, col != Column::Name)
@@ -158,11 +203,11 @@ pub fn TopTable(props: &TopTableProps) -> Html {
     let plain = |label: &str, title: &str| html! { <th scope="col" class="num" title={title.to_string()}>{ label.to_string() }</th> };
 
     let on_filter = {
-        let filter = filter.clone();
+        let cb = props.on_filter.clone();
         let limit = limit.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            filter.set(input.value());
+            cb.emit(input.value());
             limit.set(PAGE);
         })
     };
@@ -255,7 +300,7 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                     { gran(Granularity::Functions, "Functions") }
                     { gran(Granularity::Lines, "Lines") }
                 </div>
-                <input id="table-filter" type="search" placeholder="Filter rows" aria-label="Filter rows" oninput={on_filter} value={(*filter).clone()} />
+                <input id="table-filter" type="search" placeholder="Filter rows" aria-label="Filter rows" oninput={on_filter} value={props.filter.clone()} />
                 <span class="count">{ format!("{} rows", ordered.len()) }</span>
             </div>
             <div class="table-scroll">

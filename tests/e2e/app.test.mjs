@@ -5,21 +5,14 @@
 // origins. Screenshots go to tests/e2e/out/.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import { openBrowser, watchPage } from './browser.mjs';
 import { cliTop } from './cli.mjs';
 import { serveDir } from './server.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const dist = join(root, 'dist');
-const out = join(here, 'out');
-const corpus = process.env.HEAPLENS_CORPUS ?? join(root, '..', 'shared', 'corpus');
-const demoProfile = join(root, 'static', 'demo', 'scheduler-optimized.prof');
-const demoBase = join(root, 'static', 'demo', 'scheduler-baseline.prof');
+import { corpus, demoBase, demoProfile, dist, out } from './site.mjs';
 
 let server;
 let browser;

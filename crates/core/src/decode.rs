@@ -4,6 +4,7 @@
 //! strings and validate, and apply `drop_frames`/`keep_frames` as pprof does.
 
 use std::collections::HashMap;
+#[cfg(not(target_arch = "wasm32"))]
 use std::io::Read;
 
 use prost::Message;
@@ -81,6 +82,14 @@ pub fn decode_with(bytes: &[u8], limits: Limits, progress: Progress<'_>) -> Resu
     Ok(p)
 }
 
+#[cfg(target_arch = "wasm32")]
+fn gunzip(_: &[u8], _: u64, _: Progress<'_>) -> Result<Vec<u8>> {
+    Err(Error::Gzip {
+        detail: "this build reads gzip only once inflated (by the browser)".into(),
+    })
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn gunzip(bytes: &[u8], cap: u64, progress: Progress<'_>) -> Result<Vec<u8>> {
     let mut dec = flate2::read::MultiGzDecoder::new(bytes);
     let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(cap as usize).min(1 << 28));

@@ -16,10 +16,14 @@
 //!    compares `go test -bench` output.
 //! 6. The web worker's [`view::Session`]: loaded profiles, trees and caches,
 //!    answering view requests with [`layout`], [`search`] and [`peek`].
+//! 7. Sharing: [`encode`] writes profiles back out (whole, slimmed or
+//!    trimmed), [`share`] reads and writes the view and the profiles in a
+//!    link's fragment.
 
 pub mod benchfmt;
 pub mod decode;
 pub mod diff;
+pub mod encode;
 pub mod error;
 pub mod folded;
 mod fxhash;
@@ -33,6 +37,7 @@ pub mod proto;
 pub mod prune;
 pub mod report;
 pub mod search;
+pub mod share;
 pub mod top;
 pub mod tree;
 pub mod units;

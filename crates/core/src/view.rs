@@ -34,6 +34,179 @@ pub enum Request {
     View(ViewRequest),
     /// Exchange the profile and the base.
     Swap,
+    /// The open profiles, slimmed, for a share link; trimmed (largest
+    /// samples of `sample_type` first) until their base64 fits `budget`
+    /// characters, when given.
+    Share {
+        sample_type: Option<usize>,
+        budget: Option<usize>,
+    },
+    /// A file of the current view (as last asked for by `view`).
+    Export {
+        kind: ExportKind,
+        view: ViewRequest,
+    },
+    /// Close the base (a share link without one was opened).
+    ClearBase,
+}
+
+/// Files the worker writes for the page to download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportKind {
+    /// Folded stacks (`a;b;c value`) of the sample type shown.
+    Folded,
+    /// The text top report of `go tool pprof -top` (with `-diff_base` in a diff).
+    Report,
+    /// The profile as a `.pb.gz` that `go tool pprof` opens.
+    Profile,
+}
+
+/// One profile of a share link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedProfile {
+    pub name: String,
+    /// `.pb.gz` bytes as base64url.
+    pub data: String,
+    /// Samples kept; when trimmed, samples merged into `(trimmed)` and the
+    /// share of the value kept.
+    pub samples: usize,
+    pub trimmed: Option<(usize, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareData {
+    pub profile: SharedProfile,
+    pub base: Option<SharedProfile>,
+    /// The sample type trimming followed (its name).
+    pub trim_type: String,
+}
+
+/// One profile encoded for a share link, before base64.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodedProfile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub samples: usize,
+    pub trimmed: Option<(usize, f64)>,
+}
+
+impl EncodedProfile {
+    /// With its (compressed) bytes as base64url `data`.
+    pub fn into_shared(self, data: String) -> SharedProfile {
+        SharedProfile {
+            name: self.name,
+            data,
+            samples: self.samples,
+            trimmed: self.trimmed,
+        }
+    }
+}
+
+/// The profile, the base, and the sample type trimming follows.
+pub type SharedEncoded = (EncodedProfile, Option<EncodedProfile>, String);
+
+/// Finds how many samples a trimmed share link keeps: a share of each
+/// profile's samples, first estimated from the untrimmed link's size, then
+/// bisected (a few encodings at most) towards the largest link that fits.
+#[derive(Debug, Clone)]
+pub struct TrimSearch {
+    budget: usize,
+    samples: (usize, usize),
+    /// Shares known to fit and known not to fit.
+    fits: f64,
+    too_big: f64,
+    tried: f64,
+    attempts: u32,
+    best: Option<ShareData>,
+}
+
+impl TrimSearch {
+    /// Starts from the untrimmed link's profiles; `first` is the share of
+    /// samples to try first (None when they fit as they are).
+    pub fn new(budget: usize, untrimmed: &ShareData) -> TrimSearch {
+        TrimSearch {
+            budget,
+            samples: (
+                untrimmed.profile.samples,
+                untrimmed.base.as_ref().map_or(0, |b| b.samples),
+            ),
+            fits: 0.0,
+            too_big: 1.0,
+            tried: 1.0,
+            attempts: 0,
+            best: (untrimmed.len() <= budget).then(|| untrimmed.clone()),
+        }
+        .estimate(untrimmed.len())
+    }
+
+    fn estimate(mut self, len: usize) -> TrimSearch {
+        self.tried = (self.budget as f64 / len.max(1) as f64 * 0.9).min(1.0);
+        self
+    }
+
+    fn keep(&self) -> (usize, usize) {
+        let r = self.tried;
+        let keep = |n: usize| ((n as f64 * r) as usize).min(n.saturating_sub(1));
+        (keep(self.samples.0), keep(self.samples.1))
+    }
+
+    /// The samples of profile and base to keep next (given the attempt
+    /// that came of the last answer, `data`), or None when done.
+    pub fn next(&mut self, data: &ShareData) -> Option<(usize, usize)> {
+        if self.attempts == 0 && self.best.is_some() {
+            return None;
+        }
+        if self.attempts > 0 {
+            if data.len() <= self.budget {
+                self.fits = self.tried;
+                if self.best.as_ref().is_none_or(|b| b.len() < data.len()) {
+                    self.best = Some(data.clone());
+                }
+                // Close enough to the budget: done.
+                if data.len() as f64 >= self.budget as f64 * 0.9 {
+                    return None;
+                }
+            } else {
+                self.too_big = self.tried;
+            }
+        }
+        if self.attempts >= 8 || self.too_big - self.fits < 1e-6 {
+            return None;
+        }
+        if self.attempts > 0 {
+            self.tried = if self.fits == 0.0 {
+                self.too_big / 2.0
+            } else {
+                (self.fits + self.too_big) / 2.0
+            };
+        }
+        self.attempts += 1;
+        Some(self.keep())
+    }
+
+    /// The largest attempt that fits, or why none did.
+    pub fn result(self, last: ShareData) -> Result<ShareData, String> {
+        match self.best {
+            Some(b) => Ok(b),
+            None if last.len() <= self.budget => Ok(last),
+            None => Err(format!(
+                "even trimmed hard, the profiles take {} characters, more than {}",
+                last.len(),
+                self.budget
+            )),
+        }
+    }
+}
+
+impl ShareData {
+    /// Characters the profiles take in a link.
+    pub fn len(&self) -> usize {
+        self.profile.data.len() + self.base.as_ref().map_or(0, |b| b.data.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// What sets a frame's width in a diff.
@@ -73,6 +246,10 @@ pub struct ViewRequest {
     /// the net total), and `-normalize` (new scaled to the base's total).
     pub subtract: bool,
     pub normalize: bool,
+    /// Zoom by names (a share link's): the frame reached from the root by
+    /// these names, in place of `zoom` when not empty. Names not found
+    /// leave the zoom at the last frame found.
+    pub zoom_path: Vec<String>,
 }
 
 impl Default for ViewRequest {
@@ -80,6 +257,7 @@ impl Default for ViewRequest {
         ViewRequest {
             seq: 0,
             sample_type: None,
+            zoom_path: Vec::new(),
             zoom: 0,
             width_px: 1200,
             search: String::new(),
@@ -119,6 +297,17 @@ pub enum Response {
         name: String,
         message: String,
     },
+    Share(Box<ShareData>),
+    Export {
+        file_name: String,
+        mime: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
+    /// Something asked for could not be done (the message says what).
+    Failed(String),
+    /// The base was closed.
+    BaseCleared,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -248,7 +437,82 @@ pub struct ViewData {
     pub diff_error: Option<String>,
 }
 
+/// The top table's rows as TSV or CSV with a header: name, flat, cum (net
+/// values in a diff, followed by the base's and the new profile's).
+pub fn rows_table(rows: &[Row], diff: bool, csv: bool) -> String {
+    let sep = if csv { "," } else { "\t" };
+    let field = |s: &str| {
+        if csv && s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else if csv {
+            s.to_string()
+        } else {
+            s.replace(['\t', '\n', '\r'], " ")
+        }
+    };
+    let mut head = vec!["name", "flat", "cum"];
+    if diff {
+        head.extend(["base_flat", "new_flat", "base_cum", "new_cum"]);
+    }
+    let mut out = head.join(sep);
+    out.push('\n');
+    for r in rows {
+        let mut cols = vec![field(&r.name), r.flat.to_string(), r.cum.to_string()];
+        if diff {
+            cols.extend([
+                r.base_flat.to_string(),
+                r.base_flat.wrapping_add(r.flat).to_string(),
+                r.base_cum.to_string(),
+                r.base_cum.wrapping_add(r.cum).to_string(),
+            ]);
+        }
+        out.push_str(&cols.join(sep));
+        out.push('\n');
+    }
+    out
+}
+
+/// A file name without its profile extensions (`mem.pb.gz` → `mem`), to
+/// name exports after.
+pub fn file_stem(name: &str) -> &str {
+    let mut s = name;
+    for ext in [".gz", ".pb", ".prof", ".pprof"] {
+        s = s.strip_suffix(ext).unwrap_or(s);
+    }
+    if s.is_empty() {
+        name
+    } else {
+        s
+    }
+}
+
 impl ViewData {
+    /// A view of just these frames (unit "bytes", total 0, nothing else):
+    /// for tests and previews.
+    pub fn of_frames(names: Vec<FrameName>, rects: Vec<FlameRect>) -> ViewData {
+        let depth = rects.iter().map(|r| r.depth + 1).max().unwrap_or(0);
+        ViewData {
+            seq: 0,
+            sample_type: 0,
+            unit: "bytes".into(),
+            total: 0,
+            zoom: 0,
+            crumbs: Vec::new(),
+            names,
+            rects,
+            depth,
+            culled: 0,
+            matched: None,
+            search_error: None,
+            rows: Vec::new(),
+            rows_fresh: false,
+            granularity: Granularity::Functions,
+            peek: None,
+            diff: None,
+            diff_error: None,
+        }
+    }
+
     /// This view zoomed into `node`, one of its frames, from what it
     /// already holds: the frame's ancestors go full width above it and its
     /// descendants are stretched to the full width, so the page can paint a
@@ -438,7 +702,25 @@ impl Session {
         bytes: &[u8],
         progress: &mut dyn FnMut(&str, u64, u64),
     ) -> Result<ProfileInfo, String> {
-        let profile = decode_with(bytes, BROWSER_LIMITS, progress).map_err(|e| e.to_string())?;
+        self.load_inflated(slot, name, bytes, None, progress)
+    }
+
+    /// Like [`Session::load`], for a profile the browser has already
+    /// inflated: `gzip_size` is the size of the file as it was.
+    pub fn load_inflated(
+        &mut self,
+        slot: Slot,
+        name: &str,
+        bytes: &[u8],
+        gzip_size: Option<u64>,
+        progress: &mut dyn FnMut(&str, u64, u64),
+    ) -> Result<ProfileInfo, String> {
+        let mut profile =
+            decode_with(bytes, BROWSER_LIMITS, progress).map_err(|e| e.to_string())?;
+        if let Some(size) = gzip_size {
+            profile.stats.input_bytes = size;
+            profile.stats.gzipped = true;
+        }
         progress("tree", 0, 1);
         let functions = CallTree::build(&profile, Granularity::Functions);
         progress("tree", 1, 1);
@@ -460,6 +742,174 @@ impl Session {
             Slot::Base => self.base = Some(loaded),
         }
         Ok(info)
+    }
+
+    /// Closes the base profile.
+    pub fn clear_base(&mut self) {
+        self.base = None;
+        self.diff = None;
+        self.loads = self.loads.wrapping_add(1);
+    }
+
+    /// The open profile (and base) for a share link: slimmed, and trimmed
+    /// to fit `budget` base64 characters when one is given. (Natively; the
+    /// browser's worker runs the same search with the browser's gzip.)
+    pub fn share(
+        &self,
+        sample_type: Option<usize>,
+        budget: Option<usize>,
+    ) -> Result<ShareData, String> {
+        let encoded = |keep| self.share_encode(sample_type, keep);
+        let shared = |(p, b, t): SharedEncoded| {
+            let data = crate::share::base64url(&p.bytes);
+            ShareData {
+                profile: p.into_shared(data),
+                base: b.map(|b| {
+                    let data = crate::share::base64url(&b.bytes);
+                    b.into_shared(data)
+                }),
+                trim_type: t,
+            }
+        };
+        let first = encoded(None)?;
+        let Some(budget) = budget else {
+            return Ok(shared(first));
+        };
+        let mut data = shared(first);
+        let mut search = TrimSearch::new(budget, &data);
+        while let Some(keep) = search.next(&data) {
+            data = shared(encoded(Some(keep))?);
+        }
+        search.result(data)
+    }
+
+    /// The open profile and base encoded for a share link (gzipped
+    /// natively; in the browser the worker compresses them), keeping the
+    /// given numbers of largest samples of each when `keep` is set.
+    pub fn share_encode(
+        &self,
+        sample_type: Option<usize>,
+        keep: Option<(usize, usize)>,
+    ) -> Result<SharedEncoded, String> {
+        use crate::encode::{encode, EncodeOptions, Trim};
+        let new = self.profile.as_ref().ok_or("no profile is open")?;
+        let ty = sample_type
+            .filter(|&t| t < new.profile.num_types())
+            .unwrap_or_else(|| new.profile.default_sample_type());
+        let trim_type = new
+            .profile
+            .sample_types
+            .get(ty)
+            .map(|t| t.ty.clone())
+            .unwrap_or_default();
+        let one = |l: &Loaded, keep: Option<usize>| {
+            let p = &l.profile;
+            let t = p
+                .sample_types
+                .iter()
+                .position(|t| t.ty == trim_type)
+                .unwrap_or(0);
+            let e = encode(
+                p,
+                EncodeOptions {
+                    trim: keep.map(|k| Trim {
+                        sample_type: t,
+                        keep_samples: k,
+                    }),
+                    ..EncodeOptions::SLIM
+                },
+            );
+            EncodedProfile {
+                name: l.name.clone(),
+                bytes: e.bytes,
+                samples: e.samples,
+                trimmed: e.trimmed,
+            }
+        };
+        let profile = one(new, keep.map(|k| k.0));
+        let base = self.base.as_ref().map(|b| one(b, keep.map(|k| k.1)));
+        Ok((profile, base, trim_type.clone()))
+    }
+
+    /// The open profile, whole, as pprof protobuf (gzipped natively; in the
+    /// browser the worker compresses it).
+    pub fn profile_bytes(&self) -> Option<(String, Vec<u8>)> {
+        let l = self.profile.as_ref()?;
+        Some((
+            l.name.clone(),
+            crate::encode::encode(&l.profile, crate::encode::EncodeOptions::FULL).bytes,
+        ))
+    }
+
+    /// A file of the current view: folded stacks, the text report or the
+    /// profile itself. `view` is the request last answered.
+    pub fn export(
+        &mut self,
+        kind: ExportKind,
+        view: &ViewRequest,
+    ) -> Result<(String, String, Vec<u8>), String> {
+        // Answering the view makes sure a diff asked for is combined (its
+        // rows are not sent: the page keeps the ones it has).
+        let sent = self.rows_sent;
+        self.view(view).ok_or("no profile is open")?;
+        self.rows_sent = sent;
+        let new = self.profile.as_ref().ok_or("no profile is open")?;
+        let stem = file_stem(&new.name).to_string();
+        let diffing = view.diff && self.base.is_some() && self.diff.is_some();
+        let l = if diffing {
+            self.diff.as_ref()
+        } else {
+            Some(new)
+        }
+        .ok_or("no profile is open")?;
+        let ty = view
+            .sample_type
+            .filter(|&t| t < l.profile.num_types())
+            .unwrap_or_else(|| l.profile.default_sample_type());
+        let ty_name = l
+            .profile
+            .sample_types
+            .get(ty)
+            .map(|t| t.ty.clone())
+            .unwrap_or_default();
+        let what = if diffing { "diff" } else { "top" };
+        Ok(match kind {
+            ExportKind::Folded => (
+                format!("{stem}.{ty_name}.folded.txt"),
+                "text/plain".into(),
+                crate::folded::folded_string(&l.profile, &l.functions, ty).into_bytes(),
+            ),
+            ExportKind::Report => {
+                let tree;
+                let t = match view.granularity {
+                    Granularity::Functions => &l.functions,
+                    Granularity::Lines => {
+                        tree = CallTree::build(&l.profile, Granularity::Lines);
+                        &tree
+                    }
+                };
+                let opts = TopOptions {
+                    node_fraction: 0.005,
+                    ..TopOptions::new(ty)
+                };
+                let top = top(&l.profile, t, &opts);
+                let text_opts = crate::report::TextOptions {
+                    node_fraction: 0.005,
+                    ..crate::report::TextOptions::default()
+                };
+                let text = crate::report::top_text(&l.profile, ty, &top, &text_opts);
+                (
+                    format!("{stem}.{ty_name}.{what}.txt"),
+                    "text/plain".into(),
+                    text.into_bytes(),
+                )
+            }
+            ExportKind::Profile => (
+                format!("{stem}.pb.gz"),
+                "application/gzip".into(),
+                self.profile_bytes().map(|p| p.1).unwrap_or_default(),
+            ),
+        })
     }
 
     /// Whether `bytes` are `go test -bench` output rather than a profile.
@@ -613,7 +1063,20 @@ impl Session {
             }
             _ => abs(totals, n),
         };
-        let zoom = if (req.zoom as usize) < tree.len() {
+        let zoom = if !req.zoom_path.is_empty() {
+            let mut node = ROOT;
+            for name in &req.zoom_path {
+                match tree
+                    .children_of(node)
+                    .iter()
+                    .find(|&&c| tree.name(c) == name)
+                {
+                    Some(&c) => node = c,
+                    None => break,
+                }
+            }
+            node
+        } else if (req.zoom as usize) < tree.len() {
             req.zoom
         } else {
             ROOT

@@ -389,6 +389,14 @@ fn local_zoom_agrees_with_the_worker() {
                     );
                 }
             }
+            // The zoom by names (a share link's) reaches the same frame.
+            let by_names = s
+                .view(&ViewRequest {
+                    zoom_path: exact.crumbs.iter().map(|c| c.name.clone()).collect(),
+                    ..req.clone()
+                })
+                .expect("zoomed by names");
+            assert_eq!(by_names.zoom, target.node);
             // Back out to an ancestor: not predictable from the zoomed view.
             if let Some(up) = exact.crumbs.first().filter(|c| c.node != target.node) {
                 assert!(exact.zoomed_locally(up.node).is_none());
@@ -399,4 +407,68 @@ fn local_zoom_agrees_with_the_worker() {
         // Not a frame of the view: nothing to predict.
         assert!(v.zoomed_locally(u32::MAX).is_none());
     }
+}
+
+/// A share link's profiles open with the numbers of the originals; a budget
+/// trims them until they fit, keeping every total; exports are real files.
+#[test]
+fn share_and_export() {
+    use heaplens_core::share::unbase64url;
+    use heaplens_core::view::ExportKind;
+    let (base, new) = scheduler_pair();
+    let mut s = pair_session(&base, &new);
+    let full = s.share(Some(1), None).expect("share");
+    assert_eq!(full.trim_type, "alloc_space");
+    assert_eq!(full.profile.name, "optimized.prof");
+    assert!(full.profile.trimmed.is_none());
+    let shared = unbase64url(&full.profile.data).expect("base64url");
+    let (p, q) = (
+        decode(&new).expect("decodes"),
+        decode(&shared).expect("decodes"),
+    );
+    for ty in 0..p.num_types() {
+        let (tp, tq) = (
+            CallTree::build(&p, Granularity::Functions),
+            CallTree::build(&q, Granularity::Functions),
+        );
+        let rows = |p, t| {
+            top(p, t, &TopOptions::new(ty))
+                .rows
+                .into_iter()
+                .map(|r| (r.name, r.flat, r.cum))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rows(&p, &tp), rows(&q, &tq), "type {ty}");
+    }
+    let base_len = full.base.as_ref().expect("base shared").data.len();
+    // A budget of a third: trimmed, fitting, totals kept.
+    let budget = (full.profile.data.len() + base_len) / 3;
+    let small = s.share(Some(1), Some(budget)).expect("trimmed share");
+    let b = small.base.as_ref().expect("base");
+    assert!(small.profile.data.len() + b.data.len() <= budget);
+    assert!(small.profile.trimmed.is_some() && b.trimmed.is_some());
+    let t = decode(&unbase64url(&small.profile.data).expect("b64")).expect("decodes");
+    for ty in 0..p.num_types() {
+        assert_eq!(t.total(ty), p.total(ty));
+    }
+    assert!(s.share(None, Some(10)).is_err());
+
+    // Exports of the diff view.
+    let req = ViewRequest {
+        diff: true,
+        sample_type: Some(1),
+        ..ViewRequest::default()
+    };
+    let (name, _, report) = s.export(ExportKind::Report, &req).expect("report");
+    assert_eq!(name, "optimized.alloc_space.diff.txt");
+    let report = String::from_utf8(report).expect("text");
+    assert!(
+        report.contains("flat  flat%   sum%        cum   cum%"),
+        "{report}"
+    );
+    let (_, _, folded) = s.export(ExportKind::Folded, &req).expect("folded");
+    assert!(String::from_utf8(folded).expect("text").lines().count() > 10);
+    let (name, _, pb) = s.export(ExportKind::Profile, &req).expect("profile");
+    assert_eq!(name, "optimized.pb.gz");
+    assert_eq!(decode(&pb).expect("decodes").num_samples(), p.num_samples());
 }

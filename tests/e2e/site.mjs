@@ -1,0 +1,12 @@
+// Paths the end-to-end tests share: the repository, the built site, the screenshot directory,
+// the shared corpus and the demo pair.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = join(here, '..', '..');
+export const dist = join(root, 'dist');
+export const out = join(here, 'out');
+export const corpus = process.env.HEAPLENS_CORPUS ?? join(root, '..', 'shared', 'corpus');
+export const demoProfile = join(root, 'static', 'demo', 'scheduler-optimized.prof');
+export const demoBase = join(root, 'static', 'demo', 'scheduler-baseline.prof');
