@@ -5,50 +5,93 @@
 
 use heaplens_core::Error;
 use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+// Reading the inflated chunks in JavaScript and handing the whole result to
+// WebAssembly once is about twice as fast as a round trip per 64 KiB chunk.
+#[wasm_bindgen(inline_js = r#"
+export async function inflateCapped(bytes, cap, progress) {
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const chunks = [];
+  let total = 0;
+  let reported = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > cap) {
+      reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+    if (total - reported >= 4194304) {
+      reported = total;
+      progress(total);
+    }
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = inflateCapped, catch)]
+    async fn inflate_capped(
+        bytes: Uint8Array,
+        cap: f64,
+        progress: &js_sys::Function,
+    ) -> Result<JsValue, JsValue>;
+}
 
 /// Whether `bytes` start like gzip.
 pub fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
 }
 
-/// Inflates `bytes`, at most `cap` bytes; `progress` gets the bytes so far.
+/// Inflates `bytes`, at most `cap` bytes; `progress` gets the bytes so far
+/// (every 4 MiB, and at the end).
 pub async fn inflate(
     bytes: &[u8],
     cap: u64,
-    progress: &mut dyn FnMut(u64),
+    progress: impl FnMut(u64) + 'static,
 ) -> Result<Vec<u8>, String> {
-    let damaged = |e: JsValue| {
+    if Reflect::get(&js_sys::global(), &"DecompressionStream".into())
+        .is_ok_and(|v| v.is_undefined())
+    {
+        return Err("this browser has no DecompressionStream; use a current Chrome, Edge, Firefox or Safari".into());
+    }
+    // Progress comes back through a JS callback, dropped once done.
+    let progress = std::rc::Rc::new(std::cell::RefCell::new(progress));
+    let cb = {
+        let progress = progress.clone();
+        wasm_bindgen::closure::Closure::<dyn FnMut(f64)>::new(move |n: f64| {
+            (progress.borrow_mut())(n as u64)
+        })
+    };
+    let result = inflate_capped(
+        Uint8Array::from(bytes),
+        cap as f64,
+        cb.as_ref().unchecked_ref(),
+    )
+    .await;
+    drop(cb);
+    let value = result.map_err(|e| {
         Error::Gzip {
             detail: text_of(&e),
         }
         .to_string()
-    };
-    let reader = pipe(bytes, "DecompressionStream")?;
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len().saturating_mul(4).min(1 << 28));
-    loop {
-        let r = JsFuture::from(reader.read()).await.map_err(damaged)?;
-        if Reflect::get(&r, &"done".into())
-            .ok()
-            .and_then(|d| d.as_bool())
-            .unwrap_or(true)
-        {
-            break;
-        }
-        let chunk: Uint8Array = Reflect::get(&r, &"value".into())
-            .map_err(damaged)?
-            .unchecked_into();
-        let n = chunk.length() as usize;
-        if out.len() as u64 + n as u64 > cap {
-            let _ = reader.cancel();
-            return Err(Error::DecompressedTooLarge { limit: cap }.to_string());
-        }
-        let at = out.len();
-        out.resize(at + n, 0);
-        chunk.copy_to(&mut out[at..]);
-        progress(out.len() as u64);
+    })?;
+    if value.is_null() {
+        return Err(Error::DecompressedTooLarge { limit: cap }.to_string());
     }
+    let out = value.unchecked_into::<Uint8Array>().to_vec();
+    (progress.borrow_mut())(out.len() as u64);
     Ok(out)
 }
 

@@ -95,8 +95,20 @@ async fn handle(
                     respond(failed(slot, name, e.to_string()));
                     return;
                 }
-                let mut inflating = |n: u64| progress("inflate", n, 0);
-                match gzip::inflate(&bytes, BROWSER_LIMITS.max_decoded, &mut inflating).await {
+                let inflating = {
+                    let scope = scope.clone();
+                    move |n: u64| {
+                        scope.respond(
+                            id,
+                            Response::Progress {
+                                stage: "inflate".into(),
+                                done: n,
+                                total: 0,
+                            },
+                        )
+                    }
+                };
+                match gzip::inflate(&bytes, BROWSER_LIMITS.max_decoded, inflating).await {
                     Ok(d) => (d, Some(bytes.len() as u64)),
                     Err(message) => {
                         respond(failed(slot, name, message));
