@@ -13,7 +13,6 @@ use gloo_worker::{Spawnable, WorkerBridge};
 use heaplens_core::share::{limits, Link, Source, ViewState};
 use heaplens_core::view::{ExportKind, Request, Response, Slot, ViewRequest};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
@@ -42,6 +41,8 @@ struct Channel {
     bridge: Option<WorkerBridge<AnalysisWorker>>,
     in_flight: bool,
     pending: Option<ViewRequest>,
+    /// blob: addresses of files given to the worker, newest last.
+    blobs: std::collections::VecDeque<String>,
 }
 
 impl Channel {
@@ -58,6 +59,20 @@ impl Channel {
             self.in_flight = true;
             b.send(Request::View(req));
         }
+    }
+
+    /// Has the worker fetch `url` into `slot`; `blob` marks a blob: address
+    /// of ours (revoked once a few newer ones exist).
+    fn fetch(&mut self, slot: Slot, name: String, url: String, blob: bool) {
+        if blob {
+            self.blobs.push_back(url.clone());
+            while self.blobs.len() > 4 {
+                if let Some(old) = self.blobs.pop_front() {
+                    let _ = web_sys::Url::revoke_object_url(&old);
+                }
+            }
+        }
+        self.send(Request::Fetch { slot, name, url });
     }
 
     fn send(&self, req: Request) {
@@ -883,44 +898,38 @@ fn open_link(frag: &str, ctx: &LinkCtx, has_profile: bool) {
     d.dispatch(Action::Reading {
         name: profile.name(),
     });
-    let channel = ctx.channel.clone();
-    let d = d.clone();
-    yew::platform::spawn_local(async move {
-        // The base first, so that the profile opens as a diff.
-        let base = match base {
-            Some(b) => match source_bytes(&b).await {
-                Ok(bytes) => Some((b.name(), bytes)),
-                Err(message) => {
-                    d.dispatch(Action::ReadFailed { message });
-                    return;
-                }
-            },
-            None => None,
-        };
-        match source_bytes(&profile).await {
-            Ok(bytes) => {
-                let mut ch = channel.borrow_mut();
-                match base {
-                    Some((name, b)) => ch.load(Slot::Base, name, b),
-                    None => ch.send(Request::ClearBase),
-                }
-                ch.load(Slot::Profile, profile.name(), bytes);
+    // The base first, so that the profile opens as a diff (the worker
+    // answers in order).
+    let mut ch = ctx.channel.borrow_mut();
+    if base.is_none() {
+        ch.send(Request::ClearBase);
+    }
+    let mut send = |slot: Slot, src: &Source| -> Result<(), String> {
+        match src {
+            Source::Url(u) => {
+                let url =
+                    link::resolve(u).map_err(|e| format!("This link's profile address {e}."))?;
+                ch.fetch(slot, src.name(), url, false);
             }
-            Err(message) => d.dispatch(Action::ReadFailed { message }),
+            Source::Embedded { name, .. } => {
+                let bytes = src.bytes().map_err(|e| {
+                    format!(
+                        "The profile {name} inside this link {e}; the link was probably cut short."
+                    )
+                })?;
+                ch.load(slot, name.clone(), bytes);
+            }
         }
-    });
-}
-
-/// The bytes of a link's profile: fetched, or decoded from the link.
-async fn source_bytes(s: &Source) -> Result<Vec<u8>, String> {
-    match s {
-        Source::Url(u) => {
-            let url = link::resolve(u).map_err(|e| format!("This link's profile address {e}."))?;
-            fetch_bytes(&url).await
-        }
-        Source::Embedded { name, .. } => s.bytes().map_err(|e| {
-            format!("The profile {name} inside this link {e}; the link was probably cut short.")
-        }),
+        Ok(())
+    };
+    let sent = match &base {
+        Some(b) => send(Slot::Base, b),
+        None => Ok(()),
+    }
+    .and_then(|_| send(Slot::Profile, &profile));
+    drop(ch);
+    if let Err(message) = sent {
+        d.dispatch(Action::ReadFailed { message });
     }
 }
 
@@ -1003,68 +1012,37 @@ fn read_file(
     channel: Rc<RefCell<Channel>>,
     dispatcher: UseReducerDispatcher<AppState>,
 ) {
-    let file = gloo_file::File::from(file);
     let name = file.name();
     if slot == Slot::Profile {
         dispatcher.dispatch(Action::Reading { name: name.clone() });
     }
-    yew::platform::spawn_local(async move {
-        match gloo_file::futures::read_as_bytes(&file).await {
-            Ok(bytes) => channel.borrow_mut().load(slot, name, bytes),
-            Err(err) => dispatcher.dispatch(Action::ReadFailed {
-                message: format!("Could not read {name}: {err}. Is it still there, and readable?"),
-            }),
-        }
-    });
+    // The worker reads the file itself through a blob: address: its bytes
+    // never pass through the page.
+    match web_sys::Url::create_object_url_with_blob(&file) {
+        Ok(url) => channel.borrow_mut().fetch(slot, name, url, true),
+        Err(_) => dispatcher.dispatch(Action::ReadFailed {
+            message: format!("Could not read {name}: the browser would not open it. Is it still there, and readable?"),
+        }),
+    }
 }
 
-/// Fetches `url` (same origin, or CORS-enabled) and loads it into `slot`.
+/// Has the worker fetch `url` (same origin, or CORS-enabled) into `slot`.
 fn fetch_into(
     slot: Slot,
     url: String,
     channel: Rc<RefCell<Channel>>,
     dispatcher: UseReducerDispatcher<AppState>,
 ) {
-    let name = url
-        .rsplit('/')
-        .next()
-        .filter(|s| !s.is_empty())
-        .unwrap_or(&url)
-        .to_string();
-    if slot == Slot::Profile {
-        dispatcher.dispatch(Action::Reading { name: name.clone() });
-    }
-    yew::platform::spawn_local(async move {
-        match fetch_bytes(&url).await {
-            Ok(bytes) => channel.borrow_mut().load(slot, name, bytes),
-            Err(message) => dispatcher.dispatch(Action::ReadFailed { message }),
+    let name = Source::Url(url.clone()).name();
+    match link::resolve(&url) {
+        Ok(abs) => {
+            if slot == Slot::Profile {
+                dispatcher.dispatch(Action::Reading { name: name.clone() });
+            }
+            channel.borrow_mut().fetch(slot, name, abs, false);
         }
-    });
-}
-
-async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let resp = JsFuture::from(window.fetch_with_str(url)).await.map_err(|_| {
-        format!(
-            "Could not fetch {url}: the server is unreachable or does not allow this page to read it (CORS). \
-             Serve the file with the header Access-Control-Allow-Origin, or download it and drop it here."
-        )
-    })?;
-    let resp: web_sys::Response = resp
-        .dyn_into()
-        .map_err(|_| "the fetch did not return a response".to_string())?;
-    if !resp.ok() {
-        return Err(format!(
-            "Could not fetch {url}: the server answered {} {}.",
-            resp.status(),
-            resp.status_text()
-        ));
+        Err(e) => dispatcher.dispatch(Action::ReadFailed {
+            message: format!("Could not open {name}: its address {e}."),
+        }),
     }
-    let buf = resp
-        .array_buffer()
-        .map_err(|_| format!("Could not read the body of {url}."))?;
-    let buf = JsFuture::from(buf)
-        .await
-        .map_err(|_| format!("The download of {url} was interrupted."))?;
-    Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }

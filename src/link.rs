@@ -90,3 +90,45 @@ pub fn download_url(name: &str, url: &str) {
     a.set_download(name);
     a.click();
 }
+
+/// Fetches `url` (absolute: a `blob:` address of a picked or dropped file,
+/// or http(s)) from the page or the worker; the errors say what to do.
+pub async fn fetch_blob(url: &str) -> Result<web_sys::Blob, String> {
+    let global = js_sys::global();
+    let fetch: js_sys::Function = js_sys::Reflect::get(&global, &"fetch".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or("this browser cannot fetch files")?;
+    let blob_url = url.starts_with("blob:");
+    let promise: js_sys::Promise = fetch
+        .call1(&global, &url.into())
+        .map_err(|_| format!("{url:?} is not an address that can be fetched"))?
+        .unchecked_into();
+    let resp = JsFuture::from(promise).await.map_err(|_| {
+        if blob_url {
+            "the file could not be read; is it still there, and readable?".to_string()
+        } else {
+            "the server is unreachable or does not allow this page to read it (CORS); serve the file \
+             with the header Access-Control-Allow-Origin, or download it and drop it here"
+                .to_string()
+        }
+    })?;
+    let resp: web_sys::Response = resp
+        .dyn_into()
+        .map_err(|_| "the fetch did not return a response".to_string())?;
+    if !resp.ok() {
+        return Err(format!(
+            "the server answered {} {}",
+            resp.status(),
+            resp.status_text()
+        ));
+    }
+    let blob = resp
+        .blob()
+        .map_err(|_| "its contents could not be read".to_string())?;
+    JsFuture::from(blob)
+        .await
+        .map_err(|_| "the download was interrupted".to_string())?
+        .dyn_into()
+        .map_err(|_| "its contents could not be read".to_string())
+}

@@ -346,6 +346,8 @@ impl Reducible for AppState {
             Action::ReadFailed { message } => {
                 next.busy = None;
                 next.error = Some(message);
+                // A link's view is for its own profile, not the next one opened.
+                next.pending = None;
             }
             Action::Worker(resp) => match *resp {
                 Response::Progress { stage, done, total } => {
@@ -475,6 +477,9 @@ impl Reducible for AppState {
                         ""
                     };
                     next.error = Some(format!("Could not open {which}{name}: {message}.{keep}"));
+                    if slot != Some(Slot::Base) {
+                        next.pending = None;
+                    }
                 }
             },
             Action::SampleType(t) => next.params.sample_type = Some(t),
@@ -693,5 +698,56 @@ mod tests {
         assert_eq!(names, ["main", "b"]);
         let x: Vec<(u32, f64, f64)> = v.rects.iter().map(|r| (r.node, r.x, r.w)).collect();
         assert_eq!(x, [(1, 0.0, 1.0), (3, 0.0, 1.0), (4, 0.0, 0.5)]);
+    }
+
+    #[test]
+    fn a_link_view_waits_for_its_profile() {
+        use heaplens_core::view::SampleTypeInfo;
+        let ty = |name: &str| SampleTypeInfo {
+            name: name.into(),
+            unit: "bytes".into(),
+            total: 1,
+            total_label: "1B".into(),
+        };
+        let mut with_types = info();
+        with_types.sample_types = vec![ty("alloc_space"), ty("inuse_space")];
+        let view = ViewState {
+            sample_type: Some("inuse_space".into()),
+            flame: true,
+            zoom: vec!["main.main".into(), "main.work".into()],
+            search: "json".into(),
+            filter: "enc".into(),
+            sort: "-cum".into(),
+            ..ViewState::default()
+        };
+        // A link whose profile cannot be read leaves no view behind.
+        let s = Rc::new(AppState::default()).reduce(Action::OpenLink(Rc::new(view.clone())));
+        let failed = s.clone().reduce(Action::ReadFailed {
+            message: "404".into(),
+        });
+        assert!(failed.pending.is_none());
+        // Its profile arrives: the view is taken on.
+        let s = s.reduce(Action::Worker(Box::new(Response::Loaded {
+            slot: Slot::Profile,
+            info: Box::new(with_types),
+        })));
+        assert!(s.pending.is_none());
+        assert_eq!(s.params.sample_type, Some(1));
+        assert_eq!(s.params.zoom_path, view.zoom);
+        assert_eq!(s.params.search, "json");
+        assert_eq!(s.orientation, Orientation::Flame);
+        assert_eq!(s.table_filter, "enc");
+        assert_eq!(s.table_sort, (SortColumn::Cum, false));
+        assert_eq!(s.view_state(), view);
+        // The worker finds the zoom by names: from then on it is a node,
+        // without another request.
+        let seq = s.seq;
+        let mut answer = view_data(seq, vec![], vec![]);
+        answer.zoom = 42;
+        let s = s.reduce(Action::Worker(Box::new(Response::View(Box::new(answer)))));
+        assert_eq!(
+            (s.params.zoom, s.params.zoom_path.len(), s.seq),
+            (42, 0, seq)
+        );
     }
 }

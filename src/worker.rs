@@ -14,6 +14,8 @@ use heaplens_core::view::{
     ExportKind, Request, Response, Session, ShareData, Slot, TrimSearch, BROWSER_LIMITS,
 };
 
+use wasm_bindgen_futures::JsFuture;
+
 use crate::gzip;
 
 #[derive(Default)]
@@ -68,72 +70,17 @@ async fn handle(
 ) {
     let respond = |r: Response| scope.respond(id, r);
     match req {
-        Request::Load { slot, name, bytes } if Session::is_bench(&bytes) => {
-            let resp = inner.borrow_mut().session.load_bench(slot, &name, &bytes);
-            respond(resp.unwrap_or_else(|message| failed(slot, name, message)));
-        }
-        Request::Load { slot, name, bytes } => {
-            let mut last = 0.0f64;
-            let mut progress = |stage: &str, done: u64, total: u64| {
-                // At most one message every 50 ms, plus every stage end.
-                let now = now_ms();
-                if now - last >= 50.0 || (total > 0 && done == total) {
-                    last = now;
-                    respond(Response::Progress {
-                        stage: stage.to_string(),
-                        done,
-                        total,
-                    });
-                }
-            };
-            let (data, gzip_size) = if gzip::is_gzip(&bytes) {
-                if bytes.len() as u64 > BROWSER_LIMITS.max_input {
-                    let e = heaplens_core::Error::InputTooLarge {
-                        size: bytes.len() as u64,
-                        limit: BROWSER_LIMITS.max_input,
-                    };
-                    respond(failed(slot, name, e.to_string()));
-                    return;
-                }
-                let inflating = {
-                    let scope = scope.clone();
-                    move |n: u64| {
-                        scope.respond(
-                            id,
-                            Response::Progress {
-                                stage: "inflate".into(),
-                                done: n,
-                                total: 0,
-                            },
-                        )
-                    }
-                };
-                match gzip::inflate(&bytes, BROWSER_LIMITS.max_decoded, inflating).await {
-                    Ok(d) => (d, Some(bytes.len() as u64)),
-                    Err(message) => {
-                        respond(failed(slot, name, message));
-                        return;
-                    }
-                }
-            } else {
-                (bytes, None)
-            };
-            let result = inner.borrow_mut().session.load_inflated(
-                slot,
-                &name,
-                &data,
-                gzip_size,
-                &mut progress,
-            );
-            drop(data);
-            respond(match result {
-                Ok(info) => Response::Loaded {
-                    slot,
-                    info: Box::new(info),
-                },
-                Err(message) => failed(slot, name, message),
-            });
-        }
+        Request::Load { slot, name, bytes } => match gzip::blob_of(&bytes) {
+            Ok(blob) => {
+                drop(bytes);
+                load_blob(inner, scope, id, slot, name, blob).await;
+            }
+            Err(message) => respond(failed(slot, name, message)),
+        },
+        Request::Fetch { slot, name, url } => match crate::link::fetch_blob(&url).await {
+            Ok(blob) => load_blob(inner, scope, id, slot, name, blob).await,
+            Err(message) => respond(failed(slot, name, message)),
+        },
         Request::Swap => {
             let swapped = inner.borrow_mut().session.swap();
             if let Some((profile, base)) = swapped {
@@ -193,6 +140,91 @@ async fn handle(
             }
         }
     }
+}
+
+/// Reads a profile (or benchmark output) from `blob` into `slot`: gzip is
+/// inflated by the browser straight into the engine's memory (the
+/// compressed bytes never enter it), with progress and a cap.
+async fn load_blob(
+    inner: &Rc<RefCell<Inner>>,
+    scope: &WorkerScope<AnalysisWorker>,
+    id: HandlerId,
+    slot: Slot,
+    name: String,
+    blob: web_sys::Blob,
+) {
+    let respond = |r: Response| scope.respond(id, r);
+    let size = blob.size() as u64;
+    if size > BROWSER_LIMITS.max_input {
+        let e = heaplens_core::Error::InputTooLarge {
+            size,
+            limit: BROWSER_LIMITS.max_input,
+        };
+        respond(failed(slot, name, e.to_string()));
+        return;
+    }
+    let (data, gzip_size) = if gzip::blob_is_gzip(&blob).await {
+        let inflating = {
+            let scope = scope.clone();
+            move |n: u64| {
+                scope.respond(
+                    id,
+                    Response::Progress {
+                        stage: "inflate".into(),
+                        done: n,
+                        total: 0,
+                    },
+                )
+            }
+        };
+        match gzip::inflate(&blob, BROWSER_LIMITS.max_decoded, inflating).await {
+            Ok(d) => (d, Some(size)),
+            Err(message) => {
+                respond(failed(slot, name, message));
+                return;
+            }
+        }
+    } else {
+        match JsFuture::from(blob.array_buffer()).await {
+            Ok(b) => (js_sys::Uint8Array::new(&b).to_vec(), None),
+            Err(_) => {
+                respond(failed(slot, name, "its contents could not be read".into()));
+                return;
+            }
+        }
+    };
+    drop(blob);
+    if gzip_size.is_none() && Session::is_bench(&data) {
+        let resp = inner.borrow_mut().session.load_bench(slot, &name, &data);
+        respond(resp.unwrap_or_else(|message| failed(slot, name, message)));
+        return;
+    }
+    let mut last = 0.0f64;
+    let mut progress = |stage: &str, done: u64, total: u64| {
+        // At most one message every 50 ms, plus every stage end.
+        let now = now_ms();
+        if now - last >= 50.0 || (total > 0 && done == total) {
+            last = now;
+            respond(Response::Progress {
+                stage: stage.to_string(),
+                done,
+                total,
+            });
+        }
+    };
+    let result =
+        inner
+            .borrow_mut()
+            .session
+            .load_inflated(slot, &name, &data, gzip_size, &mut progress);
+    drop(data);
+    respond(match result {
+        Ok(info) => Response::Loaded {
+            slot,
+            info: Box::new(info),
+        },
+        Err(message) => failed(slot, name, message),
+    });
 }
 
 /// The open profiles for a share link: slimmed, compressed by the browser,

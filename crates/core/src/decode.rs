@@ -82,6 +82,31 @@ pub fn decode_with(bytes: &[u8], limits: Limits, progress: Progress<'_>) -> Resu
     Ok(p)
 }
 
+/// How much room to make for inflating `gz`: the size its gzip trailer
+/// records (ISIZE, the inflated size modulo 4 GiB) when that is plausible,
+/// so a large profile is inflated without regrowing (and copying) its
+/// buffer; never more than `cap`.
+pub fn inflated_size_hint(gz: &[u8], cap: u64) -> usize {
+    let trailer = gz
+        .get(gz.len().saturating_sub(4)..)
+        .and_then(|t| <[u8; 4]>::try_from(t).ok());
+    size_hint(gz.len() as u64, trailer, cap)
+}
+
+/// [`inflated_size_hint`] from the gzip data's length and its last four
+/// bytes.
+pub fn size_hint(gz_len: u64, trailer: Option<[u8; 4]>, cap: u64) -> usize {
+    let guess = gz_len.saturating_mul(4);
+    let isize = trailer.map(|t| u64::from(u32::from_le_bytes(t)));
+    // One member, not wrapped past 4 GiB: the trailer is the size; deflate
+    // shrinks by at most ~1032×, so anything larger is not a real trailer.
+    let hint = match isize {
+        Some(n) if n >= gz_len / 2 && n <= gz_len.saturating_mul(1032) => n,
+        _ => guess,
+    };
+    hint.min(cap).min(1 << 30) as usize
+}
+
 #[cfg(target_arch = "wasm32")]
 fn gunzip(_: &[u8], _: u64, _: Progress<'_>) -> Result<Vec<u8>> {
     Err(Error::Gzip {
@@ -92,7 +117,7 @@ fn gunzip(_: &[u8], _: u64, _: Progress<'_>) -> Result<Vec<u8>> {
 #[cfg(not(target_arch = "wasm32"))]
 fn gunzip(bytes: &[u8], cap: u64, progress: Progress<'_>) -> Result<Vec<u8>> {
     let mut dec = flate2::read::MultiGzDecoder::new(bytes);
-    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(cap as usize).min(1 << 28));
+    let mut out = Vec::with_capacity(inflated_size_hint(bytes, cap));
     let mut chunk = vec![0u8; 1 << 16];
     loop {
         let n = dec.read(&mut chunk).map_err(|e| Error::Gzip {

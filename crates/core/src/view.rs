@@ -31,6 +31,14 @@ pub enum Request {
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
     },
+    /// Load what `url` holds into `slot`: the worker fetches it itself (a
+    /// `blob:` URL of a picked or dropped file, or an absolute http(s) URL),
+    /// so a file's bytes never pass through the page.
+    Fetch {
+        slot: Slot,
+        name: String,
+        url: String,
+    },
     View(ViewRequest),
     /// Exchange the profile and the base.
     Swap,
