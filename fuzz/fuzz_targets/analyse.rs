@@ -1,0 +1,43 @@
+//! Everything after decoding, on whatever decodes: call trees at both
+//! granularities, every sample type's top table, totals, folded stacks, the
+//! flame layout, a diff against itself, and the share-link encoding.
+#![no_main]
+
+use heaplens_core::encode::{encode, EncodeOptions, Trim};
+use heaplens_core::layout::{abs_weights, layout};
+use heaplens_core::tree::ROOT;
+use heaplens_core::{decode_with, diff, folded, top, CallTree, Granularity, Limits, TopOptions};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let limits = Limits {
+        max_input: 1 << 20,
+        max_decoded: 16 << 20,
+    };
+    let Ok(p) = decode_with(data, limits, &mut |_, _, _| {}) else {
+        return;
+    };
+    for g in [Granularity::Functions, Granularity::Lines] {
+        let tree = CallTree::build(&p, g);
+        for ty in 0..p.num_types().min(4) {
+            let _ = top(&p, &tree, &TopOptions::new(ty));
+            let _ = p.total(ty);
+            let _ = folded::folded_string(&p, &tree, ty);
+            let col = tree.column(&p, ty);
+            let _ = layout(&tree, abs_weights(&col.totals), ROOT, 0.001);
+        }
+    }
+    let _ = diff::combine(&p, &p, diff::DiffOptions::default());
+    let e = encode(
+        &p,
+        EncodeOptions {
+            trim: Some(Trim {
+                sample_type: 0,
+                keep_samples: p.num_samples() / 2,
+            }),
+            ..EncodeOptions::SLIM
+        },
+    );
+    // What was written reads back.
+    let _ = decode_with(&e.bytes, limits, &mut |_, _, _| {}).expect("an encoded profile decodes");
+});
