@@ -299,12 +299,15 @@ impl Link {
                     }
                 }
                 "p" | "b" => {
-                    // Checked now, so a damaged link says so before anything loads.
-                    unbase64url(raw).map_err(|e| format!("the embedded {} {e}", which(key)))?;
+                    // Read now, so a damaged link says so before anything
+                    // loads, and kept in its canonical spelling.
+                    let bytes = unbase64url(&text()?)
+                        .map_err(|e| format!("the embedded {} {e}", which(key)))?;
+                    let data = Some(base64url(&bytes));
                     if key == "p" {
-                        p = Some(raw.to_string());
+                        p = data;
                     } else {
-                        b = Some(raw.to_string());
+                        b = data;
                     }
                 }
                 "pn" => pn = Some(text()?),
@@ -544,6 +547,11 @@ mod tests {
         assert!(err("profile=javascript:alert(1)").contains("not an http"));
         assert!(err("base=data%3Atext/html,x").contains("not an http"));
         assert!(err("profile=//evil.example/x").contains("not an http"));
+        // Padding and escapes in embedded data are read, and written back
+        // canonically (found by fuzzing).
+        let padded = Link::parse("v=1&p=aGVsbG8%3D").unwrap().link;
+        assert_eq!(padded.profile.as_ref().unwrap().bytes().unwrap(), b"hello");
+        assert_eq!(Link::parse(&padded.fragment()).unwrap().link, padded);
         let big = format!("p={}", "A".repeat(MAX_FRAGMENT));
         assert!(err(&big).contains("more than"));
         let ok = Link::parse("t=inuse_space&zz=1").unwrap();

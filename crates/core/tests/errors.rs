@@ -228,3 +228,39 @@ fn negative_values_are_accepted() {
         vec![("a", -100, -100), ("b", 40, 40), ("main", 0, -60)]
     );
 }
+
+/// Inputs the fuzzers (`scripts/fuzz`) found crashing something, kept in
+/// `tests/fuzz-found/` once fixed: each now gives an answer or an error.
+/// Files named `share-link-*` are link fragments, the rest profiles (put
+/// through every analysis the decoder's fuzz target runs).
+#[test]
+fn what_the_fuzzers_found_stays_fixed() {
+    let dir = common::repo_root().join("crates/core/tests/fuzz-found");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz-found directory") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        let bytes = std::fs::read(&path).expect("read");
+        if name.starts_with("share-link") {
+            let text = String::from_utf8_lossy(&bytes);
+            if let Ok(p) = heaplens_core::share::Link::parse(&text) {
+                let again = heaplens_core::share::Link::parse(&p.link.fragment());
+                assert_eq!(again.map(|a| a.link).as_ref(), Ok(&p.link), "{name}");
+            }
+        } else if let Ok(p) = decode(&bytes) {
+            for g in [Granularity::Functions, Granularity::Lines] {
+                let tree = CallTree::build(&p, g);
+                for ty in 0..p.num_types() {
+                    let _ = top(&p, &tree, &TopOptions::new(ty));
+                    let _ = folded::folded_string(&p, &tree, ty);
+                }
+            }
+        }
+        n += 1;
+    }
+    assert!(n >= 1, "nothing in {}", dir.display());
+}
