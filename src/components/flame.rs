@@ -199,6 +199,9 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
             if props.view.rects.is_empty() {
                 <p class="flame-empty">{ "No sample has a value of this sample type; pick another one above." }</p>
             }
+            if props.view.deeper {
+                <p class="culled">{ format!("Frames deeper than {} rows are not drawn; click a frame near the bottom to zoom in and see below it.", heaplens_core::layout::MAX_ROWS) }</p>
+            }
             if props.view.culled > 0 {
                 <p class="culled">{ format!("{} frames narrower than half a pixel are hidden; zoom in to see them.", props.view.culled) }</p>
             }

@@ -76,13 +76,26 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
         let cb = props.on_zoom.clone();
         Callback::from(move |_| cb.emit(0))
     };
-    let crumbs = props.crumbs.iter().map(|c| {
+    let crumb = |c: &Crumb| {
         let cb = props.on_zoom.clone();
         let node = c.node;
         html! {
             <li><button class="crumb" title={c.name.clone()} onclick={Callback::from(move |_| cb.emit(node))}>{ short(&c.name) }</button></li>
         }
-    });
+    };
+    // A zoom deep in a very deep stack: the first two and the last nine,
+    // with how many are between.
+    let n = props.crumbs.len();
+    let crumbs = if n > 12 {
+        let head = props.crumbs[..2].iter().map(crumb);
+        let tail = props.crumbs[n - 9..].iter().map(crumb);
+        let gap = html! { <li class="crumb-gap" title="frames between">{ format!("… {} more …", n - 11) }</li> };
+        head.chain(std::iter::once(gap))
+            .chain(tail)
+            .collect::<Html>()
+    } else {
+        props.crumbs.iter().map(crumb).collect::<Html>()
+    };
     html! {
         <div class="toolbar">
             <div class="row">
@@ -111,7 +124,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             <nav class="breadcrumb" aria-label="Zoom">
                 <ol>
                     <li><button class="crumb" id="reset-zoom" onclick={reset} title="Reset zoom (0)">{ "all" }</button></li>
-                    { for crumbs }
+                    { crumbs }
                 </ol>
             </nav>
         </div>

@@ -383,3 +383,72 @@ test('two dropped files: the page asks which is the base, proposing by name', { 
   await page.close();
   assert.deepEqual(problems, []);
 });
+
+/** A pprof protobuf with one stack `depth` frames deep (f0 the leaf, f{depth-1} the root). */
+function deepProfile(depth) {
+  const out = [];
+  const varint = (n) => {
+    let v = BigInt(n);
+    do {
+      let b = Number(v & 0x7fn);
+      v >>= 7n;
+      if (v > 0n) b |= 0x80;
+      out.push(b);
+    } while (v > 0n);
+  };
+  // A length-delimited field whose body `write` appends.
+  const field = (num, write) => {
+    const start = out.length;
+    write();
+    const body = out.splice(start);
+    varint((num << 3) | 2);
+    varint(body.length);
+    for (const b of body) out.push(b);
+  };
+  const num = (n, v) => {
+    varint(n << 3);
+    varint(v);
+  };
+  field(1, () => (num(1, 1), num(2, 2)));
+  field(2, () => {
+    field(1, () => {
+      for (let i = 1; i <= depth; i++) varint(i);
+    });
+    num(2, 5);
+  });
+  for (let i = 1; i <= depth; i++) {
+    field(4, () => {
+      num(1, i);
+      field(4, () => (num(1, i), num(2, 7)));
+    });
+    field(5, () => (num(1, i), num(2, i + 2)));
+  }
+  const enc = new TextEncoder();
+  for (const s of ['', 'objects', 'count', ...Array.from({ length: depth }, (_, i) => `f${i}`)]) {
+    field(6, () => {
+      for (const b of enc.encode(s)) out.push(b);
+    });
+  }
+  return Buffer.from(out);
+}
+
+test('a stack 100 000 frames deep is drawn a window at a time', { timeout: 120_000 }, async () => {
+  const { page, problems } = await openApp();
+  await page.locator('#profile-input').setInputFiles({ name: 'deep.pb', mimeType: 'application/octet-stream', buffer: deepProfile(100_000) });
+  await page.locator('canvas#flame[data-painted]').waitFor({ timeout: 60_000 });
+  // The canvas holds what a browser can draw; the page says there is more.
+  const height = await page.$eval('canvas#flame', (c) => c.getBoundingClientRect().height);
+  assert.equal(height, 600 * 18);
+  assert.match(await page.locator('.flame-wrap').textContent(), /deeper than 600 rows are not drawn/);
+  // Zoom on the bottom row: the breadcrumb is compact, and rows below it are drawn.
+  const n = await painted(page);
+  await page.locator('canvas#flame').evaluate((c) => c.scrollIntoView({ block: 'end' }));
+  const box = await page.locator('canvas#flame').boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height - 9);
+  await paintedAfter(page, n);
+  await page.locator('.crumb-gap').waitFor({ timeout: 30_000 });
+  assert.match(await page.locator('.crumb-gap').textContent(), /… 589 more …/);
+  await page.screenshot({ path: join(out, 'deep-stack.png') });
+  await page.close();
+  assert.deepEqual(problems, []);
+});

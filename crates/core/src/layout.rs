@@ -27,7 +27,21 @@ pub struct Layout {
     pub culled: usize,
     /// Deepest row laid out, plus one.
     pub rows: u32,
+    /// The zoomed frame and the ancestors drawn above it: the first rects.
+    pub path: usize,
+    /// Frames deeper than [`MAX_ROWS`] were left out.
+    pub deeper: bool,
 }
+
+/// Ancestors of a zoomed frame drawn above it: the nearest ones (the
+/// breadcrumb names them all), so a zoom deep in a 100 000-frame stack
+/// still shows what is below it.
+pub const MAX_ANCESTORS: usize = 24;
+
+/// Rows laid out at most: 600 rows of 18 px are 10 800 CSS pixels, which a
+/// canvas can hold even at 3 device pixels per CSS pixel (browsers refuse
+/// canvases over 32 767 pixels). Zooming in shows what is deeper.
+pub const MAX_ROWS: u32 = 600;
 
 /// Children of `node` in the order they are drawn: by name, then id.
 pub fn ordered_children(tree: &CallTree, node: u32) -> Vec<u32> {
@@ -48,9 +62,10 @@ pub fn layout(tree: &CallTree, weight: impl Fn(u32) -> u64, zoom: u32, min_width
     } else {
         ROOT
     };
-    // Ancestors of the zoomed node, full width.
+    // The zoomed node and its nearest ancestors, full width.
     let path = tree.path(zoom);
-    for (i, &n) in path.iter().enumerate() {
+    let skip = path.len().saturating_sub(MAX_ANCESTORS + 1);
+    for (i, &n) in path[skip..].iter().enumerate() {
         out.rects.push(Rect {
             node: n,
             x: 0.0,
@@ -58,7 +73,8 @@ pub fn layout(tree: &CallTree, weight: impl Fn(u32) -> u64, zoom: u32, min_width
             depth: i as u32,
         });
     }
-    let base_depth = path.len() as u32;
+    out.path = path.len() - skip;
+    let base_depth = out.path as u32;
     let zw = weight(zoom);
     if zw == 0 {
         out.rows = base_depth;
@@ -70,6 +86,10 @@ pub fn layout(tree: &CallTree, weight: impl Fn(u32) -> u64, zoom: u32, min_width
     let mut rows = base_depth;
     while let Some((node, x0, depth)) = stack.pop() {
         let mut x = x0;
+        if depth >= MAX_ROWS {
+            out.deeper |= !tree.children_of(node).is_empty();
+            continue;
+        }
         let kids = ordered_children(tree, node);
         let mut pending: Vec<(u32, f64, u32)> = Vec::new();
         for c in kids {

@@ -430,6 +430,8 @@ pub struct ViewData {
     /// Number of rows of the flame graph.
     pub depth: u32,
     pub culled: usize,
+    /// Frames deeper than the rows laid out exist (zoom in to see them).
+    pub deeper: bool,
     /// Search: matched value, and how many functions match.
     pub matched: Option<(i64, usize)>,
     pub search_error: Option<String>,
@@ -510,6 +512,7 @@ impl ViewData {
             rects,
             depth,
             culled: 0,
+            deeper: false,
             matched: None,
             search_error: None,
             rows: Vec::new(),
@@ -603,6 +606,7 @@ impl ViewData {
             rects: Vec::new(),
             depth: self.depth,
             culled: self.culled,
+            deeper: false,
             matched: self.matched,
             search_error: self.search_error.clone(),
             rows: Vec::new(),
@@ -1113,7 +1117,6 @@ impl Session {
         let mut names: Vec<FrameName> = Vec::new();
         let mut name_of_key = vec![NONE; tree.keys.len()];
         let zoom_path = tree.path(zoom);
-        let zoom_path_len = zoom_path.len();
         let mut rects = Vec::with_capacity(lay.rects.len());
         for (i, r) in lay.rects.iter().enumerate() {
             let k = tree.key_of(r.node) as usize;
@@ -1131,7 +1134,7 @@ impl Session {
             if tree.is_inlined(r.node) {
                 flags |= INLINED;
             }
-            if i + 1 < zoom_path_len {
+            if i + 1 < lay.path {
                 flags |= ANCESTOR;
             }
             rects.push(FlameRect {
@@ -1343,6 +1346,7 @@ impl Session {
             rects,
             depth: lay.rows,
             culled: lay.culled,
+            deeper: lay.deeper,
             matched,
             search_error,
             rows,

@@ -156,36 +156,8 @@ fn size_limits() {
 #[test]
 fn hundred_thousand_frames_deep() {
     const DEPTH: usize = 100_000;
-    let names: Vec<String> = (0..DEPTH).map(|i| format!("f{i}")).collect();
-    let mut p = proto::Profile {
-        string_table: vec![Vec::new(), b"samples".to_vec(), b"count".to_vec()],
-        ..Default::default()
-    };
-    p.sample_type.push(proto::ValueType { r#type: 1, unit: 2 });
-    for (i, n) in names.iter().enumerate() {
-        p.string_table.push(n.as_bytes().to_vec());
-        let id = i as u64 + 1;
-        p.function.push(proto::Function {
-            id,
-            name: (i + 3) as i64,
-            ..Default::default()
-        });
-        p.location.push(proto::Location {
-            id,
-            line: vec![proto::Line {
-                function_id: id,
-                line: 1,
-                column: 0,
-            }],
-            ..Default::default()
-        });
-    }
     // One deep stack, and a recursive one: f0 called from itself 1000 times.
-    p.sample.push(proto::Sample {
-        location_id: (1..=DEPTH as u64).collect(),
-        value: vec![3],
-        label: vec![],
-    });
+    let mut p = common::deep_chain(DEPTH);
     p.sample.push(proto::Sample {
         location_id: vec![1; 1000],
         value: vec![2],

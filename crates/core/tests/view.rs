@@ -472,3 +472,50 @@ fn share_and_export() {
     assert_eq!(name, "optimized.pb.gz");
     assert_eq!(decode(&pb).expect("decodes").num_samples(), p.num_samples());
 }
+
+/// A stack 100 000 frames deep: the view lays out at most `MAX_ROWS` rows
+/// and says there is more; zoomed deep down, it shows the nearest
+/// ancestors above the zoomed frame and what is below it.
+#[test]
+fn deep_stacks_are_laid_out_a_window_at_a_time() {
+    use heaplens_core::layout::{MAX_ANCESTORS, MAX_ROWS};
+    use prost::Message;
+    const DEPTH: usize = 100_000;
+    let bytes = common::deep_chain(DEPTH).encode_to_vec();
+    let mut s = Session::new();
+    s.load(Slot::Profile, "deep.pb", &bytes, &mut |_, _, _| {})
+        .expect("loads");
+    let v = s.view(&ViewRequest::default()).expect("view");
+    assert_eq!(v.depth, MAX_ROWS);
+    assert_eq!(v.rects.len(), MAX_ROWS as usize);
+    assert!(v.deeper);
+    // Zoom on the deepest frame drawn: its nearest ancestors above it, and
+    // the next rows below.
+    let bottom = v.rects.iter().max_by_key(|r| r.depth).expect("frames");
+    let z = s
+        .view(&ViewRequest {
+            zoom: bottom.node,
+            ..ViewRequest::default()
+        })
+        .expect("zoomed");
+    let ancestors = z.rects.iter().filter(|r| r.flags & ANCESTOR != 0).count();
+    assert_eq!(ancestors, MAX_ANCESTORS);
+    assert_eq!(
+        z.crumbs.len(),
+        MAX_ROWS as usize,
+        "the breadcrumb has the whole path"
+    );
+    let names_of = |v: &heaplens_core::view::ViewData| {
+        v.rects
+            .iter()
+            .map(|r| v.names[r.name as usize].name.clone())
+            .collect::<Vec<_>>()
+    };
+    let zn = names_of(&z);
+    // Row d of the whole graph is f{DEPTH - 1 - d} (the root is the last).
+    let rows = MAX_ROWS as usize;
+    assert_eq!(zn[MAX_ANCESTORS], format!("f{}", DEPTH - rows));
+    let deepest = DEPTH - rows - (rows - MAX_ANCESTORS - 1);
+    assert_eq!(zn.last(), Some(&format!("f{deepest}")));
+    assert!(z.deeper);
+}

@@ -246,3 +246,38 @@ pub fn compare_top(
     }
     Ok(want.len())
 }
+
+/// One stack `depth` frames deep: functions `f0` (the leaf) to
+/// `f{depth - 1}` (the root), value 3; built directly, as a synthetic
+/// profile this deep would take a while to intern.
+pub fn deep_chain(depth: usize) -> proto::Profile {
+    let mut p = proto::Profile {
+        string_table: vec![Vec::new(), b"samples".to_vec(), b"count".to_vec()],
+        ..Default::default()
+    };
+    p.sample_type.push(proto::ValueType { r#type: 1, unit: 2 });
+    for i in 0..depth {
+        p.string_table.push(format!("f{i}").into_bytes());
+        let id = i as u64 + 1;
+        p.function.push(proto::Function {
+            id,
+            name: (i + 3) as i64,
+            ..Default::default()
+        });
+        p.location.push(proto::Location {
+            id,
+            line: vec![proto::Line {
+                function_id: id,
+                line: 1,
+                column: 0,
+            }],
+            ..Default::default()
+        });
+    }
+    p.sample.push(proto::Sample {
+        location_id: (1..=depth as u64).collect(),
+        value: vec![3],
+        label: vec![],
+    });
+    p
+}
