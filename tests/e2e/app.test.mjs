@@ -302,20 +302,22 @@ test('a URL that cannot be fetched is explained', { timeout: 60_000 }, async () 
   assert.ok(problems.every((p) => p.includes('missing.prof') || p.includes('status of 404')), problems.join('\n'));
 });
 
+/** Appends `n` to `out` as a protobuf varint; returns `out`. */
+function pushVarint(out, n) {
+  let v = BigInt(n);
+  do {
+    let b = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v > 0n) b |= 0x80;
+    out.push(b);
+  } while (v > 0n);
+  return out;
+}
+
 /** A minimal pprof protobuf (one sample type, one stack of `names`, leaf first), encoded here
  * so the test can use any function name. */
 function tinyProfile(names, value) {
-  const varint = (n) => {
-    const out = [];
-    let v = BigInt(n);
-    do {
-      let b = Number(v & 0x7fn);
-      v >>= 7n;
-      if (v > 0n) b |= 0x80;
-      out.push(b);
-    } while (v > 0n);
-    return out;
-  };
+  const varint = (n) => pushVarint([], n);
   const field = (num, bytes) => [...varint((num << 3) | 2), ...varint(bytes.length), ...bytes];
   const num = (n, v) => [...varint(n << 3), ...varint(v)];
   const strings = ['', 'objects', 'count', ...names];
@@ -387,15 +389,7 @@ test('two dropped files: the page asks which is the base, proposing by name', { 
 /** A pprof protobuf with one stack `depth` frames deep (f0 the leaf, f{depth-1} the root). */
 function deepProfile(depth) {
   const out = [];
-  const varint = (n) => {
-    let v = BigInt(n);
-    do {
-      let b = Number(v & 0x7fn);
-      v >>= 7n;
-      if (v > 0n) b |= 0x80;
-      out.push(b);
-    } while (v > 0n);
-  };
+  const varint = (n) => pushVarint(out, n);
   // A length-delimited field whose body `write` appends.
   const field = (num, write) => {
     const start = out.length;

@@ -10,20 +10,9 @@ import { after, before, test } from 'node:test';
 import { openBrowser, watchPage } from './browser.mjs';
 import { cliTop } from './cli.mjs';
 import { serveDir } from './server.mjs';
-import { corpus, dist } from './site.mjs';
+import { corpus, useSite } from './site.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDir(dist, '/');
-  browser = await openBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite(before, after, serveDir, openBrowser);
 
 function files(dir) {
   return readdirSync(dir).flatMap((n) => {
@@ -34,9 +23,9 @@ function files(dir) {
 }
 
 test('every corpus file opens with the CLI numbers or is refused in words', { timeout: 600_000 }, async () => {
-  const page = await browser.context.newPage();
-  const problems = watchPage(page, new URL(server.url).origin);
-  await page.goto(server.url);
+  const page = await site.browser.context.newPage();
+  const problems = watchPage(page, new URL(site.server.url).origin);
+  await page.goto(site.server.url);
   await page.locator('#profile-input').waitFor({ state: 'attached', timeout: 20_000 });
   const all = files(corpus).sort();
   assert.ok(all.length >= 70, `corpus looks incomplete: ${all.length} files`);

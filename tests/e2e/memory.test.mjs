@@ -9,25 +9,14 @@ import { after, before, test } from 'node:test';
 import { chromiumMemory } from '../bench/procmem.mjs';
 import { openBrowser, watchPage } from './browser.mjs';
 import { serveDir } from './server.mjs';
-import { corpus, dist } from './site.mjs';
+import { corpus, useSite } from './site.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDir(dist, '/');
-  browser = await openBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite(before, after, serveDir, openBrowser);
 
 test('ten large profiles in a row keep the tab memory bounded', { timeout: 300_000 }, async () => {
-  const page = await browser.context.newPage();
-  const problems = watchPage(page, new URL(server.url).origin);
-  await page.goto(server.url);
+  const page = await site.browser.context.newPage();
+  const problems = watchPage(page, new URL(site.server.url).origin);
+  await page.goto(site.server.url);
   await page.locator('#profile-input').waitFor({ state: 'attached', timeout: 20_000 });
   const files = ['pyroscope/distributors.pb.gz', 'pprof/large.cpu', 'pyroscope/profile.pprof'].map((f) => join(corpus, f));
   const rss = [];

@@ -10,3 +10,20 @@ export const out = join(here, 'out');
 export const corpus = process.env.HEAPLENS_CORPUS ?? join(root, '..', 'shared', 'corpus');
 export const demoProfile = join(root, 'static', 'demo', 'scheduler-optimized.prof');
 export const demoBase = join(root, 'static', 'demo', 'scheduler-baseline.prof');
+
+/**
+ * Serves dist/ and opens one browser for the tests of a file (node:test's before/after hooks);
+ * `site.server` and `site.browser` are set once `before` has run.
+ */
+export function useSite(before, after, serveDir, openBrowser, prefix = '/') {
+  const site = { server: null, browser: null };
+  before(async () => {
+    site.server = await serveDir(dist, prefix);
+    site.browser = await openBrowser();
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
+}
