@@ -15,7 +15,8 @@ export function cliTop(file, sampleIndex, granularity = 'functions', base = unde
   args.push('--format', 'tsv', '--granularity', granularity);
   if (sampleIndex !== undefined) args.push('--sample-index', String(sampleIndex));
   args.push(file);
-  const out = execFileSync(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  // stderr is kept (not echoed): a refusal is reported by the caller.
+  const out = execFileSync(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
   return out
     .split('\n')
     .filter((l) => l.length > 0)
