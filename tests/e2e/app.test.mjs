@@ -388,6 +388,13 @@ test('two dropped files: the page asks which is the base, proposing by name', { 
 
 /** A pprof protobuf with one stack `depth` frames deep (f0 the leaf, f{depth-1} the root). */
 function deepProfile(depth) {
+  return chainProfile(Array.from({ length: depth }, (_, i) => `f${i}`));
+}
+
+/** A pprof protobuf with one stack of the functions `names` (leaf first), value 5; written
+ * without spreading arrays, so stacks and names of any size fit. */
+function chainProfile(names) {
+  const depth = names.length;
   const out = [];
   const varint = (n) => pushVarint(out, n);
   // A length-delimited field whose body `write` appends.
@@ -418,7 +425,7 @@ function deepProfile(depth) {
     field(5, () => (num(1, i), num(2, i + 2)));
   }
   const enc = new TextEncoder();
-  for (const s of ['', 'objects', 'count', ...Array.from({ length: depth }, (_, i) => `f${i}`)]) {
+  for (const s of ['', 'objects', 'count', ...names]) {
     field(6, () => {
       for (const b of enc.encode(s)) out.push(b);
     });
@@ -443,6 +450,24 @@ test('a stack 100 000 frames deep is drawn a window at a time', { timeout: 120_0
   await page.locator('.crumb-gap').waitFor({ timeout: 30_000 });
   assert.match(await page.locator('.crumb-gap').textContent(), /… 589 more …/);
   await page.screenshot({ path: join(out, 'deep-stack.png') });
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+test('a function name of megabytes is cut in the graph and the table, whole in the tooltip', { timeout: 120_000 }, async () => {
+  const { page, problems } = await openApp();
+  const big = `${'x'.repeat(3_000_000)}.Func`;
+  await page.locator('#profile-input').setInputFiles({ name: 'big-name.pb', mimeType: 'application/octet-stream', buffer: chainProfile([big, 'main.main']) });
+  await page.locator('canvas#flame[data-painted]').waitFor({ timeout: 60_000 });
+  // The table keeps the whole name in data-name; the row stays one line high.
+  const row = await page.$eval('#top-table tbody tr', (tr) => ({ name: tr.dataset.name.length, height: tr.getBoundingClientRect().height }));
+  assert.equal(row.name, big.length);
+  assert.ok(row.height < 40, `row height ${row.height}`);
+  // Hovering the frame: the tooltip has the whole name.
+  const box = await page.locator('canvas#flame').boundingBox();
+  await page.mouse.move(box.x + 100, box.y + 18 + 9);
+  await page.locator('.tooltip .tt-name').waitFor({ timeout: 10_000 });
+  assert.equal((await page.locator('.tooltip .tt-name').textContent()).length, big.length);
   await page.close();
   assert.deepEqual(problems, []);
 });
