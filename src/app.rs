@@ -189,11 +189,14 @@ pub fn App() -> Html {
         });
     }
 
+    // The view as a share link writes it (the fragment, the share panel).
+    let view_state = state.view_state();
+
     // Keep the view in the fragment: a new history entry for each change
     // (so back and forward step through views), the entry replaced while
     // typing a search or filter.
     {
-        let view_state = state.view_state();
+        let view_state = view_state.clone();
         let ready = state.info.is_some()
             && state.pending.is_none()
             && state.params.zoom_path.is_empty()
@@ -412,7 +415,6 @@ pub fn App() -> Html {
 
     // Sharing: the link is made of the profiles the worker slimmed and the
     // current view; a new one is copied to the clipboard when it arrives.
-    let view_state = state.view_state();
     let share_url = {
         let shared = state.shared.clone();
         use_memo(
@@ -426,12 +428,11 @@ pub fn App() -> Html {
                         name: p.name.clone(),
                         data: p.data.clone(),
                     };
-                    let link = Link {
+                    link::address(&Link {
                         view: vs.clone(),
                         profile: Some(embed(&s.profile)),
                         base: s.base.as_ref().map(embed),
-                    };
-                    format!("{}#{}", link::page_address(), link.fragment())
+                    })
                 })
             },
         )
@@ -451,18 +452,20 @@ pub fn App() -> Html {
             },
         );
     }
-    let by_url = match &*sources.borrow() {
-        (Some(Source::Url(p)), b) if !matches!(b, Some(Source::Embedded { .. })) => {
-            let link = Link {
+    // With the share panel open: the shorter link by URL, when the
+    // profiles came from URLs.
+    let by_url = match (&state.shared, &*sources.borrow()) {
+        (Some(_), (Some(Source::Url(p)), b)) if !matches!(b, Some(Source::Embedded { .. })) => {
+            Some(link::address(&Link {
                 view: view_state.clone(),
                 profile: Some(Source::Url(p.clone())),
                 base: b.clone(),
-            };
-            Some(format!("{}#{}", link::page_address(), link.fragment()))
+            }))
         }
         _ => None,
     };
-    let share = |budget: Option<usize>| {
+    // `budget` gives the characters the profiles may take in the link.
+    let share = |budget: Box<dyn Fn() -> Option<usize>>| {
         let channel = channel.clone();
         let d = state.dispatcher();
         let sample_type = state.view.as_ref().map(|v| v.sample_type);
@@ -470,23 +473,22 @@ pub fn App() -> Html {
             d.dispatch(Action::Sharing);
             channel.borrow().send(Request::Share {
                 sample_type,
-                budget,
+                budget: budget(),
             });
         })
     };
+    let on_share = share(Box::new(|| None));
     // A trimmed link leaves room for the address and the view's part.
-    let room = limits::CHAT.saturating_sub(
-        link::page_address().len()
-            + Link {
-                view: view_state.clone(),
+    let on_trim = {
+        let view = view_state.clone();
+        share(Box::new(move || {
+            let bare = link::address(&Link {
+                view: view.clone(),
                 ..Link::default()
-            }
-            .fragment()
-            .len()
-            + 64,
-    );
-    let on_share = share(None);
-    let on_trim = share(Some(room));
+            });
+            Some(limits::CHAT.saturating_sub(bare.len() + 64))
+        }))
+    };
     let on_export = {
         let channel = channel.clone();
         let latest = latest.clone();

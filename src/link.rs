@@ -21,6 +21,11 @@ pub fn page_address() -> String {
     href.split('#').next().unwrap_or_default().to_string()
 }
 
+/// The page's address with `link` as its fragment.
+pub fn address(link: &heaplens_core::share::Link) -> String {
+    format!("{}#{}", page_address(), link.fragment())
+}
+
 /// Puts `frag` in the address bar: a new history entry (`push`), or in
 /// place of the current one. Nothing is loaded or sent anywhere.
 pub fn set_fragment(frag: &str, push: bool) {

@@ -22,6 +22,6 @@ pub use info::InfoPanel;
 pub use landing::Landing;
 pub use peek::PeekPanel;
 pub use progress::ProgressBar;
-pub use share::{verdict, Export, ShareBar, SharePanel};
+pub use share::{Export, ShareBar, SharePanel};
 pub use toolbar::Toolbar;
 pub use top_table::{Column as SortColumn, TopTable};

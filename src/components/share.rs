@@ -90,7 +90,7 @@ pub struct SharePanelProps {
 }
 
 /// What a link of `len` characters is good for.
-pub fn verdict(len: usize) -> (bool, String) {
+fn verdict(len: usize) -> (bool, String) {
     if len <= limits::CHAT {
         (
             false,
