@@ -125,24 +125,28 @@ fn alpha_at(canvas: &HtmlCanvasElement, x: f64, y: f64) -> u8 {
     data[3]
 }
 
-#[wasm_bindgen_test]
-async fn the_flame_graph_paints_frames_where_the_layout_puts_them() {
+/// The test view's flame graph, rendered and painted in `o`.
+async fn render_flame(o: Orientation) -> HtmlCanvasElement {
     let root = root();
     yew::Renderer::<Host>::with_root_and_props(
         root.clone(),
         FlameHost {
             view: Rc::new(view()),
-            orientation: Orientation::Icicle,
+            orientation: o,
         },
     )
     .render();
     settle().await;
-    let canvas: HtmlCanvasElement = root
-        .query_selector("canvas#flame")
+    root.query_selector("canvas#flame")
         .unwrap()
         .unwrap()
         .dyn_into()
-        .unwrap();
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_flame_graph_paints_frames_where_the_layout_puts_them() {
+    let canvas = render_flame(Orientation::Icicle).await;
     let painted: u32 = canvas
         .get_attribute("data-painted")
         .unwrap()
@@ -166,22 +170,7 @@ async fn the_flame_graph_paints_frames_where_the_layout_puts_them() {
 
 #[wasm_bindgen_test]
 async fn the_flame_orientation_puts_the_root_at_the_bottom() {
-    let root = root();
-    yew::Renderer::<Host>::with_root_and_props(
-        root.clone(),
-        FlameHost {
-            view: Rc::new(view()),
-            orientation: Orientation::Flame,
-        },
-    )
-    .render();
-    settle().await;
-    let canvas: HtmlCanvasElement = root
-        .query_selector("canvas#flame")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
+    let canvas = render_flame(Orientation::Flame).await;
     let width = f64::from(canvas.unchecked_ref::<HtmlElement>().client_width());
     // Root (full width) is now the bottom row; the gap is in the top row.
     assert_eq!(alpha_at(&canvas, width * 0.6, 18.0 + 9.0), 255);
@@ -215,15 +204,7 @@ fn THost(p: &TableHost) -> Html {
 
 #[wasm_bindgen_test]
 async fn the_top_table_carries_raw_numbers_and_sorts() {
-    let row = |name: &str, flat, cum| Row {
-        name: name.into(),
-        function: name.into(),
-        flat,
-        cum,
-        base_flat: 0,
-        base_cum: 0,
-        mark: String::new(),
-    };
+    let row = crate::components::top_table::plain_row;
     let rows = Rc::new(vec![
         row("a.flatty", 60, 60),
         row("b.caller", 0, 100),

@@ -11,7 +11,7 @@ mod peek;
 mod progress;
 mod share;
 mod toolbar;
-mod top_table;
+pub(crate) mod top_table;
 
 pub use bench::BenchPanel;
 pub use error_alert::ErrorAlert;

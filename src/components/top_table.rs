@@ -337,20 +337,26 @@ pub fn TopTable(props: &TopTableProps) -> Html {
     }
 }
 
+/// A row of a function alone (no base, no mark), for tests.
+#[cfg(test)]
+pub(crate) fn plain_row(name: &str, flat: i64, cum: i64) -> Row {
+    Row {
+        name: name.into(),
+        function: name.into(),
+        flat,
+        cum,
+        base_flat: 0,
+        base_cum: 0,
+        mark: String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn rows() -> Vec<Row> {
-        let r = |name: &str, flat, cum| Row {
-            name: name.into(),
-            function: name.into(),
-            flat,
-            cum,
-            base_flat: 0,
-            base_cum: 0,
-            mark: String::new(),
-        };
+        let r = plain_row;
         vec![r("b", 5, 5), r("a", 3, 9), r("c", 0, 10)]
     }
 

@@ -124,17 +124,23 @@ async function settle(page, type, { quietMs = 0, timeoutMs = INTERACTION_TIMEOUT
  * One fresh browser, one page load, one profile: first-paint time and memory; with
  * `interactions`, also the interaction latencies (measured after memory was read).
  */
+/** The site in `browser`'s page, mounted; `problems` it reports, whether its renderer crashed. */
+async function openSite(browser, siteUrl) {
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  const problems = watchPage(page, new URL(siteUrl).origin);
+  let crashed = false;
+  page.on('crash', () => {
+    crashed = true;
+  });
+  await page.goto(siteUrl);
+  await page.locator('#profile-input').waitFor({ state: 'attached', timeout: MOUNT_TIMEOUT_MS });
+  return { page, problems, crashed: () => crashed };
+}
+
 export async function runHeaplens(siteUrl, file, { interactions = false } = {}) {
   const browser = await openBrowser();
   try {
-    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    const problems = watchPage(page, new URL(siteUrl).origin);
-    let crashed = false;
-    page.on('crash', () => {
-      crashed = true;
-    });
-    await page.goto(siteUrl);
-    await page.locator('#profile-input').waitFor({ state: 'attached', timeout: MOUNT_TIMEOUT_MS });
+    const { page, problems, crashed } = await openSite(browser, siteUrl);
     await page.evaluate(installRecorder);
 
     await mark(page);
@@ -143,7 +149,7 @@ export async function runHeaplens(siteUrl, file, { interactions = false } = {}) 
     const first = await settle(page, 'change', { quietMs: 1000, timeoutMs: FIRST_PAINT_TIMEOUT_MS });
     if (first.timeout) {
       throw new Error(
-        `no paint within ${FIRST_PAINT_TIMEOUT_MS} ms${crashed ? ' (renderer crashed)' : ''}` +
+        `no paint within ${FIRST_PAINT_TIMEOUT_MS} ms${crashed() ? ' (renderer crashed)' : ''}` +
           (problems.length ? `: ${problems.slice(0, 3).join('; ')}` : ''),
       );
     }
@@ -211,14 +217,7 @@ async function errorText(page) {
 export async function runHeaplensDiff(siteUrl, base, file) {
   const browser = await openBrowser();
   try {
-    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    const problems = watchPage(page, new URL(siteUrl).origin);
-    let crashed = false;
-    page.on('crash', () => {
-      crashed = true;
-    });
-    await page.goto(siteUrl);
-    await page.locator('#profile-input').waitFor({ state: 'attached', timeout: MOUNT_TIMEOUT_MS });
+    const { page, problems, crashed } = await openSite(browser, siteUrl);
     await page.locator('#base-input').waitFor({ state: 'attached', timeout: MOUNT_TIMEOUT_MS });
     await page.evaluate(installRecorder);
 
@@ -234,7 +233,7 @@ export async function runHeaplensDiff(siteUrl, base, file) {
     if (first.timeout) {
       const text = await errorText(page);
       throw new Error(
-        `no diff paint within ${FIRST_PAINT_TIMEOUT_MS} ms${crashed ? ' (renderer crashed)' : ''}` +
+        `no diff paint within ${FIRST_PAINT_TIMEOUT_MS} ms${crashed() ? ' (renderer crashed)' : ''}` +
           (text ? `: page says: ${text.slice(0, 200)}` : '') +
           (problems.length ? `: ${problems.slice(0, 3).join('; ')}` : ''),
       );

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 
 import { openBrowser, watchPage } from './browser.mjs';
 import { cliTop } from './cli.mjs';
+import { painted, paintedAfter, tableRows } from './page.mjs';
 import { serveDir } from './server.mjs';
 
 import { corpus, demoBase, demoProfile, dist, out } from './site.mjs';
@@ -48,25 +49,6 @@ async function openApp() {
     throw new Error(`the app did not mount: ${err.message}\n${problems.join('\n')}`);
   }
   return { page, problems };
-}
-
-/** The paint counter of canvas#flame (0 before the first paint). */
-async function painted(page) {
-  return page.evaluate(() => Number(document.querySelector('canvas#flame')?.dataset.painted ?? 0));
-}
-
-/** Waits until the flame graph has painted more than `n` times. */
-async function paintedAfter(page, n) {
-  await page.waitForFunction(
-    (m) => Number(document.querySelector('canvas#flame')?.dataset.painted ?? 0) > m,
-    n,
-    { timeout: 30_000 },
-  );
-}
-
-/** Body rows of #top-table as [name, flat, cum]. */
-async function tableRows(page) {
-  return page.$$eval('#top-table tbody tr', (trs) => trs.map((t) => [t.dataset.name, t.dataset.flat, t.dataset.cum]));
 }
 
 /** Waits until the table's first row matches `first` (the table updates after a switch). */

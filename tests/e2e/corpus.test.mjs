@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 
 import { openBrowser, watchPage } from './browser.mjs';
 import { cliTop } from './cli.mjs';
+import { painted } from './page.mjs';
 import { serveDir } from './server.mjs';
 import { corpus, useSite } from './site.mjs';
 
@@ -40,7 +41,7 @@ test('every corpus file opens with the CLI numbers or is refused in words', { ti
       want = null;
     }
     // This file's view is the one painted after the current paint count.
-    const painted = await page.evaluate(() => Number(document.querySelector('canvas#flame')?.dataset.painted ?? 0));
+    const before = await painted(page);
     await page.locator('#profile-input').setInputFiles(file);
     const what = relative(corpus, file);
     if (want === null) {
@@ -59,7 +60,7 @@ test('every corpus file opens with the CLI numbers or is refused in words', { ti
             const tr = document.querySelector('#top-table tbody tr');
             return f ? tr && tr.dataset.name === f[0] && tr.dataset.flat === f[1] && tr.dataset.cum === f[2] : !tr;
           },
-          [first ?? null, painted],
+          [first ?? null, before],
           { timeout: 60_000 },
         )
         .catch(async () =>

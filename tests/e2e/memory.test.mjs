@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 
 import { chromiumMemory } from '../bench/procmem.mjs';
 import { openBrowser, watchPage } from './browser.mjs';
+import { painted, paintedAfter } from './page.mjs';
 import { serveDir } from './server.mjs';
 import { corpus, useSite } from './site.mjs';
 
@@ -21,11 +22,9 @@ test('ten large profiles in a row keep the tab memory bounded', { timeout: 300_0
   const files = ['pyroscope/distributors.pb.gz', 'pprof/large.cpu', 'pyroscope/profile.pprof'].map((f) => join(corpus, f));
   const rss = [];
   for (let i = 0; i < 10; i++) {
-    const n = await page.evaluate(() => Number(document.querySelector('canvas#flame')?.dataset.painted ?? 0));
+    const n = await painted(page);
     await page.locator('#profile-input').setInputFiles(files[i % files.length]);
-    await page.waitForFunction((m) => Number(document.querySelector('canvas#flame')?.dataset.painted ?? 0) > m, n, {
-      timeout: 60_000,
-    });
+    await paintedAfter(page, n, 60_000);
     // Let the page settle (garbage collection runs when it is idle).
     await page.waitForTimeout(500);
     rss.push(chromiumMemory().rendererRssMB);

@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 
 import { openBrowser, watchPage } from './browser.mjs';
 import { CLI, cliTop } from './cli.mjs';
+import { tableRows } from './page.mjs';
 import { serveDir } from './server.mjs';
 
 import { corpus, demoBase, demoProfile, dist, out } from './site.mjs';
@@ -41,14 +42,6 @@ async function open(b, url) {
   await page.goto(url);
   await page.locator('#profile-input').waitFor({ state: 'attached', timeout: 20_000 });
   return { page, problems, requests };
-}
-
-async function painted(page) {
-  return page.evaluate(() => Number(document.querySelector('canvas#flame')?.dataset.painted ?? 0));
-}
-
-async function tableRows(page) {
-  return page.$$eval('#top-table tbody tr', (trs) => trs.map((t) => [t.dataset.name, t.dataset.flat, t.dataset.cum]));
 }
 
 /** The breadcrumb's names (the zoom path). */
