@@ -616,10 +616,13 @@ pub fn App() -> Html {
                             on_select={d.clone().callback_to(|n| Action::Select(Some(n)))}
                             on_granularity={d.clone().callback_to(Action::Granularity)}
                             diff={view.diff.is_some()}
-                            sort={state.table_sort}
-                            filter={AttrValue::from(state.table_filter.clone())}
+                            sort={(state.params.table.sort, state.params.table.desc)}
+                            filter={AttrValue::from(state.params.table.filter.clone())}
                             on_sort={d.clone().callback_to(Action::TableSort)}
                             on_filter={d.clone().callback_to(Action::TableFilter)}
+                            matching={state.rows_matching}
+                            all={state.rows_total}
+                            on_more={d.clone().callback_to(|_| Action::TableMore)}
                         />
                         <InfoPanel info={info.clone()} base={state.base_info.clone()} />
                     </div>
@@ -986,17 +989,8 @@ fn export(e: Export, st: &AppState, channel: &Rc<RefCell<Channel>>) -> Result<()
             link::download_url(&format!("{stem}.{ty}.{what}.png"), &url);
             return Ok(());
         }
-        Export::Tsv | Export::Csv => {
-            let csv = e == Export::Csv;
-            let text = heaplens_core::view::rows_table(&st.rows, view.diff.is_some(), csv);
-            let (ext, mime) = if csv {
-                ("csv", "text/csv")
-            } else {
-                ("tsv", "text/tab-separated-values")
-            };
-            let table = if view.diff.is_some() { "diff" } else { "top" };
-            return link::download(&format!("{stem}.{ty}.{table}.{ext}"), mime, text.as_bytes());
-        }
+        Export::Tsv => ExportKind::Table { csv: false },
+        Export::Csv => ExportKind::Table { csv: true },
         Export::Folded => ExportKind::Folded,
         Export::Report => ExportKind::Report,
         Export::Profile => ExportKind::Profile,

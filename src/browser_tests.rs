@@ -184,7 +184,8 @@ struct TableHost {
 
 #[component]
 fn THost(p: &TableHost) -> Html {
-    // Sort and filter live with the app; the host keeps them like it does.
+    // Sort and filter live with the app, and the worker orders the rows;
+    // the host does both as they do.
     let sort = use_state(|| (SortColumn::Flat, true));
     let filter = use_state(String::new);
     let on_sort = {
@@ -195,16 +196,20 @@ fn THost(p: &TableHost) -> Html {
         let filter = filter.clone();
         Callback::from(move |f| filter.set(f))
     };
+    let order = heaplens_core::table::order_rows(&p.rows, sort.0, sort.1, &filter);
+    let rows: Rc<Vec<Row>> = Rc::new(order.iter().map(|&i| p.rows[i as usize].clone()).collect());
+    let matching = rows.len() as u32;
     html! {
-        <TopTable rows={p.rows.clone()} total={100} unit="bytes" granularity={Granularity::Functions}
+        <TopTable {rows} total={100} unit="bytes" granularity={Granularity::Functions}
             selected={None::<AttrValue>} on_select={Callback::noop()} on_granularity={Callback::noop()}
-            sort={*sort} filter={AttrValue::from((*filter).clone())} {on_sort} {on_filter} />
+            sort={*sort} filter={AttrValue::from((*filter).clone())} {on_sort} {on_filter}
+            {matching} all={p.rows.len() as u32} on_more={Callback::noop()} />
     }
 }
 
 #[wasm_bindgen_test]
 async fn the_top_table_carries_raw_numbers_and_sorts() {
-    let row = crate::components::top_table::plain_row;
+    let row = Row::plain;
     let rows = Rc::new(vec![
         row("a.flatty", 60, 60),
         row("b.caller", 0, 100),

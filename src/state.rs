@@ -11,7 +11,7 @@ use heaplens_core::view::{
     ProfileInfo, Response, Row, ShareData, Slot, ViewData, ViewRequest, WidthBy,
 };
 
-use crate::components::SortColumn;
+use heaplens_core::table::{self, Column as SortColumn, TableQuery};
 
 /// Benchmark outputs loaded beside the profiles.
 #[derive(Clone, Debug, PartialEq)]
@@ -86,6 +86,8 @@ pub struct Params {
     pub normalize: bool,
     /// A share link's zoom, by names, until the worker has found it.
     pub zoom_path: Vec<String>,
+    /// The top table's sort, filter and how many rows it shows.
+    pub table: TableQuery,
 }
 
 impl Default for Params {
@@ -102,11 +104,12 @@ impl Default for Params {
             subtract: false,
             normalize: false,
             zoom_path: Vec::new(),
+            table: TableQuery::default(),
         }
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AppState {
     pub busy: Option<Busy>,
     pub info: Option<Rc<ProfileInfo>>,
@@ -114,8 +117,11 @@ pub struct AppState {
     pub error: Option<String>,
     pub view: Option<Rc<ViewData>>,
     pub bench: Option<Rc<Bench>>,
-    /// The top rows of the current sample type and granularity.
+    /// The top rows the table shows (sorted, filtered and paged by the
+    /// worker), how many pass the filter, and how many there are.
     pub rows: Rc<Vec<Row>>,
+    pub rows_matching: u32,
+    pub rows_total: u32,
     pub params: Params,
     pub orientation: Orientation,
     /// In a diff, colour frames by the change of their self value.
@@ -127,9 +133,6 @@ pub struct AppState {
     pub loaded: u32,
     /// Bumped on every change of `params` or `loaded`.
     pub seq: u32,
-    /// The top table's sort (column, descending) and filter.
-    pub table_sort: (SortColumn, bool),
-    pub table_filter: String,
     /// A share link's view, applied once its profile has loaded.
     pub pending: Option<Rc<ViewState>>,
     /// The profiles of the last share link made, and whether one is being made.
@@ -137,33 +140,6 @@ pub struct AppState {
     pub sharing: bool,
     /// Something to tell that is not an error (e.g. a trimmed profile).
     pub notice: Option<String>,
-}
-
-impl Default for AppState {
-    fn default() -> Self {
-        AppState {
-            busy: None,
-            info: None,
-            base_info: None,
-            error: None,
-            view: None,
-            bench: None,
-            rows: Rc::default(),
-            params: Params::default(),
-            orientation: Orientation::default(),
-            color_by_self: false,
-            theme: Theme::default(),
-            cursor: None,
-            loaded: 0,
-            seq: 0,
-            table_sort: (SortColumn::Flat, true),
-            table_filter: String::new(),
-            pending: None,
-            shared: None,
-            sharing: false,
-            notice: None,
-        }
-    }
 }
 
 impl AppState {
@@ -210,8 +186,13 @@ impl AppState {
             Orientation::Icicle
         };
         self.color_by_self = v.color_by_self;
-        self.table_filter = v.filter.clone();
-        self.table_sort = SortColumn::from_link_text(&v.sort).unwrap_or((SortColumn::Flat, true));
+        let (sort, desc) = SortColumn::from_link_text(&v.sort).unwrap_or((SortColumn::Flat, true));
+        p.table = TableQuery {
+            sort,
+            desc,
+            filter: v.filter.clone(),
+            limit: table::PAGE,
+        };
     }
 
     /// The current view as a share link writes it.
@@ -243,8 +224,8 @@ impl AppState {
             selected: p.selected.clone(),
             search: p.search.clone(),
             lines: p.granularity == Granularity::Lines,
-            filter: self.table_filter.clone(),
-            sort: SortColumn::link_text(self.table_sort),
+            filter: p.table.filter.clone(),
+            sort: SortColumn::link_text((p.table.sort, p.table.desc)),
         }
     }
 
@@ -275,6 +256,7 @@ impl AppState {
             width_by: self.params.width_by,
             subtract: self.params.subtract,
             normalize: self.params.normalize,
+            table: self.params.table.clone(),
         }
     }
 }
@@ -316,6 +298,8 @@ pub enum Action {
     WorkerFailed(String),
     TableSort((SortColumn, bool)),
     TableFilter(String),
+    /// Show more rows of the top table.
+    TableMore,
     /// A share link is being opened: its view waits for its profile.
     OpenLink(Rc<ViewState>),
     /// Back or forward to a view of the same profiles.
@@ -377,6 +361,10 @@ impl Reducible for AppState {
                         width_by: old.width_by,
                         subtract: old.subtract,
                         normalize: old.normalize,
+                        table: TableQuery {
+                            limit: table::PAGE,
+                            ..old.table
+                        },
                         ..Params::default()
                     };
                     next.shared = None;
@@ -416,6 +404,8 @@ impl Reducible for AppState {
                     // which rows the page has.
                     if view.rows_fresh {
                         next.rows = Rc::new(std::mem::take(&mut view.rows));
+                        next.rows_matching = view.rows_matching;
+                        next.rows_total = view.rows_total;
                     }
                     if view.seq == next.seq {
                         // A zoom by names is found: from now on it is a node.
@@ -522,8 +512,18 @@ impl Reducible for AppState {
             Action::Cursor(c) => next.cursor = c,
             Action::ToggleTheme => next.theme = next.theme.next(),
             Action::Error(e) => next.error = Some(e),
-            Action::TableSort(s) => next.table_sort = s,
-            Action::TableFilter(f) => next.table_filter = f,
+            Action::TableSort((sort, desc)) => {
+                let t = &mut next.params.table;
+                (t.sort, t.desc, t.limit) = (sort, desc, table::PAGE);
+            }
+            Action::TableFilter(f) => {
+                let t = &mut next.params.table;
+                (t.filter, t.limit) = (f, table::PAGE);
+            }
+            Action::TableMore => {
+                let t = &mut next.params.table;
+                t.limit = t.limit.saturating_add(table::PAGE * 5);
+            }
             Action::OpenLink(v) => {
                 next.pending = Some(v);
                 next.error = None;
@@ -736,8 +736,11 @@ mod tests {
         assert_eq!(s.params.zoom_path, view.zoom);
         assert_eq!(s.params.search, "json");
         assert_eq!(s.orientation, Orientation::Flame);
-        assert_eq!(s.table_filter, "enc");
-        assert_eq!(s.table_sort, (SortColumn::Cum, false));
+        assert_eq!(s.params.table.filter, "enc");
+        assert_eq!(
+            (s.params.table.sort, s.params.table.desc),
+            (SortColumn::Cum, false)
+        );
         assert_eq!(s.view_state(), view);
         // The worker finds the zoom by names: from then on it is a node,
         // without another request.

@@ -1,7 +1,9 @@
 //! The top table (`#top-table`): flat, flat%, sum%, cum, cum%, name — the
 //! numbers of `go tool pprof -top` — sortable by any column, filterable,
-//! at function or line granularity, paged so long tables stay fast. Each
-//! body row carries `data-name`, `data-flat` and `data-cum` (raw integers).
+//! at function or line granularity. The worker sorts, filters and pages the
+//! rows (`heaplens_core::table`), so the page holds only those it shows,
+//! however many there are. Each body row carries `data-name`, `data-flat`
+//! and `data-cum` (raw integers).
 
 use std::rc::Rc;
 
@@ -11,77 +13,7 @@ use heaplens_core::Granularity;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Column {
-    Flat,
-    Cum,
-    Name,
-    /// Diff columns: the base's and the new profile's values, and the
-    /// change in percent of the base.
-    BaseFlat,
-    NewFlat,
-    FlatPct,
-    BaseCum,
-    NewCum,
-    CumPct,
-}
-
-impl Column {
-    const ALL: [(Column, &'static str); 9] = [
-        (Column::Flat, "flat"),
-        (Column::Cum, "cum"),
-        (Column::Name, "name"),
-        (Column::BaseFlat, "base_flat"),
-        (Column::NewFlat, "new_flat"),
-        (Column::FlatPct, "flat_pct"),
-        (Column::BaseCum, "base_cum"),
-        (Column::NewCum, "new_cum"),
-        (Column::CumPct, "cum_pct"),
-    ];
-
-    /// The sort as a share link writes it: "" for the default (flat,
-    /// descending), the column's name, `-` first when ascending.
-    pub fn link_text(sort: (Column, bool)) -> String {
-        if sort == (Column::Flat, true) {
-            return String::new();
-        }
-        let name = Column::ALL
-            .iter()
-            .find(|(c, _)| *c == sort.0)
-            .map_or("flat", |(_, n)| n);
-        format!("{}{name}", if sort.1 { "" } else { "-" })
-    }
-
-    /// Reads [`Column::link_text`]; None for anything else.
-    pub fn from_link_text(s: &str) -> Option<(Column, bool)> {
-        if s.is_empty() {
-            return Some((Column::Flat, true));
-        }
-        let (asc, name) = match s.strip_prefix('-') {
-            Some(n) => (true, n),
-            None => (false, s),
-        };
-        Column::ALL
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map(|(c, _)| (*c, !asc))
-    }
-}
-
-/// The value a diff column sorts by.
-fn diff_key(r: &Row, c: Column) -> f64 {
-    let pct =
-        |d: i64, b: i64| units::change_percent(d, b).unwrap_or(f64::INFINITY.copysign(d as f64));
-    match c {
-        Column::BaseFlat => r.base_flat as f64,
-        Column::NewFlat => r.base_flat.wrapping_add(r.flat) as f64,
-        Column::FlatPct => pct(r.flat, r.base_flat),
-        Column::BaseCum => r.base_cum as f64,
-        Column::NewCum => r.base_cum.wrapping_add(r.cum) as f64,
-        Column::CumPct => pct(r.cum, r.base_cum),
-        _ => 0.0,
-    }
-}
+pub use heaplens_core::table::Column;
 
 #[derive(Properties, PartialEq)]
 pub struct TopTableProps {
@@ -101,72 +33,18 @@ pub struct TopTableProps {
     pub filter: AttrValue,
     pub on_sort: Callback<(Column, bool)>,
     pub on_filter: Callback<String>,
-}
-
-const PAGE: usize = 200;
-
-/// Indices of `rows` that pass `filter`, in the chosen order. Flat order is
-/// pprof's own (the rows arrive sorted that way).
-pub fn order(rows: &[Row], sort: Column, desc: bool, filter: &str) -> Vec<usize> {
-    let f = filter.trim().to_lowercase();
-    let mut idx: Vec<usize> = (0..rows.len())
-        .filter(|&i| f.is_empty() || rows[i].name.to_lowercase().contains(&f))
-        .collect();
-    match sort {
-        Column::Flat => {
-            if !desc {
-                idx.reverse();
-            }
-        }
-        Column::Cum => {
-            idx.sort_by(|&a, &b| {
-                rows[b]
-                    .cum
-                    .unsigned_abs()
-                    .cmp(&rows[a].cum.unsigned_abs())
-                    .then(a.cmp(&b))
-            });
-            if !desc {
-                idx.reverse();
-            }
-        }
-        Column::Name => {
-            idx.sort_by(|&a, &b| rows[a].name.cmp(&rows[b].name));
-            if desc {
-                idx.reverse();
-            }
-        }
-        c => {
-            idx.sort_by(|&a, &b| {
-                diff_key(&rows[b], c)
-                    .total_cmp(&diff_key(&rows[a], c))
-                    .then(a.cmp(&b))
-            });
-            if !desc {
-                idx.reverse();
-            }
-        }
-    }
-    idx
+    /// Rows that pass the filter (`rows` are the first of them), and rows
+    /// in all; "show more" asks for more of them.
+    pub matching: u32,
+    pub all: u32,
+    pub on_more: Callback<()>,
 }
 
 #[component]
 pub fn TopTable(props: &TopTableProps) -> Html {
-    let limit = use_state(|| PAGE);
-    let ordered = {
-        let rows = props.rows.clone();
-        let (col, desc) = props.sort;
-        let f = props.filter.to_string();
-        use_memo(
-            (Rc::as_ptr(&props.rows) as usize, col, desc, f.clone()),
-            move |_| order(&rows, col, desc, &f),
-        )
-    };
-
     let header = |label: &str, col: Column, title: &str| {
         let is_pct = label.ends_with('%') && !label.ends_with("Δ%");
         let on_sort = props.on_sort.clone();
-        let limit = limit.clone();
         let (cur, desc) = props.sort;
         let aria = if cur == col && !is_pct {
             if desc {
@@ -192,7 +70,6 @@ pub fn TopTable(props: &TopTableProps) -> Html {
             } else {
                 (col, col != Column::Name)
             });
-            limit.set(PAGE);
         });
         html! {
             <th scope="col" aria-sort={aria} class={classes!(if col == Column::Name { "name" } else { "num" })}>
@@ -204,11 +81,9 @@ pub fn TopTable(props: &TopTableProps) -> Html {
 
     let on_filter = {
         let cb = props.on_filter.clone();
-        let limit = limit.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             cb.emit(input.value());
-            limit.set(PAGE);
         })
     };
     let gran = |g: Granularity, label: &str| {
@@ -222,9 +97,8 @@ pub fn TopTable(props: &TopTableProps) -> Html {
     let unit = props.unit.to_string();
     let total = props.total;
     let mut sum = 0i64;
-    let shown = ordered.len().min(*limit);
-    let body = ordered[..shown].iter().map(|&i| {
-        let r = &props.rows[i];
+    let shown = props.rows.len();
+    let body = props.rows.iter().map(|r| {
         sum = sum.wrapping_add(r.flat);
         let cb = props.on_select.clone();
         let function = r.function.clone();
@@ -279,13 +153,12 @@ pub fn TopTable(props: &TopTableProps) -> Html {
             </tr>
         }
     });
-    let more = if ordered.len() > shown {
-        let limit = limit.clone();
-        let n = ordered.len();
+    let more = if props.matching as usize > shown {
+        let cb = props.on_more.clone();
         html! {
             <p class="more">
-                { format!("Showing {shown} of {n} rows. ") }
-                <button onclick={Callback::from(move |_| limit.set(*limit + PAGE * 5))}>{ "Show more" }</button>
+                { format!("Showing {shown} of {} rows. ", props.matching) }
+                <button onclick={Callback::from(move |_| cb.emit(()))}>{ "Show more" }</button>
             </p>
         }
     } else {
@@ -301,7 +174,13 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                     { gran(Granularity::Lines, "Lines") }
                 </div>
                 <input id="table-filter" type="search" placeholder="Filter rows" aria-label="Filter rows" oninput={on_filter} value={props.filter.clone()} />
-                <span class="count">{ format!("{} rows", ordered.len()) }</span>
+                <span class="count">{
+                    if props.matching == props.all {
+                        format!("{} rows", props.all)
+                    } else {
+                        format!("{} of {} rows", props.matching, props.all)
+                    }
+                }</span>
             </div>
             <div class="table-scroll">
                 <table id="top-table">
@@ -334,44 +213,5 @@ pub fn TopTable(props: &TopTableProps) -> Html {
             </div>
             { more }
         </section>
-    }
-}
-
-/// A row of a function alone (no base, no mark), for tests.
-#[cfg(test)]
-pub(crate) fn plain_row(name: &str, flat: i64, cum: i64) -> Row {
-    Row {
-        name: name.into(),
-        function: name.into(),
-        flat,
-        cum,
-        base_flat: 0,
-        base_cum: 0,
-        mark: String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rows() -> Vec<Row> {
-        let r = plain_row;
-        vec![r("b", 5, 5), r("a", 3, 9), r("c", 0, 10)]
-    }
-
-    #[test]
-    fn ordering_and_filtering() {
-        let rs = rows();
-        assert_eq!(order(&rs, Column::Flat, true, ""), vec![0, 1, 2]);
-        assert_eq!(order(&rs, Column::Flat, false, ""), vec![2, 1, 0]);
-        assert_eq!(order(&rs, Column::Cum, true, ""), vec![2, 1, 0]);
-        assert_eq!(order(&rs, Column::Name, false, ""), vec![1, 0, 2]);
-        assert_eq!(order(&rs, Column::Flat, true, "A"), vec![1]);
-        // Diff columns: the new cum is base + net.
-        let mut d = rows();
-        d[0].base_cum = 100;
-        assert_eq!(order(&d, Column::NewCum, true, "")[0], 0);
-        assert_eq!(order(&d, Column::BaseCum, true, "")[0], 0);
     }
 }

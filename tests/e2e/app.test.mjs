@@ -4,7 +4,7 @@
 // Every test also checks that the page logged no errors and requested nothing from other
 // origins. Screenshots go to tests/e2e/out/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -432,6 +432,103 @@ test('a stack 100 000 frames deep is drawn a window at a time', { timeout: 120_0
   await page.locator('.crumb-gap').waitFor({ timeout: 30_000 });
   assert.match(await page.locator('.crumb-gap').textContent(), /… 589 more …/);
   await page.screenshot({ path: join(out, 'deep-stack.png') });
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+/** A pprof protobuf with `n` samples, sample i the stack pkg.f<i> ← main.main with value
+ * i % 97 + 1: `n` distinct functions, so `n + 1` rows in the top table. */
+function wideProfile(n) {
+  const out = [];
+  const varint = (v) => {
+    while (v >= 0x80) {
+      out.push((v & 0x7f) | 0x80);
+      v = Math.floor(v / 128);
+    }
+    out.push(v);
+  };
+  const len = (v) => (v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : 4);
+  // sample_type {type: "objects", unit: "count"}
+  out.push(0x0a, 4, 0x08, 1, 0x10, 2);
+  for (let i = 0; i < n; i++) {
+    const loc = i + 2;
+    const packed = len(loc) + 1;
+    const value = (i % 97) + 1;
+    varint(0x12);
+    varint(2 + packed + 2);
+    varint(0x0a);
+    varint(packed);
+    varint(loc);
+    varint(1);
+    varint(0x10);
+    varint(value);
+  }
+  for (let id = 1; id <= n + 1; id++) {
+    // location {id, line {function_id: id}}; function {id, name: string id + 2}
+    const line = 1 + len(id);
+    varint(0x22);
+    varint(1 + len(id) + 2 + line);
+    varint(0x08);
+    varint(id);
+    varint(0x22);
+    varint(line);
+    varint(0x08);
+    varint(id);
+    varint(0x2a);
+    varint(2 + len(id) + len(id + 2));
+    varint(0x08);
+    varint(id);
+    varint(0x10);
+    varint(id + 2);
+  }
+  const enc = new TextEncoder();
+  for (const s of ['', 'objects', 'count', 'main.main', ...Array.from({ length: n }, (_, i) => `pkg.f${i}`)]) {
+    const b = enc.encode(s);
+    varint(0x32);
+    varint(b.length);
+    for (const x of b) out.push(x);
+  }
+  return Buffer.from(out);
+}
+
+test('a profile of 300 000 distinct functions: the worker pages, sorts and filters the table', { timeout: 180_000 }, async () => {
+  const n = 300_000;
+  const file = join(out, 'wide.pb');
+  writeFileSync(file, wideProfile(n));
+  const { page, problems } = await openApp();
+  await page.locator('#profile-input').setInputFiles(file);
+  await page.locator('canvas#flame[data-painted]').waitFor({ timeout: 120_000 });
+  // The first page of rows, as the CLI orders them; the page knows how many there are.
+  const want = cliTop(file, undefined, 'functions');
+  assert.equal(want.length, n + 1);
+  await page.waitForFunction(() => document.querySelectorAll('#top-table tbody tr').length === 200, null, { timeout: 30_000 });
+  assert.deepEqual(await tableRows(page), want.slice(0, 200));
+  assert.match(await page.locator('.top .more').textContent(), /Showing 200 of 300001 rows/);
+  // Show more: the next rows follow in the same order.
+  await page.click('.top .more button');
+  await page.waitForFunction(() => document.querySelectorAll('#top-table tbody tr').length === 1200, null, { timeout: 30_000 });
+  assert.deepEqual(await tableRows(page), want.slice(0, 1200));
+  // A filter runs over every row, not only those shown.
+  const wantFiltered = want.filter(([name]) => name.includes('pkg.f29999'));
+  await page.fill('#table-filter', 'pkg.f29999');
+  await page.waitForFunction((k) => document.querySelectorAll('#top-table tbody tr').length === k, wantFiltered.length, { timeout: 30_000 });
+  const filtered = await tableRows(page);
+  assert.deepEqual(filtered, wantFiltered);
+  assert.match(await page.locator('.table-tools .count').textContent(), new RegExp(`${wantFiltered.length} of 300001 rows`));
+  // Sorted by name, descending.
+  await page.fill('#table-filter', '');
+  await page.click('#top-table thead th.name button');
+  await page.click('#top-table thead th.name button');
+  const byName = want.map(([name]) => name).sort().reverse().slice(0, 200);
+  await page.waitForFunction((first) => document.querySelector('#top-table tbody tr')?.dataset.name === first, byName[0], { timeout: 30_000 });
+  assert.deepEqual((await tableRows(page)).map(([name]) => name), byName);
+  // The TSV export holds every row, in pprof's order.
+  await page.locator('.export-menu summary').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-export=tsv]')]);
+  const tsv = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
+  assert.equal(tsv.length, n + 2);
+  assert.deepEqual(tsv.slice(1, 4).map((l) => l.split('\t')), want.slice(0, 3));
+  await page.screenshot({ path: join(out, 'wide-table.png') });
   await page.close();
   assert.deepEqual(problems, []);
 });

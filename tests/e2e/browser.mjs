@@ -16,13 +16,14 @@ const ARGS = [
   '--disable-sync',
 ];
 
-/** Opens a browser context; `close()` also removes its profile directory. */
-export async function openBrowser() {
+/** Opens a browser context (with `extraArgs` for Chromium); `close()` also removes its
+ * profile directory. */
+export async function openBrowser(extraArgs = []) {
   const profile = await mkdtemp(join(tmpdir(), 'heaplens-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...extraArgs],
     viewport: { width: 1100, height: 700 },
   });
   return {

@@ -54,16 +54,22 @@ impl Keys {
     pub fn build(p: &Profile, granularity: Granularity) -> Keys {
         let mut names: Vec<String> = Vec::new();
         let mut function: Vec<u32> = Vec::new();
-        let mut by_name: HashMap<String, u32> = HashMap::new();
-        let mut intern = |name: String, func: u32| -> u32 {
-            if let Some(&k) = by_name.get(&name) {
+        let mut by_name: crate::fxhash::StrMap<u32> = Default::default();
+        let mut intern = |name: &str, func: u32| -> u32 {
+            if let Some(&k) = by_name.get(name) {
                 return k;
             }
             let k = names.len() as u32;
-            names.push(name.clone());
+            names.push(name.to_string());
             function.push(func);
-            by_name.insert(name, k);
+            by_name.insert(name.to_string(), k);
             k
+        };
+        // At function granularity, each function's key once found.
+        let mut of_function = if granularity == Granularity::Functions {
+            vec![NONE; p.functions.len()]
+        } else {
+            Vec::new()
         };
         // Cleaned file names, once per string.
         let mut clean_files: HashMap<u32, String> = HashMap::new();
@@ -78,19 +84,31 @@ impl Keys {
                 p.str(p.mappings[loc.mapping as usize].file)
             };
             if frames.is_empty() {
-                let k = intern(objfile_name(objfile), NONE);
+                let k = intern(&objfile_name(objfile), NONE);
                 loc_keys.push(k << 1);
             }
             let last = frames.len().saturating_sub(1);
             for (i, fr) in frames.iter().enumerate().rev() {
                 let f = &p.functions[fr.function as usize];
                 let name = p.str(f.name);
+                let inlined = u32::from(i != last);
+                if let Some(&k) = of_function.get(fr.function as usize) {
+                    if k != NONE {
+                        loc_keys.push(k << 1 | inlined);
+                        continue;
+                    }
+                }
                 let printable = match granularity {
                     Granularity::Functions => {
                         if name.is_empty() {
                             objfile_name(objfile)
                         } else {
-                            name.to_string()
+                            let k = intern(name, fr.function);
+                            if let Some(slot) = of_function.get_mut(fr.function as usize) {
+                                *slot = k;
+                            }
+                            loc_keys.push(k << 1 | inlined);
+                            continue;
                         }
                     }
                     Granularity::Lines => {
@@ -118,8 +136,8 @@ impl Keys {
                         s
                     }
                 };
-                let k = intern(printable, fr.function);
-                loc_keys.push(k << 1 | u32::from(i != last));
+                let k = intern(&printable, fr.function);
+                loc_keys.push(k << 1 | inlined);
             }
             loc_offsets.push(loc_keys.len() as u32);
         }

@@ -38,6 +38,7 @@ pub mod prune;
 pub mod report;
 pub mod search;
 pub mod share;
+pub mod table;
 pub mod top;
 pub mod tree;
 pub mod units;

@@ -97,6 +97,48 @@ pub fn key_values(tree: &CallTree, col: &Column, flat: &mut [i64], cum: &mut [i6
 
 /// Computes the top table of `tree` for one sample type.
 pub fn top(p: &Profile, tree: &CallTree, opts: &TopOptions) -> Top {
+    let t = top_keys(p, tree, opts);
+    Top {
+        rows: t
+            .rows
+            .into_iter()
+            .map(|r| TopRow {
+                key: r.key,
+                name: tree.keys.names[r.key as usize].clone(),
+                flat: r.flat,
+                cum: r.cum,
+                inline: r.inline,
+            })
+            .collect(),
+        total: t.total,
+        rows_before_count: t.rows_before_count,
+        dropped: t.dropped,
+        node_cutoff: t.node_cutoff,
+    }
+}
+
+/// A row of [`top_keys`]: a [`TopRow`] whose name is its key's in the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyRow {
+    pub key: u32,
+    pub flat: i64,
+    pub cum: i64,
+    pub inline: InlineMark,
+}
+
+/// [`Top`] with rows by key, names left in the tree.
+#[derive(Debug, Clone)]
+pub struct KeyTop {
+    pub rows: Vec<KeyRow>,
+    pub total: i64,
+    pub rows_before_count: usize,
+    pub dropped: usize,
+    pub node_cutoff: i64,
+}
+
+/// [`top`] without copying names: a table of a million functions is a
+/// million rows.
+pub fn top_keys(p: &Profile, tree: &CallTree, opts: &TopOptions) -> KeyTop {
     let ty = opts.sample_type;
     let total = p.total(ty);
     let nk = tree.keys.len();
@@ -130,28 +172,28 @@ pub fn top(p: &Profile, tree: &CallTree, opts: &TopOptions) -> Top {
         inline_marks(tree, &col, &kept, edge_cutoff)
     };
 
-    let mut rows: Vec<TopRow> = (0..nk)
+    let mut rows: Vec<KeyRow> = (0..nk)
         .filter(|&k| kept[k])
-        .map(|k| TopRow {
+        .map(|k| KeyRow {
             key: k as u32,
-            name: tree.keys.names[k].clone(),
             flat: flat[k],
             cum: cum[k],
             inline: marks[k],
         })
         .collect();
+    let names = &tree.keys.names;
     rows.sort_by(|a, b| {
         b.flat
             .wrapping_abs()
             .cmp(&a.flat.wrapping_abs())
-            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| names[a.key as usize].cmp(&names[b.key as usize]))
             .then_with(|| b.cum.wrapping_abs().cmp(&a.cum.wrapping_abs()))
     });
     let rows_before_count = rows.len();
     if opts.node_count > 0 && rows.len() > opts.node_count {
         rows.truncate(opts.node_count);
     }
-    Top {
+    KeyTop {
         rows,
         total,
         rows_before_count,

@@ -11,6 +11,7 @@ use crate::layout::layout;
 use crate::model::{Profile, NONE};
 use crate::peek::peek;
 use crate::search::{matched_total, Query};
+use crate::table::{Entry, TableQuery};
 use crate::top::{top, TopOptions};
 use crate::tree::{CallTree, Column, ROOT};
 use crate::{decode_with, units, Limits};
@@ -67,6 +68,8 @@ pub enum ExportKind {
     Report,
     /// The profile as a `.pb.gz` that `go tool pprof` opens.
     Profile,
+    /// Every row of the top table (pprof's order, no filter) as TSV or CSV.
+    Table { csv: bool },
 }
 
 /// One profile of a share link.
@@ -258,6 +261,8 @@ pub struct ViewRequest {
     /// these names, in place of `zoom` when not empty. Names not found
     /// leave the zoom at the last frame found.
     pub zoom_path: Vec<String>,
+    /// The top table's order, filter and page size.
+    pub table: TableQuery,
 }
 
 impl Default for ViewRequest {
@@ -275,6 +280,7 @@ impl Default for ViewRequest {
             width_by: WidthBy::New,
             subtract: false,
             normalize: false,
+            table: TableQuery::default(),
         }
     }
 }
@@ -401,6 +407,21 @@ pub struct Row {
     pub mark: String,
 }
 
+impl Row {
+    /// A row of a function alone: no base, no inline mark.
+    pub fn plain(name: &str, flat: i64, cum: i64) -> Row {
+        Row {
+            name: name.into(),
+            function: name.into(),
+            flat,
+            cum,
+            base_flat: 0,
+            base_cum: 0,
+            mark: String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Crumb {
     pub node: u32,
@@ -435,10 +456,15 @@ pub struct ViewData {
     /// Search: matched value, and how many functions match.
     pub matched: Option<(i64, usize)>,
     pub search_error: Option<String>,
-    /// Top rows (all of them), sorted like pprof's; sent only when they
-    /// changed since the previous answer (`rows_fresh`), else empty.
+    /// The top table's rows the page asked for (`ViewRequest::table`):
+    /// sorted, filtered, the first `limit`. Sent only when they changed
+    /// since the previous answer (`rows_fresh`), else empty.
     pub rows: Vec<Row>,
     pub rows_fresh: bool,
+    /// Rows that pass the table's filter, and rows in all (with
+    /// `rows_fresh`).
+    pub rows_matching: u32,
+    pub rows_total: u32,
     pub granularity: Granularity,
     pub peek: Option<PeekData>,
     /// Present when the view is a diff (profile minus base).
@@ -449,7 +475,12 @@ pub struct ViewData {
 
 /// The top table's rows as TSV or CSV with a header: name, flat, cum (net
 /// values in a diff, followed by the base's and the new profile's).
-pub fn rows_table(rows: &[Row], diff: bool, csv: bool) -> String {
+pub fn rows_table<'a>(rows: impl IntoIterator<Item = &'a Row>, diff: bool, csv: bool) -> String {
+    rows_table_of(rows.into_iter().cloned(), diff, csv)
+}
+
+/// [`rows_table`] of rows made one at a time.
+fn rows_table_of(rows: impl IntoIterator<Item = Row>, diff: bool, csv: bool) -> String {
     let sep = if csv { "," } else { "\t" };
     let field = |s: &str| {
         if csv && s.contains([',', '"', '\n', '\r']) {
@@ -517,6 +548,8 @@ impl ViewData {
             search_error: None,
             rows: Vec::new(),
             rows_fresh: false,
+            rows_matching: 0,
+            rows_total: 0,
             granularity: Granularity::Functions,
             peek: None,
             diff: None,
@@ -611,6 +644,8 @@ impl ViewData {
             search_error: self.search_error.clone(),
             rows: Vec::new(),
             rows_fresh: false,
+            rows_matching: self.rows_matching,
+            rows_total: self.rows_total,
             granularity: self.granularity,
             peek: self.peek.clone(),
             diff: self.diff.clone(),
@@ -678,8 +713,12 @@ pub struct Session {
     /// Benchmark outputs loaded beside the profiles (name, parsed).
     bench_new: Option<(String, crate::benchfmt::BenchSet)>,
     bench_base: Option<(String, crate::benchfmt::BenchSet)>,
-    /// (load count, sample type, granularity) of the rows last sent.
-    rows_sent: Option<(u32, usize, Granularity, bool)>,
+    /// The rows last sent: which table, and which part of it.
+    rows_sent: Option<(RowsKey, TableQuery)>,
+    /// Every row of the table last asked for, in pprof's order, and the
+    /// order and filter last applied to them.
+    rows_cache: std::cell::RefCell<Option<(RowsKey, std::rc::Rc<Vec<Entry>>)>>,
+    order_cache: std::cell::RefCell<Option<OrderEntry>>,
     loads: u32,
     /// Callers and callees last computed: (load count, type, key) → data.
     /// Zooming keeps the selection, and the walk over the whole tree is
@@ -690,6 +729,16 @@ pub struct Session {
 }
 
 type HotEntry = ((u32, usize), (String, Vec<(String, f64, f64)>));
+
+/// (load count, sample type, granularity, diff) of a top table.
+type RowsKey = (u32, usize, Granularity, bool);
+
+/// A table's rows in a query's order: (table, sort, descending, filter) →
+/// row indices.
+type OrderEntry = (
+    (RowsKey, crate::table::Column, bool, String),
+    std::rc::Rc<Vec<u32>>,
+);
 
 /// Limits in the browser: a tab has far less memory than the CLI.
 pub const BROWSER_LIMITS: Limits = Limits {
@@ -727,6 +776,10 @@ impl Session {
         gzip_size: Option<u64>,
         progress: &mut dyn FnMut(&str, u64, u64),
     ) -> Result<ProfileInfo, String> {
+        // The table kept for the page is made again when asked for; without
+        // it the new profile has more room.
+        self.rows_cache.take();
+        self.order_cache.take();
         let mut profile =
             decode_with(bytes, BROWSER_LIMITS, progress).map_err(|e| e.to_string())?;
         if let Some(size) = gzip_size {
@@ -862,7 +915,7 @@ impl Session {
     ) -> Result<(String, String, Vec<u8>), String> {
         // Answering the view makes sure a diff asked for is combined (its
         // rows are not sent: the page keeps the ones it has).
-        let sent = self.rows_sent;
+        let sent = self.rows_sent.clone();
         self.view(view).ok_or("no profile is open")?;
         self.rows_sent = sent;
         let new = self.profile.as_ref().ok_or("no profile is open")?;
@@ -914,6 +967,29 @@ impl Session {
                     format!("{stem}.{ty_name}.{what}.txt"),
                     "text/plain".into(),
                     text.into_bytes(),
+                )
+            }
+            ExportKind::Table { csv } => {
+                let entries = self
+                    .rows_cache
+                    .borrow()
+                    .as_ref()
+                    .map(|(_, r)| r.clone())
+                    .ok_or("the table is not ready")?;
+                let ttree = match view.granularity {
+                    Granularity::Lines => l.lines.as_ref().unwrap_or(&l.functions),
+                    Granularity::Functions => &l.functions,
+                };
+                let rows = entries.iter().map(|e| entry_row(&l.profile, ttree, e));
+                let (ext, mime) = if csv {
+                    ("csv", "text/csv")
+                } else {
+                    ("tsv", "text/tab-separated-values")
+                };
+                (
+                    format!("{stem}.{ty_name}.{what}.{ext}"),
+                    mime.into(),
+                    rows_table_of(rows, diffing, csv).into_bytes(),
                 )
             }
             ExportKind::Profile => (
@@ -970,12 +1046,13 @@ impl Session {
     pub fn view(&mut self, req: &ViewRequest) -> Option<ViewData> {
         let data = self.view_inner(req)?;
         if data.rows_fresh {
-            self.rows_sent = Some((
+            let key = (
                 self.loads,
                 data.sample_type,
                 data.granularity,
                 data.diff.is_some(),
-            ));
+            );
+            self.rows_sent = Some((key, req.table.clone()));
         }
         Some(data)
     }
@@ -1164,50 +1241,54 @@ impl Session {
             Granularity::Lines => l.lines.as_ref().unwrap_or(tree),
         };
         let rows_key = (self.loads, ty, req.granularity, diffing);
-        let rows_fresh = self.rows_sent != Some(rows_key);
-        let t = if rows_fresh {
-            Some(top(p, ttree, &TopOptions::new(ty)))
-        } else {
-            None
-        };
-        // The base's own flat and cum per row, in a diff.
-        let (base_flat, base_cum) = match (&t, l.split) {
-            (Some(_), Some(split)) if diffing => {
-                let bcol = ttree.column_of(p, ty, split..p.num_samples(), true);
-                let mut f = vec![0i64; ttree.keys.len()];
-                let mut c = vec![0i64; ttree.keys.len()];
-                crate::top::key_values(ttree, &bcol, &mut f, &mut c);
-                (f, c)
-            }
-            _ => (Vec::new(), Vec::new()),
-        };
-        let rows = t
-            .map(|t| t.rows)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|r| {
-                let f = ttree.keys.function[r.key as usize];
-                let function = if f == NONE || ttree.keys.granularity == Granularity::Functions {
-                    r.name.clone()
-                } else {
-                    let n = p.str(p.functions[f as usize].name);
-                    if n.is_empty() {
-                        r.name.clone()
-                    } else {
-                        n.to_string()
+        let rows_fresh = self
+            .rows_sent
+            .as_ref()
+            .is_none_or(|(k, q)| *k != rows_key || *q != req.table);
+        let (mut rows, mut rows_matching, mut rows_total) = (Vec::new(), 0, 0);
+        if rows_fresh {
+            let all = {
+                let mut cache = self.rows_cache.borrow_mut();
+                match cache.as_ref() {
+                    Some((k, r)) if *k == rows_key => r.clone(),
+                    _ => {
+                        // Free the old table before building the new one.
+                        *cache = None;
+                        let split = l.split.filter(|_| diffing);
+                        let r = std::rc::Rc::new(all_rows(p, ttree, ty, split));
+                        *cache = Some((rows_key, r.clone()));
+                        r
                     }
-                };
-                Row {
-                    name: r.name,
-                    function,
-                    flat: r.flat,
-                    cum: r.cum,
-                    base_flat: base_flat.get(r.key as usize).copied().unwrap_or(0),
-                    base_cum: base_cum.get(r.key as usize).copied().unwrap_or(0),
-                    mark: r.inline.as_str().to_string(),
                 }
-            })
-            .collect();
+            };
+            let q = &req.table;
+            let okey = (rows_key, q.sort, q.desc, q.filter.trim().to_lowercase());
+            let ord = {
+                let mut cache = self.order_cache.borrow_mut();
+                match cache.as_ref() {
+                    Some((k, o)) if *k == okey => o.clone(),
+                    _ => {
+                        let o = std::rc::Rc::new(crate::table::order(
+                            &all,
+                            &ttree.keys.names,
+                            q.sort,
+                            q.desc,
+                            &q.filter,
+                        ));
+                        *cache = Some((okey, o.clone()));
+                        o
+                    }
+                }
+            };
+            rows = ord
+                .iter()
+                .take(q.limit as usize)
+                .filter_map(|&i| all.get(i as usize))
+                .map(|e| entry_row(p, ttree, e))
+                .collect();
+            rows_matching = ord.len() as u32;
+            rows_total = all.len() as u32;
+        }
 
         let peek = selected_key.map(|k| {
             let cache_key = (self.loads, ty, k, diffing);
@@ -1351,9 +1432,66 @@ impl Session {
             search_error,
             rows,
             rows_fresh,
+            rows_matching,
+            rows_total,
             granularity: req.granularity,
             peek,
         })
+    }
+}
+
+/// Every row of the top table of `ttree`, in pprof's order; in a diff
+/// (`split`: where the base's samples start) with the base's own values.
+fn all_rows(p: &Profile, ttree: &CallTree, ty: usize, split: Option<usize>) -> Vec<Entry> {
+    let t = crate::top::top_keys(p, ttree, &TopOptions::new(ty));
+    // The base's own flat and cum per row, in a diff.
+    let (base_flat, base_cum) = match split {
+        Some(split) => {
+            let bcol = ttree.column_of(p, ty, split..p.num_samples(), true);
+            let mut f = vec![0i64; ttree.keys.len()];
+            let mut c = vec![0i64; ttree.keys.len()];
+            crate::top::key_values(ttree, &bcol, &mut f, &mut c);
+            (f, c)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    t.rows
+        .into_iter()
+        .map(|r| Entry {
+            key: r.key,
+            flat: r.flat,
+            cum: r.cum,
+            base_flat: base_flat.get(r.key as usize).copied().unwrap_or(0),
+            base_cum: base_cum.get(r.key as usize).copied().unwrap_or(0),
+            inline: r.inline,
+        })
+        .collect()
+}
+
+/// A table row as the page shows it.
+fn entry_row(p: &Profile, ttree: &CallTree, e: &Entry) -> Row {
+    let k = e.key as usize;
+    let name = ttree.keys.names.get(k).cloned().unwrap_or_default();
+    let f = ttree.keys.function.get(k).copied().unwrap_or(NONE);
+    let function = match p.functions.get(f as usize) {
+        Some(func) if ttree.keys.granularity == Granularity::Lines => {
+            let n = p.str(func.name);
+            if n.is_empty() {
+                name.clone()
+            } else {
+                n.to_string()
+            }
+        }
+        _ => name.clone(),
+    };
+    Row {
+        name,
+        function,
+        flat: e.flat,
+        cum: e.cum,
+        base_flat: e.base_flat,
+        base_cum: e.base_cum,
+        mark: e.inline.as_str().to_string(),
     }
 }
 

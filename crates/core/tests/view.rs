@@ -4,7 +4,8 @@
 
 mod common;
 
-use heaplens_core::view::{Session, Slot, ViewRequest, ANCESTOR, MATCHED, SELECTED};
+use heaplens_core::table::{Column, TableQuery, PAGE};
+use heaplens_core::view::{ExportKind, Session, Slot, ViewRequest, ANCESTOR, MATCHED, SELECTED};
 use heaplens_core::{decode, top, CallTree, Granularity, TopOptions};
 
 fn demo() -> (Vec<u8>, heaplens_core::Profile) {
@@ -48,9 +49,14 @@ fn views_match_the_top_table_for_every_sample_type() {
     assert!(stages.iter().any(|s| s == "samples") && stages.iter().any(|s| s == "tree"));
     let tree = CallTree::build(&p, Granularity::Functions);
     for ty in 0..4 {
+        let every_row = TableQuery {
+            limit: u32::MAX,
+            ..TableQuery::default()
+        };
         let v = s
             .view(&ViewRequest {
                 sample_type: Some(ty),
+                table: every_row.clone(),
                 ..ViewRequest::default()
             })
             .expect("view");
@@ -78,11 +84,97 @@ fn views_match_the_top_table_for_every_sample_type() {
         let again = s
             .view(&ViewRequest {
                 sample_type: Some(ty),
+                table: every_row,
                 ..ViewRequest::default()
             })
             .expect("view");
         assert!(!again.rows_fresh && again.rows.is_empty());
     }
+}
+
+#[test]
+fn the_table_is_sorted_filtered_and_paged_by_the_session() {
+    let (bytes, p) = demo();
+    let mut s = Session::new();
+    s.load(Slot::Profile, "optimized.prof", &bytes, &mut |_, _, _| {})
+        .expect("loads");
+    let ty = p.default_sample_type();
+    let want = top(
+        &p,
+        &CallTree::build(&p, Granularity::Functions),
+        &TopOptions::new(ty),
+    );
+    assert!(
+        want.rows.len() > PAGE as usize,
+        "the demo has more rows than a page"
+    );
+    let ask = |s: &mut Session, table: TableQuery| {
+        s.view(&ViewRequest {
+            table,
+            ..ViewRequest::default()
+        })
+        .expect("view")
+    };
+    // The first page, in pprof's order, with the counts.
+    let v = ask(&mut s, TableQuery::default());
+    assert_eq!(v.rows.len(), PAGE as usize);
+    assert_eq!(
+        (v.rows_matching, v.rows_total),
+        (want.rows.len() as u32, want.rows.len() as u32)
+    );
+    assert!(v
+        .rows
+        .iter()
+        .zip(&want.rows)
+        .all(|(a, b)| a.name == b.name && a.flat == b.flat));
+    // More rows: the same first ones and then the next.
+    let more = ask(
+        &mut s,
+        TableQuery {
+            limit: PAGE * 2,
+            ..TableQuery::default()
+        },
+    );
+    assert!(more.rows_fresh);
+    assert_eq!(more.rows.len(), (PAGE as usize * 2).min(want.rows.len()));
+    assert_eq!(more.rows[..PAGE as usize], v.rows[..]);
+    // By cum, filtered: only matching rows, largest |cum| first.
+    let q = TableQuery {
+        sort: Column::Cum,
+        desc: true,
+        filter: "JSON".into(),
+        limit: PAGE,
+    };
+    let f = ask(&mut s, q.clone());
+    let matching = want
+        .rows
+        .iter()
+        .filter(|r| r.name.to_lowercase().contains("json"))
+        .count();
+    assert!(matching > 0);
+    assert_eq!(f.rows_matching as usize, matching);
+    assert!(f
+        .rows
+        .iter()
+        .all(|r| r.name.to_lowercase().contains("json")));
+    assert!(f.rows.windows(2).all(|w| w[0].cum.abs() >= w[1].cum.abs()));
+    // The same query again sends nothing; the export holds every row.
+    assert!(!ask(&mut s, q.clone()).rows_fresh);
+    let req = ViewRequest {
+        table: q,
+        ..ViewRequest::default()
+    };
+    let (name, _, tsv) = s
+        .export(ExportKind::Table { csv: false }, &req)
+        .expect("export");
+    assert!(name.ends_with(".top.tsv"), "{name}");
+    let tsv = String::from_utf8(tsv).expect("utf-8");
+    assert_eq!(tsv.lines().count(), want.rows.len() + 1);
+    let first = want.rows.first().expect("a row");
+    assert_eq!(
+        tsv.lines().nth(1),
+        Some(format!("{}\t{}\t{}", first.name, first.flat, first.cum).as_str())
+    );
 }
 
 #[test]
@@ -173,7 +265,7 @@ fn lines_granularity_and_failed_loads() {
         .expect("view");
     let tree = CallTree::build(&p, Granularity::Lines);
     let want = top(&p, &tree, &TopOptions::new(p.default_sample_type()));
-    assert_eq!(v.rows.len(), want.rows.len());
+    assert_eq!(v.rows_total as usize, want.rows.len());
     assert!(v
         .rows
         .iter()
