@@ -87,6 +87,9 @@ struct Sym {
     name: String,
     file: String,
     line: i64,
+    /// The entry address of the function the code was compiled into (for
+    /// an inlined frame, its caller's), from `func+0xOFF` in symbol lines.
+    entry: Option<u64>,
 }
 
 #[derive(Debug, Default)]
@@ -119,6 +122,9 @@ struct Raw {
     mappings: Vec<RawMapping>,
     /// Frames of an address, innermost first.
     symbols: HashMap<u64, Vec<Sym>>,
+    /// Frames of a run of addresses that are one physical frame with
+    /// inlined calls, by the run's first (innermost) address.
+    inlined: HashMap<u64, Vec<Sym>>,
     /// Java profiles: a symbolized location loses its (made-up) address.
     zero_symbolized_addresses: bool,
     memstats: Vec<(String, String)>,
@@ -246,9 +252,14 @@ fn symbol_line(line: &str) -> Option<(u64, Option<Sym>)> {
     let Some(func) = fields.next() else {
         return Some((pc, None));
     };
-    let name = match func.rfind("+0x") {
-        Some(i) if i > 0 => &func[..i],
-        _ => func,
+    let (name, entry) = match func.rfind("+0x") {
+        Some(i) if i > 0 => (
+            &func[..i],
+            u64::from_str_radix(&func[i + 3..], 16)
+                .ok()
+                .map(|off| pc.wrapping_sub(off)),
+        ),
+        _ => (func, None),
     };
     let (file, line) = match fields.next() {
         Some(fl) => match fl.rsplit_once(':') {
@@ -266,6 +277,7 @@ fn symbol_line(line: &str) -> Option<(u64, Option<Sym>)> {
             name: name.to_string(),
             file,
             line,
+            entry,
         }),
     ))
 }
@@ -328,9 +340,55 @@ impl RecordSymbols {
                     sample.addrs.pop();
                 }
             }
+            group_inlined(sample, &raw.symbols, &mut raw.inlined);
         }
         self.lines.clear();
     }
+}
+
+/// Go gives each inlined call its own address in a stack, while its
+/// protobuf writer shows a physical frame and the calls inlined into it as
+/// one location. Consecutive addresses are one physical frame when the
+/// outer frame of the first and the inner frame of the next were compiled
+/// into the same function (same entry address) under different names (the
+/// same name is a recursive call). Each such run becomes one address, its
+/// first, whose frames are the run's frames in order.
+fn group_inlined(
+    sample: &mut RawSample,
+    symbols: &HashMap<u64, Vec<Sym>>,
+    inlined: &mut HashMap<u64, Vec<Sym>>,
+) {
+    let mut out: Vec<u64> = Vec::with_capacity(sample.addrs.len());
+    let mut run: Vec<u64> = Vec::new();
+    let flush = |run: &mut Vec<u64>, out: &mut Vec<u64>, inlined: &mut HashMap<u64, Vec<Sym>>| {
+        if let Some(&first) = run.first() {
+            if run.len() > 1 && !inlined.contains_key(&first) {
+                let frames = run
+                    .iter()
+                    .flat_map(|a| symbols.get(a).into_iter().flatten().cloned())
+                    .collect();
+                inlined.insert(first, frames);
+            }
+            out.push(first);
+        }
+        run.clear();
+    };
+    for &a in &sample.addrs {
+        let joins = run.last().is_some_and(|prev| {
+            let outer = symbols.get(prev).and_then(|f| f.last());
+            let inner = symbols.get(&a).and_then(|f| f.first());
+            match (outer, inner) {
+                (Some(o), Some(i)) => o.entry.is_some() && o.entry == i.entry && o.name != i.name,
+                _ => false,
+            }
+        });
+        if !joins {
+            flush(&mut run, &mut out, inlined);
+        }
+        run.push(a);
+    }
+    flush(&mut run, &mut out, inlined);
+    sample.addrs = out;
 }
 
 // ---------------------------------------------------------------------------
@@ -911,6 +969,7 @@ fn java(lines: &[&str]) -> Result<Raw> {
                 name: f.get(1).map_or("", |m| m.as_str()).to_string(),
                 file: f.get(2).map_or("", |m| m.as_str()).to_string(),
                 line: n,
+                entry: None,
             }
         } else if let Some(f) = path.captures(what) {
             let file = f.get(2).map_or("", |m| m.as_str());
@@ -918,18 +977,21 @@ fn java(lines: &[&str]) -> Result<Raw> {
                 name: f.get(1).map_or("", |m| m.as_str()).to_string(),
                 file: crate::keys::base_name(file).to_string(),
                 line: 0,
+                entry: None,
             }
         } else if what.contains("generated stub/JIT") {
             Sym {
                 name: "STUB".into(),
                 file: String::new(),
                 line: 0,
+                entry: None,
             }
         } else {
             Sym {
                 name: what.to_string(),
                 file: String::new(),
                 line: 0,
+                entry: None,
             }
         };
         raw.symbols.insert(addr, vec![sym]);
@@ -1281,7 +1343,7 @@ fn build(mut raw: Raw) -> Result<Profile> {
                 None => {
                     let id = p.locations.len() as u32;
                     let frames_start = p.frames.len() as u32;
-                    let syms = raw.symbols.get(&addr);
+                    let syms = raw.inlined.get(&addr).or_else(|| raw.symbols.get(&addr));
                     for sym in syms.into_iter().flatten() {
                         let key = (sym.name.clone(), sym.file.clone());
                         let function = match fn_of.get(&key) {
@@ -1426,7 +1488,8 @@ mod tests {
             Some(Sym {
                 name: "main.work".into(),
                 file: "/src/main.go".into(),
-                line: 42
+                line: 42,
+                entry: Some(0x4a1b00),
             })
         );
         assert_eq!(symbol_line("#\t0x10"), Some((0x10, None)));
