@@ -132,7 +132,7 @@ fn bad_input_is_one_line_and_exit_2() {
         &heaplens(&["top", dir.to_str().expect("path")]),
         "directory",
     );
-    let legacy = corpus("pprof/gobench.heap");
+    let legacy = corpus("pprof/gobench.cpu");
     assert_one_line_error(
         &heaplens(&["top", legacy.to_str().expect("path")]),
         "legacy",

@@ -2,6 +2,7 @@
 //! read the protobuf wire format (samples streamed straight into flat
 //! columns, small messages through the prost types), then resolve ids and
 //! strings and validate, and apply `drop_frames`/`keep_frames` as pprof does.
+//! Legacy text profiles are read by `crate::legacy` into the same model.
 
 use std::collections::HashMap;
 #[cfg(not(target_arch = "wasm32"))]
@@ -69,10 +70,15 @@ pub fn decode_with(bytes: &[u8], limits: Limits, progress: Progress<'_>) -> Resu
     if data.is_empty() {
         return Err(Error::Empty);
     }
-    if let Some(err) = sniff_other_format(data) {
-        return Err(err);
-    }
-    let mut p = parse(data, progress)?;
+    let mut p = match crate::legacy::parse(data) {
+        Some(parsed) => parsed?,
+        None => {
+            if let Some(err) = sniff_other_format(data) {
+                return Err(err);
+            }
+            parse(data, progress)?
+        }
+    };
     p.stats = DecodeStats {
         input_bytes: bytes.len() as u64,
         decoded_bytes: data.len() as u64,
@@ -160,15 +166,12 @@ fn sniff_other_format(data: &[u8]) -> Option<Error> {
             format: format.to_string(),
         })
     };
-    if t.starts_with("heap profile:") || t.starts_with("heap_v2/") {
-        return unsupported("a Go/gperftools legacy text heap profile");
+    if t.starts_with("heap_v2/") {
+        return unsupported("a jemalloc text heap profile (heap_v2)");
     }
     if t.starts_with("--- ") {
         let kind = t.lines().next().unwrap_or("").trim();
         return unsupported(&format!("a legacy text profile ({kind})"));
-    }
-    if t.starts_with("threadcreate profile:") || t.starts_with("goroutine profile:") {
-        return unsupported("a Go legacy text profile (debug=1 output)");
     }
     if t.starts_with("Total:") || t.starts_with("contention") {
         return unsupported("a legacy text profile");

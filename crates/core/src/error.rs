@@ -87,6 +87,13 @@ pub enum Error {
     /// A regular expression in the profile (drop_frames/keep_frames) or given
     /// by the user that does not compile.
     BadRegex { field: String, detail: String },
+    /// A line of a legacy text profile that cannot be read; `line` counts
+    /// from 1.
+    Malformed {
+        format: String,
+        line: usize,
+        detail: String,
+    },
     /// Anything else about the query (bad option values).
     Invalid { what: String },
 }
@@ -98,7 +105,8 @@ impl Error {
             Error::Empty
             | Error::NotAProfile { .. }
             | Error::UnsupportedFormat { .. }
-            | Error::InputTooLarge { .. } => Stage::Read,
+            | Error::InputTooLarge { .. }
+            | Error::Malformed { .. } => Stage::Read,
             Error::DecompressedTooLarge { .. } | Error::Gzip { .. } => Stage::Gzip,
             Error::Protobuf { .. } => Stage::Protobuf,
             Error::DanglingId { .. }
@@ -182,6 +190,11 @@ impl fmt::Display for Error {
             Error::BadRegex { field, detail } => {
                 write!(f, "{field} is not a valid regular expression: {detail}")
             }
+            Error::Malformed {
+                format,
+                line,
+                detail,
+            } => write!(f, "line {line} of the {format} cannot be read: {detail}"),
             Error::Invalid { what } => f.write_str(what),
         }
     }

@@ -3,8 +3,10 @@
 //!
 //! Data flow:
 //! 1. [`decode`]: bytes → (gzip sniffed by magic, inflated up to a cap) →
-//!    protobuf wire → resolved [`Profile`] (index-based tables, samples in
-//!    flat columns) → `drop_frames`/`keep_frames` applied as pprof does.
+//!    protobuf wire, or a legacy text profile (Go/gperftools heap, Go
+//!    count profiles, threadz, contentionz, Java heapz/contentionz) →
+//!    resolved [`Profile`] (index-based tables, samples in flat columns) →
+//!    `drop_frames`/`keep_frames` applied as pprof does.
 //! 2. [`CallTree::build`]: the profile at a [`Granularity`] → an arena call
 //!    tree holding every sample type's self values.
 //! 3. Analyses over the tree, sample type as a parameter: [`top()`] (flat/cum
@@ -30,6 +32,7 @@ mod fxhash;
 pub mod gate;
 pub mod keys;
 pub mod layout;
+mod legacy;
 pub(crate) mod merge;
 pub mod model;
 pub mod peek;

@@ -370,6 +370,10 @@ pub struct Profile {
     /// Oddities that were survived (shown to the user, never fatal).
     pub warnings: Vec<String>,
     pub stats: DecodeStats,
+    /// The `# runtime.MemStats` block of a Go legacy text heap profile
+    /// (`debug=1` output), as (name, value) pairs in file order; empty for
+    /// every other input.
+    pub memstats: Vec<(String, String)>,
 }
 
 impl Profile {

@@ -166,7 +166,8 @@ pub fn top_tsv(top: &Top) -> String {
 }
 
 /// A human summary of the profile: sample types with totals, counts,
-/// period, time, duration, comments, drop/keep frames, warnings.
+/// period, time, duration, comments, drop/keep frames, the Go runtime's
+/// MemStats of a legacy text heap profile, warnings.
 pub fn info_text(p: &Profile) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Kind: {}", p.kind());
@@ -245,6 +246,12 @@ pub fn info_text(p: &Profile) -> String {
     }
     for c in &p.comments {
         let _ = writeln!(s, "Comment: {c}");
+    }
+    if !p.memstats.is_empty() {
+        let _ = writeln!(s, "MemStats:");
+        for (k, v) in &p.memstats {
+            let _ = writeln!(s, "  {k} = {v}");
+        }
     }
     for w in &p.warnings {
         let _ = writeln!(s, "Warning: {w}");
