@@ -22,6 +22,9 @@ Usage:
   heaplens bench  BASE.txt NEW.txt `go test -bench -benchmem` outputs compared
                                    (mean ± variation, change, Mann-Whitney p)
 
+FILE: a pprof profile (protobuf, gzipped or not) or folded stacks text
+(`root;...;leaf 123` per line).
+
 Options:
   --sample-index NAME|N       sample type (default: the profile's default,
                               e.g. alloc_space for -memprofile output)

@@ -89,6 +89,9 @@ pub enum Error {
     BadRegex { field: String, detail: String },
     /// Anything else about the query (bad option values).
     Invalid { what: String },
+    /// Folded stacks text with a line that is not `frame;frame;... count`
+    /// (`line` counts from 1).
+    Folded { line: usize, detail: String },
 }
 
 impl Error {
@@ -98,7 +101,8 @@ impl Error {
             Error::Empty
             | Error::NotAProfile { .. }
             | Error::UnsupportedFormat { .. }
-            | Error::InputTooLarge { .. } => Stage::Read,
+            | Error::InputTooLarge { .. }
+            | Error::Folded { .. } => Stage::Read,
             Error::DecompressedTooLarge { .. } | Error::Gzip { .. } => Stage::Gzip,
             Error::Protobuf { .. } => Stage::Protobuf,
             Error::DanglingId { .. }
@@ -183,6 +187,9 @@ impl fmt::Display for Error {
                 write!(f, "{field} is not a valid regular expression: {detail}")
             }
             Error::Invalid { what } => f.write_str(what),
+            Error::Folded { line, detail } => {
+                write!(f, "folded stacks text, line {line}: {detail}")
+            }
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod diff;
 pub mod encode;
 pub mod error;
 pub mod folded;
+pub mod folded_in;
 mod fxhash;
 pub mod gate;
 pub mod keys;
