@@ -179,3 +179,39 @@ fn flat_and_cum_per_line() {
     assert!(text.contains("source not found: m.go"), "{text}");
     assert!(text.contains("         5         12     20:"), "{text}");
 }
+
+/// Every corpus profile, every sample type, every function: no panic, and
+/// where every function has a file, the flat values add up to the samples
+/// whose leaf has a function.
+#[test]
+fn every_corpus_profile_lists() {
+    let mut listed = 0;
+    for path in common::corpus_files() {
+        let Ok(p) = heaplens_core::decode(&std::fs::read(&path).expect("read")) else {
+            continue;
+        };
+        let all_files = p.functions.iter().all(|f| !p.str(f.filename).is_empty());
+        for ty in 0..p.num_types() {
+            let funcs = list::lines(&p, ty, "").expect("regex");
+            let flat: i64 = funcs.iter().map(|f| f.flat).sum();
+            let want: i64 = (0..p.num_samples())
+                .filter(|&s| {
+                    p.stack(s)
+                        .get(0)
+                        .is_some_and(|l| !p.location_frames(l).is_empty())
+                })
+                .map(|s| p.value(s, ty))
+                .sum();
+            if all_files {
+                assert_eq!(flat, want, "{}", common::corpus_name(&path));
+            }
+            for f in &funcs {
+                assert!(f.lines.windows(2).all(|w| w[0].line < w[1].line));
+                let _ = list::annotate(f, "a\nb\n");
+            }
+            let _ = list::text(&p, ty, &funcs, &list::TextOptions::default(), &mut |_| None);
+            listed += 1;
+        }
+    }
+    assert!(listed > 100, "{listed}");
+}
