@@ -6,7 +6,9 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use heaplens_core::diff::{self, DiffMode, DiffOptions};
-use heaplens_core::{benchfmt, gate as gates, report, CallTree, Granularity, Profile, TopOptions};
+use heaplens_core::{
+    benchfmt, gate as gates, list, report, CallTree, Granularity, Profile, TopOptions,
+};
 
 const USAGE: &str = "\
 heaplens — read pprof profiles (Go heap/allocs, CPU, and other producers)
@@ -15,12 +17,18 @@ Usage:
   heaplens top    [options] FILE   flat/cum table, like `go tool pprof -top`
   heaplens folded [options] FILE   folded stacks: `root;...;leaf value`
   heaplens info   FILE             sample types, totals, counts, metadata
+  heaplens list   REGEX FILE [--source DIR] [--base BASE] [options]
+                                   flat/cum per source line of the functions
+                                   matching REGEX, like `go tool pprof -list`
   heaplens diff   --base BASE [options] NEW
                                    new minus base, like `go tool pprof -top -diff_base`
   heaplens gate   --base BASE NEW --max TYPE:+5% [--max 'func=REGEX:TYPE:+1MB' ...]
                                    exit 1 (naming the culprits) when a limit is exceeded
   heaplens bench  BASE.txt NEW.txt `go test -bench -benchmem` outputs compared
                                    (mean ± variation, change, Mann-Whitney p)
+
+FILE: a pprof profile (protobuf, gzipped or not) or folded stacks text
+(`root;...;leaf 123` per line).
 
 Options:
   --sample-index NAME|N       sample type (default: the profile's default,
@@ -32,10 +40,13 @@ Options:
   --nodecount N               top text: show at most N rows
   --nodefraction F            top text: hide rows with cum < F of the total
                               (default 0.005, as pprof)
-  --unit UNIT                 top text: unit for values (B, kB, MB, ns, ms, s...)
-  --base FILE                 diff/gate: the base (earlier) profile
-  --normalize                 diff: scale the new profile to the base's total first
-  --subtract                  diff: pprof's -base (percent of the net total) instead
+  --unit UNIT                 top text, list: unit for values (B, kB, MB, ns, ms, s...)
+  --base FILE                 diff/gate/list: the base (earlier) profile
+  --source DIR                list: where the sources are; a recorded path is
+                              tried whole under DIR, then ever shorter suffixes
+                              of it (default: the path as recorded)
+  --normalize                 diff/list: scale the new profile to the base's total first
+  --subtract                  diff/list: pprof's -base (percent of the net total) instead
                               of -diff_base (percent of the base's total)
   --max LIMIT                 gate: TYPE:+5% | TYPE:+1MB | 'func=REGEX:TYPE:+1MB'
   -h, --help                  this help
@@ -62,6 +73,10 @@ struct Args {
     subtract: bool,
     /// Gate limits (`--max TYPE:LIMIT`, `--max 'func=REGEX:TYPE:LIMIT'`).
     max: Vec<String>,
+    /// list: the function name pattern.
+    pattern: Option<String>,
+    /// list: the source directory.
+    source: Option<String>,
 }
 
 fn parse_args(argv: &[String]) -> Result<Args, String> {
@@ -126,6 +141,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "--normalize" | "-normalize" => a.normalize = true,
             "--subtract" => a.subtract = true,
             "--max" => a.max.push(value(&flag)?),
+            "--source" | "--source_path" | "-source_path" => a.source = Some(value(&flag)?),
             "-h" | "--help" | "help" if a.command.is_empty() || flag != "help" => {
                 a.command = "help".into();
                 return Ok(a);
@@ -142,6 +158,9 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
     }
     let mut pos = positional.into_iter();
     a.command = pos.next().ok_or("no command given (see heaplens --help)")?;
+    if a.command == "list" {
+        a.pattern = pos.next();
+    }
     a.file = pos.next();
     if a.command == "bench" {
         a.file2 = pos.next();
@@ -230,6 +249,7 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
             out.write_all(text.as_bytes()).map_err(write_err)
         }
         "gate" => gate(a, out),
+        "list" => list(a, out),
         "bench" => {
             let (Some(b), Some(n)) = (a.file.as_deref(), a.file2.as_deref()) else {
                 return Err("bench: give two files (heaplens bench BASE.txt NEW.txt)".into());
@@ -246,9 +266,60 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
             out.write_all(text.trim_start().as_bytes()).map_err(write_err)
         }
         other => Err(format!(
-            "unknown command {other:?} (commands: top, diff, gate, bench, folded, info; see heaplens --help)"
+            "unknown command {other:?} (commands: top, diff, list, gate, bench, folded, info; see heaplens --help)"
         )),
     }
+}
+
+/// `heaplens list REGEX FILE`: the line listing of the matching functions,
+/// with their source where it is found.
+fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
+    let write_err = |e: io::Error| format!("cannot write output: {e}");
+    let usage = "list: give a pattern and a file (heaplens list REGEX FILE)";
+    let pattern = a.pattern.as_deref().ok_or(usage)?;
+    let path = a.file.as_deref().ok_or(usage)?;
+    let mut p = load(path)?;
+    if let Some(base_path) = a.base.as_deref() {
+        let base = load(base_path)?;
+        let opts = DiffOptions {
+            mode: if a.subtract {
+                DiffMode::Base
+            } else {
+                DiffMode::DiffBase
+            },
+            normalize: a.normalize,
+        };
+        p = diff::combine(&p, &base, opts).map_err(|e| format!("{base_path} vs {path}: {e}"))?;
+    }
+    let ty = p
+        .sample_type_index(a.sample_index.as_deref())
+        .map_err(|e| format!("{path}: {e}"))?;
+    let funcs = list::lines(&p, ty, pattern).map_err(|e| e.to_string())?;
+    if funcs.is_empty() {
+        return Err(format!("no matches found for regexp: {pattern}"));
+    }
+    let mut cache: std::collections::HashMap<String, Option<String>> = Default::default();
+    let mut source = |f: &list::FunctionLines| -> Option<String> {
+        cache
+            .entry(f.file.clone())
+            .or_insert_with(|| {
+                let candidates = match a.source.as_deref() {
+                    Some(dir) => list::source_candidates(dir, &f.file),
+                    None => vec![f.file.clone()],
+                };
+                candidates.iter().find_map(|c| {
+                    std::fs::read(c)
+                        .ok()
+                        .map(|b| String::from_utf8_lossy(&b).into_owned())
+                })
+            })
+            .clone()
+    };
+    let opts = list::TextOptions {
+        unit: a.unit.clone(),
+    };
+    let text = list::text(&p, ty, &funcs, &opts, &mut source);
+    out.write_all(text.as_bytes()).map_err(write_err)
 }
 
 /// `heaplens gate`: exit 0 when every limit holds, 1 (naming the culprits)

@@ -263,3 +263,96 @@ fn bench_compares_benchmark_outputs() {
     let o = heaplens(&["bench", &prof, &new]);
     assert_one_line_error(&o, "no benchmark result lines");
 }
+
+#[test]
+fn folded_stacks_are_read_back() {
+    let dir = std::env::temp_dir().join(format!("heaplens-cli-folded-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let prof = testdata("baseline.prof");
+    let o = heaplens(&["folded", "--sample-index", "alloc_space", &prof]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let folded = dir.join("baseline.folded");
+    std::fs::write(&folded, &o.stdout).expect("write");
+    let folded = folded.to_str().expect("path");
+    // The same top table (function granularity) from the folded text.
+    let tsv = |args: &[&str]| {
+        let o = heaplens(args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    assert_eq!(
+        tsv(&["top", "--format", "tsv", folded]),
+        tsv(&[
+            "top",
+            "--format",
+            "tsv",
+            "--sample-index",
+            "alloc_space",
+            &prof
+        ])
+    );
+    // And folded again: the same lines.
+    assert_eq!(tsv(&["folded", folded]), stdout(&o));
+    assert!(tsv(&["info", folded]).contains("samples/count"));
+    // A diff of a folded profile against itself nets to nothing.
+    let net = tsv(&["diff", "--base", folded, "--format", "tsv", folded]);
+    assert!(net.lines().all(|l| l.ends_with("\t0\t0")), "{net}");
+    // A bad line is a one-line error naming it.
+    let bad = dir.join("bad.folded");
+    std::fs::write(&bad, b"main;a 3\nmain;b\n").expect("write");
+    assert_one_line_error(&heaplens(&["top", bad.to_str().expect("path")]), "line 2");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn list_prints_source_lines_like_pprof() {
+    let prof = testdata("baseline.prof");
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/gen");
+    let src = src.to_str().expect("path");
+    let o = heaplens(&[
+        "list",
+        "Scheduler..Claim$",
+        "--sample-index",
+        "alloc_space",
+        "--source",
+        src,
+        &prof,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("Total: 96.06MB\n"), "{out}");
+    assert!(out.contains(
+        "ROUTINE ======================== heaplens/testgen/scheduler.(*Scheduler).Claim in heaplens/testgen/scheduler/baseline.go\n         0    36.76MB (flat, cum) 38.27% of Total\n"
+    ), "{out}");
+    assert!(
+        out.contains("         .    17.30MB    132:\tt, err := s.load(id)\n"),
+        "{out}"
+    );
+    // Without the sources: the lines with values, no text.
+    let o = heaplens(&["list", "Scheduler..Claim$", "--unit", "B", &prof]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("source not found"), "{out}");
+    assert!(out.contains("         .  18143752B    132:\n"), "{out}");
+    // A diff: net values, negative here.
+    let new = testdata("optimized.prof");
+    let o = heaplens(&[
+        "list",
+        "Scheduler..Claim$",
+        "--base",
+        &prof,
+        "--unit",
+        "B",
+        &new,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("-18143752B    132:"), "{}", stdout(&o));
+    // Errors: no match, a bad pattern, no file.
+    assert_one_line_error(
+        &heaplens(&["list", "NoSuchFunction", &prof]),
+        "no matches found for regexp: NoSuchFunction",
+    );
+    assert_one_line_error(&heaplens(&["list", "(", &prof]), "regular expression");
+    assert_one_line_error(&heaplens(&["list", "main"]), "heaplens list REGEX FILE");
+    assert!(stdout(&heaplens(&["--help"])).contains("heaplens list"));
+}

@@ -96,6 +96,9 @@ pub enum Error {
     },
     /// Anything else about the query (bad option values).
     Invalid { what: String },
+    /// Folded stacks text with a line that is not `frame;frame;... count`
+    /// (`line` counts from 1).
+    Folded { line: usize, detail: String },
 }
 
 impl Error {
@@ -106,7 +109,8 @@ impl Error {
             | Error::NotAProfile { .. }
             | Error::UnsupportedFormat { .. }
             | Error::InputTooLarge { .. }
-            | Error::Malformed { .. } => Stage::Read,
+            | Error::Malformed { .. }
+            | Error::Folded { .. } => Stage::Read,
             Error::DecompressedTooLarge { .. } | Error::Gzip { .. } => Stage::Gzip,
             Error::Protobuf { .. } => Stage::Protobuf,
             Error::DanglingId { .. }
@@ -196,6 +200,9 @@ impl fmt::Display for Error {
                 detail,
             } => write!(f, "line {line} of the {format} cannot be read: {detail}"),
             Error::Invalid { what } => f.write_str(what),
+            Error::Folded { line, detail } => {
+                write!(f, "folded stacks text, line {line}: {detail}")
+            }
         }
     }
 }

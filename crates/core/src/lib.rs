@@ -10,7 +10,8 @@
 //! 2. [`CallTree::build`]: the profile at a [`Granularity`] → an arena call
 //!    tree holding every sample type's self values.
 //! 3. Analyses over the tree, sample type as a parameter: [`top()`] (flat/cum
-//!    exactly as `go tool pprof -top`), [`folded`] stacks.
+//!    exactly as `go tool pprof -top`), [`folded`] stacks; [`list`]: flat
+//!    and cum per source line of matching functions, as `go tool pprof -list`.
 //! 4. Presentation helpers: [`units`] (pprof's value formatting) and
 //!    [`report`] (text/TSV tables, the info summary).
 //! 5. Comparing: [`diff`] combines a base and a new profile as pprof does
@@ -28,11 +29,13 @@ pub mod diff;
 pub mod encode;
 pub mod error;
 pub mod folded;
+pub mod folded_in;
 mod fxhash;
 pub mod gate;
 pub mod keys;
 pub mod layout;
 mod legacy;
+pub mod list;
 pub(crate) mod merge;
 pub mod model;
 pub mod peek;
