@@ -18,7 +18,7 @@ use yew::prelude::*;
 
 use crate::components::{
     BenchPanel, ErrorAlert, Export, FilePicker, FlameGraph, ImpactPanel, InfoPanel, Landing,
-    PeekPanel, ProgressBar, ShareBar, SharePanel, Toolbar, TopTable,
+    LinesPanel, PeekPanel, ProgressBar, ShareBar, SharePanel, Toolbar, TopTable,
 };
 use crate::link;
 use crate::paint::{self, Move};
@@ -29,6 +29,8 @@ use crate::worker::AnalysisWorker;
 /// page (relative, so any sub-path works).
 const WORKER_LOADER: &str = "./static/worker.js";
 /// The demo pair shipped in `static/demo/`.
+/// Source files larger than this are not read for the line view.
+const MAX_SOURCE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
 const DEMO_PROFILE: &str = "./static/demo/scheduler-optimized.prof";
 const DEMO_BASE: &str = "./static/demo/scheduler-baseline.prof";
 /// The demo's `go test -bench -benchmem -count=5` outputs.
@@ -293,6 +295,36 @@ pub fn App() -> Html {
             read_file(slot, file, channel.clone(), dispatcher.clone());
         })
     };
+    // Source files for the line view: read here, kept in the page.
+    let add_code = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |files: Vec<web_sys::File>| {
+            let dispatcher = dispatcher.clone();
+            yew::platform::spawn_local(async move {
+                let mut read = Vec::new();
+                for f in files {
+                    let name = f.name();
+                    if f.size() > MAX_SOURCE_BYTES {
+                        dispatcher.dispatch(Action::Error(format!(
+                            "{name} is {}; source files of more than {} are not read.",
+                            heaplens_core::units::label(f.size() as i64, "bytes"),
+                            heaplens_core::units::label(MAX_SOURCE_BYTES as i64, "bytes"),
+                        )));
+                        continue;
+                    }
+                    match wasm_bindgen_futures::JsFuture::from(f.text()).await {
+                        Ok(t) => read.push((name, t.as_string().unwrap_or_default())),
+                        Err(_) => {
+                            dispatcher.dispatch(Action::Error(format!("{name} could not be read.")))
+                        }
+                    }
+                }
+                if !read.is_empty() {
+                    dispatcher.dispatch(Action::AddSources(read));
+                }
+            });
+        })
+    };
     let on_pick = |slot: Slot| {
         let load = load_file.clone();
         Callback::from(move |file: Option<web_sys::File>| {
@@ -387,14 +419,20 @@ pub fn App() -> Html {
         let dragging = dragging.clone();
         let load = load_file.clone();
         let pair = pair.clone();
+        let add_code = add_code.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
             let Some(files) = e.data_transfer().and_then(|d| d.files()) else {
                 return;
             };
-            let mut list: Vec<web_sys::File> =
-                (0..files.length()).filter_map(|i| files.get(i)).collect();
+            // Source files go to the line view; the rest are profiles.
+            let (code, mut list): (Vec<web_sys::File>, Vec<web_sys::File>) = (0..files.length())
+                .filter_map(|i| files.get(i))
+                .partition(|f| crate::components::is_source_file(&f.name()));
+            if !code.is_empty() {
+                add_code.emit(code);
+            }
             if list.len() >= 2 {
                 // Two files: ask which is the base, proposing the one whose
                 // name says base/before/old.
@@ -605,6 +643,11 @@ pub fn App() -> Html {
                         <PeekPanel {peek} total={view.total} unit={AttrValue::from(view.unit.clone())}
                             on_select={d.clone().callback_to(|n| Action::Select(Some(n)))}
                             on_close={d.clone().callback_to(|_| Action::Select(None))} />
+                    }
+                    if let Some(lines) = view.peek.as_ref().map(|p| &p.lines).filter(|l| !l.is_empty()) {
+                        <LinesPanel lines={Rc::new(lines.clone())} sources={state.code.clone()}
+                            total={view.total} unit={AttrValue::from(view.unit.clone())}
+                            diff={view.diff.is_some()} on_sources={add_code.clone()} />
                     }
                     <div class="lower">
                         <TopTable

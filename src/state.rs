@@ -140,6 +140,8 @@ pub struct AppState {
     pub sharing: bool,
     /// Something to tell that is not an error (e.g. a trimmed profile).
     pub notice: Option<String>,
+    /// Source files the reader gave for the line view, by file name.
+    pub code: crate::components::Sources,
 }
 
 impl AppState {
@@ -309,6 +311,8 @@ pub enum Action {
     /// Closes the share panel.
     CloseShare,
     Notice(Option<String>),
+    /// Source files read (name, text): the line view shows their code.
+    AddSources(Vec<(String, String)>),
 }
 
 impl Reducible for AppState {
@@ -541,6 +545,14 @@ impl Reducible for AppState {
                 next.shared = None;
             }
             Action::Notice(n) => next.notice = n,
+            Action::AddSources(files) => {
+                let mut code = (*next.code).clone();
+                for (name, text) in files {
+                    let name = heaplens_core::keys::base_name(&name).to_string();
+                    code.insert(name, text);
+                }
+                next.code = Rc::new(code);
+            }
             Action::WorkerFailed(msg) => {
                 next.busy = None;
                 next.info = None;
@@ -586,6 +598,7 @@ mod tests {
             comments: vec![],
             warnings: vec![],
             tree_nodes: 2,
+            memstats: vec![],
         }
     }
 
@@ -752,5 +765,22 @@ mod tests {
             (s.params.zoom, s.params.zoom_path.len(), s.seq),
             (42, 0, seq)
         );
+    }
+
+    #[test]
+    fn source_files_are_kept_by_name_and_replaced_by_a_newer_one() {
+        let s = Rc::new(AppState::default()).reduce(Action::AddSources(vec![
+            ("api.go".into(), "package a".into()),
+            ("dir/baseline.go".into(), "old".into()),
+        ]));
+        let s = s.reduce(Action::AddSources(vec![(
+            "baseline.go".into(),
+            "new".into(),
+        )]));
+        assert_eq!(s.code.len(), 2);
+        assert_eq!(s.code.get("baseline.go").map(String::as_str), Some("new"));
+        assert_eq!(s.code.get("api.go").map(String::as_str), Some("package a"));
+        // Sources are not view parameters: no new request.
+        assert_eq!(s.seq, 0);
     }
 }

@@ -1,5 +1,6 @@
 //! The profile info panel: file, kind, sample types, counts, period, time,
-//! duration, drop_frames, comments and any warnings from decoding.
+//! duration, drop_frames, comments, any warnings from decoding, and the Go
+//! runtime's MemStats of a legacy text heap profile.
 
 use heaplens_core::view::ProfileInfo;
 use yew::prelude::*;
@@ -65,6 +66,14 @@ pub fn InfoPanel(props: &InfoPanelProps) -> Html {
                 { row("Warnings", i.warnings.join("\n")) }
                 { row("Base", props.base.as_ref().map(|b| b.file_name.clone()).unwrap_or_default()) }
             </dl>
+            if !i.memstats.is_empty() {
+                <details class="memstats" id="memstats">
+                    <summary>{ format!("runtime.MemStats ({} values)", i.memstats.len()) }</summary>
+                    <dl>
+                        { for i.memstats.iter().map(|(k, v)| html! { <><dt>{ k.clone() }</dt><dd>{ v.clone() }</dd></> }) }
+                    </dl>
+                </details>
+            }
         </details>
     }
 }

@@ -4,16 +4,17 @@
 // Every test also checks that the page logged no errors and requested nothing from other
 // origins. Screenshots go to tests/e2e/out/.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { openBrowser, watchPage } from './browser.mjs';
-import { cliTop } from './cli.mjs';
+import { CLI, cliList, cliTop } from './cli.mjs';
 import { painted, paintedAfter, tableRows } from './page.mjs';
 import { serveDir } from './server.mjs';
 
-import { corpus, demoBase, demoProfile, dist, out } from './site.mjs';
+import { corpus, demoBase, demoProfile, dist, out, root } from './site.mjs';
 
 let server;
 let browser;
@@ -262,10 +263,10 @@ test('a dropped file opens, and a bad file is explained while the previous profi
   assert.match(await page.locator('#diff-error').textContent(), /cannot be compared: period types differ/);
   assert.deepEqual(await tableRows(page), before);
 
-  // A legacy text profile is named as such.
-  await page.locator('#profile-input').setInputFiles(join(corpus, 'pprof', 'gobench.heap'));
-  await alert.getByText('gobench.heap').waitFor();
-  assert.match(await alert.textContent(), /legacy/);
+  // A format heaplens does not read is named as such.
+  await page.locator('#profile-input').setInputFiles(join(corpus, 'pprof', 'gobench.cpu'));
+  await alert.getByText('gobench.cpu').waitFor();
+  assert.match(await alert.textContent(), /legacy binary CPU profile/);
   await page.close();
   assert.deepEqual(problems, []);
 });
@@ -547,6 +548,109 @@ test('a function name of megabytes is cut in the graph and the table, whole in t
   await page.mouse.move(box.x + 100, box.y + 18 + 9);
   await page.locator('.tooltip .tt-name').waitFor({ timeout: 10_000 });
   assert.equal((await page.locator('.tooltip .tt-name').textContent()).length, big.length);
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+/** The line view's rows: [line, flat, cum] of those with a value, and the code shown. */
+async function lineRows(page) {
+  return page.$$eval('#lines-panel tbody tr', (trs) =>
+    trs.map((t) => ({ line: t.dataset.line, flat: t.dataset.flat, cum: t.dataset.cum, code: t.querySelector('td.code')?.textContent ?? null, hot: t.classList.contains('hot') })),
+  );
+}
+
+test('the line view: a function\'s lines as the CLI lists them, then its dropped source with the hot line shaded', { timeout: 120_000 }, async () => {
+  const { page, problems } = await openApp();
+  const file = join(root, 'tests', 'testdata', 'scheduler', 'baseline.prof');
+  await page.locator('#profile-input').setInputFiles(file);
+  await page.locator('canvas#flame[data-painted]').waitFor({ timeout: 30_000 });
+  // Select copyPayload in the table: the line view lists its lines.
+  const fn = 'heaplens/testgen/scheduler.copyPayload';
+  await page.fill('#table-filter', 'copyPayload');
+  await page.click(`#top-table tbody tr[data-name="${fn}"]`);
+  await page.locator('#lines-panel').waitFor({ timeout: 30_000 });
+  const want = cliList(file, '^heaplens/testgen/scheduler\\.copyPayload$');
+  assert.ok(want.length >= 2, 'the CLI lists copyPayload');
+  const rows = await lineRows(page);
+  assert.deepEqual(
+    rows.map((r) => [r.line, r.flat, r.cum]),
+    want.map((w) => w.slice(2)),
+  );
+  assert.ok(rows.every((r) => r.code === null), 'no code before the source is given');
+  assert.match(await page.locator('#lines-panel').textContent(), /Drop baseline\.go on the page/);
+
+  // Drop the source file: the code appears, and the allocation inside the loop is the hottest line.
+  const source = readFileSync(join(root, 'tests', 'gen', 'scheduler', 'baseline.go'), 'utf8');
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'baseline.go', { type: 'text/plain' }));
+    const target = document.querySelector('.page');
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, source);
+  await page.locator('#lines-panel td.code').first().waitFor({ timeout: 10_000 });
+  const annotated = await lineRows(page);
+  const lines = source.split('\n');
+  for (const r of annotated) assert.equal(r.code, lines[Number(r.line) - 1], `line ${r.line}`);
+  const hottest = annotated.filter((r) => r.hot).sort((a, b) => Number(b.flat) - Number(a.flat))[0];
+  assert.equal(hottest.code.trim(), 'dst[k] = v');
+  for (const [, , line, flat, cum] of want) {
+    const r = annotated.find((a) => a.line === line);
+    assert.deepEqual([r.flat, r.cum], [flat, cum], `line ${line}`);
+  }
+  // The profile stayed open (the source was not taken for a profile).
+  assert.equal((await page.locator('[role=alert]').allTextContents()).join('').trim(), '');
+  await page.locator('#lines-panel').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(out, 'line-view.png'), fullPage: true });
+
+  // In a diff the lines are net values, as `heaplens list --base`.
+  await page.locator('#base-input').setInputFiles(join(root, 'tests', 'testdata', 'scheduler', 'baseline.prof'));
+  await page.locator('#profile-input').setInputFiles(join(root, 'tests', 'testdata', 'scheduler', 'optimized.prof'));
+  await page.locator('#impact-summary').waitFor({ timeout: 30_000 });
+  const logEvent = 'heaplens/testgen/scheduler.(*Scheduler).logEvent';
+  await page.fill('#table-filter', 'logEvent');
+  await page.click(`#top-table tbody tr[data-name="${logEvent}"]`);
+  const wantDiff = cliList(
+    join(root, 'tests', 'testdata', 'scheduler', 'optimized.prof'),
+    '^heaplens/testgen/scheduler\\.\\(\\*Scheduler\\)\\.logEvent$',
+    join(root, 'tests', 'testdata', 'scheduler', 'baseline.prof'),
+  );
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('#lines-panel .routine').length === n,
+    new Set(wantDiff.map((w) => w[1])).size,
+    { timeout: 30_000 },
+  );
+  const diffRows = await page.$$eval('#lines-panel .routine', (rs) =>
+    rs.flatMap((r) => [...r.querySelectorAll('tbody tr')].filter((t) => t.dataset.flat !== '0' || t.dataset.cum !== '0').map((t) => [r.dataset.file, t.dataset.line, t.dataset.flat, t.dataset.cum])),
+  );
+  assert.deepEqual(diffRows, wantDiff.filter((w) => w[3] !== '0' || w[4] !== '0').map((w) => w.slice(1)));
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+test('a legacy text heap profile and folded stacks open with the CLI numbers', { timeout: 120_000 }, async () => {
+  const { page, problems } = await openApp();
+  // Go's debug=1 heap text: frames named from its # lines, MemStats in the info panel.
+  const legacy = join(root, 'tests', 'testdata', 'legacy', 'heap.txt');
+  await page.locator('#profile-input').setInputFiles(legacy);
+  await page.locator('canvas#flame[data-painted]').waitFor({ timeout: 30_000 });
+  await assertTableEqualsCli(page, legacy, undefined, 'functions');
+  const names = (await tableRows(page)).map(([name]) => name);
+  assert.ok(names.some((n) => n.startsWith('main.')), `named frames: ${names.slice(0, 5)}`);
+  assert.ok(!names.some((n) => /^0x|^<unknown>/.test(n)), 'no bare addresses');
+  assert.match(await page.locator('#memstats summary').textContent(), /runtime\.MemStats \(\d+ values\)/);
+  // Every sample type of the heap, as in a protobuf heap profile.
+  const types = await page.$$eval('#sample-type option', (os) => os.map((o) => o.textContent.split(' ')[0]));
+  assert.deepEqual(types, ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']);
+
+  // Folded stacks written by the CLI read back with the same table.
+  const folded = join(out, 'demo.folded');
+  writeFileSync(folded, execFileSync(CLI, ['folded', demoProfile], { encoding: 'utf8' }));
+  await page.locator('#profile-input').setInputFiles(folded);
+  await page.locator('#info').getByText('demo.folded').waitFor({ timeout: 30_000 });
+  await assertTableEqualsCli(page, folded, undefined, 'functions');
+  const cliRows = cliTop(demoProfile, undefined, 'functions');
+  assert.deepEqual(await tableRows(page), cliRows.slice(0, 200));
   await page.close();
   assert.deepEqual(problems, []);
 });

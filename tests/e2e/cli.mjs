@@ -22,3 +22,15 @@ export function cliTop(file, sampleIndex, granularity = 'functions', base = unde
     .filter((l) => l.length > 0)
     .map((l) => l.split('\t'));
 }
+
+/** Rows of `heaplens list --format tsv REGEX FILE` (with `--base BASE` in a diff) as
+ * [function, file, line, flat, cum] strings. */
+export function cliList(file, regex, base = undefined) {
+  const args = ['list', '--format', 'tsv', ...(base ? ['--base', base] : []), regex, file];
+  const out = execFileSync(CLI, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return out
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.length > 0)
+    .map((l) => l.split('\t'));
+}

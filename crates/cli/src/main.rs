@@ -35,7 +35,8 @@ Options:
                               e.g. alloc_space for -memprofile output)
   --granularity functions|lines   node granularity (default functions);
                               --lines is short for --granularity lines
-  --format text|tsv           top only; tsv prints name<TAB>flat<TAB>cum in
+  --format text|tsv           top, list; tsv prints name<TAB>flat<TAB>cum (list:
+                              function<TAB>file<TAB>line<TAB>flat<TAB>cum) in
                               raw integers, sorted by flat, every row
   --nodecount N               top text: show at most N rows
   --nodefraction F            top text: hide rows with cum < F of the total
@@ -297,6 +298,21 @@ fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let funcs = list::lines(&p, ty, pattern).map_err(|e| e.to_string())?;
     if funcs.is_empty() {
         return Err(format!("no matches found for regexp: {pattern}"));
+    }
+    if a.format == "tsv" {
+        // Raw integers, one row per line with a value: for scripts and tests.
+        let mut text = String::from("function\tfile\tline\tflat\tcum\n");
+        for f in &funcs {
+            for l in &f.lines {
+                let name = f.name.replace(['\t', '\n', '\r'], " ");
+                let file = f.file.replace(['\t', '\n', '\r'], " ");
+                text.push_str(&format!(
+                    "{name}\t{file}\t{}\t{}\t{}\n",
+                    l.line, l.flat, l.cum
+                ));
+            }
+        }
+        return out.write_all(text.as_bytes()).map_err(write_err);
     }
     let mut cache: std::collections::HashMap<String, Option<String>> = Default::default();
     let mut source = |f: &list::FunctionLines| -> Option<String> {

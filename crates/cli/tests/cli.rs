@@ -347,6 +347,16 @@ fn list_prints_source_lines_like_pprof() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("-18143752B    132:"), "{}", stdout(&o));
+    // TSV: raw integers per line with a value, the same numbers.
+    let o = heaplens(&["list", "--format", "tsv", "Scheduler..Claim$", &prof]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let mut rows = out.lines();
+    assert_eq!(rows.next(), Some("function\tfile\tline\tflat\tcum"));
+    assert!(
+        rows.any(|r| r == "heaplens/testgen/scheduler.(*Scheduler).Claim\theaplens/testgen/scheduler/baseline.go\t132\t0\t18143752"),
+        "{out}"
+    );
     // Errors: no match, a bad pattern, no file.
     assert_one_line_error(
         &heaplens(&["list", "NoSuchFunction", &prof]),

@@ -132,7 +132,7 @@ pub fn mann_whitney_p(a: &[f64], b: &[f64]) -> Option<f64> {
         .map(|&x| (x, 0))
         .chain(b.iter().map(|&x| (x, 1)))
         .collect();
-    all.sort_by(|x, y| x.0.total_cmp(&y.0));
+    crate::sorting::sort_by(&mut all, |x, y| x.0.total_cmp(&y.0));
     let mut ranks = vec![0.0; all.len()];
     let mut ties = false;
     let mut tie_term = 0.0;

@@ -141,7 +141,7 @@ pub fn encode(p: &Profile, opts: EncodeOptions) -> Encoded {
         .filter(|t| t.sample_type < n && t.keep_samples < out.len())
     {
         let ty = t.sample_type;
-        out.sort_by(|a, b| {
+        crate::sorting::sort_by(&mut out, |a, b| {
             b.values[ty]
                 .unsigned_abs()
                 .cmp(&a.values[ty].unsigned_abs())
@@ -167,7 +167,7 @@ pub fn encode(p: &Profile, opts: EncodeOptions) -> Encoded {
             kept_share = kept as f64 / all as f64;
         }
         // Back in the profile's order, so untrimmed parts read the same.
-        out.sort_by_key(|o| o.sample);
+        crate::sorting::sort_by_key(&mut out, |o| o.sample);
         rest = Some((dropped.len(), sum));
     }
 

@@ -60,7 +60,9 @@ fn push_frame(path: &mut String, name: &str) {
 
 fn sorted_children(tree: &CallTree, node: u32) -> Vec<u32> {
     let mut kids = tree.children_of(node).to_vec();
-    kids.sort_by(|&a, &b| tree.name(a).cmp(tree.name(b)).then(a.cmp(&b)));
+    crate::sorting::sort_by(&mut kids, |&a, &b| {
+        tree.name(a).cmp(tree.name(b)).then(a.cmp(&b))
+    });
     kids
 }
 

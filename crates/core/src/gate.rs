@@ -171,7 +171,7 @@ pub fn evaluate(new: &Profile, base: &Profile, limits: &[Limit]) -> Result<Vec<C
                 .filter(|r| r.flat > 0 && l.func.as_ref().is_none_or(|re| re.is_match(&r.name)))
                 .map(|r| (r.name, r.flat))
                 .collect();
-            rows.sort_by_key(|r| std::cmp::Reverse(r.1));
+            crate::sorting::sort_by_key(&mut rows, |r| std::cmp::Reverse(r.1));
             rows.truncate(5);
             rows
         };

@@ -46,7 +46,9 @@ pub const MAX_ROWS: u32 = 600;
 /// Children of `node` in the order they are drawn: by name, then id.
 pub fn ordered_children(tree: &CallTree, node: u32) -> Vec<u32> {
     let mut kids = tree.children_of(node).to_vec();
-    kids.sort_by(|&a, &b| tree.name(a).cmp(tree.name(b)).then(a.cmp(&b)));
+    crate::sorting::sort_by(&mut kids, |&a, &b| {
+        tree.name(a).cmp(tree.name(b)).then(a.cmp(&b))
+    });
     kids
 }
 

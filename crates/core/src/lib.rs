@@ -44,6 +44,7 @@ pub mod prune;
 pub mod report;
 pub mod search;
 pub mod share;
+mod sorting;
 pub mod table;
 pub mod top;
 pub mod tree;

@@ -236,9 +236,11 @@ pub fn lines_where(
     }
     out.retain(|f| !f.lines.is_empty());
     for f in &mut out {
-        f.lines.sort_by_key(|l| l.line);
+        crate::sorting::sort_by_key(&mut f.lines, |l| l.line);
     }
-    out.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.file.cmp(&b.file)));
+    crate::sorting::sort_by(&mut out, |a, b| {
+        a.name.cmp(&b.name).then_with(|| a.file.cmp(&b.file))
+    });
     // A name listed in some file drops its lines without a file.
     let with_file: std::collections::HashSet<String> = out
         .iter()

@@ -55,15 +55,13 @@ pub fn peek(tree: &CallTree, col: &Column, key: u32) -> Peek {
         .filter(|(_, &v)| v != 0)
         .map(|(k, &v)| (if k == nk { None } else { Some(k as u32) }, v))
         .collect();
-    out.callers
-        .sort_by_key(|c| std::cmp::Reverse(c.1.unsigned_abs()));
+    crate::sorting::sort_by_key(&mut out.callers, |c| std::cmp::Reverse(c.1.unsigned_abs()));
     out.callees = callees
         .iter()
         .enumerate()
         .filter(|(_, &v)| v != 0)
         .map(|(k, &v)| (k as u32, v))
         .collect();
-    out.callees
-        .sort_by_key(|c| std::cmp::Reverse(c.1.unsigned_abs()));
+    crate::sorting::sort_by_key(&mut out.callees, |c| std::cmp::Reverse(c.1.unsigned_abs()));
     out
 }

@@ -156,7 +156,7 @@ pub fn order(rows: &[Entry], names: &[String], sort: Column, desc: bool, filter:
             }
         }
         Column::Cum => {
-            idx.sort_by(|&a, &b| {
+            crate::sorting::sort_by(&mut idx, |&a, &b| {
                 row(b)
                     .cum
                     .unsigned_abs()
@@ -168,13 +168,13 @@ pub fn order(rows: &[Entry], names: &[String], sort: Column, desc: bool, filter:
             }
         }
         Column::Name => {
-            idx.sort_by(|&a, &b| name(a).cmp(name(b)).then(a.cmp(&b)));
+            crate::sorting::sort_by(&mut idx, |&a, &b| name(a).cmp(name(b)).then(a.cmp(&b)));
             if desc {
                 idx.reverse();
             }
         }
         c => {
-            idx.sort_by(|&a, &b| {
+            crate::sorting::sort_by(&mut idx, |&a, &b| {
                 row(b)
                     .diff_key(c)
                     .total_cmp(&row(a).diff_key(c))

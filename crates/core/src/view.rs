@@ -354,6 +354,9 @@ pub struct ProfileInfo {
     pub comments: Vec<String>,
     pub warnings: Vec<String>,
     pub tree_nodes: usize,
+    /// Go's `# runtime.MemStats` block of a legacy text heap profile
+    /// (name, value), in file order.
+    pub memstats: Vec<(String, String)>,
 }
 
 /// A frame's name and where it comes from (shared by many rectangles).
@@ -435,6 +438,9 @@ pub struct PeekData {
     pub cum: i64,
     pub callers: Vec<(String, i64)>,
     pub callees: Vec<(String, i64)>,
+    /// The function's source lines with values (`go tool pprof -list`),
+    /// one entry per file it is in; empty for a frame without symbols.
+    pub lines: Vec<crate::list::FunctionLines>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -579,7 +585,7 @@ impl ViewData {
             .filter(|r| r.depth < t.depth && r.x <= x0 + 2.0 * eps && r.x + r.w >= x1 - 2.0 * eps)
             .copied()
             .collect();
-        ancestors.sort_by_key(|r| r.depth);
+        crate::sorting::sort_by_key(&mut ancestors, |r| r.depth);
         if ancestors.len() != t.depth as usize
             || ancestors
                 .iter()
@@ -1309,6 +1315,10 @@ impl Session {
                     .map(|(k, v)| (k.map_or_else(|| "(root)".to_string(), name_of), *v))
                     .collect(),
                 callees: pk.callees.iter().map(|(k, v)| (name_of(*k), *v)).collect(),
+                lines: {
+                    let name = &tree.keys.names[k];
+                    crate::list::lines_where(p, ty, |n| n == name)
+                },
             };
             *self.peek_cache.borrow_mut() = Some((cache_key, data.clone()));
             data
@@ -1337,7 +1347,7 @@ impl Session {
                 .filter(|(_, &v)| v != 0)
                 .map(|(k, &v)| (tree.keys.names[k].clone(), v))
                 .collect();
-            by_flat.sort_by_key(|(_, v)| std::cmp::Reverse(*v));
+            crate::sorting::sort_by_key(&mut by_flat, |(_, v)| std::cmp::Reverse(*v));
             let grew: Vec<(String, i64)> = by_flat
                 .iter()
                 .filter(|(_, v)| *v > 0)
@@ -1390,7 +1400,7 @@ impl Session {
                         .filter(|&k| ns[k] >= 5.0 || bs[k] >= 5.0)
                         .map(|k| (tree.keys.names[k].clone(), bs[k], ns[k]))
                         .collect();
-                    hot.sort_by(|a, b| b.1.max(b.2).total_cmp(&a.1.max(a.2)));
+                    crate::sorting::sort_by(&mut hot, |a, b| b.1.max(b.2).total_cmp(&a.1.max(a.2)));
                     let v = (new.profile.sample_types[hot_ty].ty.clone(), hot);
                     *self.hot_cache.borrow_mut() = Some(((self.loads, hot_ty), v.clone()));
                     v
@@ -1596,6 +1606,7 @@ fn info(l: &Loaded) -> ProfileInfo {
         comments: p.comments.clone(),
         warnings: p.warnings.clone(),
         tree_nodes: l.functions.len(),
+        memstats: p.memstats.clone(),
     }
 }
 

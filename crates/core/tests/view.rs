@@ -178,6 +178,28 @@ fn the_table_is_sorted_filtered_and_paged_by_the_session() {
 }
 
 #[test]
+fn the_selected_function_comes_with_its_lines() {
+    let (bytes, p) = demo();
+    let mut s = Session::new();
+    s.load(Slot::Profile, "optimized.prof", &bytes, &mut |_, _, _| {})
+        .expect("loads");
+    let ty = p.default_sample_type();
+    let name = "encoding/json.mapEncoder.encode";
+    let v = s
+        .view(&ViewRequest {
+            selected: Some(name.into()),
+            ..ViewRequest::default()
+        })
+        .expect("view");
+    let peek = v.peek.expect("a selection has a peek");
+    let want = heaplens_core::list::lines_where(&p, ty, |n| n == name);
+    assert!(!want.is_empty() && want.iter().all(|f| !f.lines.is_empty()));
+    assert_eq!(peek.lines, want);
+    // The lines share out the function's flat.
+    assert_eq!(peek.lines.iter().map(|f| f.flat).sum::<i64>(), peek.flat);
+}
+
+#[test]
 fn search_zoom_and_peek() {
     let (bytes, _) = demo();
     let mut s = Session::new();
