@@ -2,7 +2,8 @@
 //! read the protobuf wire format (samples streamed straight into flat
 //! columns, small messages through the prost types), then resolve ids and
 //! strings and validate, and apply `drop_frames`/`keep_frames` as pprof does.
-//! Legacy text profiles are read by `crate::legacy` into the same model.
+//! Legacy text profiles and folded stacks are read by heaplens-text and
+//! copied into the same model (`crate::text`, [`crate::folded_in`]).
 
 use std::collections::HashMap;
 #[cfg(not(target_arch = "wasm32"))]
@@ -71,7 +72,7 @@ pub fn decode_with(bytes: &[u8], limits: Limits, progress: Progress<'_>) -> Resu
         return Err(Error::Empty);
     }
     // Legacy text profiles and folded stacks text have their own readers.
-    let text = match crate::legacy::parse(data) {
+    let text = match crate::text::legacy(data) {
         Some(parsed) => Some(parsed?),
         None => crate::folded_in::read(data)?,
     };

@@ -3,10 +3,12 @@
 //!
 //! Data flow:
 //! 1. [`decode`]: bytes → (gzip sniffed by magic, inflated up to a cap) →
-//!    protobuf wire, or a legacy text profile (Go/gperftools heap, Go
-//!    count profiles, threadz, contentionz, Java heapz/contentionz) →
-//!    resolved [`Profile`] (index-based tables, samples in flat columns) →
-//!    `drop_frames`/`keep_frames` applied as pprof does.
+//!    a legacy text profile (Go/gperftools heap, Go count profiles,
+//!    threadz, contentionz, Java heapz/contentionz), else folded stacks
+//!    text, both read by the `heaplens-text` crate into its `TextProfile`
+//!    and copied into the model (`text`, [`folded_in`]), else the protobuf
+//!    wire format → resolved [`Profile`] (index-based tables, samples in
+//!    flat columns) → `drop_frames`/`keep_frames` applied as pprof does.
 //! 2. [`CallTree::build`]: the profile at a [`Granularity`] → an arena call
 //!    tree holding every sample type's self values.
 //! 3. Analyses over the tree, sample type as a parameter: [`top()`] (flat/cum
@@ -34,7 +36,6 @@ mod fxhash;
 pub mod gate;
 pub mod keys;
 pub mod layout;
-mod legacy;
 pub mod list;
 pub(crate) mod merge;
 pub mod model;
@@ -46,6 +47,7 @@ pub mod search;
 pub mod share;
 mod sorting;
 pub mod table;
+pub(crate) mod text;
 pub mod top;
 pub mod tree;
 pub mod units;

@@ -1,4 +1,4 @@
-//! Legacy text profiles → [`Profile`], read the way `go tool pprof` reads
+//! Legacy text profiles → [`TextProfile`], read the way `go tool pprof` reads
 //! them (same sample types, values, address adjustments, mappings and
 //! `drop_frames`), plus the `#` symbol lines of Go's `debug=1` output, which
 //! name the frames (pprof ignores them and shows only addresses).
@@ -24,15 +24,14 @@ use std::collections::{HashMap, HashSet};
 
 use regex_lite::Regex;
 
-use crate::error::{Error, Result};
-use crate::model::{
-    Frame, Function, Label, Location, Mapping, Profile, SampleLabelsBuilder, StackLocs, ValueType,
-    NONE,
+use crate::{
+    Error, Result, Strings, TextFrame, TextFunction, TextLocation, TextMapping, TextProfile,
+    TextSample,
 };
 
 /// Reads `data` if it is a legacy text profile: `None` when it is not one
 /// (the caller tries other formats), else the profile or the error.
-pub(crate) fn parse(data: &[u8]) -> Option<Result<Profile>> {
+pub fn parse(data: &[u8]) -> Option<Result<TextProfile>> {
     #[derive(Clone, Copy)]
     enum Kind {
         Heap,
@@ -141,7 +140,7 @@ impl Raw {
 
     fn err(&self, line_index: usize, detail: impl Into<String>) -> Error {
         Error::Malformed {
-            format: self.format.to_string(),
+            format: self.format,
             line: line_index + 1,
             detail: detail.into(),
         }
@@ -975,7 +974,7 @@ fn java(lines: &[&str]) -> Result<Raw> {
             let file = f.get(2).map_or("", |m| m.as_str());
             Sym {
                 name: f.get(1).map_or("", |m| m.as_str()).to_string(),
-                file: crate::keys::base_name(file).to_string(),
+                file: base_name(file).to_string(),
                 line: 0,
                 entry: None,
             }
@@ -1265,64 +1264,47 @@ fn frame_filters(types: &[&str]) -> (String, String) {
     )
 }
 
-struct Strings {
-    table: Vec<String>,
-    index: HashMap<String, u32>,
+/// The last path element of `path`, as Go's `filepath.Base` gives it.
+fn base_name(path: &str) -> &str {
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return if path.is_empty() { "." } else { "/" };
+    }
+    trimmed.rsplit('/').next().unwrap_or(trimmed)
 }
 
-impl Strings {
-    fn new() -> Strings {
-        let mut s = Strings {
-            table: Vec::new(),
-            index: HashMap::new(),
-        };
-        s.intern("");
-        s
-    }
-
-    fn intern(&mut self, v: &str) -> u32 {
-        if let Some(&k) = self.index.get(v) {
-            return k;
-        }
-        let k = self.table.len() as u32;
-        self.table.push(v.to_string());
-        self.index.insert(v.to_string(), k);
-        k
-    }
-}
-
-fn build(mut raw: Raw) -> Result<Profile> {
+/// The tables of the profile: one location per address in order of first
+/// use, one function per (name, file), mappings tidied and assigned.
+fn build(mut raw: Raw) -> Result<TextProfile> {
     let n_types = raw.sample_types.len();
     if n_types == 0 && !raw.samples.is_empty() {
         return Err(Error::NoSampleTypes);
     }
     let mut strings = Strings::new();
-    let mut p = Profile::default();
-    for (ty, unit) in &raw.sample_types {
-        p.sample_types.push(ValueType {
-            ty: (*ty).to_string(),
-            unit: unit.clone(),
-        });
-    }
-    p.period_type = raw.period_type.map(|(ty, unit)| ValueType {
-        ty: ty.to_string(),
-        unit: unit.to_string(),
-    });
-    p.period = raw.period;
-    p.duration_nanos = raw.duration_nanos;
+    let mut p = TextProfile {
+        sample_types: raw
+            .sample_types
+            .iter()
+            .map(|(ty, unit)| ((*ty).to_string(), unit.clone()))
+            .collect(),
+        period_type: raw
+            .period_type
+            .map(|(ty, unit)| (ty.to_string(), unit.to_string())),
+        period: raw.period,
+        duration_nanos: raw.duration_nanos,
+        ..TextProfile::default()
+    };
     let types: Vec<&str> = raw.sample_types.iter().map(|(t, _)| *t).collect();
     (p.drop_frames, p.keep_frames) = frame_filters(&types);
 
     massage_mappings(&mut raw.mappings);
-    for (i, m) in raw.mappings.iter().enumerate() {
-        p.mappings.push(Mapping {
-            id: i as u64 + 1,
+    for m in &raw.mappings {
+        p.mappings.push(TextMapping {
             start: m.start,
             limit: m.limit,
             offset: m.offset,
             file: strings.intern(&m.file),
             build_id: strings.intern(&m.build_id),
-            has_functions: false,
         });
     }
 
@@ -1331,12 +1313,11 @@ fn build(mut raw: Raw) -> Result<Profile> {
     let mut fn_of: HashMap<(String, String), u32> = HashMap::new();
     let total_locs: usize = raw.samples.iter().map(|s| s.addrs.len()).sum();
     if total_locs > u32::MAX as usize {
-        return Err(Error::Invalid {
-            what: "the profile has more than 4 billion stack entries".into(),
-        });
+        return Err(Error::TooManyStackEntries);
     }
-    let mut stack_ids: Vec<u32> = Vec::with_capacity(total_locs);
+    let mut stacks: Vec<Vec<u32>> = Vec::with_capacity(raw.samples.len());
     for s in &raw.samples {
+        let mut stack = Vec::with_capacity(s.addrs.len());
         for &addr in &s.addrs {
             let id = match loc_of.get(&addr) {
                 Some(&id) => id,
@@ -1351,32 +1332,28 @@ fn build(mut raw: Raw) -> Result<Profile> {
                             None => {
                                 let f = p.functions.len() as u32;
                                 let name = strings.intern(&sym.name);
-                                p.functions.push(Function {
-                                    id: u64::from(f) + 1,
+                                p.functions.push(TextFunction {
                                     name,
-                                    system_name: name,
-                                    filename: strings.intern(&sym.file),
-                                    start_line: 0,
+                                    file: strings.intern(&sym.file),
                                 });
                                 fn_of.insert(key, f);
                                 f
                             }
                         };
-                        p.frames.push(Frame {
+                        p.frames.push(TextFrame {
                             function,
                             line: sym.line,
                         });
                     }
                     let frames_end = p.frames.len() as u32;
                     let symbolized = frames_end > frames_start;
-                    p.locations.push(Location {
-                        id: u64::from(id) + 1,
+                    p.locations.push(TextLocation {
                         address: if symbolized && raw.zero_symbolized_addresses {
                             0
                         } else {
                             addr
                         },
-                        mapping: NONE,
+                        mapping: None,
                         frames_start,
                         frames_end,
                     });
@@ -1384,19 +1361,20 @@ fn build(mut raw: Raw) -> Result<Profile> {
                     id
                 }
             };
-            stack_ids.push(id);
+            stack.push(id);
         }
+        stacks.push(stack);
     }
 
     // Each location's mapping, by address.
-    let mut ms = raw.mappings;
+    let ms = &mut p.mappings;
     for loc in p.locations.iter_mut() {
         let a = loc.address;
         if a == 0 {
             continue;
         }
         if let Some(k) = ms.iter().position(|m| m.start <= a && a < m.limit) {
-            loc.mapping = k as u32;
+            loc.mapping = Some(k as u32);
             continue;
         }
         // A mapping whose first piece went unreported.
@@ -1406,23 +1384,14 @@ fn build(mut raw: Raw) -> Result<Profile> {
         {
             ms[k].start = ms[k].start.wrapping_sub(ms[k].offset);
             ms[k].offset = 0;
-            if let Some(pm) = p.mappings.get_mut(k) {
-                pm.start = ms[k].start;
-                pm.offset = 0;
-            }
-            loc.mapping = k as u32;
+            loc.mapping = Some(k as u32);
         }
     }
 
     // Samples.
-    p.stack_locs = StackLocs::for_locations(p.locations.len(), stack_ids.len());
-    p.stack_offsets.reserve_exact(raw.samples.len() + 1);
-    p.stack_offsets.push(0);
-    p.values.reserve_exact(raw.samples.len() * n_types);
     let bytes_key = strings.intern("bytes");
-    let mut labels = SampleLabelsBuilder::default();
-    let mut next = 0usize;
-    for (i, s) in raw.samples.iter().enumerate() {
+    p.samples.reserve_exact(raw.samples.len());
+    for (i, (s, locations)) in raw.samples.into_iter().zip(stacks).enumerate() {
         if s.values.len() != n_types {
             return Err(Error::ValueCount {
                 sample: i,
@@ -1430,31 +1399,42 @@ fn build(mut raw: Raw) -> Result<Profile> {
                 want: n_types,
             });
         }
-        let ids = stack_ids.get(next..next + s.addrs.len()).unwrap_or(&[]);
-        p.stack_locs.extend(ids.iter().copied());
-        next += s.addrs.len();
-        p.stack_offsets.push(p.stack_locs.len() as u32);
-        p.values.extend_from_slice(&s.values);
-        match s.block {
-            Some(b) => labels.push(&[Label {
-                key: bytes_key,
-                str: 0,
-                num: b,
-                unit: 0,
-            }]),
-            None => labels.push(&[]),
-        }
+        p.samples.push(TextSample {
+            locations,
+            values: s.values,
+            labels: s.block.map(|b| vec![(bytes_key, b)]).unwrap_or_default(),
+        });
     }
-    p.labels = labels.finish();
     p.memstats = raw.memstats;
     p.warnings = raw.warnings;
-    p.strings = strings.table;
+    p.strings = strings.finish();
     Ok(p)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn detection_and_line_numbers() {
+        assert!(parse(b"main;a 3\n").is_none());
+        assert!(parse(b"").is_none());
+        let e = parse(b"heap profile: 1: 2 [3: 4] @ heap/2\n1: 2 [3: 4] @ 0x1\nbogus\n")
+            .expect("a legacy profile")
+            .unwrap_err();
+        assert!(matches!(e, Error::Malformed { line: 3, .. }), "{e}");
+        let p = parse(b"goroutine profile: total 2\n2 @ 0x11 0x21\n")
+            .expect("a legacy profile")
+            .expect("parses");
+        assert_eq!(p.samples.len(), 1);
+        assert_eq!(p.samples[0].values, [2]);
+        let addrs: Vec<u64> = p.samples[0]
+            .locations
+            .iter()
+            .map(|&l| p.locations[l as usize].address)
+            .collect();
+        assert_eq!(addrs, [0x10, 0x20]);
+    }
 
     #[test]
     fn unsampling_matches_the_formula() {
@@ -1494,77 +1474,5 @@ mod tests {
         );
         assert_eq!(symbol_line("#\t0x10"), Some((0x10, None)));
         assert_eq!(symbol_line("# Alloc = 5"), None);
-    }
-
-    #[test]
-    fn go_heap_with_symbols_and_memstats() {
-        let text = "heap profile: 1: 4096 [3: 12288] @ heap/8192\n\
-            1: 4096 [3: 12288] @ 0x1001 0x2001 0x3001 0x4001\n\
-            #\t0x2000\tmain.inner+0x10\t/a/main.go:7\n\
-            #\t0x2000\tmain.outer+0x10\t/a/main.go:12\n\
-            #\t0x3000\tmain.main+0x20\t/a/main.go:20\n\
-            \n\
-            \n# runtime.MemStats\n# Alloc = 123\n# NumGC = 2\n";
-        let p = crate::decode(text.as_bytes()).unwrap();
-        assert_eq!(
-            p.sample_type_names(),
-            [
-                "alloc_objects",
-                "alloc_space",
-                "inuse_objects",
-                "inuse_space"
-            ]
-        );
-        assert_eq!(p.default_sample_type(), 3);
-        assert_eq!(p.period, 4096);
-        // The leading runtime frame and the trailing goexit have no line.
-        assert_eq!(p.stack(0).len(), 2);
-        let names: Vec<&str> = p
-            .location_frames(p.stack(0).get(0).unwrap())
-            .iter()
-            .map(|f| p.str(p.functions[f.function as usize].name))
-            .collect();
-        assert_eq!(names, ["main.inner", "main.outer"]);
-        assert_eq!(
-            p.memstats,
-            vec![
-                ("Alloc".to_string(), "123".to_string()),
-                ("NumGC".to_string(), "2".to_string())
-            ]
-        );
-        let (c, b) = unsample_heap(3, 12288, 4096);
-        assert_eq!(&p.values[..2], &[c, b]);
-    }
-
-    #[test]
-    fn malformed_lines_name_the_line() {
-        let e = crate::decode(b"heap profile: 1: 2 [3: 4] @ heap/2\n1: 2 [3: 4] @ 0x1\nbogus\n")
-            .unwrap_err();
-        assert!(matches!(e, Error::Malformed { line: 3, .. }), "{e}");
-        let e =
-            crate::decode(b"heap profile: 1: 2 [3: 4] @ heap/2\n0: 5 [3: 4] @ 0x1\n").unwrap_err();
-        assert!(matches!(e, Error::Malformed { line: 2, .. }), "{e}");
-        let e = crate::decode(
-            b"heap profile: 1: 2 [3: 4] @ heap/2\n99999999999999999999: 5 [3: 4] @ 0x1\n",
-        )
-        .unwrap_err();
-        assert!(matches!(e, Error::Malformed { line: 2, .. }), "{e}");
-    }
-
-    #[test]
-    fn huge_values_do_not_overflow() {
-        let text = format!(
-            "--- contentionz 1 ---\nsampling period = {}\n{} {} @ 0x10\n",
-            i64::MAX,
-            i64::MAX,
-            i64::MAX
-        );
-        let p = crate::decode(text.as_bytes()).unwrap();
-        assert_eq!(p.values[0], i64::MAX);
-        let text = format!(
-            "heap profile: 1: 2 [3: 4] @ heap/2\n{m}: {m} [{m}: {m}] @ 0x10\n",
-            m = i64::MAX
-        );
-        assert!(crate::decode(text.as_bytes()).is_ok());
     }
 }
