@@ -1,5 +1,8 @@
 //! heaplens-core: the engine shared by the web app and the `heaplens` CLI.
-//! Pure Rust, no web dependencies; compiles to wasm32 and natively.
+//! Pure Rust, no web dependencies; compiles to wasm32 and natively. The
+//! part that runs over every sample (steps 1–3 and [`diff`], [`layout`],
+//! [`search`], [`peek`], [`units`]) is the `heaplens-engine` crate, built
+//! at opt-level 3 and re-exported here; the rest is built for size.
 //!
 //! Data flow:
 //! 1. [`decode`]: bytes → (gzip sniffed by magic, inflated up to a cap) →
@@ -25,37 +28,27 @@
 //!    trimmed), [`share`] reads and writes the view and the profiles in a
 //!    link's fragment.
 
+// The hot path, built at opt-level 3 in its own crate; its modules are
+// this crate's too.
+pub(crate) use heaplens_engine::sorting;
+#[doc(inline)]
+pub use heaplens_engine::{
+    decode, diff, error, folded_in, keys, layout, model, peek, proto, prune, search, top, tree,
+    units,
+};
+
 pub mod benchfmt;
-pub mod decode;
-pub mod diff;
 pub mod encode;
-pub mod error;
 pub mod folded;
-pub mod folded_in;
-mod fxhash;
 pub mod gate;
-pub mod keys;
-pub mod layout;
 pub mod list;
-pub(crate) mod merge;
-pub mod model;
-pub mod peek;
-pub mod proto;
-pub mod prune;
 pub mod report;
-pub mod search;
 pub mod share;
-mod sorting;
 pub mod table;
-pub(crate) mod text;
-pub mod top;
-pub mod tree;
-pub mod units;
 pub mod view;
 
-pub use decode::{decode, decode_with, Limits};
-pub use error::{Error, Result, Stage};
-pub use keys::Granularity;
-pub use model::Profile;
-pub use top::{top, InlineMark, Top, TopOptions, TopRow};
-pub use tree::CallTree;
+// (`decode` and `top` above are the functions as well as the modules.)
+pub use heaplens_engine::{
+    decode_with, CallTree, Error, Granularity, InlineMark, Limits, Profile, Result, Stage, Top,
+    TopOptions, TopRow,
+};

@@ -165,6 +165,15 @@ pub fn lines_where(
             node_of_frame[fi] = n;
         }
     }
+    // Locations with a listed frame (most have none: skip those quickly).
+    let listed: Vec<bool> = p
+        .locations
+        .iter()
+        .map(|l| {
+            l.frame_range()
+                .any(|fi| node_of_frame.get(fi).is_some_and(|&n| n != NONE))
+        })
+        .collect();
     let mut flat = vec![0i64; nodes.len()];
     let mut cum = vec![0i64; nodes.len()];
     // The last sample that added to a node's cum (once per sample).
@@ -175,6 +184,9 @@ pub fn lines_where(
             continue;
         }
         for (depth, loc) in p.stack(s).iter().enumerate() {
+            if !listed.get(loc as usize).copied().unwrap_or(false) {
+                continue;
+            }
             let Some(l) = p.locations.get(loc as usize) else {
                 continue;
             };

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::keys::{base_name, Granularity};
-use crate::layout::layout;
+use crate::layout::{layout, Weight};
 use crate::model::{Profile, NONE};
 use crate::peek::peek;
 use crate::search::{matched_total, Query};
@@ -1150,13 +1150,12 @@ impl Session {
         let split_cols = l.split_columns.as_ref().filter(|_| diffing);
         let shown = split_cols.map_or(col, |(new, _)| new);
         let totals = &shown.totals;
-        let abs = |t: &[i64], n: u32| t.get(n as usize).map_or(0, |v| v.unsigned_abs());
-        let weight = |n: u32| match split_cols {
-            Some((_, base)) if req.width_by == WidthBy::Base => abs(&base.totals, n),
+        let weight = match split_cols {
+            Some((_, base)) if req.width_by == WidthBy::Base => Weight::Abs(&base.totals),
             Some((new, base)) if req.width_by == WidthBy::Max => {
-                abs(&new.totals, n).max(abs(&base.totals, n))
+                Weight::Max(&new.totals, &base.totals)
             }
-            _ => abs(totals, n),
+            _ => Weight::Abs(totals),
         };
         let zoom = if !req.zoom_path.is_empty() {
             let mut node = ROOT;
@@ -1177,7 +1176,7 @@ impl Session {
             ROOT
         };
         let width = f64::from(req.width_px.max(1));
-        let lay = layout(tree, weight, zoom, 0.5 / width);
+        let lay = layout(tree, &weight, zoom, 0.5 / width);
 
         // Search.
         let (query, search_error) = match Query::parse(&req.search) {

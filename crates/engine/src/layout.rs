@@ -57,7 +57,8 @@ pub fn ordered_children(tree: &CallTree, node: u32) -> Vec<u32> {
 /// the nodes laid out, so nothing is computed for the whole tree); frames
 /// narrower than `min_width` (a fraction of the view, e.g. one pixel) are
 /// culled.
-pub fn layout(tree: &CallTree, weight: impl Fn(u32) -> u64, zoom: u32, min_width: f64) -> Layout {
+pub fn layout(tree: &CallTree, weight: &Weight<'_>, zoom: u32, min_width: f64) -> Layout {
+    let weight = |n: u32| weight.of(n);
     let mut out = Layout::default();
     let zoom = if (zoom as usize) < tree.len() {
         zoom
@@ -121,9 +122,30 @@ pub fn layout(tree: &CallTree, weight: impl Fn(u32) -> u64, zoom: u32, min_width
     out
 }
 
+/// A node's width in a layout: the absolute value of its total in one
+/// column, or the larger of two (a diff's new and base). A closed set
+/// rather than a closure, so that the layout is compiled once, here, with
+/// the rest of the hot path.
+#[derive(Debug, Clone, Copy)]
+pub enum Weight<'a> {
+    Abs(&'a [i64]),
+    Max(&'a [i64], &'a [i64]),
+}
+
+impl Weight<'_> {
+    #[inline]
+    pub fn of(&self, n: u32) -> u64 {
+        let abs = |t: &[i64]| t.get(n as usize).map_or(0, |v| v.unsigned_abs());
+        match self {
+            Weight::Abs(t) => abs(t),
+            Weight::Max(a, b) => abs(a).max(abs(b)),
+        }
+    }
+}
+
 /// Layout weights from a totals vector: each node's absolute total.
-pub fn abs_weights(totals: &[i64]) -> impl Fn(u32) -> u64 + '_ {
-    |n| totals.get(n as usize).map_or(0, |v| v.unsigned_abs())
+pub fn abs_weights(totals: &[i64]) -> Weight<'_> {
+    Weight::Abs(totals)
 }
 
 #[cfg(test)]
