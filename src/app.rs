@@ -28,9 +28,9 @@ use crate::worker::AnalysisWorker;
 /// The analysis worker's script: it starts the page's own module without a
 /// page (relative, so any sub-path works).
 const WORKER_LOADER: &str = "./static/worker.js";
-/// The demo pair shipped in `static/demo/`.
 /// Source files larger than this are not read for the line view.
 const MAX_SOURCE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+/// The demo pair shipped in `static/demo/`.
 const DEMO_PROFILE: &str = "./static/demo/scheduler-optimized.prof";
 const DEMO_BASE: &str = "./static/demo/scheduler-baseline.prof";
 /// The demo's `go test -bench -benchmem -count=5` outputs.
@@ -627,6 +627,11 @@ pub fn App() -> Html {
                         on_orientation={d.clone().callback_to(Action::Orientation)}
                         on_search={d.clone().callback_to(Action::Search)}
                         on_zoom={d.clone().callback_to(Action::Zoom)}
+                        label_keys={Rc::new(info.label_keys.clone())}
+                        tagfocus={AttrValue::from(state.params.tagfocus.clone())}
+                        focus={view.focus}
+                        focus_error={view.focus_error.clone().map(AttrValue::from)}
+                        on_tagfocus={d.clone().callback_to(Action::TagFocus)}
                     />
                     <FlameGraph
                         view={view.clone()}

@@ -88,6 +88,8 @@ pub struct Params {
     pub zoom_path: Vec<String>,
     /// The top table's sort, filter and how many rows it shows.
     pub table: TableQuery,
+    /// Label filter (pprof's -tagfocus), "" for none.
+    pub tagfocus: String,
 }
 
 impl Default for Params {
@@ -105,6 +107,7 @@ impl Default for Params {
             normalize: false,
             zoom_path: Vec::new(),
             table: TableQuery::default(),
+            tagfocus: String::new(),
         }
     }
 }
@@ -178,6 +181,7 @@ impl AppState {
             Granularity::Functions
         };
         p.search = v.search.clone();
+        p.tagfocus = v.tagfocus.clone();
         p.selected = v.selected.clone();
         p.zoom = 0;
         p.zoom_path = v.zoom.clone();
@@ -228,6 +232,7 @@ impl AppState {
             lines: p.granularity == Granularity::Lines,
             filter: p.table.filter.clone(),
             sort: SortColumn::link_text((p.table.sort, p.table.desc)),
+            tagfocus: p.tagfocus.clone(),
         }
     }
 
@@ -259,6 +264,7 @@ impl AppState {
             subtract: self.params.subtract,
             normalize: self.params.normalize,
             table: self.params.table.clone(),
+            tagfocus: self.params.tagfocus.clone(),
         }
     }
 }
@@ -302,6 +308,8 @@ pub enum Action {
     TableFilter(String),
     /// Show more rows of the top table.
     TableMore,
+    /// A label filter (pprof's -tagfocus), "" for none.
+    TagFocus(String),
     /// A share link is being opened: its view waits for its profile.
     OpenLink(Rc<ViewState>),
     /// Back or forward to a view of the same profiles.
@@ -524,6 +532,13 @@ impl Reducible for AppState {
                 let t = &mut next.params.table;
                 (t.filter, t.limit) = (f, table::PAGE);
             }
+            Action::TagFocus(f) => {
+                if f.trim() != next.params.tagfocus {
+                    next.params.tagfocus = f.trim().to_string();
+                    // Another tree: other node ids.
+                    next.forget_frames();
+                }
+            }
             Action::TableMore => {
                 let t = &mut next.params.table;
                 t.limit = t.limit.saturating_add(table::PAGE * 5);
@@ -599,6 +614,7 @@ mod tests {
             warnings: vec![],
             tree_nodes: 2,
             memstats: vec![],
+            label_keys: vec![],
         }
     }
 

@@ -27,6 +27,14 @@ pub struct ToolbarProps {
     pub on_orientation: Callback<Orientation>,
     pub on_search: Callback<String>,
     pub on_zoom: Callback<u32>,
+    /// The profile's label keys (the label filter shows when there are
+    /// any), the filter, what it kept (samples, of how many) or why it
+    /// cannot be read.
+    pub label_keys: Rc<Vec<String>>,
+    pub tagfocus: AttrValue,
+    pub focus: Option<(usize, usize)>,
+    pub focus_error: Option<AttrValue>,
+    pub on_tagfocus: Callback<String>,
 }
 
 #[component]
@@ -46,6 +54,50 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             let input: HtmlInputElement = e.target_unchecked_into();
             cb.emit(input.value());
         })
+    };
+    let on_tagfocus = {
+        let cb = props.on_tagfocus.clone();
+        // On Enter or leaving the box: a filter is a new tree.
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            cb.emit(input.value());
+        })
+    };
+    let labels = if props.label_keys.is_empty() && props.tagfocus.is_empty() {
+        html! {}
+    } else {
+        let example = if props.label_keys.iter().any(|k| k == "bytes") {
+            "bytes=1kB:".to_string()
+        } else {
+            format!(
+                "{}=value",
+                props.label_keys.first().map_or("key", |k| k.as_str())
+            )
+        };
+        let status = match (&props.focus_error, props.focus) {
+            (Some(e), _) => {
+                html! { <span class="search-status error-text" id="label-filter-status">{ e.clone() }</span> }
+            }
+            (None, Some((kept, of))) => html! {
+                <span class="search-status" id="label-filter-status">{ format!("{kept} of {of} samples") }</span>
+            },
+            _ => html! {},
+        };
+        html! {
+            <div class="row labels">
+                <label for="label-filter">{ "Labels" }</label>
+                <input
+                    id="label-filter"
+                    type="search"
+                    placeholder={format!("Filter by label, e.g. {example} (keys: {}) — Enter", props.label_keys.join(", "))}
+                    aria-label="Label filter"
+                    title="Like pprof's -tagfocus: key=regex, or key=lo:hi for numbers with units (bytes=1kB:)"
+                    value={props.tagfocus.clone()}
+                    onchange={on_tagfocus}
+                />
+                { status }
+            </div>
+        }
     };
     let flip = {
         let cb = props.on_orientation.clone();
@@ -121,6 +173,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 />
                 { status }
             </div>
+            { labels }
             <nav class="breadcrumb" aria-label="Zoom">
                 <ol>
                     <li><button class="crumb" id="reset-zoom" onclick={reset} title="Reset zoom (0)">{ "all" }</button></li>

@@ -654,3 +654,29 @@ test('a legacy text heap profile and folded stacks open with the CLI numbers', {
   await page.close();
   assert.deepEqual(problems, []);
 });
+
+test('a label filter keeps the samples whose labels match, as the CLI --tagfocus', { timeout: 120_000 }, async () => {
+  const { page, problems } = await openApp();
+  const file = join(root, 'tests', 'testdata', 'scheduler', 'baseline.prof');
+  await page.locator('#profile-input').setInputFiles(file);
+  await page.locator('canvas#flame[data-painted]').waitFor({ timeout: 30_000 });
+  const all = cliTop(file, undefined, 'functions');
+  await assertTableEqualsCli(page, file, undefined, 'functions');
+  // Objects of 1 kB or more.
+  await page.fill('#label-filter', 'bytes=1kb:');
+  await page.press('#label-filter', 'Enter');
+  await page.locator('#label-filter-status').getByText(/of 1640 samples/).waitFor({ timeout: 30_000 });
+  await assertTableEqualsCli(page, file, undefined, 'functions', undefined, ['--tagfocus', 'bytes=1kb:']);
+  assert.notDeepEqual(await tableRows(page), all.slice(0, 200));
+  assert.match(page.url(), /tf=bytes%3D1kb/);
+  await page.screenshot({ path: join(out, 'label-filter.png') });
+  // A filter that cannot be read is explained; clearing it shows everything again.
+  await page.fill('#label-filter', 'thread=(');
+  await page.press('#label-filter', 'Enter');
+  await page.locator('#label-filter-status').getByText(/label filter/).waitFor({ timeout: 30_000 });
+  await page.fill('#label-filter', '');
+  await page.press('#label-filter', 'Enter');
+  await assertTableEqualsCli(page, file, undefined, 'functions');
+  await page.close();
+  assert.deepEqual(problems, []);
+});

@@ -11,7 +11,7 @@ export const CLI = process.env.HEAPLENS_CLI ?? join(root, 'target', 'release', '
 /** Rows of `heaplens top --format tsv` (or `diff --base BASE`) as [name, flat, cum] strings. */
 export function cliTop(file, sampleIndex, granularity = 'functions', base = undefined, extra = []) {
   if (!existsSync(CLI)) throw new Error(`no ${CLI}: run cargo build --release --bin heaplens`);
-  const args = base ? ['diff', '--base', base, ...extra] : ['top'];
+  const args = base ? ['diff', '--base', base, ...extra] : ['top', ...extra];
   args.push('--format', 'tsv', '--granularity', granularity);
   if (sampleIndex !== undefined) args.push('--sample-index', String(sampleIndex));
   args.push(file);

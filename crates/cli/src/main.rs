@@ -43,6 +43,9 @@ Options:
                               (default 0.005, as pprof)
   --unit UNIT                 top text, list: unit for values (B, kB, MB, ns, ms, s...)
   --base FILE                 diff/gate/list: the base (earlier) profile
+  --tagfocus [KEY=]VALUE      top/folded/diff/list: only samples with a matching
+                              label, as pprof's -tagfocus: bytes=1kB: (numeric
+                              ranges lo:hi with units), thread=worker.* (regexes)
   --source DIR                list: where the sources are; a recorded path is
                               tried whole under DIR, then ever shorter suffixes
                               of it (default: the path as recorded)
@@ -78,6 +81,8 @@ struct Args {
     pattern: Option<String>,
     /// list: the source directory.
     source: Option<String>,
+    /// `--tagfocus SPEC`: keep only samples whose labels match.
+    tagfocus: Option<String>,
 }
 
 fn parse_args(argv: &[String]) -> Result<Args, String> {
@@ -143,6 +148,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "--subtract" => a.subtract = true,
             "--max" => a.max.push(value(&flag)?),
             "--source" | "--source_path" | "-source_path" => a.source = Some(value(&flag)?),
+            "--tagfocus" | "-tagfocus" => a.tagfocus = Some(value(&flag)?),
             "-h" | "--help" | "help" if a.command.is_empty() || flag != "help" => {
                 a.command = "help".into();
                 return Ok(a);
@@ -225,6 +231,9 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
             let ty = p
                 .sample_type_index(a.sample_index.as_deref())
                 .map_err(|e| format!("{path}: {e}"))?;
+            // pprof's percentages stay of the whole profile's total.
+            let full_total = p.total(ty);
+            let filters = focus(a, &mut p)?;
             let tree = CallTree::build(&p, a.granularity);
             if a.command == "folded" {
                 return heaplens_core::folded::write_folded(&p, &tree, ty, out).map_err(write_err);
@@ -236,7 +245,8 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
             } else {
                 opts.inline_marks = false;
             }
-            let top = heaplens_core::top(&p, &tree, &opts);
+            let mut top = heaplens_core::top(&p, &tree, &opts);
+            top.total = full_total;
             let text = if a.format == "tsv" {
                 report::top_tsv(&top)
             } else {
@@ -244,6 +254,7 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
                     unit: a.unit.clone(),
                     node_fraction: opts.node_fraction,
                     node_count: opts.node_count,
+                    filters,
                 };
                 report::top_text(&p, ty, &top, &topts)
             };
@@ -272,6 +283,17 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     }
 }
 
+/// Applies `--tagfocus` to `p`: the samples whose labels do not match count
+/// for nothing. Returns the filters applied, as pprof lists them.
+fn focus(a: &Args, p: &mut Profile) -> Result<Vec<String>, String> {
+    let Some(spec) = a.tagfocus.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let f = heaplens_core::focus::TagFocus::parse(spec).map_err(|e| e.to_string())?;
+    heaplens_core::focus::apply(p, &f);
+    Ok(vec![format!("tagfocus={spec}")])
+}
+
 /// `heaplens list REGEX FILE`: the line listing of the matching functions,
 /// with their source where it is found.
 fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
@@ -295,6 +317,7 @@ fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let ty = p
         .sample_type_index(a.sample_index.as_deref())
         .map_err(|e| format!("{path}: {e}"))?;
+    focus(a, &mut p)?;
     let funcs = list::lines(&p, ty, pattern).map_err(|e| e.to_string())?;
     if funcs.is_empty() {
         return Err(format!("no matches found for regexp: {pattern}"));

@@ -366,3 +366,45 @@ fn list_prints_source_lines_like_pprof() {
     assert_one_line_error(&heaplens(&["list", "main"]), "heaplens list REGEX FILE");
     assert!(stdout(&heaplens(&["--help"])).contains("heaplens list"));
 }
+
+#[test]
+fn tagfocus_keeps_the_samples_with_matching_labels() {
+    let prof = testdata("baseline.prof");
+    let o = heaplens(&["top", "--tagfocus", "bytes=1kb:", "--unit", "B", &prof]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("Active filters:\n   tagfocus=bytes=1kb:\n"),
+        "{out}"
+    );
+    // As go tool pprof prints it (the same nodes dropped, too).
+    assert!(
+        out.contains("6467072B, 6.42% of 100730856B total\nDropped 29 nodes"),
+        "{out}"
+    );
+    // TSV: the filtered rows sum to less than the whole.
+    let sum = |args: &[&str]| -> i64 {
+        stdout(&heaplens(args))
+            .lines()
+            .filter_map(|l| l.split('\t').nth(1)?.parse::<i64>().ok())
+            .sum()
+    };
+    let all = sum(&["top", "--format", "tsv", &prof]);
+    let big = sum(&["top", "--format", "tsv", "--tagfocus", "bytes=1kb:", &prof]);
+    let small = sum(&[
+        "top",
+        "--format",
+        "tsv",
+        "--tagfocus",
+        "bytes=:1023b",
+        &prof,
+    ]);
+    assert!(
+        big > 0 && small > 0 && big + small == all,
+        "{big} + {small} != {all}"
+    );
+    assert_one_line_error(
+        &heaplens(&["top", "--tagfocus", "t=(", &prof]),
+        "label filter",
+    );
+}

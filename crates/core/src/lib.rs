@@ -39,6 +39,7 @@ pub use heaplens_engine::{
 
 pub mod benchfmt;
 pub mod encode;
+pub mod focus;
 pub mod folded;
 pub mod gate;
 pub mod list;

@@ -63,6 +63,9 @@ pub struct TextOptions {
     pub unit: String,
     pub node_fraction: f64,
     pub node_count: usize,
+    /// Filters applied (e.g. `tagfocus=bytes=1kB:`), listed under "Active
+    /// filters" as pprof lists them.
+    pub filters: Vec<String>,
 }
 
 /// The text top table, laid out like `go tool pprof -top`.
@@ -96,6 +99,12 @@ pub fn top_text(p: &Profile, ty: usize, top: &Top, opts: &TextOptions) -> String
     for l in profile_labels(p, ty, top.total, &fmt_v) {
         s.push_str(&l);
         s.push('\n');
+    }
+    if !opts.filters.is_empty() {
+        s.push_str("Active filters:\n");
+        for f in &opts.filters {
+            let _ = writeln!(s, "   {f}");
+        }
     }
     let flat_sum: i64 = top.rows.iter().fold(0i64, |a, r| a.wrapping_add(r.flat));
     let _ = writeln!(

@@ -101,6 +101,8 @@ pub struct ViewState {
     pub filter: String,
     /// Table sort column ("" for the default), `-` first for ascending.
     pub sort: String,
+    /// Label filter (`go tool pprof -tagfocus`), "" for none.
+    pub tagfocus: String,
 }
 
 impl Default for ViewState {
@@ -119,6 +121,7 @@ impl Default for ViewState {
             lines: false,
             filter: String::new(),
             sort: String::new(),
+            tagfocus: String::new(),
         }
     }
 }
@@ -187,6 +190,9 @@ impl Link {
         }
         if !v.sort.is_empty() {
             put("s", &v.sort);
+        }
+        if !v.tagfocus.is_empty() {
+            put("tf", &v.tagfocus);
         }
         for (src, url_key, data_key, name_key) in [
             (&self.base, "base", "b", "bn"),
@@ -289,6 +295,7 @@ impl Link {
                 }
                 "f" => v.filter = text()?,
                 "s" => v.sort = text()?,
+                "tf" => v.tagfocus = text()?,
                 "profile" | "base" => {
                     let u = text()?;
                     check_url(&u).map_err(|e| format!("its {key:?} URL {e}"))?;
@@ -521,6 +528,7 @@ mod tests {
                 lines: true,
                 filter: "Task".into(),
                 sort: "-cum".into(),
+                tagfocus: "bytes=1kB:".into(),
             },
             profile: Some(Source::embed("new.pb.gz", b"\x1f\x8b\x08 profile bytes")),
             base: Some(Source::Url(

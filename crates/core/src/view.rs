@@ -263,6 +263,9 @@ pub struct ViewRequest {
     pub zoom_path: Vec<String>,
     /// The top table's order, filter and page size.
     pub table: TableQuery,
+    /// A label filter (`go tool pprof -tagfocus`, see [`crate::focus`]);
+    /// empty for none.
+    pub tagfocus: String,
 }
 
 impl Default for ViewRequest {
@@ -281,6 +284,7 @@ impl Default for ViewRequest {
             subtract: false,
             normalize: false,
             table: TableQuery::default(),
+            tagfocus: String::new(),
         }
     }
 }
@@ -357,6 +361,9 @@ pub struct ProfileInfo {
     /// Go's `# runtime.MemStats` block of a legacy text heap profile
     /// (name, value), in file order.
     pub memstats: Vec<(String, String)>,
+    /// The keys of the samples' labels, sorted (what a label filter can
+    /// name).
+    pub label_keys: Vec<String>,
 }
 
 /// A frame's name and where it comes from (shared by many rectangles).
@@ -462,6 +469,10 @@ pub struct ViewData {
     /// Search: matched value, and how many functions match.
     pub matched: Option<(i64, usize)>,
     pub search_error: Option<String>,
+    /// With a label filter: the samples it keeps, of how many; or why the
+    /// filter cannot be read.
+    pub focus: Option<(usize, usize)>,
+    pub focus_error: Option<String>,
     /// The top table's rows the page asked for (`ViewRequest::table`):
     /// sorted, filtered, the first `limit`. Sent only when they changed
     /// since the previous answer (`rows_fresh`), else empty.
@@ -552,6 +563,8 @@ impl ViewData {
             deeper: false,
             matched: None,
             search_error: None,
+            focus: None,
+            focus_error: None,
             rows: Vec::new(),
             rows_fresh: false,
             rows_matching: 0,
@@ -648,6 +661,8 @@ impl ViewData {
             deeper: false,
             matched: self.matched,
             search_error: self.search_error.clone(),
+            focus: self.focus,
+            focus_error: self.focus_error.clone(),
             rows: Vec::new(),
             rows_fresh: false,
             rows_matching: self.rows_matching,
@@ -716,6 +731,8 @@ pub struct Session {
     diff_error: Option<String>,
     /// The options the cached diff was made with.
     diff_opts: Option<crate::diff::DiffOptions>,
+    /// The profile (or diff) shown with a label filter applied.
+    focused: Option<Focused>,
     /// Benchmark outputs loaded beside the profiles (name, parsed).
     bench_new: Option<(String, crate::benchfmt::BenchSet)>,
     bench_base: Option<(String, crate::benchfmt::BenchSet)>,
@@ -735,6 +752,19 @@ pub struct Session {
 }
 
 type HotEntry = ((u32, usize), (String, Vec<(String, f64, f64)>));
+
+/// A profile with a label filter applied.
+struct Focused {
+    /// The filter, whether it is of the diff, and the load count it was
+    /// made at (any other load makes it stale).
+    key: (String, bool, u32),
+    loaded: Loaded,
+    /// Samples kept, of how many.
+    kept: (usize, usize),
+    /// The unfiltered profile's total per sample type (pprof's
+    /// percentages stay of the whole).
+    totals: Vec<i64>,
+}
 
 /// (load count, sample type, granularity, diff) of a top table.
 type RowsKey = (u32, usize, Granularity, bool);
@@ -927,12 +957,20 @@ impl Session {
         let new = self.profile.as_ref().ok_or("no profile is open")?;
         let stem = file_stem(&new.name).to_string();
         let diffing = view.diff && self.base.is_some() && self.diff.is_some();
-        let l = if diffing {
+        let l = if let Some(f) = self.focused.as_ref() {
+            Some(&f.loaded)
+        } else if diffing {
             self.diff.as_ref()
         } else {
             Some(new)
         }
         .ok_or("no profile is open")?;
+        let filters: Vec<String> = self
+            .focused
+            .as_ref()
+            .map(|f| format!("tagfocus={}", f.key.0))
+            .into_iter()
+            .collect();
         let ty = view
             .sample_type
             .filter(|&t| t < l.profile.num_types())
@@ -963,9 +1001,13 @@ impl Session {
                     node_fraction: 0.005,
                     ..TopOptions::new(ty)
                 };
-                let top = top(&l.profile, t, &opts);
+                let mut top = top(&l.profile, t, &opts);
+                if let Some(f) = &self.focused {
+                    top.total = f.totals.get(ty).copied().unwrap_or(top.total);
+                }
                 let text_opts = crate::report::TextOptions {
                     node_fraction: 0.005,
+                    filters,
                     ..crate::report::TextOptions::default()
                 };
                 let text = crate::report::top_text(&l.profile, ty, &top, &text_opts);
@@ -1104,7 +1146,65 @@ impl Session {
             }
         }
         let diffing = diffing && self.diff.is_some();
-        let l = if diffing {
+        // A label filter: a filtered copy of what is shown, made once.
+        let spec = req.tagfocus.trim();
+        let (focus, focus_error) = if spec.is_empty() {
+            (None, None)
+        } else {
+            match crate::focus::TagFocus::parse(spec) {
+                Ok(f) => (Some(f), None),
+                Err(e) => (None, Some(e.to_string())),
+            }
+        };
+        match &focus {
+            None => {
+                if self.focused.take().is_some() {
+                    // Tables and caches of the filtered profile go stale.
+                    self.loads = self.loads.wrapping_add(1);
+                }
+            }
+            Some(f) => {
+                let fresh = self
+                    .focused
+                    .as_ref()
+                    .is_some_and(|x| x.key == (spec.to_string(), diffing, self.loads));
+                if !fresh {
+                    self.focused = None;
+                    let src = if diffing {
+                        self.diff.as_ref()?
+                    } else {
+                        self.profile.as_ref()?
+                    };
+                    let mut p = src.profile.clone();
+                    let kept = crate::focus::apply(&mut p, f);
+                    let totals = (0..p.num_types()).map(|t| src.profile.total(t)).collect();
+                    let functions = CallTree::build(&p, Granularity::Functions);
+                    let n = p.num_samples();
+                    let loaded = Loaded {
+                        name: src.name.clone(),
+                        profile: p,
+                        functions,
+                        lines: None,
+                        column: None,
+                        total: 0,
+                        split: src.split,
+                        split_columns: None,
+                    };
+                    self.loads = self.loads.wrapping_add(1);
+                    self.focused = Some(Focused {
+                        key: (spec.to_string(), diffing, self.loads),
+                        loaded,
+                        kept: (kept, n),
+                        totals,
+                    });
+                }
+            }
+        }
+        let focus_kept = self.focused.as_ref().map(|f| f.kept);
+        let full_totals = self.focused.as_ref().map(|f| f.totals.clone());
+        let l = if let Some(f) = self.focused.as_mut() {
+            &mut f.loaded
+        } else if diffing {
             self.diff.as_mut()?
         } else {
             self.profile.as_mut()?
@@ -1118,7 +1218,10 @@ impl Session {
         };
         if l.column.as_ref().is_none_or(|c| c.ty != ty) {
             l.column = Some(l.functions.column(&l.profile, ty));
-            l.total = l.profile.total(ty);
+            l.total = match &full_totals {
+                Some(t) => t.get(ty).copied().unwrap_or(0),
+                None => l.profile.total(ty),
+            };
         }
         if let Some(split) = l.split {
             if l.split_columns.as_ref().is_none_or(|c| c.0.ty != ty) {
@@ -1129,7 +1232,9 @@ impl Session {
                 ));
             }
         }
-        let l = if diffing {
+        let l = if let Some(f) = self.focused.as_ref() {
+            &f.loaded
+        } else if diffing {
             self.diff.as_ref()?
         } else {
             self.profile.as_ref()?
@@ -1439,6 +1544,8 @@ impl Session {
             deeper: lay.deeper,
             matched,
             search_error,
+            focus: focus_kept,
+            focus_error,
             rows,
             rows_fresh,
             rows_matching,
@@ -1606,6 +1713,17 @@ fn info(l: &Loaded) -> ProfileInfo {
         warnings: p.warnings.clone(),
         tree_nodes: l.functions.len(),
         memstats: p.memstats.clone(),
+        label_keys: {
+            let mut keys: Vec<String> = p
+                .labels
+                .distinct()
+                .iter()
+                .map(|l| p.str(l.key).to_string())
+                .collect();
+            crate::sorting::sort_by(&mut keys, |a, b| a.cmp(b));
+            keys.dedup();
+            keys
+        },
     }
 }
 

@@ -200,6 +200,83 @@ fn the_selected_function_comes_with_its_lines() {
 }
 
 #[test]
+fn a_label_filter_keeps_the_matching_samples_and_the_whole_total() {
+    let bytes = std::fs::read(common::repo_root().join("tests/testdata/scheduler/baseline.prof"))
+        .expect("baseline");
+    let p = decode(&bytes).expect("decodes");
+    let mut s = Session::new();
+    s.load(Slot::Profile, "baseline.prof", &bytes, &mut |_, _, _| {})
+        .expect("loads");
+    let ask = |s: &mut Session, tagfocus: &str| {
+        s.view(&ViewRequest {
+            tagfocus: tagfocus.into(),
+            // Wide enough that no frame is culled.
+            width_px: 100_000_000,
+            table: TableQuery {
+                limit: u32::MAX,
+                ..TableQuery::default()
+            },
+            ..ViewRequest::default()
+        })
+        .expect("view")
+    };
+    let ty = p.default_sample_type();
+    let mut focused = p.clone();
+    let f = heaplens_core::focus::TagFocus::parse("bytes=1kb:").expect("parses");
+    let kept = heaplens_core::focus::apply(&mut focused, &f);
+    let want = top(
+        &focused,
+        &CallTree::build(&focused, Granularity::Functions),
+        &TopOptions::new(ty),
+    );
+    let v = ask(&mut s, "bytes=1kb:");
+    assert_eq!(v.focus, Some((kept, p.num_samples())));
+    assert!(kept > 0 && kept < p.num_samples());
+    assert_eq!(
+        v.total,
+        p.total(ty),
+        "percentages stay of the whole profile"
+    );
+    let got: Vec<(&str, i64, i64)> = v
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.flat, r.cum))
+        .collect();
+    let want: Vec<(&str, i64, i64)> = want
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.flat, r.cum))
+        .collect();
+    assert_eq!(got, want);
+    // The flame graph is the filtered one: its top row adds up to the kept value.
+    let top_row: i64 = v
+        .rects
+        .iter()
+        .filter(|r| r.depth == 0)
+        .map(|r| r.total)
+        .sum();
+    assert_eq!(top_row, focused.total(ty));
+    // No filter: the whole profile again; a bad one is explained.
+    let all = ask(&mut s, "");
+    assert!(all.rows_fresh && all.focus.is_none());
+    assert_eq!(
+        all.rows_total as usize,
+        top(
+            &p,
+            &CallTree::build(&p, Granularity::Functions),
+            &TopOptions::new(ty)
+        )
+        .rows
+        .len()
+    );
+    let bad = ask(&mut s, "thread=(");
+    assert!(bad
+        .focus_error
+        .as_deref()
+        .is_some_and(|e| e.contains("label filter")));
+}
+
+#[test]
 fn search_zoom_and_peek() {
     let (bytes, _) = demo();
     let mut s = Session::new();

@@ -287,6 +287,16 @@ mod tests {
     }
 }
 
+/// How many `to` one `from` is (`kB` in `bytes`: 1024); None when either
+/// unit is unknown or they are of different kinds. (Reads no numbers: the
+/// page has no use for the standard library's float parser.)
+pub fn unit_factor(from: &str, to: &str) -> Option<f64> {
+    FAMILIES.iter().find_map(|fam| {
+        let (f, t) = (fam.sniff(from)?, fam.sniff(to)?);
+        Some(f.factor / t.factor)
+    })
+}
+
 /// Parses a quantity like `1MB`, `+512kB`, `5ms`, `-3` into the given
 /// sample unit (e.g. `1MB` in `bytes` is 1048576). `None` when the unit is
 /// unknown or of another kind than `sample_unit`.

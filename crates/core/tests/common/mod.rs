@@ -196,10 +196,35 @@ pub fn compare_top(
     unit: &str,
     want_text: &str,
 ) -> Result<usize, String> {
+    compare_focused_top(p, g, ty, unit, want_text, None)
+}
+
+/// [`compare_top`] with pprof's `-tagfocus=SPEC` applied first.
+pub fn compare_focused_top(
+    p: &heaplens_core::Profile,
+    g: heaplens_core::Granularity,
+    ty: usize,
+    unit: &str,
+    want_text: &str,
+    tagfocus: Option<&str>,
+) -> Result<usize, String> {
     use heaplens_core::report::{top_text, TextOptions};
     use heaplens_core::{top, CallTree, TopOptions};
+    // pprof takes percentages of the whole profile's total.
+    let full_total = p.total(ty);
+    let mut focused;
+    let p = match tagfocus {
+        Some(spec) => {
+            focused = p.clone();
+            let f = heaplens_core::focus::TagFocus::parse(spec).map_err(|e| e.to_string())?;
+            heaplens_core::focus::apply(&mut focused, &f);
+            &focused
+        }
+        None => p,
+    };
     let tree = CallTree::build(p, g);
-    let t = top(p, &tree, &TopOptions::new(ty));
+    let mut t = top(p, &tree, &TopOptions::new(ty));
+    t.total = full_total;
     let want = parse_rows(want_text);
     if want.len() != t.rows.len() {
         return Err(format!("{} rows, pprof has {}", t.rows.len(), want.len()));
@@ -227,6 +252,10 @@ pub fn compare_top(
         unit: unit.to_string(),
         node_fraction: 0.0,
         node_count: 0,
+        filters: tagfocus
+            .map(|f| format!("tagfocus={f}"))
+            .into_iter()
+            .collect(),
     };
     let got_text = top_text(p, ty, &t, &topts);
     let strip = |s: &str| {
