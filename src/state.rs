@@ -175,11 +175,7 @@ impl AppState {
         p.subtract = v.subtract;
         p.normalize = v.normalize;
         p.width_by = v.width_by;
-        p.granularity = if v.lines {
-            Granularity::Lines
-        } else {
-            Granularity::Functions
-        };
+        p.granularity = v.granularity;
         p.search = v.search.clone();
         p.tagfocus = v.tagfocus.clone();
         p.selected = v.selected.clone();
@@ -229,7 +225,7 @@ impl AppState {
             zoom,
             selected: p.selected.clone(),
             search: p.search.clone(),
-            lines: p.granularity == Granularity::Lines,
+            granularity: p.granularity,
             filter: p.table.filter.clone(),
             sort: SortColumn::link_text((p.table.sort, p.table.desc)),
             tagfocus: p.tagfocus.clone(),

@@ -172,6 +172,7 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                 <div class="segmented" role="group" aria-label="Granularity">
                     { gran(Granularity::Functions, "Functions") }
                     { gran(Granularity::Lines, "Lines") }
+                    { gran(Granularity::Addresses, "Addresses") }
                 </div>
                 <input id="table-filter" type="search" placeholder="Filter rows" aria-label="Filter rows" oninput={on_filter} value={props.filter.clone()} />
                 <span class="count">{

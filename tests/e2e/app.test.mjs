@@ -680,3 +680,17 @@ test('a label filter keeps the samples whose labels match, as the CLI --tagfocus
   await page.close();
   assert.deepEqual(problems, []);
 });
+
+test('unsymbolized frames: the Addresses table names each address with its binary, as the CLI', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openApp();
+  const file = join(corpus, 'parca', 'stripped-cpu.stripped.pprof');
+  await page.locator('#profile-input').setInputFiles(file);
+  await page.locator('canvas#flame[data-painted]').waitFor({ timeout: 30_000 });
+  await page.click('.table-tools button:has-text("Addresses")');
+  await assertTableEqualsCli(page, file, undefined, 'addresses');
+  const names = (await tableRows(page)).map(([name]) => name);
+  assert.ok(names.every((n) => /^[0-9a-f]{16} \[pprof-example-app-go-stripped\]$/.test(n)), names.slice(0, 3).join(' / '));
+  assert.match(page.url(), /g=addresses/);
+  await page.close();
+  assert.deepEqual(problems, []);
+});

@@ -33,8 +33,10 @@ FILE: a pprof profile (protobuf, gzipped or not) or folded stacks text
 Options:
   --sample-index NAME|N       sample type (default: the profile's default,
                               e.g. alloc_space for -memprofile output)
-  --granularity functions|lines   node granularity (default functions);
-                              --lines is short for --granularity lines
+  --granularity functions|lines|addresses   node granularity (default
+                              functions); --lines and --addresses are short for
+                              --granularity lines / addresses (pprof's -addresses:
+                              `0000000000401234 name file:line`)
   --format text|tsv           top, list; tsv prints name<TAB>flat<TAB>cum (list:
                               function<TAB>file<TAB>line<TAB>flat<TAB>cum) in
                               raw integers, sorted by flat, every row
@@ -112,10 +114,11 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "--granularity" => {
                 let v = value(&flag)?;
                 a.granularity = Granularity::parse(&v).ok_or_else(|| {
-                    format!("--granularity must be functions or lines, not {v:?}")
+                    format!("--granularity must be functions, lines or addresses, not {v:?}")
                 })?;
             }
             "--lines" | "-lines" => a.granularity = Granularity::Lines,
+            "--addresses" | "-addresses" => a.granularity = Granularity::Addresses,
             "--functions" => a.granularity = Granularity::Functions,
             "--format" => {
                 let v = value(&flag)?;

@@ -23,6 +23,7 @@
 //! Nothing read from a fragment is ever treated as markup or code: every
 //! value is plain text, URLs must be http(s), embedded data has a size cap.
 
+use crate::keys::Granularity;
 use crate::view::WidthBy;
 
 /// The longest fragment opened (characters): about the most Chromium
@@ -97,7 +98,7 @@ pub struct ViewState {
     pub selected: Option<String>,
     pub search: String,
     /// Line granularity in the table.
-    pub lines: bool,
+    pub granularity: Granularity,
     pub filter: String,
     /// Table sort column ("" for the default), `-` first for ascending.
     pub sort: String,
@@ -118,7 +119,7 @@ impl Default for ViewState {
             zoom: Vec::new(),
             selected: None,
             search: String::new(),
-            lines: false,
+            granularity: Granularity::Functions,
             filter: String::new(),
             sort: String::new(),
             tagfocus: String::new(),
@@ -182,8 +183,8 @@ impl Link {
         if !v.search.is_empty() {
             put("q", &v.search);
         }
-        if v.lines {
-            put("g", "lines");
+        if v.granularity != Granularity::Functions {
+            put("g", v.granularity.as_str());
         }
         if !v.filter.is_empty() {
             put("f", &v.filter);
@@ -283,15 +284,10 @@ impl Link {
                 "sel" => v.selected = Some(text()?).filter(|s| !s.is_empty()),
                 "q" => v.search = text()?,
                 "g" => {
-                    v.lines = match text()?.as_str() {
-                        "lines" => true,
-                        "functions" => false,
-                        g => {
-                            return Err(format!(
-                                "its \"g\" part should be functions or lines, not {g:?}"
-                            ))
-                        }
-                    }
+                    let g = text()?;
+                    v.granularity = Granularity::parse(&g).ok_or_else(|| {
+                        format!("its \"g\" part should be functions, lines or addresses, not {g:?}")
+                    })?;
                 }
                 "f" => v.filter = text()?,
                 "s" => v.sort = text()?,
@@ -525,7 +521,7 @@ mod tests {
                 zoom: vec!["main.main".into(), "a,b&c=d".into()],
                 selected: Some("runtime.mallocgc".into()),
                 search: "sched|json".into(),
-                lines: true,
+                granularity: Granularity::Addresses,
                 filter: "Task".into(),
                 sort: "-cum".into(),
                 tagfocus: "bytes=1kB:".into(),

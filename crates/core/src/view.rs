@@ -704,6 +704,8 @@ struct Loaded {
     name: String,
     profile: Profile,
     functions: CallTree,
+    /// The tree at the table's granularity when it is not functions
+    /// (lines or addresses), made when first asked for.
     lines: Option<CallTree>,
     /// The function tree's column of the sample type last viewed (zooming
     /// and searching reuse it).
@@ -992,8 +994,8 @@ impl Session {
                 let tree;
                 let t = match view.granularity {
                     Granularity::Functions => &l.functions,
-                    Granularity::Lines => {
-                        tree = CallTree::build(&l.profile, Granularity::Lines);
+                    g => {
+                        tree = CallTree::build(&l.profile, g);
                         &tree
                     }
                 };
@@ -1025,8 +1027,8 @@ impl Session {
                     .map(|(_, r)| r.clone())
                     .ok_or("the table is not ready")?;
                 let ttree = match view.granularity {
-                    Granularity::Lines => l.lines.as_ref().unwrap_or(&l.functions),
                     Granularity::Functions => &l.functions,
+                    _ => l.lines.as_ref().unwrap_or(&l.functions),
                 };
                 let rows = entries.iter().map(|e| entry_row(&l.profile, ttree, e));
                 let (ext, mime) = if csv {
@@ -1209,8 +1211,12 @@ impl Session {
         } else {
             self.profile.as_mut()?
         };
-        if req.granularity == Granularity::Lines && l.lines.is_none() {
-            l.lines = Some(CallTree::build(&l.profile, Granularity::Lines));
+        if req.granularity != Granularity::Functions
+            && l.lines
+                .as_ref()
+                .is_none_or(|t| t.keys.granularity != req.granularity)
+        {
+            l.lines = Some(CallTree::build(&l.profile, req.granularity));
         }
         let ty = match req.sample_type {
             Some(t) if t < l.profile.num_types() => t,
@@ -1348,7 +1354,7 @@ impl Session {
         // Top rows at the table's granularity.
         let ttree = match req.granularity {
             Granularity::Functions => tree,
-            Granularity::Lines => l.lines.as_ref().unwrap_or(tree),
+            _ => l.lines.as_ref().unwrap_or(tree),
         };
         let rows_key = (self.loads, ty, req.granularity, diffing);
         let rows_fresh = self
@@ -1590,7 +1596,7 @@ fn entry_row(p: &Profile, ttree: &CallTree, e: &Entry) -> Row {
     let name = ttree.keys.names.get(k).cloned().unwrap_or_default();
     let f = ttree.keys.function.get(k).copied().unwrap_or(NONE);
     let function = match p.functions.get(f as usize) {
-        Some(func) if ttree.keys.granularity == Granularity::Lines => {
+        Some(func) if ttree.keys.granularity != Granularity::Functions => {
             let n = p.str(func.name);
             if n.is_empty() {
                 name.clone()

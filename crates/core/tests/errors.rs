@@ -224,7 +224,11 @@ fn what_the_fuzzers_found_stays_fixed() {
                 assert_eq!(again.map(|a| a.link).as_ref(), Ok(&p.link), "{name}");
             }
         } else if let Ok(p) = decode(&bytes) {
-            for g in [Granularity::Functions, Granularity::Lines] {
+            for g in [
+                Granularity::Functions,
+                Granularity::Lines,
+                Granularity::Addresses,
+            ] {
                 let tree = CallTree::build(&p, g);
                 for ty in 0..p.num_types() {
                     let _ = top(&p, &tree, &TopOptions::new(ty));

@@ -369,6 +369,20 @@ fn lines_granularity_and_failed_loads() {
         .rows
         .iter()
         .all(|r| r.name.starts_with(&r.function) && r.name.contains(":")));
+    // Addresses: pprof's -addresses rows, each naming its function.
+    let v = s
+        .view(&ViewRequest {
+            granularity: Granularity::Addresses,
+            ..ViewRequest::default()
+        })
+        .expect("view");
+    let tree = CallTree::build(&p, Granularity::Addresses);
+    let want = top(&p, &tree, &TopOptions::new(p.default_sample_type()));
+    assert!(v.rows_fresh && v.rows_total as usize == want.rows.len());
+    assert!(v.rows.iter().all(|r| {
+        let (addr, rest) = r.name.split_once(' ').unwrap_or_default();
+        addr.len() == 16 && rest.starts_with(&r.function)
+    }));
 
     let err = s
         .load(

@@ -16,6 +16,10 @@ pub enum Granularity {
     Functions,
     /// A function at a source line (`-lines`): `name file:line`.
     Lines,
+    /// A function at a source line at an address (`-addresses`):
+    /// `0000000000401234 name file:line`, or `0000000000401234 [binary]`
+    /// for a frame without symbols.
+    Addresses,
 }
 
 impl Granularity {
@@ -23,6 +27,7 @@ impl Granularity {
         match s {
             "functions" | "function" | "func" => Some(Granularity::Functions),
             "lines" | "line" => Some(Granularity::Lines),
+            "addresses" | "address" => Some(Granularity::Addresses),
             _ => None,
         }
     }
@@ -31,6 +36,7 @@ impl Granularity {
         match self {
             Granularity::Functions => "functions",
             Granularity::Lines => "lines",
+            Granularity::Addresses => "addresses",
         }
     }
 }
@@ -83,8 +89,23 @@ impl Keys {
             } else {
                 p.str(p.mappings[loc.mapping as usize].file)
             };
+            // pprof's -addresses puts the location's address first.
+            let address = if granularity == Granularity::Addresses && loc.address != 0 {
+                format!("{:016x}", loc.address)
+            } else {
+                String::new()
+            };
+            let with_address = |s: String| {
+                if address.is_empty() {
+                    s
+                } else if s.is_empty() {
+                    address.clone()
+                } else {
+                    format!("{address} {s}")
+                }
+            };
             if frames.is_empty() {
-                let k = intern(&objfile_name(objfile), NONE);
+                let k = intern(&with_address(objfile_name(objfile)), NONE);
                 loc_keys.push(k << 1);
             }
             let last = frames.len().saturating_sub(1);
@@ -111,7 +132,7 @@ impl Keys {
                             continue;
                         }
                     }
-                    Granularity::Lines => {
+                    Granularity::Lines | Granularity::Addresses => {
                         let file = clean_files
                             .entry(f.filename)
                             .or_insert_with(|| clean_path(&trim_path(p.str(f.filename))));
@@ -133,7 +154,7 @@ impl Keys {
                         } else if name.is_empty() {
                             s = objfile_name(objfile);
                         }
-                        s
+                        with_address(s)
                     }
                 };
                 let k = intern(&printable, fr.function);

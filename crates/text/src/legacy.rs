@@ -1059,6 +1059,11 @@ impl MapRegexes {
     }
 }
 
+/// The longest a memory map line may grow by `$name` substitution, and how
+/// many names a map may define.
+const MAX_MAP_LINE: usize = 4096;
+const MAX_MAP_VARS: usize = 64;
+
 /// Reads the memory map that starts at or after line `from` (after a
 /// sentinel line), if any.
 fn memory_map(raw: &mut Raw, lines: &[&str], from: usize) {
@@ -1076,6 +1081,15 @@ fn memory_map(raw: &mut Raw, lines: &[&str], from: usize) {
             None => line.to_string(),
         };
         for (k, v) in &vars {
+            // A value may hold its own or another name: substituting could
+            // grow a line without bound; a mapping line is short.
+            if line
+                .len()
+                .saturating_add(v.len().saturating_mul(line.matches(k.as_str()).count()))
+                > MAX_MAP_LINE
+            {
+                break;
+            }
             line = line.replace(k.as_str(), v);
         }
         match re.entry(&line) {
@@ -1083,7 +1097,9 @@ fn memory_map(raw: &mut Raw, lines: &[&str], from: usize) {
             Some(None) => {}
             None => {
                 if let Some((k, v)) = line.split_once('=') {
-                    vars.push((format!("${}", k.trim()), v.trim().to_string()));
+                    if !k.trim().is_empty() && vars.len() < MAX_MAP_VARS {
+                        vars.push((format!("${}", k.trim()), v.trim().to_string()));
+                    }
                 }
             }
         }
@@ -1414,6 +1430,23 @@ fn build(mut raw: Raw) -> Result<TextProfile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memory_map_substitution_stays_bounded() {
+        // Each name's value holds the next name twice: substituting every
+        // one in turn would double the line 40 times.
+        let mut text = String::from(
+            "--- threadz 1 ---\n--- Thread 1 (name: a/1) stack: ---\n  0x10\n--- Memory map: ---\n",
+        );
+        for k in 0..40 {
+            text.push_str(&format!("v{k:02}=$v{:02}$v{:02}\n", k + 1, k + 1));
+        }
+        text.push_str("$v00-$v00 r-xp 0 00:00 0 /bin/x\n");
+        let p = parse(text.as_bytes())
+            .expect("a thread profile")
+            .expect("reads");
+        assert_eq!(p.samples.len(), 1);
+    }
 
     #[test]
     fn detection_and_line_numbers() {
