@@ -1,12 +1,15 @@
-//! Everything after decoding, on whatever decodes: call trees at both
-//! granularities, every sample type's top table, totals, folded stacks, the
-//! flame layout, a diff against itself, and the share-link encoding.
+//! Everything after decoding, on whatever decodes: call trees at every
+//! granularity, every sample type's top table, totals, folded stacks, the
+//! flame layout, line listings, label filters made of the profile's own
+//! labels, a diff against itself, and the share-link encoding.
 #![no_main]
 
 use heaplens_core::encode::{encode, EncodeOptions, Trim};
 use heaplens_core::layout::{abs_weights, layout};
 use heaplens_core::tree::ROOT;
-use heaplens_core::{decode_with, diff, folded, top, CallTree, Granularity, Limits, TopOptions};
+use heaplens_core::{
+    decode_with, diff, focus, folded, list, top, CallTree, Granularity, Limits, TopOptions,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -17,14 +20,30 @@ fuzz_target!(|data: &[u8]| {
     let Ok(p) = decode_with(data, limits, &mut |_, _, _| {}) else {
         return;
     };
-    for g in [Granularity::Functions, Granularity::Lines] {
+    for g in [Granularity::Functions, Granularity::Lines, Granularity::Addresses] {
         let tree = CallTree::build(&p, g);
         for ty in 0..p.num_types().min(4) {
             let _ = top(&p, &tree, &TopOptions::new(ty));
             let _ = p.total(ty);
             let _ = folded::folded_string(&p, &tree, ty);
             let col = tree.column(&p, ty);
-            let _ = layout(&tree, abs_weights(&col.totals), ROOT, 0.001);
+            let _ = layout(&tree, &abs_weights(&col.totals), ROOT, 0.001);
+            if g == Granularity::Functions {
+                let _ = list::lines_where(&p, ty, |_| true);
+            }
+        }
+    }
+    // Label filters built from the profile's first labels.
+    for l in p.labels.distinct().iter().take(3) {
+        let value = if l.str != 0 {
+            p.str(l.str).to_string()
+        } else {
+            format!("{}:{}", l.num, l.num.saturating_add(1))
+        };
+        if let Ok(f) = focus::TagFocus::parse(&format!("{}={value}", p.str(l.key))) {
+            let mut q = p.clone();
+            let _ = focus::apply(&mut q, &f);
+            let _ = top(&q, &CallTree::build(&q, Granularity::Functions), &TopOptions::new(0));
         }
     }
     let _ = diff::combine(&p, &p, diff::DiffOptions::default());

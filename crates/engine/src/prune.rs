@@ -31,10 +31,25 @@ pub fn simplify_func(name: &str) -> &str {
 }
 
 fn compile(field: &str, pattern: &str) -> Result<Regex> {
-    Regex::new(&format!("^({pattern})$")).map_err(|e| Error::BadRegex {
+    // The last pattern compiled, kept: profiles of one producer (every
+    // legacy heap, say) carry the same long pattern.
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, Regex)>> = const { std::cell::RefCell::new(None) };
+    }
+    if let Some(r) = LAST.with(|l| {
+        l.borrow()
+            .as_ref()
+            .filter(|(p, _)| p == pattern)
+            .map(|(_, r)| r.clone())
+    }) {
+        return Ok(r);
+    }
+    let r = Regex::new(&format!("^({pattern})$")).map_err(|e| Error::BadRegex {
         field: field.to_string(),
         detail: e.to_string(),
-    })
+    })?;
+    LAST.with(|l| *l.borrow_mut() = Some((pattern.to_string(), r.clone())));
+    Ok(r)
 }
 
 /// Applies the profile's own `drop_frames` / `keep_frames`.

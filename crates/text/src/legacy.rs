@@ -23,6 +23,13 @@
 use std::collections::{HashMap, HashSet};
 
 use regex_lite::Regex;
+use std::sync::OnceLock;
+
+/// A regular expression compiled once per process (a page reads many
+/// files; the fuzzer millions).
+fn cached(slot: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static Regex> {
+    slot.get_or_init(|| Regex::new(pattern).ok()).as_ref()
+}
 
 use crate::{
     Error, Result, Strings, TextFrame, TextFunction, TextLocation, TextMapping, TextProfile,
@@ -425,10 +432,12 @@ struct HeapHeader {
 }
 
 fn heap_header(line: &str) -> std::result::Result<HeapHeader, String> {
-    let re = Regex::new(
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let re = cached(
+        &RE,
         r"heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] *@ *([a-z][_a-z0-9]*)/?(\d*)",
     )
-    .map_err(|e| e.to_string())?;
+    .ok_or("the header pattern does not compile")?;
     let Some(c) = re.captures(line) else {
         return Err("the header is not `heap profile: N: B [N: B] @ KIND`".into());
     };
@@ -653,8 +662,12 @@ fn go_count(lines: &[&str]) -> Result<Raw> {
 
 fn thread(lines: &[&str]) -> Result<Raw> {
     let mut raw = Raw::new("legacy text thread profile");
-    let thread_start = Regex::new(r"--- Thread ([[:xdigit:]]+) \(name: (.*)/(\d+)\) stack: ---")
-        .map_err(|e| raw.err(0, e.to_string()))?;
+    static THREAD: OnceLock<Option<Regex>> = OnceLock::new();
+    let thread_start = cached(
+        &THREAD,
+        r"--- Thread ([[:xdigit:]]+) \(name: (.*)/(\d+)\) stack: ---",
+    )
+    .ok_or_else(|| raw.err(0, "the thread pattern does not compile"))?;
     raw.sample_types = vec![("thread", "count".into())];
     raw.period_type = Some(("thread", "count"));
     raw.period = 1;
@@ -836,7 +849,9 @@ fn java(lines: &[&str]) -> Result<Raw> {
             ))
         }
     };
-    let attribute = Regex::new(r"([\w ]+)=([\w ]+)").map_err(|e| raw.err(0, e.to_string()))?;
+    static ATTRIBUTE: OnceLock<Option<Regex>> = OnceLock::new();
+    let attribute = cached(&ATTRIBUTE, r"([\w ]+)=([\w ]+)")
+        .ok_or_else(|| raw.err(0, "the attribute pattern does not compile"))?;
     let mut i = 1;
     while i < lines.len() {
         let line = lines[i].trim();
@@ -939,11 +954,15 @@ fn java(lines: &[&str]) -> Result<Raw> {
         i += 1;
     }
     // The symbol table: `0xADDR name (File.java:line)`.
+    static LOCATION: OnceLock<Option<Regex>> = OnceLock::new();
+    static FILE_LINE: OnceLock<Option<Regex>> = OnceLock::new();
+    static PATH: OnceLock<Option<Regex>> = OnceLock::new();
+    let compile_err = || raw.err(0, "a symbol table pattern does not compile");
     let location =
-        Regex::new(r"^\s*0x([[:xdigit:]]+)\s+(.*)\s*$").map_err(|e| raw.err(0, e.to_string()))?;
+        cached(&LOCATION, r"^\s*0x([[:xdigit:]]+)\s+(.*)\s*$").ok_or_else(compile_err)?;
     let file_line =
-        Regex::new(r"^(.*)\s+\((.+):(-?[[:digit:]]+)\)$").map_err(|e| raw.err(0, e.to_string()))?;
-    let path = Regex::new(r"^(.*)\s+\((.*)\)$").map_err(|e| raw.err(0, e.to_string()))?;
+        cached(&FILE_LINE, r"^(.*)\s+\((.+):(-?[[:digit:]]+)\)$").ok_or_else(compile_err)?;
+    let path = cached(&PATH, r"^(.*)\s+\((.*)\)$").ok_or_else(compile_err)?;
     while i < lines.len() {
         let line = lines[i].trim();
         i += 1;
@@ -1070,7 +1089,8 @@ fn memory_map(raw: &mut Raw, lines: &[&str], from: usize) {
     let Some(sentinel) = (from..lines.len()).find(|&i| is_memory_map_sentinel(lines[i])) else {
         return;
     };
-    let Some(re) = MapRegexes::new() else {
+    static MAPS: OnceLock<Option<MapRegexes>> = OnceLock::new();
+    let Some(re) = MAPS.get_or_init(MapRegexes::new).as_ref() else {
         return;
     };
     // `name=value` lines define `$name` for the lines after them.
