@@ -148,8 +148,15 @@ impl TagFocus {
 pub fn apply(p: &mut Profile, focus: &TagFocus) -> usize {
     let n = p.num_types();
     let mut kept = 0;
+    // Each distinct label set is stored once (a million samples share a
+    // few hundred): test each set once, known by where it is stored.
+    let mut verdicts: crate::fxhash::IdMap<(usize, usize), bool> = Default::default();
     for s in 0..p.num_samples() {
-        if focus.matches(p, p.sample_labels(s)) {
+        let labels = p.sample_labels(s);
+        let keep = *verdicts
+            .entry((labels.as_ptr() as usize, labels.len()))
+            .or_insert_with(|| focus.matches(p, labels));
+        if keep {
             kept += 1;
         } else if let Some(v) = p.values.get_mut(s * n..(s + 1) * n) {
             v.fill(0);

@@ -30,12 +30,12 @@
 
 // The hot path, built at opt-level 3 in its own crate; its modules are
 // this crate's too.
-pub(crate) use heaplens_engine::sorting;
 #[doc(inline)]
 pub use heaplens_engine::{
     decode, diff, error, folded_in, keys, layout, model, peek, proto, prune, search, top, tree,
     units,
 };
+pub(crate) use heaplens_engine::{fxhash, sorting};
 
 pub mod benchfmt;
 pub mod encode;

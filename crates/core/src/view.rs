@@ -492,12 +492,7 @@ pub struct ViewData {
 
 /// The top table's rows as TSV or CSV with a header: name, flat, cum (net
 /// values in a diff, followed by the base's and the new profile's).
-pub fn rows_table<'a>(rows: impl IntoIterator<Item = &'a Row>, diff: bool, csv: bool) -> String {
-    rows_table_of(rows.into_iter().cloned(), diff, csv)
-}
-
-/// [`rows_table`] of rows made one at a time.
-fn rows_table_of(rows: impl IntoIterator<Item = Row>, diff: bool, csv: bool) -> String {
+pub fn rows_table(rows: impl IntoIterator<Item = Row>, diff: bool, csv: bool) -> String {
     let sep = if csv { "," } else { "\t" };
     let field = |s: &str| {
         if csv && s.contains([',', '"', '\n', '\r']) {
@@ -706,7 +701,7 @@ struct Loaded {
     functions: CallTree,
     /// The tree at the table's granularity when it is not functions
     /// (lines or addresses), made when first asked for.
-    lines: Option<CallTree>,
+    table_tree: Option<CallTree>,
     /// The function tree's column of the sample type last viewed (zooming
     /// and searching reuse it).
     column: Option<Column>,
@@ -717,6 +712,25 @@ struct Loaded {
     /// profile (the base's follow), and the new and base columns.
     split: Option<usize>,
     split_columns: Option<(Column, Column)>,
+}
+
+impl Loaded {
+    /// The sample type asked for, or the profile's default when none is
+    /// (or it is out of range).
+    fn sample_type(&self, asked: Option<usize>) -> usize {
+        asked
+            .filter(|&t| t < self.profile.num_types())
+            .unwrap_or_else(|| self.profile.default_sample_type())
+    }
+
+    /// The tree of the top table at granularity `g` (the function tree
+    /// until another one is made).
+    fn tree_at(&self, g: Granularity) -> &CallTree {
+        match (&self.table_tree, g) {
+            (Some(t), g) if g != Granularity::Functions && t.keys.granularity == g => t,
+            _ => &self.functions,
+        }
+    }
 }
 
 /// (load count, sample type, key) of a callers/callees result.
@@ -831,7 +845,7 @@ impl Session {
             name: name.to_string(),
             profile,
             functions,
-            lines: None,
+            table_tree: None,
             column: None,
             total: 0,
             split: None,
@@ -896,9 +910,7 @@ impl Session {
     ) -> Result<SharedEncoded, String> {
         use crate::encode::{encode, EncodeOptions, Trim};
         let new = self.profile.as_ref().ok_or("no profile is open")?;
-        let ty = sample_type
-            .filter(|&t| t < new.profile.num_types())
-            .unwrap_or_else(|| new.profile.default_sample_type());
+        let ty = new.sample_type(sample_type);
         let trim_type = new
             .profile
             .sample_types
@@ -944,6 +956,24 @@ impl Session {
         ))
     }
 
+    /// What a view shows: the label-filtered profile when there is one,
+    /// else the diff when `diffing`, else the profile.
+    fn shown(&self, diffing: bool) -> Option<&Loaded> {
+        match &self.focused {
+            Some(f) => Some(&f.loaded),
+            None if diffing => self.diff.as_ref(),
+            None => self.profile.as_ref(),
+        }
+    }
+
+    fn shown_mut(&mut self, diffing: bool) -> Option<&mut Loaded> {
+        match &mut self.focused {
+            Some(f) => Some(&mut f.loaded),
+            None if diffing => self.diff.as_mut(),
+            None => self.profile.as_mut(),
+        }
+    }
+
     /// A file of the current view: folded stacks, the text report or the
     /// profile itself. `view` is the request last answered.
     pub fn export(
@@ -959,24 +989,14 @@ impl Session {
         let new = self.profile.as_ref().ok_or("no profile is open")?;
         let stem = file_stem(&new.name).to_string();
         let diffing = view.diff && self.base.is_some() && self.diff.is_some();
-        let l = if let Some(f) = self.focused.as_ref() {
-            Some(&f.loaded)
-        } else if diffing {
-            self.diff.as_ref()
-        } else {
-            Some(new)
-        }
-        .ok_or("no profile is open")?;
+        let l = self.shown(diffing).ok_or("no profile is open")?;
         let filters: Vec<String> = self
             .focused
             .as_ref()
             .map(|f| format!("tagfocus={}", f.key.0))
             .into_iter()
             .collect();
-        let ty = view
-            .sample_type
-            .filter(|&t| t < l.profile.num_types())
-            .unwrap_or_else(|| l.profile.default_sample_type());
+        let ty = l.sample_type(view.sample_type);
         let ty_name = l
             .profile
             .sample_types
@@ -991,14 +1011,8 @@ impl Session {
                 crate::folded::folded_string(&l.profile, &l.functions, ty).into_bytes(),
             ),
             ExportKind::Report => {
-                let tree;
-                let t = match view.granularity {
-                    Granularity::Functions => &l.functions,
-                    g => {
-                        tree = CallTree::build(&l.profile, g);
-                        &tree
-                    }
-                };
+                // Answering the view made the table's tree.
+                let t = l.tree_at(view.granularity);
                 let opts = TopOptions {
                     node_fraction: 0.005,
                     ..TopOptions::new(ty)
@@ -1026,10 +1040,7 @@ impl Session {
                     .as_ref()
                     .map(|(_, r)| r.clone())
                     .ok_or("the table is not ready")?;
-                let ttree = match view.granularity {
-                    Granularity::Functions => &l.functions,
-                    _ => l.lines.as_ref().unwrap_or(&l.functions),
-                };
+                let ttree = l.tree_at(view.granularity);
                 let rows = entries.iter().map(|e| entry_row(&l.profile, ttree, e));
                 let (ext, mime) = if csv {
                     ("csv", "text/csv")
@@ -1039,7 +1050,7 @@ impl Session {
                 (
                     format!("{stem}.{ty_name}.{what}.{ext}"),
                     mime.into(),
-                    rows_table_of(rows, diffing, csv).into_bytes(),
+                    rows_table(rows, diffing, csv).into_bytes(),
                 )
             }
             ExportKind::Profile => (
@@ -1138,7 +1149,7 @@ impl Session {
                         name: new.name.clone(),
                         profile: p,
                         functions,
-                        lines: None,
+                        table_tree: None,
                         column: None,
                         total: 0,
                         split: Some(split),
@@ -1186,7 +1197,7 @@ impl Session {
                         name: src.name.clone(),
                         profile: p,
                         functions,
-                        lines: None,
+                        table_tree: None,
                         column: None,
                         total: 0,
                         split: src.split,
@@ -1204,24 +1215,15 @@ impl Session {
         }
         let focus_kept = self.focused.as_ref().map(|f| f.kept);
         let full_totals = self.focused.as_ref().map(|f| f.totals.clone());
-        let l = if let Some(f) = self.focused.as_mut() {
-            &mut f.loaded
-        } else if diffing {
-            self.diff.as_mut()?
-        } else {
-            self.profile.as_mut()?
-        };
+        let l = self.shown_mut(diffing)?;
         if req.granularity != Granularity::Functions
-            && l.lines
+            && l.table_tree
                 .as_ref()
                 .is_none_or(|t| t.keys.granularity != req.granularity)
         {
-            l.lines = Some(CallTree::build(&l.profile, req.granularity));
+            l.table_tree = Some(CallTree::build(&l.profile, req.granularity));
         }
-        let ty = match req.sample_type {
-            Some(t) if t < l.profile.num_types() => t,
-            _ => l.profile.default_sample_type(),
-        };
+        let ty = l.sample_type(req.sample_type);
         if l.column.as_ref().is_none_or(|c| c.ty != ty) {
             l.column = Some(l.functions.column(&l.profile, ty));
             l.total = match &full_totals {
@@ -1238,13 +1240,7 @@ impl Session {
                 ));
             }
         }
-        let l = if let Some(f) = self.focused.as_ref() {
-            &f.loaded
-        } else if diffing {
-            self.diff.as_ref()?
-        } else {
-            self.profile.as_ref()?
-        };
+        let l = self.shown(diffing)?;
         let p = &l.profile;
         let unit = p
             .sample_types
@@ -1352,10 +1348,7 @@ impl Session {
             .collect();
 
         // Top rows at the table's granularity.
-        let ttree = match req.granularity {
-            Granularity::Functions => tree,
-            _ => l.lines.as_ref().unwrap_or(tree),
-        };
+        let ttree = l.tree_at(req.granularity);
         let rows_key = (self.loads, ty, req.granularity, diffing);
         let rows_fresh = self
             .rows_sent

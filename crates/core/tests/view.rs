@@ -15,6 +15,20 @@ fn demo() -> (Vec<u8>, heaplens_core::Profile) {
     (bytes, p)
 }
 
+/// The view's rows as (name, flat, cum).
+fn view_values(rows: &[heaplens_core::view::Row]) -> Vec<(&str, i64, i64)> {
+    rows.iter()
+        .map(|r| (r.name.as_str(), r.flat, r.cum))
+        .collect()
+}
+
+/// A top table's rows as (name, flat, cum).
+fn top_values(rows: &[heaplens_core::TopRow]) -> Vec<(&str, i64, i64)> {
+    rows.iter()
+        .map(|r| (r.name.as_str(), r.flat, r.cum))
+        .collect()
+}
+
 /// The scheduler's baseline and optimized profiles, as bytes.
 fn scheduler_pair() -> (Vec<u8>, Vec<u8>) {
     let root = common::repo_root().join("tests/testdata/scheduler");
@@ -63,16 +77,8 @@ fn views_match_the_top_table_for_every_sample_type() {
         assert_eq!(v.sample_type, ty);
         assert!(v.rows_fresh);
         let want = top(&p, &tree, &TopOptions::new(ty));
-        let got: Vec<(&str, i64, i64)> = v
-            .rows
-            .iter()
-            .map(|r| (r.name.as_str(), r.flat, r.cum))
-            .collect();
-        let want: Vec<(&str, i64, i64)> = want
-            .rows
-            .iter()
-            .map(|r| (r.name.as_str(), r.flat, r.cum))
-            .collect();
+        let got = view_values(&v.rows);
+        let want = top_values(&want.rows);
         assert_eq!(got, want, "type {ty}");
         assert_eq!(v.total, p.total(ty));
         // Rectangles fit in the unit width and their totals are the node totals.
@@ -237,16 +243,8 @@ fn a_label_filter_keeps_the_matching_samples_and_the_whole_total() {
         p.total(ty),
         "percentages stay of the whole profile"
     );
-    let got: Vec<(&str, i64, i64)> = v
-        .rows
-        .iter()
-        .map(|r| (r.name.as_str(), r.flat, r.cum))
-        .collect();
-    let want: Vec<(&str, i64, i64)> = want
-        .rows
-        .iter()
-        .map(|r| (r.name.as_str(), r.flat, r.cum))
-        .collect();
+    let got = view_values(&v.rows);
+    let want = top_values(&want.rows);
     assert_eq!(got, want);
     // The flame graph is the filtered one: its top row adds up to the kept value.
     let top_row: i64 = v
@@ -421,16 +419,8 @@ fn diff_view_is_net_with_base_values_beside() {
     let combined = heaplens_core::diff::combine(&new, &base, Default::default()).expect("combine");
     let tree = CallTree::build(&combined, Granularity::Functions);
     let want = top(&combined, &tree, &TopOptions::new(ty));
-    let got: Vec<(&str, i64, i64)> = v
-        .rows
-        .iter()
-        .map(|r| (r.name.as_str(), r.flat, r.cum))
-        .collect();
-    let want_rows: Vec<(&str, i64, i64)> = want
-        .rows
-        .iter()
-        .map(|r| (r.name.as_str(), r.flat, r.cum))
-        .collect();
+    let got = view_values(&v.rows);
+    let want_rows = top_values(&want.rows);
     assert_eq!(got, want_rows);
     assert_eq!(v.total, combined.total(ty));
     // Base values beside: base + net = the new profile's own numbers.

@@ -312,13 +312,7 @@ pub fn parse_quantity(text: &str, sample_unit: &str) -> Option<i64> {
     if suffix.is_empty() {
         return Some(value.round() as i64);
     }
-    for fam in FAMILIES {
-        let (Some(from), Some(to)) = (fam.sniff(suffix), fam.sniff(sample_unit)) else {
-            continue;
-        };
-        return Some((value * from.factor / to.factor).round() as i64);
-    }
-    None
+    unit_factor(suffix, sample_unit).map(|f| (value * f).round() as i64)
 }
 
 #[cfg(test)]
