@@ -3,10 +3,14 @@
 //! pixels where the layout says and nowhere else, and the top table carries
 //! the raw numbers and sorts.
 
+// Test helpers: a failure stops the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::rc::Rc;
 
-use heaplens_core::view::{FlameRect, FrameName, Row, ViewData};
-use heaplens_core::Granularity;
+use heaplens_analysis::Granularity;
+use heaplens_view::session::{FlameRect, FrameName, ViewData};
+use heaplens_view::table::Row;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement};
@@ -196,7 +200,7 @@ fn THost(p: &TableHost) -> Html {
         let filter = filter.clone();
         Callback::from(move |f| filter.set(f))
     };
-    let order = heaplens_core::table::order_rows(&p.rows, sort.0, sort.1, &filter);
+    let order = heaplens_view::table::order_rows(&p.rows, sort.0, sort.1, &filter);
     let rows: Rc<Vec<Row>> = Rc::new(order.iter().map(|&i| p.rows[i as usize].clone()).collect());
     let matching = rows.len() as u32;
     html! {

@@ -1,6 +1,6 @@
 //! Human-readable numbers for the UI.
 
-use heaplens_core::units;
+use heaplens_profile::units;
 
 /// A byte count in binary units with three significant digits: `512 B`, `1.50 KiB`, `12.3 MiB`.
 pub fn bytes(n: u64) -> String {

@@ -3,7 +3,7 @@
 //! keeps zlib out of the page's WebAssembly. Inflating stops at a cap (a
 //! gzip bomb is refused, not run).
 
-use heaplens_core::Error;
+use heaplens_profile::Error;
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -75,8 +75,11 @@ pub async fn inflate(
             .unwrap_or_default(),
         Err(_) => Vec::new(),
     };
-    let hint =
-        heaplens_core::decode::size_hint(size, <[u8; 4]>::try_from(trailer.as_slice()).ok(), cap);
+    let hint = heaplens_profile::decode::gzip::size_hint(
+        size,
+        <[u8; 4]>::try_from(trailer.as_slice()).ok(),
+        cap,
+    );
     let out = std::rc::Rc::new(std::cell::RefCell::new(Vec::<u8>::with_capacity(hint)));
     let sink = {
         let out = out.clone();

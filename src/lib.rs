@@ -1,5 +1,5 @@
 //! The heaplens web app: a yew page ([`app`]) and an analysis web worker
-//! ([`worker`]) that runs heaplens-core's viewer session off the main thread.
+//! ([`worker`]) that runs heaplens-view's session off the main thread.
 //! The page sends view requests and paints the compact answers; it never
 //! holds the profile itself.
 

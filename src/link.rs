@@ -22,7 +22,7 @@ pub fn page_address() -> String {
 }
 
 /// The page's address with `link` as its fragment.
-pub fn address(link: &heaplens_core::share::Link) -> String {
+pub fn address(link: &heaplens_view::share::Link) -> String {
     format!("{}#{}", page_address(), link.fragment())
 }
 
@@ -43,7 +43,7 @@ pub fn set_fragment(frag: &str, push: bool) {
 /// `u` resolved against the page (so `static/demo/a.prof` works), if it
 /// is http(s); else a plain-words error.
 pub fn resolve(u: &str) -> Result<String, String> {
-    heaplens_core::share::check_url(u)?;
+    heaplens_view::share::check_url(u)?;
     let url = web_sys::Url::new_with_base(u.trim(), &page_address())
         .map_err(|_| format!("{u:?} is not a valid address"))?;
     match url.protocol().as_str() {

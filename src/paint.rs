@@ -3,7 +3,7 @@
 //! drawing itself. Layout happened in the worker; this only scales and
 //! paints.
 
-use heaplens_core::view::{FlameRect, ViewData, ANCESTOR, MATCHED, SELECTED};
+use heaplens_view::session::{FlameRect, ViewData, ANCESTOR, MATCHED, SELECTED};
 use web_sys::CanvasRenderingContext2d;
 
 use crate::state::Orientation;
@@ -239,7 +239,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use heaplens_core::view::FrameName;
+    use heaplens_view::session::FrameName;
 
     fn view() -> ViewData {
         let r = |node, x, w, depth| FlameRect {

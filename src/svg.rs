@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use heaplens_core::view::ViewData;
+use heaplens_view::session::ViewData;
 
 use crate::paint::{self, Highlights, ROW_H};
 use crate::state::Orientation;
@@ -112,7 +112,7 @@ pub fn flame_svg(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use heaplens_core::view::{FlameRect, FrameName};
+    use heaplens_view::session::{FlameRect, FrameName};
 
     #[test]
     fn names_stay_text() {

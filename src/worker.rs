@@ -1,5 +1,5 @@
 //! The analysis worker: decodes profiles and answers view requests with
-//! [`heaplens_core::view::Session`], reporting progress while it decodes.
+//! [`heaplens_view::session::Session`], reporting progress while it decodes.
 //!
 //! Requests are handled one at a time, in the order they came: some wait
 //! for the browser (inflating a gzipped profile, compressing a share link
@@ -10,9 +10,8 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
-use heaplens_core::view::{
-    ExportKind, Request, Response, Session, ShareData, Slot, TrimSearch, BROWSER_LIMITS,
-};
+use heaplens_view::session::{ExportKind, Request, Response, Session, Slot, BROWSER_LIMITS};
+use heaplens_view::share::trim::{self, ShareData, SharedEncoded};
 
 use wasm_bindgen_futures::JsFuture;
 
@@ -105,10 +104,10 @@ async fn handle(
         }
         Request::Export { kind, view } => {
             let file = if kind == ExportKind::Profile {
-                let raw = inner.borrow().session.profile_bytes();
+                let raw = inner.borrow().session.profile_protobuf();
                 match raw {
                     Some((name, raw)) => gzip::deflate(&raw).await.map(|bytes| {
-                        let stem = heaplens_core::view::file_stem(&name);
+                        let stem = heaplens_view::session::file_stem(&name);
                         (
                             format!("{stem}.pb.gz"),
                             "application/gzip".to_string(),
@@ -156,7 +155,7 @@ async fn load_blob(
     let respond = |r: Response| scope.respond(id, r);
     let size = blob.size() as u64;
     if size > BROWSER_LIMITS.max_input {
-        let e = heaplens_core::Error::InputTooLarge {
+        let e = heaplens_profile::Error::InputTooLarge {
             size,
             limit: BROWSER_LIMITS.max_input,
         };
@@ -234,22 +233,15 @@ async fn share(
     sample_type: Option<usize>,
     budget: Option<usize>,
 ) -> Result<ShareData, String> {
-    let make = |keep| inner.borrow().session.share_encode(sample_type, keep);
-    let mut data = compressed(make(None)?).await?;
-    let Some(budget) = budget else {
-        return Ok(data);
-    };
-    let mut search = TrimSearch::new(budget, &data);
-    while let Some(keep) = search.next(&data) {
-        data = compressed(make(Some(keep))?).await?;
-    }
-    search.result(data)
+    trim::fit(budget, |keep| {
+        let encoded = inner.borrow().session.share_encode(sample_type, keep);
+        async move { compressed(encoded?).await }
+    })
+    .await
 }
 
-async fn compressed(
-    (profile, base, trim_type): heaplens_core::view::SharedEncoded,
-) -> Result<ShareData, String> {
-    let b64 = |bytes: &[u8]| heaplens_core::share::base64url(bytes);
+async fn compressed((profile, base, trim_type): SharedEncoded) -> Result<ShareData, String> {
+    let b64 = |bytes: &[u8]| heaplens_view::share::base64url(bytes);
     let p = b64(&gzip::deflate(&profile.bytes).await?);
     let b = match base {
         Some(b) => {

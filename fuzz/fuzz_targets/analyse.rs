@@ -4,12 +4,11 @@
 //! labels, a diff against itself, and the share-link encoding.
 #![no_main]
 
-use heaplens_core::encode::{encode, EncodeOptions, Trim};
-use heaplens_core::layout::{abs_weights, layout};
-use heaplens_core::tree::ROOT;
-use heaplens_core::{
-    decode_with, diff, focus, folded, list, top, CallTree, Granularity, Limits, TopOptions,
-};
+use heaplens_profile::encode::{encode, EncodeOptions, Trim};
+use heaplens_analysis::layout::{abs_weights, layout};
+use heaplens_analysis::tree::ROOT;
+use heaplens_analysis::{folded, list, top, CallTree, Granularity, TopOptions};
+use heaplens_profile::{decode_with, diff, tags, Limits};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

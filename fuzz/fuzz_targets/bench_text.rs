@@ -2,7 +2,7 @@
 //! parsed set with itself works.
 #![no_main]
 
-use heaplens_core::benchfmt;
+use heaplens_view::benchfmt;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

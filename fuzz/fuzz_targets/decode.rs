@@ -2,7 +2,7 @@
 //! error, never a panic, with limits small enough to keep each run quick.
 #![no_main]
 
-use heaplens_core::{decode_with, Limits};
+use heaplens_profile::{decode_with, Limits};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

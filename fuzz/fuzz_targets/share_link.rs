@@ -2,7 +2,7 @@
 //! link writes a fragment that parses back to the same link.
 #![no_main]
 
-use heaplens_core::share::Link;
+use heaplens_view::share::Link;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

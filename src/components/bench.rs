@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use heaplens_core::benchfmt::{short, Comparison};
+use heaplens_view::benchfmt::{short, Comparison};
 use yew::prelude::*;
 
 use crate::state::Bench;

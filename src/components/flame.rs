@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::format;
 use gloo_events::EventListener;
-use heaplens_core::view::ViewData;
+use heaplens_view::session::ViewData;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
 use yew::prelude::*;
@@ -200,7 +200,7 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
                 <p class="flame-empty">{ "No sample has a value of this sample type; pick another one above." }</p>
             }
             if props.view.deeper {
-                <p class="culled">{ format!("Frames deeper than {} rows are not drawn; click a frame near the bottom to zoom in and see below it.", heaplens_core::layout::MAX_ROWS) }</p>
+                <p class="culled">{ format!("Frames deeper than {} rows are not drawn; click a frame near the bottom to zoom in and see below it.", heaplens_analysis::layout::MAX_ROWS) }</p>
             }
             if props.view.culled > 0 {
                 <p class="culled">{ format!("{} frames narrower than half a pixel are hidden; zoom in to see them.", props.view.culled) }</p>

@@ -2,8 +2,9 @@
 //! base and the new profile with the change, the functions that grew and
 //! shrank most, and the switch between the difference and the profile alone.
 
-use heaplens_core::units;
-use heaplens_core::view::{DiffSummary, WidthBy};
+use heaplens_profile::units;
+use heaplens_view::params::WidthBy;
+use heaplens_view::session::summary::DiffSummary;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 

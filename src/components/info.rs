@@ -2,7 +2,7 @@
 //! duration, drop_frames, comments, any warnings from decoding, and the Go
 //! runtime's MemStats of a legacy text heap profile.
 
-use heaplens_core::view::ProfileInfo;
+use heaplens_view::session::ProfileInfo;
 use yew::prelude::*;
 
 use crate::format;

@@ -3,17 +3,15 @@
 //! source file, the code itself with the hot lines shaded. Sources are read
 //! in the page and never leave it.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use heaplens_core::keys::base_name;
-use heaplens_core::list::{self, FunctionLines, SourceRow};
-use heaplens_core::units;
+use heaplens_analysis::keys::base_name;
+use heaplens_analysis::list::{self, FunctionLines, SourceRow};
+use heaplens_profile::units;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// Source texts by file name (without directories), as dropped or picked.
-pub type Sources = Rc<BTreeMap<String, String>>;
+pub use crate::state::CodeFiles as Sources;
 
 /// Whether a file name looks like source code rather than a profile.
 pub fn is_source_file(name: &str) -> bool {

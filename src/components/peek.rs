@@ -1,7 +1,7 @@
 //! Callers and callees of the selected function (pprof's `peek`).
 
-use heaplens_core::units;
-use heaplens_core::view::PeekData;
+use heaplens_profile::units;
+use heaplens_view::session::PeekData;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -2,7 +2,7 @@
 //! open profiles and the view, the panel that shows it (`#share-link`, its
 //! size and what that size means), and the export menu.
 
-use heaplens_core::share::{limits, size};
+use heaplens_view::share::{limits, size};
 use yew::prelude::*;
 
 /// The files the export menu offers.

@@ -3,8 +3,8 @@
 
 use std::rc::Rc;
 
-use heaplens_core::units;
-use heaplens_core::view::{Crumb, SampleTypeInfo};
+use heaplens_profile::units;
+use heaplens_view::session::{Crumb, SampleTypeInfo};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 

@@ -1,19 +1,19 @@
 //! The top table (`#top-table`): flat, flat%, sum%, cum, cum%, name — the
 //! numbers of `go tool pprof -top` — sortable by any column, filterable,
 //! at function or line granularity. The worker sorts, filters and pages the
-//! rows (`heaplens_core::table`), so the page holds only those it shows,
+//! rows (`heaplens_view::table`), so the page holds only those it shows,
 //! however many there are. Each body row carries `data-name`, `data-flat`
 //! and `data-cum` (raw integers).
 
 use std::rc::Rc;
 
-use heaplens_core::units;
-use heaplens_core::view::Row;
-use heaplens_core::Granularity;
+use heaplens_analysis::Granularity;
+use heaplens_profile::units;
+use heaplens_view::table::Row;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-pub use heaplens_core::table::Column;
+pub use heaplens_view::table::Column;
 
 #[derive(Properties, PartialEq)]
 pub struct TopTableProps {

@@ -1,14 +1,19 @@
-//! The `heaplens` command line: a thin front end over heaplens-core.
-//! Every failure is one plain line on stderr and exit code 2; output goes
-//! through a buffered writer that treats a closed pipe as a normal end.
+//! The `heaplens` command line: a thin front end over heaplens-view's
+//! pipeline, the same the web app runs. Flags set the view's parameters
+//! ([`ViewParams`]) as the page's controls do. Every failure is one plain
+//! line on stderr and exit code 2; output goes through a buffered writer
+//! that treats a closed pipe as a normal end.
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use heaplens_core::diff::{self, DiffMode, DiffOptions};
-use heaplens_core::{
-    benchfmt, gate as gates, list, report, CallTree, Granularity, Profile, TopOptions,
-};
+use heaplens_analysis::{list, Granularity, TopOptions};
+use heaplens_profile::diff::DiffMode;
+use heaplens_profile::Profile;
+use heaplens_view::params::ViewParams;
+use heaplens_view::pipeline::{Input, Inputs, Pipeline, Prepared};
+use heaplens_view::report::TableFormat;
+use heaplens_view::{benchfmt, gate as gates, report};
 
 const USAGE: &str = "\
 heaplens — read pprof profiles (Go heap/allocs, CPU, and other producers)
@@ -65,8 +70,8 @@ Exit codes: 0 ok, 1 a gate limit was exceeded, 2 bad input or usage.
 struct Args {
     command: String,
     file: Option<String>,
-    sample_index: Option<String>,
-    granularity: Granularity,
+    /// What the view shows: sample type, granularity, diff mode, filters.
+    params: ViewParams,
     format: String,
     node_count: usize,
     node_fraction: Option<f64>,
@@ -74,17 +79,12 @@ struct Args {
     base: Option<String>,
     /// Second positional (bench: NEW.txt).
     file2: Option<String>,
-    normalize: bool,
-    /// `-base` semantics instead of `-diff_base`.
-    subtract: bool,
     /// Gate limits (`--max TYPE:LIMIT`, `--max 'func=REGEX:TYPE:LIMIT'`).
     max: Vec<String>,
     /// list: the function name pattern.
     pattern: Option<String>,
     /// list: the source directory.
     source: Option<String>,
-    /// `--tagfocus SPEC`: keep only samples whose labels match.
-    tagfocus: Option<String>,
 }
 
 fn parse_args(argv: &[String]) -> Result<Args, String> {
@@ -109,17 +109,17 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
         };
         match flag.as_str() {
             "--sample-index" | "--sample_index" | "-sample_index" => {
-                a.sample_index = Some(value(&flag)?)
+                a.params.sample_type = Some(value(&flag)?)
             }
             "--granularity" => {
                 let v = value(&flag)?;
-                a.granularity = Granularity::parse(&v).ok_or_else(|| {
+                a.params.granularity = Granularity::parse(&v).ok_or_else(|| {
                     format!("--granularity must be functions, lines or addresses, not {v:?}")
                 })?;
             }
-            "--lines" | "-lines" => a.granularity = Granularity::Lines,
-            "--addresses" | "-addresses" => a.granularity = Granularity::Addresses,
-            "--functions" => a.granularity = Granularity::Functions,
+            "--lines" | "-lines" => a.params.granularity = Granularity::Lines,
+            "--addresses" | "-addresses" => a.params.granularity = Granularity::Addresses,
+            "--functions" => a.params.granularity = Granularity::Functions,
             "--format" => {
                 let v = value(&flag)?;
                 if v != "text" && v != "tsv" {
@@ -147,11 +147,11 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "--base" | "--diff_base" | "--diff-base" | "-base" | "-diff_base" => {
                 a.base = Some(value(&flag)?)
             }
-            "--normalize" | "-normalize" => a.normalize = true,
-            "--subtract" => a.subtract = true,
+            "--normalize" | "-normalize" => a.params.diff.normalize = true,
+            "--subtract" => a.params.diff.mode = DiffMode::Base,
             "--max" => a.max.push(value(&flag)?),
             "--source" | "--source_path" | "-source_path" => a.source = Some(value(&flag)?),
-            "--tagfocus" | "-tagfocus" => a.tagfocus = Some(value(&flag)?),
+            "--tagfocus" | "-tagfocus" => a.params.tagfocus = value(&flag)?,
             "-h" | "--help" | "help" if a.command.is_empty() || flag != "help" => {
                 a.command = "help".into();
                 return Ok(a);
@@ -186,7 +186,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
 fn load(path: &str) -> Result<Profile, String> {
     let bytes =
         std::fs::read(path).map_err(|e| format!("{path}: cannot read: {}", io_reason(&e)))?;
-    heaplens_core::decode(&bytes).map_err(|e| format!("{path}: {e}"))
+    heaplens_profile::decode(&bytes).map_err(|e| format!("{path}: {e}"))
 }
 
 fn io_reason(e: &io::Error) -> String {
@@ -208,61 +208,13 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     match a.command.as_str() {
         "help" => out.write_all(USAGE.as_bytes()).map_err(write_err),
         "version" => writeln!(out, "heaplens {}", env!("CARGO_PKG_VERSION")).map_err(write_err),
-        "top" | "folded" | "info" | "diff" => {
-            let path = a
-                .file
-                .as_deref()
-                .ok_or_else(|| format!("{}: no FILE given", a.command))?;
-            let mut p = load(path)?;
-            if a.command == "info" {
-                return out
-                    .write_all(report::info_text(&p).as_bytes())
-                    .map_err(write_err);
-            }
-            if a.command == "diff" {
-                let base_path = a
-                    .base
-                    .as_deref()
-                    .ok_or("diff: no base given (heaplens diff --base BASE NEW)")?;
-                let base = load(base_path)?;
-                let opts = DiffOptions {
-                    mode: if a.subtract { DiffMode::Base } else { DiffMode::DiffBase },
-                    normalize: a.normalize,
-                };
-                p = diff::combine(&p, &base, opts).map_err(|e| format!("{base_path} vs {path}: {e}"))?;
-            }
-            let ty = p
-                .sample_type_index(a.sample_index.as_deref())
-                .map_err(|e| format!("{path}: {e}"))?;
-            // pprof's percentages stay of the whole profile's total.
-            let full_total = p.total(ty);
-            let filters = focus(a, &mut p)?;
-            let tree = CallTree::build(&p, a.granularity);
-            if a.command == "folded" {
-                return heaplens_core::folded::write_folded(&p, &tree, ty, out).map_err(write_err);
-            }
-            let mut opts = TopOptions::new(ty);
-            if a.format == "text" {
-                opts.node_fraction = a.node_fraction.unwrap_or(0.005);
-                opts.node_count = a.node_count;
-            } else {
-                opts.inline_marks = false;
-            }
-            let mut top = heaplens_core::top(&p, &tree, &opts);
-            top.total = full_total;
-            let text = if a.format == "tsv" {
-                report::top_tsv(&top)
-            } else {
-                let topts = report::TextOptions {
-                    unit: a.unit.clone(),
-                    node_fraction: opts.node_fraction,
-                    node_count: opts.node_count,
-                    filters,
-                };
-                report::top_text(&p, ty, &top, &topts)
-            };
-            out.write_all(text.as_bytes()).map_err(write_err)
+        "info" => {
+            let path = a.file.as_deref().ok_or("info: no FILE given")?;
+            let p = load(path)?;
+            out.write_all(report::info_text(&p).as_bytes())
+                .map_err(write_err)
         }
+        "top" | "folded" | "diff" => top(a, out),
         "gate" => gate(a, out),
         "list" => list(a, out),
         "bench" => {
@@ -286,15 +238,82 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     }
 }
 
-/// Applies `--tagfocus` to `p`: the samples whose labels do not match count
-/// for nothing. Returns the filters applied, as pprof lists them.
-fn focus(a: &Args, p: &mut Profile) -> Result<Vec<String>, String> {
-    let Some(spec) = a.tagfocus.as_deref() else {
-        return Ok(Vec::new());
+/// The inputs a command names: FILE, and with `--base` (or for `diff`)
+/// the base.
+fn inputs(a: &Args, needs_base: bool) -> Result<Inputs, String> {
+    let path = a
+        .file
+        .as_deref()
+        .ok_or_else(|| format!("{}: no FILE given", a.command))?;
+    let mut inputs = Inputs::default();
+    inputs.set_profile(Input::new(path, load(path)?));
+    match a.base.as_deref() {
+        Some(b) if needs_base || a.command == "list" => inputs.set_base(Input::new(b, load(b)?)),
+        None if needs_base => {
+            return Err("diff: no base given (heaplens diff --base BASE NEW)".into())
+        }
+        _ => {}
+    }
+    Ok(inputs)
+}
+
+/// Runs the pipeline for `a`'s parameters; its problems are errors here,
+/// said as the CLI says them.
+fn prepare<'p>(
+    a: &Args,
+    inputs: &Inputs,
+    pipeline: &'p mut Pipeline,
+) -> Result<&'p mut Prepared, String> {
+    let prepared = pipeline.prepare(inputs, &a.params)?;
+    let path = inputs.profile().map_or("", |p| p.name.as_str());
+    let problems = &prepared.problems;
+    if let (Some(e), Some(base)) = (&problems.diff, inputs.base()) {
+        return Err(format!("{} vs {path}: {e}", base.name));
+    }
+    if let Some(e) = &problems.sample_type {
+        return Err(format!("{path}: {e}"));
+    }
+    if let Some(e) = &problems.tagfocus {
+        return Err(e.clone());
+    }
+    Ok(prepared)
+}
+
+/// `heaplens top`, `diff` and `folded`: the top table (text or TSV) or the
+/// folded stacks of the prepared view.
+fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
+    let write_err = |e: io::Error| format!("cannot write output: {e}");
+    let inputs = inputs(a, a.command == "diff")?;
+    let mut pipeline = Pipeline::default();
+    let prepared = prepare(a, &inputs, &mut pipeline)?;
+    let ty = prepared.sample_type;
+    let tree = prepared.tree(a.params.granularity);
+    let p = &prepared.profile;
+    if a.command == "folded" {
+        return heaplens_analysis::folded::write_folded(p, &tree, ty, out).map_err(write_err);
+    }
+    let mut opts = TopOptions::new(ty);
+    if a.format == "text" {
+        opts.node_fraction = a.node_fraction.unwrap_or(0.005);
+        opts.node_count = a.node_count;
+    } else {
+        opts.inline_marks = false;
+    }
+    let mut top = heaplens_analysis::top(p, &tree, &opts);
+    // pprof's percentages stay of the whole profile's total.
+    top.total = prepared.total;
+    let text = if a.format == "tsv" {
+        report::table(report::top_lines(&top), TableFormat::TSV)
+    } else {
+        let topts = report::TextOptions {
+            unit: a.unit.clone(),
+            node_fraction: opts.node_fraction,
+            node_count: opts.node_count,
+            filters: prepared.filters.clone(),
+        };
+        report::top_text(p, ty, &top, &topts)
     };
-    let f = heaplens_core::focus::TagFocus::parse(spec).map_err(|e| e.to_string())?;
-    heaplens_core::focus::apply(p, &f);
-    Ok(vec![format!("tagfocus={spec}")])
+    out.write_all(text.as_bytes()).map_err(write_err)
 }
 
 /// `heaplens list REGEX FILE`: the line listing of the matching functions,
@@ -303,25 +322,12 @@ fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let write_err = |e: io::Error| format!("cannot write output: {e}");
     let usage = "list: give a pattern and a file (heaplens list REGEX FILE)";
     let pattern = a.pattern.as_deref().ok_or(usage)?;
-    let path = a.file.as_deref().ok_or(usage)?;
-    let mut p = load(path)?;
-    if let Some(base_path) = a.base.as_deref() {
-        let base = load(base_path)?;
-        let opts = DiffOptions {
-            mode: if a.subtract {
-                DiffMode::Base
-            } else {
-                DiffMode::DiffBase
-            },
-            normalize: a.normalize,
-        };
-        p = diff::combine(&p, &base, opts).map_err(|e| format!("{base_path} vs {path}: {e}"))?;
-    }
-    let ty = p
-        .sample_type_index(a.sample_index.as_deref())
-        .map_err(|e| format!("{path}: {e}"))?;
-    focus(a, &mut p)?;
-    let funcs = list::lines(&p, ty, pattern).map_err(|e| e.to_string())?;
+    a.file.as_deref().ok_or(usage)?;
+    let inputs = inputs(a, false)?;
+    let mut pipeline = Pipeline::default();
+    let prepared = prepare(a, &inputs, &mut pipeline)?;
+    let (p, ty) = (&prepared.profile, prepared.sample_type);
+    let funcs = list::lines(p, ty, pattern).map_err(|e| e.to_string())?;
     if funcs.is_empty() {
         return Err(format!("no matches found for regexp: {pattern}"));
     }
@@ -360,7 +366,7 @@ fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let opts = list::TextOptions {
         unit: a.unit.clone(),
     };
-    let text = list::text(&p, ty, &funcs, &opts, &mut source);
+    let text = list::text(p, ty, &funcs, &opts, &mut source);
     out.write_all(text.as_bytes()).map_err(write_err)
 }
 
@@ -398,7 +404,7 @@ fn gate(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         for (name, v) in &c.culprits {
             text.push_str(&format!(
                 "       +{} {name}\n",
-                heaplens_core::units::label(*v, &c.unit)
+                heaplens_profile::units::label(*v, &c.unit)
             ));
         }
     }

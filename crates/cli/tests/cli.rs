@@ -1,6 +1,9 @@
 //! The `heaplens` binary as a user runs it: output formats, exit codes, and
 //! one-line errors on bad input.
 
+// Test helpers: a failure stops the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

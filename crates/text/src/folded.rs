@@ -1,6 +1,6 @@
 //! Folded stacks as input: `root;caller;leaf 123`, one stack per line, as
 //! written by FlameGraph's stackcollapse scripts, inferno, and `heaplens
-//! folded` (heaplens-core's `folded` module). The text becomes a
+//! folded` (`heaplens_analysis::folded`). The text becomes a
 //! [`TextProfile`] with one sample type, `samples`/`count`.
 //!
 //! The format, as read here:

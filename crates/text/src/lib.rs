@@ -1,6 +1,6 @@
-//! heaplens-text: the readers of text profiles, kept apart from the engine
-//! (heaplens-core) so they can be compiled for size: they run once per file,
-//! while the engine's decoder and call tree are hot.
+//! heaplens-text: the readers of profiles written as text. They run once
+//! per file, so the crate is built for size (heaplens-profile's protobuf
+//! decoder and the call trees are the hot path).
 //!
 //! - [`legacy`]: legacy text profiles (Go/gperftools heap, Go count
 //!   profiles, threadz, contentionz, Java heapz/contentionz), read the way
@@ -10,8 +10,9 @@
 //!
 //! Both produce a [`TextProfile`]: the tables of a profile (strings,
 //! mappings, functions, frames, locations, samples) already resolved to
-//! indices, so heaplens-core only copies them into its own model. This
-//! crate does not depend on heaplens-core; errors are its own [`Error`].
+//! indices, so heaplens-profile only copies them into its model
+//! (`heaplens_profile::decode::text`). This crate depends on no other of
+//! heaplens's; errors are its own [`Error`].
 
 use std::collections::HashMap;
 use std::fmt;
@@ -19,7 +20,7 @@ use std::fmt;
 pub mod folded;
 pub mod legacy;
 
-/// A profile read from text, in the shape of heaplens-core's model: every
+/// A profile read from text, in the shape of heaplens-profile's model: every
 /// reference is an index into one of the tables here, and string fields
 /// are indices into [`TextProfile::strings`].
 #[derive(Debug, Clone, Default, PartialEq)]

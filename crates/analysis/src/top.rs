@@ -1,0 +1,331 @@
+//! The top table: flat and cum per function (or line), computed exactly as
+//! `go tool pprof -top` does: cum counts a node once per stack even under
+//! recursion, percentages are of the sum of absolute sample values, rows are
+//! sorted by |flat|, then name, then |cum|; nodes with zero flat and cum are
+//! left out; `(inline)` marks follow pprof's edge rules.
+
+use crate::tree::{CallTree, Column, EDGE_FIRST, FIRST, ROOT};
+use heaplens_profile::model::{Profile, NONE};
+use rustc_hash::FxHashMap;
+
+/// pprof's inline mark of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InlineMark {
+    None,
+    Inline,
+    PartialInline,
+}
+
+impl InlineMark {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InlineMark::None => "",
+            InlineMark::Inline => "(inline)",
+            InlineMark::PartialInline => "(partial-inline)",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopRow {
+    /// Key id in the tree's [`crate::keys::Keys`].
+    pub key: u32,
+    pub name: String,
+    pub flat: i64,
+    pub cum: i64,
+    pub inline: InlineMark,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct TopOptions {
+    pub sample_type: usize,
+    /// Drop rows whose |cum| is below this fraction of the total (pprof's
+    /// `-nodefraction`; pprof's default is 0.005, heaplens's 0).
+    pub node_fraction: f64,
+    /// pprof's `-edgefraction` (only affects the inline marks).
+    pub edge_fraction: f64,
+    /// Keep only the first N rows (0: all).
+    pub node_count: usize,
+    /// Compute pprof's `(inline)` marks (text reports need them).
+    pub inline_marks: bool,
+}
+
+impl TopOptions {
+    pub fn new(sample_type: usize) -> Self {
+        TopOptions {
+            sample_type,
+            node_fraction: 0.0,
+            edge_fraction: 0.001,
+            node_count: 0,
+            inline_marks: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Top {
+    pub rows: Vec<TopRow>,
+    /// Sum of absolute sample values (pprof's report total).
+    pub total: i64,
+    /// Rows before `node_count` cut them (after the node fraction).
+    pub rows_before_count: usize,
+    /// Rows dropped by the node fraction, and the cutoff used.
+    pub dropped: usize,
+    pub node_cutoff: i64,
+}
+
+/// Flat and cum per key of one column (added to `flat` and `cum`): one pass
+/// in node order; a node's total counts towards its key's cum only where
+/// the key is not already on the path (recursion).
+pub fn key_values(tree: &CallTree, col: &Column, flat: &mut [i64], cum: &mut [i64]) {
+    #[allow(clippy::needless_range_loop)] // n indexes several parallel columns
+    // A node's self value is its total less its children's: add each
+    // total to its own key's flat and take it from its parent's.
+    for n in 1..tree.len() {
+        let k = tree.key_of(n as u32) as usize;
+        flat[k] = flat[k].wrapping_add(col.totals[n]);
+        let pa = tree.parent[n];
+        if pa != ROOT {
+            let pk = tree.key_of(pa) as usize;
+            flat[pk] = flat[pk].wrapping_sub(col.totals[n]);
+        }
+        if tree.flags[n] & FIRST != 0 {
+            cum[k] = cum[k].wrapping_add(col.totals[n]);
+        }
+    }
+}
+
+/// Computes the top table of `tree` for one sample type.
+pub fn top(p: &Profile, tree: &CallTree, opts: &TopOptions) -> Top {
+    let t = top_keys(p, tree, opts);
+    Top {
+        rows: t
+            .rows
+            .into_iter()
+            .map(|r| TopRow {
+                key: r.key,
+                name: tree.keys.names[r.key as usize].clone(),
+                flat: r.flat,
+                cum: r.cum,
+                inline: r.inline,
+            })
+            .collect(),
+        total: t.total,
+        rows_before_count: t.rows_before_count,
+        dropped: t.dropped,
+        node_cutoff: t.node_cutoff,
+    }
+}
+
+/// A row of [`top_keys`]: a [`TopRow`] whose name is its key's in the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyRow {
+    pub key: u32,
+    pub flat: i64,
+    pub cum: i64,
+    pub inline: InlineMark,
+}
+
+/// [`Top`] with rows by key, names left in the tree.
+#[derive(Debug, Clone)]
+pub struct KeyTop {
+    pub rows: Vec<KeyRow>,
+    pub total: i64,
+    pub rows_before_count: usize,
+    pub dropped: usize,
+    pub node_cutoff: i64,
+}
+
+/// [`top`] without copying names: a table of a million functions is a
+/// million rows.
+pub fn top_keys(p: &Profile, tree: &CallTree, opts: &TopOptions) -> KeyTop {
+    let ty = opts.sample_type;
+    let total = p.total(ty);
+    let nk = tree.keys.len();
+    let col = tree.column(p, ty);
+    let mut flat = vec![0i64; nk];
+    let mut cum = vec![0i64; nk];
+    key_values(tree, &col, &mut flat, &mut cum);
+
+    let present: Vec<bool> = (0..nk).map(|k| flat[k] != 0 || cum[k] != 0).collect();
+    let total_value: i64 = (0..nk)
+        .filter(|&k| present[k])
+        .fold(0i64, |a, k| a.wrapping_add(flat[k]));
+    let node_cutoff = (total_value as f64 * opts.node_fraction) as i64;
+    let node_cutoff = node_cutoff.wrapping_abs();
+    let mut kept = present.clone();
+    let mut dropped = 0;
+    if node_cutoff > 0 {
+        for k in 0..nk {
+            if kept[k] && cum[k].wrapping_abs() < node_cutoff {
+                kept[k] = false;
+                dropped += 1;
+            }
+        }
+    }
+    let edge_cutoff = ((total_value as f64 * opts.edge_fraction) as i64).wrapping_abs();
+    let marks = if !opts.inline_marks {
+        vec![InlineMark::None; nk]
+    } else if dropped == 0 {
+        inline_marks_all_kept(tree, &col, edge_cutoff)
+    } else {
+        inline_marks(tree, &col, &kept, edge_cutoff)
+    };
+
+    let mut rows: Vec<KeyRow> = (0..nk)
+        .filter(|&k| kept[k])
+        .map(|k| KeyRow {
+            key: k as u32,
+            flat: flat[k],
+            cum: cum[k],
+            inline: marks[k],
+        })
+        .collect();
+    let names = &tree.keys.names;
+    rows.sort_by(|a, b| {
+        b.flat
+            .wrapping_abs()
+            .cmp(&a.flat.wrapping_abs())
+            .then_with(|| names[a.key as usize].cmp(&names[b.key as usize]))
+            .then_with(|| b.cum.wrapping_abs().cmp(&a.cum.wrapping_abs()))
+    });
+    let rows_before_count = rows.len();
+    if opts.node_count > 0 && rows.len() > opts.node_count {
+        rows.truncate(opts.node_count);
+    }
+    KeyTop {
+        rows,
+        total,
+        rows_before_count,
+        dropped,
+        node_cutoff,
+    }
+}
+
+/// The inline marks when every node is kept: one pass in node order, using
+/// the tree's precomputed first-occurrence flags.
+fn inline_marks_all_kept(tree: &CallTree, col: &Column, edge_cutoff: i64) -> Vec<InlineMark> {
+    let totals = &col.totals;
+    let nk = tree.keys.len();
+    let mut index: FxHashMap<u64, u32> =
+        FxHashMap::with_capacity_and_hasher(256, Default::default());
+    let mut edges: Vec<(u64, i64, bool)> = Vec::new();
+    #[allow(clippy::needless_range_loop)] // n indexes several parallel columns
+    for n in 1..tree.len() {
+        if tree.flags[n] & EDGE_FIRST == 0 || !col.nonzero[n] {
+            continue;
+        }
+        let pk = tree.key_of(tree.parent[n]);
+        let k = tree.key_of(n as u32);
+        let slot = (u64::from(pk) << 32) | u64::from(k);
+        let next = edges.len() as u32;
+        let ei = *index.entry(slot).or_insert(next);
+        if ei == next {
+            edges.push((slot, 0, true));
+        }
+        let e = &mut edges[ei as usize];
+        e.1 = e.1.wrapping_add(totals[n]);
+        e.2 &= tree.is_inlined(n as u32);
+    }
+    marks_from_edges(
+        nk,
+        edges
+            .into_iter()
+            .filter(|e| e.1.wrapping_abs() >= edge_cutoff)
+            .map(|e| (e.0, e.2)),
+    )
+}
+
+fn marks_from_edges(nk: usize, edges: impl Iterator<Item = (u64, bool)>) -> Vec<InlineMark> {
+    let mut has_inline = vec![false; nk];
+    let mut has_plain = vec![false; nk];
+    for (slot, all_inline) in edges {
+        let child = (slot & 0xffff_ffff) as usize;
+        if all_inline {
+            has_inline[child] = true;
+        } else {
+            has_plain[child] = true;
+        }
+    }
+    (0..nk)
+        .map(|k| match (has_inline[k], has_plain[k]) {
+            (true, true) => InlineMark::PartialInline,
+            (true, false) => InlineMark::Inline,
+            _ => InlineMark::None,
+        })
+        .collect()
+}
+
+/// pprof's `(inline)` / `(partial-inline)` marks: from the call edges into a
+/// node (counted once per stack, ignoring self-calls and nodes not kept),
+/// after dropping edges lighter than the cutoff.
+fn inline_marks(tree: &CallTree, col: &Column, kept: &[bool], edge_cutoff: i64) -> Vec<InlineMark> {
+    let totals = &col.totals;
+    #[derive(Clone, Copy)]
+    struct Edge {
+        slot: u64,
+        weight: i64,
+        all_inline: bool,
+        exists: bool,
+        /// Occurrences on the current path (a pair counts once per stack).
+        active: u32,
+    }
+    let nk = tree.keys.len();
+    // Distinct (parent key, child key) pairs are few: a small, hot map.
+    let mut index: FxHashMap<u64, u32> =
+        FxHashMap::with_capacity_and_hasher(256, Default::default());
+    let mut edges: Vec<Edge> = Vec::new();
+    // (node, next child, effective parent key, edge entered or NONE)
+    let mut stack: Vec<(u32, u32, u32, u32)> = vec![(ROOT, 0, NONE, NONE)];
+    while let Some(top) = stack.last_mut() {
+        let (node, ci, eff_parent, _) = *top;
+        let kids = tree.children_of(node);
+        if (ci as usize) < kids.len() {
+            top.1 += 1;
+            let c = kids[ci as usize];
+            let k = tree.key_of(c);
+            if !kept[k as usize] {
+                // Transparent: its children see the same effective parent.
+                stack.push((c, 0, eff_parent, NONE));
+                continue;
+            }
+            let mut entered = NONE;
+            if eff_parent != NONE && eff_parent != k {
+                let slot = (u64::from(eff_parent) << 32) | u64::from(k);
+                let next = edges.len() as u32;
+                let ei = *index.entry(slot).or_insert(next);
+                if ei == next {
+                    edges.push(Edge {
+                        slot,
+                        weight: 0,
+                        all_inline: true,
+                        exists: false,
+                        active: 0,
+                    });
+                }
+                let e = &mut edges[ei as usize];
+                if e.active == 0 && col.nonzero[c as usize] {
+                    e.weight = e.weight.wrapping_add(totals[c as usize]);
+                    e.exists = true;
+                    e.all_inline &= tree.is_inlined(c);
+                }
+                e.active += 1;
+                entered = ei;
+            }
+            stack.push((c, 0, k, entered));
+        } else {
+            let entered = top.3;
+            stack.pop();
+            if entered != NONE {
+                edges[entered as usize].active -= 1;
+            }
+        }
+    }
+    marks_from_edges(
+        nk,
+        edges
+            .iter()
+            .filter(|e| e.exists && e.weight.wrapping_abs() >= edge_cutoff)
+            .map(|e| (e.slot, e.all_inline)),
+    )
+}

@@ -1,0 +1,362 @@
+//! The call tree: an arena with one node per distinct caller path (at a
+//! granularity), holding every sample type's self value. Parents always come
+//! before their children, so totals are one backwards pass and nothing here
+//! recurses (stacks 100 000 frames deep are fine).
+
+use crate::keys::{Granularity, Keys};
+use heaplens_profile::model::{Profile, NONE};
+
+pub const ROOT: u32 = 0;
+/// Node flag: the node's key does not occur among its ancestors.
+pub const FIRST: u8 = 1;
+/// Node flag: the (parent key, key) call edge does not occur higher up.
+pub const EDGE_FIRST: u8 = 2;
+
+/// Later children of nodes while a tree is built: (parent, key) → child, in
+/// one open-addressing array, so that a lookup usually touches one cache
+/// line (a million-sample profile makes millions of them, in random order).
+struct ChildTable {
+    /// (parent << 32 | key, child); `EMPTY` keys are free slots.
+    slots: Vec<(u64, u32)>,
+    len: usize,
+}
+
+impl ChildTable {
+    const EMPTY: u64 = u64::MAX;
+
+    fn with_capacity(n: usize) -> ChildTable {
+        let cap = (n.max(8) * 10 / 7).next_power_of_two();
+        ChildTable {
+            slots: vec![(Self::EMPTY, 0); cap],
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn home(&self, key: u64) -> usize {
+        // Fibonacci hashing: the high bits of key × 2^64/φ.
+        let bits = self.slots.len().trailing_zeros();
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
+    }
+
+    #[inline]
+    fn get(&self, key: u64) -> Option<u32> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let (k, v) = self.slots[i];
+            if k == key {
+                return Some(v);
+            }
+            if k == Self::EMPTY {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds a key that is not in the table.
+    fn insert(&mut self, key: u64, value: u32) {
+        // At most 70% full: short probes, and room for a million-sample
+        // profile's later children in the first allocation.
+        if (self.len + 1) * 10 > self.slots.len() * 7 {
+            let old = std::mem::take(&mut self.slots);
+            self.slots = vec![(Self::EMPTY, 0); old.len() * 2];
+            for (k, v) in old {
+                if k != Self::EMPTY {
+                    self.place(k, v);
+                }
+            }
+        }
+        self.place(key, value);
+        self.len += 1;
+    }
+
+    fn place(&mut self, key: u64, value: u32) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        while self.slots[i].0 != Self::EMPTY {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (key, value);
+    }
+}
+
+/// One sample type summed over a [`CallTree`].
+#[derive(Debug, Clone, Default)]
+pub struct Column {
+    pub ty: usize,
+    /// Value of the samples ending at each node plus its descendants' (a
+    /// node's own value is [`Column::self_value`]).
+    pub totals: Vec<i64>,
+    /// A sample with a non-zero value passes through the node.
+    pub nonzero: Vec<bool>,
+}
+
+impl Column {
+    /// The value of the samples ending at `node` (its total less its
+    /// children's; wrapping, like the sums, so it is exact).
+    pub fn self_value(&self, tree: &CallTree, node: u32) -> i64 {
+        let Some(&total) = self.totals.get(node as usize) else {
+            return 0;
+        };
+        tree.children_of(node)
+            .iter()
+            .fold(total, |v, &c| v.wrapping_sub(self.totals[c as usize]))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CallTree {
+    pub keys: Keys,
+    /// Parent of each node; the root's is [`NONE`].
+    pub parent: Vec<u32>,
+    /// `key << 1 | inlined` of each node; the root's is [`NONE`].
+    pub key: Vec<u32>,
+    /// The node each sample ends at (its leaf), or [`NONE`] for samples
+    /// whose values are all zero. Values stay in the profile; a [`Column`]
+    /// sums one sample type over the tree when it is needed.
+    pub leaf: Vec<u32>,
+    /// Per node: [`FIRST`] when its key is not on any ancestor (so its total
+    /// counts towards the key's cum), [`EDGE_FIRST`] when the call edge from
+    /// its parent's key to its key does not occur higher on its path.
+    pub flags: Vec<u8>,
+    /// Children of node n: `children[child_offsets[n]..child_offsets[n + 1]]`.
+    pub child_offsets: Vec<u32>,
+    pub children: Vec<u32>,
+}
+
+impl CallTree {
+    pub fn build(p: &Profile, granularity: Granularity) -> CallTree {
+        let keys = Keys::build(p, granularity);
+        // Most profiles have about one to two nodes per sample.
+        let guess = (p.num_samples() * 2).clamp(64, 1 << 24);
+        let mut parent = Vec::with_capacity(guess);
+        let mut key = Vec::with_capacity(guess);
+        let mut leaf = vec![NONE; p.num_samples()];
+        let mut flags: Vec<u8> = Vec::with_capacity(guess);
+        flags.push(0);
+        // Which sample last put each key on its path; the path's keys; the
+        // call pairs on the path, only kept once a key repeats (recursion).
+        let mut stamp = vec![u32::MAX; keys.len()];
+        let mut path_keys: Vec<u32> = Vec::new();
+        let mut pairs = rustc_hash::FxHashSet::<u64>::default();
+        let mut pairs_for = u32::MAX;
+        parent.push(NONE);
+        key.push(NONE);
+        // A node's first child is found through `first_child` (most nodes
+        // deep in a stack have one child); later siblings through the map.
+        let mut first_child: Vec<(u32, u32)> = Vec::with_capacity(guess);
+        first_child.push((NONE, NONE));
+        let mut index = ChildTable::with_capacity(guess / 2);
+        #[allow(clippy::needless_range_loop)] // s indexes the profile's columns too
+        for s in 0..p.num_samples() {
+            if p.sample_values(s).iter().all(|&v| v == 0) {
+                continue;
+            }
+            let mut node = ROOT;
+            let sid = s as u32;
+            path_keys.clear();
+            for loc in p.stack(s).iter().rev() {
+                for &k in keys.of_location(loc) {
+                    let kid = k >> 1;
+                    let pk = path_keys.last().copied();
+                    let repeated = stamp[kid as usize] == sid;
+                    if repeated && pairs_for != sid {
+                        // First repeat in this sample: remember the pairs so far.
+                        pairs.clear();
+                        pairs.extend(
+                            path_keys
+                                .windows(2)
+                                .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1])),
+                        );
+                        pairs_for = sid;
+                    }
+                    let pair = pk.map(|pk| (u64::from(pk) << 32) | u64::from(kid));
+                    let slot = (u64::from(node) << 32) | u64::from(k);
+                    // (first child, its key), kept beside the parent so the
+                    // common case touches no other memory.
+                    let (fc, fck) = first_child[node as usize];
+                    let found = if fc != NONE && fck == k {
+                        Some(fc)
+                    } else if fc == NONE {
+                        None
+                    } else {
+                        index.get(slot)
+                    };
+                    node = match found {
+                        Some(c) => c,
+                        None => {
+                            let c = parent.len() as u32;
+                            if fc == NONE {
+                                first_child[node as usize] = (c, k);
+                            } else {
+                                index.insert(slot, c);
+                            }
+                            first_child.push((NONE, NONE));
+                            parent.push(node);
+                            key.push(k);
+                            let mut f = 0u8;
+                            if !repeated {
+                                f |= FIRST;
+                            }
+                            if let (Some(pk), Some(pair)) = (pk, pair) {
+                                if pk != kid && (!repeated || !pairs.contains(&pair)) {
+                                    f |= EDGE_FIRST;
+                                }
+                            }
+                            flags.push(f);
+                            c
+                        }
+                    };
+                    stamp[kid as usize] = sid;
+                    if pairs_for == sid {
+                        if let Some(pair) = pair {
+                            pairs.insert(pair);
+                        }
+                    }
+                    path_keys.push(kid);
+                }
+            }
+            leaf[s] = node;
+        }
+        drop(index);
+        drop(first_child);
+        // Children lists (CSR), in creation order.
+        let n = parent.len();
+        let mut child_offsets = vec![0u32; n + 1];
+        for &pa in &parent[1..] {
+            child_offsets[pa as usize + 1] += 1;
+        }
+        for i in 0..n {
+            child_offsets[i + 1] += child_offsets[i];
+        }
+        let mut fill = child_offsets.clone();
+        let mut children = vec![0u32; n.saturating_sub(1)];
+        for (c, &pa) in parent.iter().enumerate().skip(1) {
+            let slot = &mut fill[pa as usize];
+            children[*slot as usize] = c as u32;
+            *slot += 1;
+        }
+        CallTree {
+            keys,
+            parent,
+            key,
+            leaf,
+            flags,
+            child_offsets,
+            children,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.parent.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parent.len() <= 1
+    }
+
+    #[inline]
+    pub fn children_of(&self, node: u32) -> &[u32] {
+        let a = self.child_offsets[node as usize] as usize;
+        let b = self.child_offsets[node as usize + 1] as usize;
+        &self.children[a..b]
+    }
+
+    /// The key id of a node (without the inline bit).
+    #[inline]
+    pub fn key_of(&self, node: u32) -> u32 {
+        self.key[node as usize] >> 1
+    }
+
+    pub fn is_inlined(&self, node: u32) -> bool {
+        self.key[node as usize] != NONE && self.key[node as usize] & 1 == 1
+    }
+
+    pub fn name(&self, node: u32) -> &str {
+        if node == ROOT {
+            return "root";
+        }
+        &self.keys.names[self.key_of(node) as usize]
+    }
+
+    /// Sums sample type `ty` over the tree: self and total per node, and
+    /// which nodes a sample with a non-zero value passes through.
+    pub fn column(&self, p: &Profile, ty: usize) -> Column {
+        self.column_of(p, ty, 0..p.num_samples(), false)
+    }
+
+    /// Like [`CallTree::column`] over the samples in `range` only, negated
+    /// when `negate` (the base part of a combined diff profile).
+    pub fn column_of(
+        &self,
+        p: &Profile,
+        ty: usize,
+        range: std::ops::Range<usize>,
+        negate: bool,
+    ) -> Column {
+        let n = self.len();
+        let mut totals = vec![0i64; n];
+        let mut nonzero = vec![false; n];
+        if ty < p.num_types() {
+            let end = range.end.min(self.leaf.len());
+            for s in range.start.min(end)..end {
+                let l = self.leaf[s];
+                if l == NONE {
+                    continue;
+                }
+                let v = if negate {
+                    p.value(s, ty).wrapping_neg()
+                } else {
+                    p.value(s, ty)
+                };
+                let slot = &mut totals[l as usize];
+                *slot = slot.wrapping_add(v);
+                nonzero[l as usize] |= v != 0;
+            }
+        }
+        for i in (1..n).rev() {
+            let pa = self.parent[i] as usize;
+            totals[pa] = totals[pa].wrapping_add(totals[i]);
+            nonzero[pa] |= nonzero[i];
+        }
+        Column {
+            ty,
+            totals,
+            nonzero,
+        }
+    }
+
+    /// The path of a node from the root's first child down to it.
+    pub fn path(&self, node: u32) -> Vec<u32> {
+        let mut path = Vec::new();
+        let mut n = node;
+        while n != ROOT && n != NONE {
+            path.push(n);
+            n = self.parent[n as usize];
+        }
+        path.reverse();
+        path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ChildTable;
+
+    #[test]
+    fn child_table_finds_what_it_holds_across_growth() {
+        let mut t = ChildTable::with_capacity(4);
+        for i in 0..10_000u64 {
+            let key = (i % 97) << 32 | i;
+            assert_eq!(t.get(key), None);
+            t.insert(key, i as u32);
+        }
+        for i in 0..10_000u64 {
+            assert_eq!(t.get((i % 97) << 32 | i), Some(i as u32));
+        }
+        assert_eq!(t.get(5 << 32 | 3), None);
+        assert!(t.len * 10 <= t.slots.len() * 7);
+    }
+}

@@ -1,0 +1,356 @@
+//! Writes a [`Profile`] back out as a pprof protobuf (`.pb.gz`): whole, or
+//! slimmed for a share link (only what the views need: names, files, lines
+//! and values), or trimmed to the samples that carry most of one sample
+//! type's value. `go tool pprof` and heaplens read all of them.
+//!
+//! Stacks are written as decoded, so `drop_frames`/`keep_frames` (already
+//! applied) are not written again; a comment says they were applied.
+
+use std::collections::HashMap;
+
+use prost::Message;
+
+use crate::model::{Profile, NONE};
+use crate::proto;
+
+/// What to keep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EncodeOptions {
+    /// Sample labels. Without them, samples with equal stacks are merged
+    /// (which leaves every pprof number as it was) unless a value is
+    /// negative (a saved diff: pprof's totals depend on the labels then,
+    /// so they are kept anyway).
+    pub labels: bool,
+    /// Mappings and addresses of symbolized locations (unsymbolized ones
+    /// always keep theirs: they are named by them).
+    pub addresses: bool,
+    /// Keep the samples that make up this share of `trim_type`'s value
+    /// (largest first), and merge the rest into one `(trimmed)` frame, so
+    /// that every total stays as it was. `None`: keep every sample.
+    pub trim: Option<Trim>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Trim {
+    pub sample_type: usize,
+    /// Largest samples kept (after merging equal stacks).
+    pub keep_samples: usize,
+}
+
+impl EncodeOptions {
+    /// Everything the profile has.
+    pub const FULL: EncodeOptions = EncodeOptions {
+        labels: true,
+        addresses: true,
+        trim: None,
+    };
+    /// What the views need.
+    pub const SLIM: EncodeOptions = EncodeOptions {
+        labels: false,
+        addresses: false,
+        trim: None,
+    };
+}
+
+/// The comment a trimmed profile carries (the app shows it as a warning).
+pub const TRIMMED_MARK: &str = "heaplens: trimmed";
+
+/// What [`encode`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encoded {
+    /// The pprof protobuf, not compressed (natively [`gzip`] compresses it;
+    /// in the browser the worker has the browser compress it).
+    pub protobuf: Vec<u8>,
+    /// Samples written (after merging), not counting the `(trimmed)` one.
+    pub samples: usize,
+    /// When trimmed: the samples merged into `(trimmed)` and the share of
+    /// the trim type's value the kept samples hold.
+    pub trimmed: Option<(usize, f64)>,
+}
+
+/// Interns strings into the table being written.
+struct Strings {
+    table: Vec<Vec<u8>>,
+    index: HashMap<String, i64>,
+}
+
+impl Strings {
+    fn new() -> Strings {
+        Strings {
+            table: vec![Vec::new()],
+            index: HashMap::from([(String::new(), 0)]),
+        }
+    }
+
+    fn add(&mut self, s: &str) -> i64 {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        let i = self.table.len() as i64;
+        self.table.push(s.as_bytes().to_vec());
+        self.index.insert(s.to_string(), i);
+        i
+    }
+}
+
+/// One sample to write: an index into the profile (its stack and labels)
+/// and its values (summed over merged samples).
+struct Out {
+    sample: usize,
+    values: Vec<i64>,
+}
+
+/// Encodes `p` as a pprof protobuf (not compressed).
+pub fn encode(p: &Profile, opts: EncodeOptions) -> Encoded {
+    let n = p.num_types();
+    let negative = p.values.iter().any(|&v| v < 0);
+    let labels = opts.labels || negative;
+    // Samples, merged by stack when labels are not written.
+    let mut out: Vec<Out> = Vec::with_capacity(p.num_samples());
+    if labels {
+        for s in 0..p.num_samples() {
+            out.push(Out {
+                sample: s,
+                values: p.sample_values(s).to_vec(),
+            });
+        }
+    } else {
+        let mut by_stack: HashMap<Vec<u32>, usize> = HashMap::new();
+        for s in 0..p.num_samples() {
+            let stack = p.stack(s).to_vec();
+            match by_stack.get(&stack) {
+                Some(&i) => {
+                    for (v, w) in out[i].values.iter_mut().zip(p.sample_values(s)) {
+                        *v = v.wrapping_add(*w);
+                    }
+                }
+                None => {
+                    by_stack.insert(stack, out.len());
+                    out.push(Out {
+                        sample: s,
+                        values: p.sample_values(s).to_vec(),
+                    });
+                }
+            }
+        }
+    }
+    // Trimming: the largest samples first, the rest summed into one.
+    let mut rest: Option<(usize, Vec<i64>)> = None;
+    let mut kept_share = 1.0;
+    if let Some(t) = opts
+        .trim
+        .filter(|t| t.sample_type < n && t.keep_samples < out.len())
+    {
+        let ty = t.sample_type;
+        crate::sorting::sort_by(&mut out, |a, b| {
+            b.values[ty]
+                .unsigned_abs()
+                .cmp(&a.values[ty].unsigned_abs())
+                .then(a.sample.cmp(&b.sample))
+        });
+        let dropped = out.split_off(t.keep_samples);
+        let mut sum = vec![0i64; n];
+        for d in &dropped {
+            for (v, w) in sum.iter_mut().zip(&d.values) {
+                *v = v.wrapping_add(*w);
+            }
+        }
+        let all: u128 = out
+            .iter()
+            .chain(&dropped)
+            .map(|o| u128::from(o.values[ty].unsigned_abs()))
+            .sum();
+        let kept: u128 = out
+            .iter()
+            .map(|o| u128::from(o.values[ty].unsigned_abs()))
+            .sum();
+        if all > 0 {
+            kept_share = kept as f64 / all as f64;
+        }
+        // Back in the profile's order, so untrimmed parts read the same.
+        crate::sorting::sort_by_key(&mut out, |o| o.sample);
+        rest = Some((dropped.len(), sum));
+    }
+
+    let mut st = Strings::new();
+    let mut pb = proto::Profile {
+        sample_type: p
+            .sample_types
+            .iter()
+            .map(|t| proto::ValueType {
+                r#type: st.add(&t.ty),
+                unit: st.add(&t.unit),
+            })
+            .collect(),
+        ..proto::Profile::default()
+    };
+    if let Some(t) = &p.period_type {
+        pb.period_type = Some(proto::ValueType {
+            r#type: st.add(&t.ty),
+            unit: st.add(&t.unit),
+        });
+    }
+    pb.period = p.period;
+    pb.time_nanos = p.time_nanos;
+    pb.duration_nanos = p.duration_nanos;
+    if !p.default_sample_type_name.is_empty() {
+        pb.default_sample_type = st.add(&p.default_sample_type_name);
+    }
+    let mut comments: Vec<String> = p.comments.clone();
+    if !p.drop_frames.is_empty() {
+        comments.push(format!("drop_frames {:?} applied", p.drop_frames));
+    }
+    if !p.keep_frames.is_empty() {
+        comments.push(format!("keep_frames {:?} applied", p.keep_frames));
+    }
+    if let (Some(t), Some((dropped, _))) = (opts.trim, &rest) {
+        comments.push(format!(
+            "{TRIMMED_MARK}: the {} largest samples by {} ({:.1}% of it) kept; {dropped} smaller ones merged into (trimmed)",
+            out.len(),
+            p.sample_types.get(t.sample_type).map_or("", |v| v.ty.as_str()),
+            kept_share * 100.0
+        ));
+    }
+    pb.comment = comments.iter().map(|c| st.add(c)).collect();
+
+    // Locations, functions and mappings the written samples use, numbered
+    // from 1 in order of first use.
+    let mut loc_id = vec![0u64; p.locations.len()];
+    let mut fn_id = vec![0u64; p.functions.len()];
+    let mut map_id = vec![0u64; p.mappings.len()];
+    for o in &out {
+        for l in p.stack(o.sample) {
+            let li = l as usize;
+            if loc_id[li] != 0 {
+                continue;
+            }
+            let loc = &p.locations[li];
+            let frames = p.location_frames(l);
+            let symbolized = !frames.is_empty();
+            let mut w = proto::Location {
+                id: pb.location.len() as u64 + 1,
+                ..proto::Location::default()
+            };
+            if opts.addresses || !symbolized {
+                w.address = loc.address;
+                if loc.mapping != NONE {
+                    let mi = loc.mapping as usize;
+                    if map_id[mi] == 0 {
+                        let m = &p.mappings[mi];
+                        map_id[mi] = pb.mapping.len() as u64 + 1;
+                        pb.mapping.push(proto::Mapping {
+                            id: map_id[mi],
+                            memory_start: m.start,
+                            memory_limit: m.limit,
+                            file_offset: m.offset,
+                            filename: st.add(p.str(m.file)),
+                            build_id: st.add(p.str(m.build_id)),
+                            has_functions: m.has_functions,
+                            ..proto::Mapping::default()
+                        });
+                    }
+                    w.mapping_id = map_id[mi];
+                }
+            }
+            for fr in frames {
+                let fi = fr.function as usize;
+                if fn_id[fi] == 0 {
+                    let f = &p.functions[fi];
+                    fn_id[fi] = pb.function.len() as u64 + 1;
+                    let name = p.str(f.name);
+                    pb.function.push(proto::Function {
+                        id: fn_id[fi],
+                        name: st.add(name),
+                        system_name: if name.is_empty() || opts.addresses {
+                            st.add(p.str(f.system_name))
+                        } else {
+                            0
+                        },
+                        filename: st.add(p.str(f.filename)),
+                        start_line: f.start_line,
+                    });
+                }
+                w.line.push(proto::Line {
+                    function_id: fn_id[fi],
+                    line: fr.line,
+                    column: 0,
+                });
+            }
+            loc_id[li] = w.id;
+            pb.location.push(w);
+        }
+    }
+    let written = out.len();
+    pb.sample = out
+        .into_iter()
+        .map(|o| proto::Sample {
+            location_id: p
+                .stack(o.sample)
+                .iter()
+                .map(|l| loc_id[l as usize])
+                .collect(),
+            value: o.values,
+            label: if labels {
+                p.sample_labels(o.sample)
+                    .iter()
+                    .map(|l| proto::Label {
+                        key: st.add(p.str(l.key)),
+                        str: if l.str != 0 { st.add(p.str(l.str)) } else { 0 },
+                        num: l.num,
+                        num_unit: if l.unit != 0 {
+                            st.add(p.str(l.unit))
+                        } else {
+                            0
+                        },
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        })
+        .collect();
+    let mut trimmed = None;
+    if let Some((dropped, values)) = rest {
+        let f = proto::Function {
+            id: pb.function.len() as u64 + 1,
+            name: st.add("(trimmed)"),
+            ..proto::Function::default()
+        };
+        let l = proto::Location {
+            id: pb.location.len() as u64 + 1,
+            line: vec![proto::Line {
+                function_id: f.id,
+                line: 0,
+                column: 0,
+            }],
+            ..proto::Location::default()
+        };
+        if dropped > 0 {
+            pb.sample.push(proto::Sample {
+                location_id: vec![l.id],
+                value: values,
+                label: Vec::new(),
+            });
+            pb.function.push(f);
+            pb.location.push(l);
+        }
+        trimmed = Some((dropped, kept_share));
+    }
+    pb.string_table = st.table;
+    Encoded {
+        protobuf: pb.encode_to_vec(),
+        samples: written,
+        trimmed,
+    }
+}
+
+/// Gzip at the best compression (links and downloads are written once).
+/// Native only: the wasm build has the browser compress.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing into a Vec cannot fail.
+    let _ = enc.write_all(bytes);
+    enc.finish().unwrap_or_default()
+}

@@ -1,0 +1,27 @@
+//! heaplens-view: what the page and the `heaplens` CLI show, over the
+//! profiles of heaplens-profile and the analyses of heaplens-analysis.
+//!
+//! Data flow: a file → heaplens-profile's decoder → a `Profile` (the
+//! model) → [`pipeline`] (profile and base combined, filtered, for the
+//! [`params::ViewParams`] asked for) → heaplens-analysis's call trees →
+//! the top table, flame layout, search, callers/callees, line listing →
+//! the page (through [`session`], in the web worker) or the CLI (through
+//! [`report`]).
+//!
+//! - [`params`]: [`ViewParams`](params::ViewParams), everything a view
+//!   depends on; [`share`] puts it (and the profiles) in a link.
+//! - [`pipeline`]: the steps every view and CLI command runs.
+//! - [`session`]: the web worker's state and its answers to the page.
+//! - [`table`]: the top table's sort, filter and paging.
+//! - [`report`]: text reports (`go tool pprof -top` text, TSV/CSV, info).
+//! - [`gate`]: limits on a diff for CI; [`benchfmt`]: `go test -bench`
+//!   outputs read and compared.
+
+pub mod benchfmt;
+pub mod gate;
+pub mod params;
+pub mod pipeline;
+pub mod report;
+pub mod session;
+pub mod share;
+pub mod table;

@@ -1,0 +1,156 @@
+//! [`ViewParams`]: everything a view depends on, in one type with one
+//! default. The page's state holds it, every request to the web worker
+//! carries it, share links encode exactly it ([`crate::share::codec`]), and
+//! the CLI builds one from its flags; [`crate::pipeline`] and the session
+//! read it. A new view option is one field here plus its fragment key.
+
+use heaplens_analysis::Granularity;
+use heaplens_profile::diff::{DiffMode, DiffOptions};
+use serde::{Deserialize, Serialize};
+
+use crate::table::Column;
+
+/// What a view shows and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(test, derive(arbitrary::Arbitrary))]
+pub struct ViewParams {
+    /// The sample type by name (or index, as pprof's `-sample_index`);
+    /// `None` (or "") for the profile's default.
+    pub sample_type: Option<String>,
+    /// Root on top (icicle, pprof's) or at the bottom (flame).
+    pub orientation: Orientation,
+    /// Base vs new: whether and how a loaded base is subtracted and drawn.
+    pub diff: DiffParams,
+    /// The zoomed frame: names from the root's child down to it (empty for
+    /// the whole graph). Names not found leave the zoom at the last frame
+    /// found.
+    pub zoom: Vec<String>,
+    /// The selected function (a name at function granularity).
+    pub selected: Option<String>,
+    /// Search: a substring, or a regular expression written `/like this/`.
+    pub search: String,
+    /// What a row of the top table stands for.
+    pub granularity: Granularity,
+    /// The top table's order and filter.
+    pub table: TableParams,
+    /// pprof's `-tagfocus` label filter; "" for none.
+    pub tagfocus: String,
+}
+
+impl ViewParams {
+    /// These parameters for a newly opened profile: what names frames of the
+    /// old one (zoom, selection, search, sample type, label filter) goes;
+    /// the reader's choices of layout and table stay.
+    pub fn for_new_profile(&self) -> ViewParams {
+        ViewParams {
+            sample_type: None,
+            zoom: Vec::new(),
+            selected: None,
+            search: String::new(),
+            tagfocus: String::new(),
+            ..self.clone()
+        }
+    }
+
+    /// The sample type asked for, if any ("" is none).
+    pub fn sample_type_name(&self) -> Option<&str> {
+        self.sample_type.as_deref().filter(|s| !s.is_empty())
+    }
+}
+
+/// Root on top or at the bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(arbitrary::Arbitrary))]
+pub enum Orientation {
+    /// Root on top, callees below (pprof's flame graph).
+    #[default]
+    Icicle,
+    /// Root at the bottom.
+    Flame,
+}
+
+/// Base vs new.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(arbitrary::Arbitrary))]
+pub struct DiffParams {
+    /// Show the profile minus the base when a base is loaded (else the
+    /// profile alone).
+    pub show: bool,
+    /// pprof's `-diff_base` (percentages of the base's total) or `-base`
+    /// (the net profile read as one).
+    pub mode: DiffMode,
+    /// pprof's `-normalize`: the new profile scaled to the base's total.
+    pub normalize: bool,
+    /// What a frame's width stands for.
+    pub width_by: WidthBy,
+    /// Which value of a frame its colour follows.
+    pub color_by: ColorBy,
+}
+
+impl Default for DiffParams {
+    fn default() -> Self {
+        DiffParams {
+            show: true,
+            mode: DiffMode::DiffBase,
+            normalize: false,
+            width_by: WidthBy::New,
+            color_by: ColorBy::Total,
+        }
+    }
+}
+
+impl DiffParams {
+    /// How the profiles are combined.
+    pub fn options(&self) -> DiffOptions {
+        DiffOptions {
+            mode: self.mode,
+            normalize: self.normalize,
+        }
+    }
+}
+
+/// What sets a frame's width in a diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(arbitrary::Arbitrary))]
+pub enum WidthBy {
+    /// The new profile's value (frames gone in the new profile vanish).
+    #[default]
+    New,
+    /// The base's value.
+    Base,
+    /// The larger of the two (so removed work stays visible).
+    Max,
+}
+
+/// Which change a frame's colour shows in a diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(arbitrary::Arbitrary))]
+pub enum ColorBy {
+    /// The change of the frame's total (everything under it).
+    #[default]
+    Total,
+    /// The change of its self value.
+    SelfValue,
+}
+
+/// The top table's order and filter (which rows the page is sent is the
+/// request's business, not the view's).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(arbitrary::Arbitrary))]
+pub struct TableParams {
+    pub sort: Column,
+    /// Largest first.
+    pub descending: bool,
+    /// Rows whose name contains this (ignoring case); "" for all.
+    pub filter: String,
+}
+
+impl Default for TableParams {
+    fn default() -> Self {
+        TableParams {
+            sort: Column::Flat,
+            descending: true,
+            filter: String::new(),
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! The one pipeline every view and every CLI command runs, as pprof's
+//! driver applies its options before any report: the [`Inputs`] (a profile
+//! and, for a diff, a base) and the [`ViewParams`] → [`Prepared`]: the
+//! profile the view shows (combined with the base as pprof combines them,
+//! then filtered), the whole profile's totals (pprof's percentages stay of
+//! them) and its call trees.
+//!
+//! Steps, each cached by what it depends on (named key structs), so that
+//! the web worker's session redoes only what a change of parameters
+//! touches, while the CLI runs them once:
+//! 1. combine: the profile minus the base when a diff is asked for and a
+//!    base is loaded ([`heaplens_profile::diff`]), else the profile.
+//! 2. filter: the label filter (`-tagfocus`, [`heaplens_profile::tags`]).
+//!    A new profile-level filter is one more part of this step.
+//! 3. per call: the sample type (by name, pprof's default when none), its
+//!    whole-profile total, and the call trees at the granularities asked
+//!    for ([`Prepared::tree`]).
+
+use std::rc::Rc;
+
+use heaplens_analysis::{CallTree, Granularity};
+use heaplens_profile::diff::{combine_split, DiffOptions};
+use heaplens_profile::tags::{self, TagFocus};
+use heaplens_profile::Profile;
+
+use crate::params::ViewParams;
+
+/// One loaded profile, decoded once and shared by every view.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The file's name (or a link's name for it).
+    pub name: String,
+    pub profile: Rc<Profile>,
+    /// Its call tree at function granularity, when the loader made it.
+    pub functions: Option<Rc<CallTree>>,
+}
+
+impl Input {
+    pub fn new(name: &str, profile: Profile) -> Input {
+        Input {
+            name: name.to_string(),
+            profile: Rc::new(profile),
+            functions: None,
+        }
+    }
+
+    /// With its function tree built now (the page shows its size, and every
+    /// view of the profile alone needs it).
+    pub fn with_functions(mut self) -> Input {
+        self.functions = Some(Rc::new(CallTree::build(
+            &self.profile,
+            Granularity::Functions,
+        )));
+        self
+    }
+}
+
+/// The profile and the base; every change makes a new generation, which
+/// the pipeline's caches are keyed by.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    profile: Option<Input>,
+    base: Option<Input>,
+    generation: u64,
+}
+
+impl Inputs {
+    pub fn profile(&self) -> Option<&Input> {
+        self.profile.as_ref()
+    }
+
+    pub fn base(&self) -> Option<&Input> {
+        self.base.as_ref()
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn set_profile(&mut self, input: Input) {
+        self.profile = Some(input);
+        self.generation += 1;
+    }
+
+    pub fn set_base(&mut self, input: Input) {
+        self.base = Some(input);
+        self.generation += 1;
+    }
+
+    pub fn clear_base(&mut self) {
+        self.base = None;
+        self.generation += 1;
+    }
+
+    /// Exchanges the profile and the base; false (and nothing changes)
+    /// unless both are there.
+    pub fn swap(&mut self) -> bool {
+        if self.profile.is_none() || self.base.is_none() {
+            return false;
+        }
+        std::mem::swap(&mut self.profile, &mut self.base);
+        self.generation += 1;
+        true
+    }
+}
+
+/// What the combine step depends on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct CombineKey {
+    inputs: u64,
+    /// Set when the profile minus the base is shown.
+    diff: Option<DiffOptions>,
+}
+
+/// What the filter step depends on.
+#[derive(Debug, Clone, PartialEq)]
+struct FilterKey {
+    combined: CombineKey,
+    filters: Filters,
+}
+
+/// The profile-level filters of a view.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Filters {
+    /// pprof's `-tagfocus`, trimmed; "" for none.
+    pub tagfocus: String,
+}
+
+impl Filters {
+    pub fn of(params: &ViewParams) -> Filters {
+        Filters {
+            tagfocus: params.tagfocus.trim().to_string(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.tagfocus.is_empty()
+    }
+}
+
+/// The combine step's result.
+struct Combined {
+    key: CombineKey,
+    name: String,
+    profile: Rc<Profile>,
+    functions: Option<Rc<CallTree>>,
+    split: Option<usize>,
+    /// Why the profiles could not be combined (the profile alone is shown).
+    error: Option<String>,
+}
+
+/// What the pipeline could not do, said in words; the page shows these and
+/// goes on without the part that failed, the CLI stops with the first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Problems {
+    /// Why the profile and the base cannot be compared (the profile alone
+    /// is shown).
+    pub diff: Option<String>,
+    /// The label filter cannot be read.
+    pub tagfocus: Option<String>,
+    /// The sample type asked for is not in the profile (its default is
+    /// shown).
+    pub sample_type: Option<String>,
+}
+
+/// A prepared view: the profile it shows, with what every report needs.
+pub struct Prepared {
+    key: FilterKey,
+    /// A number no other prepared profile had: what is computed over this
+    /// profile (columns, tables) is cached under it.
+    pub generation: u64,
+    /// The name of the profile (the new one in a diff).
+    pub name: String,
+    /// The profile shown: combined with the base, filtered.
+    pub profile: Rc<Profile>,
+    /// In a diff, where the base's (negated) samples start.
+    pub split: Option<usize>,
+    /// With a filter: the samples it keeps, of how many.
+    pub kept: Option<(usize, usize)>,
+    /// The filters applied, as pprof lists them under "Active filters".
+    pub filters: Vec<String>,
+    pub problems: Problems,
+    /// The sample type of the last [`Pipeline::prepare`], and pprof's total
+    /// of it over the whole (unfiltered) profile.
+    pub sample_type: usize,
+    pub total: i64,
+    unfiltered: Rc<Profile>,
+    whole_totals: Vec<Option<i64>>,
+    functions: Option<Rc<CallTree>>,
+    /// The tree at lines or addresses, the last one asked for.
+    other: Option<Rc<CallTree>>,
+}
+
+impl Prepared {
+    /// The call tree of the shown profile at `g`, built when first asked
+    /// for (one tree besides the function tree is kept).
+    pub fn tree(&mut self, g: Granularity) -> Rc<CallTree> {
+        let slot = if g == Granularity::Functions {
+            &mut self.functions
+        } else {
+            &mut self.other
+        };
+        if let Some(t) = slot.as_ref().filter(|t| t.keys.granularity == g) {
+            return t.clone();
+        }
+        // Free the old tree before building the new one.
+        *slot = None;
+        let t = Rc::new(CallTree::build(&self.profile, g));
+        *slot = Some(t.clone());
+        t
+    }
+
+    /// pprof's total of sample type `ty` over the whole profile (before
+    /// filters: percentages stay of it).
+    pub fn whole_total(&mut self, ty: usize) -> i64 {
+        if self.whole_totals.len() <= ty {
+            self.whole_totals.resize(ty + 1, None);
+        }
+        *self.whole_totals[ty].get_or_insert_with(|| self.unfiltered.total(ty))
+    }
+
+    /// Whether the profile shown is a diff (profile minus base).
+    pub fn is_diff(&self) -> bool {
+        self.split.is_some()
+    }
+
+    fn select_sample_type(&mut self, asked: Option<&str>) {
+        let ty = match self.profile.sample_type_index(asked) {
+            Ok(t) => {
+                self.problems.sample_type = None;
+                t
+            }
+            Err(e) => {
+                self.problems.sample_type = Some(e.to_string());
+                self.profile.default_sample_type()
+            }
+        };
+        self.sample_type = ty;
+        self.total = self.whole_total(ty);
+    }
+}
+
+/// The pipeline's steps and their caches.
+#[derive(Default)]
+pub struct Pipeline {
+    combined: Option<Combined>,
+    prepared: Option<Prepared>,
+    generations: u64,
+}
+
+impl Pipeline {
+    /// Prepares the view `params` asks for of `inputs`, reusing every step
+    /// whose inputs did not change. Fails only without a profile; what else
+    /// goes wrong is in [`Prepared::problems`].
+    pub fn prepare(
+        &mut self,
+        inputs: &Inputs,
+        params: &ViewParams,
+    ) -> Result<&mut Prepared, String> {
+        let new = inputs.profile().ok_or("no profile is open")?;
+        let diff = inputs
+            .base()
+            .and_then(|_| params.diff.show.then(|| params.diff.options()));
+        let ckey = CombineKey {
+            inputs: inputs.generation(),
+            diff,
+        };
+        if self.combined.as_ref().is_none_or(|c| c.key != ckey) {
+            // Free what the old inputs made before making the new.
+            self.prepared = None;
+            self.combined = None;
+            self.combined = Some(combine(new, inputs.base(), ckey));
+        }
+        let combined = self.combined.as_ref().ok_or("no profile is open")?;
+        let fkey = FilterKey {
+            combined: ckey,
+            filters: Filters::of(params),
+        };
+        if self.prepared.as_ref().is_none_or(|p| p.key != fkey) {
+            self.prepared = None;
+            self.generations += 1;
+            self.prepared = Some(filter(combined, fkey, self.generations));
+        }
+        let prepared = self.prepared.as_mut().ok_or("no profile is open")?;
+        prepared.select_sample_type(params.sample_type_name());
+        Ok(prepared)
+    }
+}
+
+/// Step 1: the profile minus the base (new samples first, then the base's
+/// negated), or the profile alone.
+fn combine(new: &Input, base: Option<&Input>, key: CombineKey) -> Combined {
+    let alone = |error: Option<String>| Combined {
+        key,
+        name: new.name.clone(),
+        profile: new.profile.clone(),
+        functions: new.functions.clone(),
+        split: None,
+        error,
+    };
+    let (Some(base), Some(opts)) = (base, key.diff) else {
+        return alone(None);
+    };
+    match combine_split(&new.profile, &base.profile, opts) {
+        Ok((p, split)) => Combined {
+            key,
+            name: new.name.clone(),
+            functions: Some(Rc::new(CallTree::build(&p, Granularity::Functions))),
+            profile: Rc::new(p),
+            split: Some(split),
+            error: None,
+        },
+        Err(e) => alone(Some(e.to_string())),
+    }
+}
+
+/// Step 2: the profile-level filters.
+fn filter(c: &Combined, key: FilterKey, generation: u64) -> Prepared {
+    let mut prepared = Prepared {
+        generation,
+        name: c.name.clone(),
+        profile: c.profile.clone(),
+        split: c.split,
+        kept: None,
+        filters: Vec::new(),
+        problems: Problems {
+            diff: c.error.clone(),
+            ..Problems::default()
+        },
+        sample_type: 0,
+        total: 0,
+        unfiltered: c.profile.clone(),
+        whole_totals: Vec::new(),
+        functions: c.functions.clone(),
+        other: None,
+        key,
+    };
+    let spec = prepared.key.filters.tagfocus.clone();
+    if prepared.key.filters.is_empty() {
+        return prepared;
+    }
+    match TagFocus::parse(&spec) {
+        Err(e) => prepared.problems.tagfocus = Some(e.to_string()),
+        Ok(f) => {
+            let mut p = (*c.profile).clone();
+            let kept = tags::apply(&mut p, &f);
+            prepared.kept = Some((kept, p.num_samples()));
+            prepared.profile = Rc::new(p);
+            prepared.functions = None;
+            prepared.filters.push(format!("tagfocus={spec}"));
+        }
+    }
+    prepared
+}

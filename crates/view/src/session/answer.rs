@@ -1,0 +1,208 @@
+//! Answers a view request: runs the pipeline for the request's parameters,
+//! then assembles the answer from the flame graph, the table rows the page
+//! does not have yet, the selected function's callers, callees and lines,
+//! and in a diff the summary, reusing what the caches kept.
+
+use std::rc::Rc;
+
+use heaplens_analysis::list::lines_where;
+use heaplens_analysis::peek::peek;
+use heaplens_analysis::tree::Column;
+use heaplens_analysis::{CallTree, Granularity};
+use heaplens_profile::Profile;
+
+use super::caches::{Caches, ColumnKey, Columns, PeekKey, RowsKey};
+use super::flame::{flame, selected_key};
+use super::protocol::ViewRequest;
+use super::render::{PeekData, ViewData};
+use super::rows::{rows, RowsAsked};
+use super::summary::{hot_sites, hot_type, impact, movers, DiffSummary};
+use super::Session;
+use crate::pipeline::{Inputs, Prepared};
+
+impl Session {
+    /// Answers a view request; None when no profile is open.
+    pub fn view(&mut self, req: &ViewRequest) -> Option<ViewData> {
+        let Session {
+            inputs,
+            pipeline,
+            caches,
+            rows_sent,
+            ..
+        } = self;
+        let prepared = pipeline.prepare(inputs, &req.params).ok()?;
+        let ty = prepared.sample_type;
+        let functions = prepared.tree(Granularity::Functions);
+        let table_tree = prepared.tree(req.params.granularity);
+        let ckey = ColumnKey {
+            generation: prepared.generation,
+            sample_type: ty,
+        };
+        let cols = caches
+            .columns
+            .get_or(ckey, || Rc::new(columns(prepared, &functions, ty)))
+            .clone();
+        let flame = flame(
+            &prepared.profile,
+            &functions,
+            &cols,
+            &req.params,
+            req.width_px,
+            req.zoom_node,
+        );
+
+        // Rows, when the page does not have them yet.
+        let rkey = RowsKey {
+            column: ckey,
+            granularity: req.params.granularity,
+        };
+        let asked = RowsAsked {
+            table: req.params.table.clone(),
+            limit: req.rows,
+        };
+        let fresh = rows_sent
+            .as_ref()
+            .is_none_or(|(k, a)| *k != rkey || *a != asked);
+        let sent = fresh.then(|| {
+            let p = &prepared.profile;
+            rows(caches, rkey, p, &table_tree, prepared.split, &asked)
+        });
+        if fresh {
+            *rows_sent = Some((rkey, asked));
+        }
+
+        let peek = selected_key(&functions, req.params.selected.as_deref())
+            .map(|k| peek_data(caches, ckey, &prepared.profile, &functions, &cols.shown, k));
+        let diff = prepared
+            .split
+            .and_then(|split| diff_summary(inputs, caches, prepared, &functions, &cols, split));
+        let diff_error = match (inputs.profile(), inputs.base(), &prepared.problems.diff) {
+            (Some(new), Some(base), Some(e)) if req.params.diff.show => {
+                Some(format!("{} and {}: {e}", base.name, new.name))
+            }
+            _ => None,
+        };
+        let (rows, rows_matching, rows_total) =
+            sent.map_or((Vec::new(), 0, 0), |s| (s.rows, s.matching, s.total));
+        Some(ViewData {
+            seq: req.seq,
+            sample_type: ty,
+            unit: prepared
+                .profile
+                .sample_types
+                .get(ty)
+                .map(|t| t.unit.clone())
+                .unwrap_or_default(),
+            total: prepared.total,
+            zoom: flame.zoom,
+            crumbs: flame.crumbs,
+            names: flame.names,
+            rects: flame.rects,
+            depth: flame.depth,
+            culled: flame.culled,
+            deeper: flame.deeper,
+            matched: flame.matched,
+            search_error: flame.search_error,
+            focus: prepared.kept,
+            focus_error: prepared.problems.tagfocus.clone(),
+            rows,
+            rows_fresh: fresh,
+            rows_matching,
+            rows_total,
+            granularity: req.params.granularity,
+            peek,
+            diff,
+            diff_error,
+        })
+    }
+}
+
+/// The function tree's column of sample type `ty`, and in a diff the new
+/// and the base profile's apart.
+fn columns(prepared: &Prepared, functions: &CallTree, ty: usize) -> Columns {
+    let p = &prepared.profile;
+    Columns {
+        shown: functions.column(p, ty),
+        split: prepared.split.map(|split| {
+            let n = p.num_samples();
+            (
+                functions.column_of(p, ty, 0..split, false),
+                functions.column_of(p, ty, split..n, true),
+            )
+        }),
+    }
+}
+
+/// Callers, callees and source lines of the function with key `k` (the
+/// walk over the whole tree is the most expensive part of a view; zooming
+/// keeps the selection, so it is kept).
+fn peek_data(
+    caches: &mut Caches,
+    column: ColumnKey,
+    p: &Profile,
+    tree: &CallTree,
+    col: &Column,
+    k: usize,
+) -> PeekData {
+    let key = PeekKey {
+        column,
+        key: k as u32,
+    };
+    caches
+        .peek
+        .get_or(key, || {
+            let pk = peek(tree, col, k as u32);
+            let name_of = |key: u32| tree.keys.names[key as usize].clone();
+            let name = tree.keys.names[k].clone();
+            PeekData {
+                flat: pk.flat,
+                cum: pk.cum,
+                callers: pk
+                    .callers
+                    .iter()
+                    .map(|(k, v)| (k.map_or_else(|| "(root)".to_string(), name_of), *v))
+                    .collect(),
+                callees: pk.callees.iter().map(|(k, v)| (name_of(*k), *v)).collect(),
+                lines: lines_where(p, column.sample_type, |n| n == name),
+                name,
+            }
+        })
+        .clone()
+}
+
+/// The summary of a diff (`split`: where the base's samples start).
+fn diff_summary(
+    inputs: &Inputs,
+    caches: &mut Caches,
+    prepared: &Prepared,
+    tree: &CallTree,
+    cols: &Columns,
+    split: usize,
+) -> Option<DiffSummary> {
+    let (new, base) = (inputs.profile()?, inputs.base()?);
+    let (grew, shrank) = movers(tree, &cols.shown);
+    let hot_ty = hot_type(&new.profile, prepared.sample_type);
+    let key = ColumnKey {
+        generation: prepared.generation,
+        sample_type: hot_ty,
+    };
+    let (hot_type, hot) = caches
+        .hot
+        .get_or(key, || {
+            let totals = (
+                new.profile.signed_total(hot_ty),
+                base.profile.signed_total(hot_ty),
+            );
+            hot_sites(&prepared.profile, tree, split, hot_ty, totals)
+        })
+        .clone();
+    Some(DiffSummary {
+        base_name: base.name.clone(),
+        new_name: new.name.clone(),
+        impact: impact(&new.profile, &base.profile),
+        grew,
+        shrank,
+        hot_type,
+        hot,
+    })
+}

@@ -1,0 +1,258 @@
+//! The session the web app's worker runs: it holds the loaded profiles and
+//! answers view requests with compact render data (the flame layout for the
+//! visible zoom, the table rows asked for, search and callers/callees
+//! results), so the page never holds the whole profile. Plain data in and
+//! out ([`protocol`], serde), so it is tested natively.
+//!
+//! A view runs the shared [`crate::pipeline`] (the same one the CLI runs),
+//! then [`answer`] assembles its parts ([`flame`], [`rows`], [`summary`])
+//! with what [`caches`] kept from earlier views; [`export`] writes files of
+//! a view; [`info`] describes a loaded profile.
+
+mod answer;
+pub mod caches;
+mod export;
+pub mod flame;
+pub mod info;
+pub mod protocol;
+pub mod render;
+pub mod rows;
+pub mod summary;
+
+pub use info::{ProfileInfo, SampleTypeInfo};
+pub use protocol::{ExportKind, Request, Response, Slot, ViewRequest};
+pub use render::{
+    file_stem, package_of, Crumb, FlameRect, FrameName, PeekData, ViewData, ANCESTOR, INLINED,
+    MATCHED, SELECTED,
+};
+
+use heaplens_profile::encode::{encode, EncodeOptions, Trim};
+use heaplens_profile::{decode_inflated, Limits, Profile};
+
+use crate::benchfmt::{self, BenchSet};
+use crate::pipeline::{Input, Inputs, Pipeline};
+use crate::share::trim::{EncodedProfile, SharedEncoded};
+use caches::{Caches, RowsKey};
+use rows::RowsAsked;
+
+/// Limits in the browser: a tab has far less memory than the CLI.
+pub const BROWSER_LIMITS: Limits = Limits {
+    max_input: 512 << 20,
+    max_decoded: 1 << 30,
+};
+
+/// The worker's state: the loaded profiles, the pipeline's steps, and what
+/// the last views left for the next.
+#[derive(Default)]
+pub struct Session {
+    inputs: Inputs,
+    pipeline: Pipeline,
+    caches: Caches,
+    /// Benchmark outputs loaded beside the profiles (name, parsed).
+    bench_new: Option<(String, BenchSet)>,
+    bench_base: Option<(String, BenchSet)>,
+    /// The rows last sent (which table, which of its rows): an answer
+    /// carries rows only when they change.
+    rows_sent: Option<(RowsKey, RowsAsked)>,
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// Decodes `bytes` (gzipped or not) into `slot`. On error the slot keeps
+    /// what it had. Native only: in the browser the worker inflates gzip
+    /// first and calls [`Session::load_inflated`].
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn load(
+        &mut self,
+        slot: Slot,
+        name: &str,
+        bytes: &[u8],
+        progress: &mut dyn FnMut(&str, u64, u64),
+    ) -> Result<ProfileInfo, String> {
+        // The tables kept for the page are made again when asked for;
+        // without them the new profile has more room.
+        self.caches.drop_tables();
+        let profile = heaplens_profile::decode_with(bytes, BROWSER_LIMITS, progress)
+            .map_err(|e| e.to_string())?;
+        Ok(self.install(slot, name, profile, progress))
+    }
+
+    /// Decodes a profile that is not gzipped (the browser has inflated it:
+    /// `gzip_size` is the size of the file as it was) into `slot`.
+    pub fn load_inflated(
+        &mut self,
+        slot: Slot,
+        name: &str,
+        bytes: &[u8],
+        gzip_size: Option<u64>,
+        progress: &mut dyn FnMut(&str, u64, u64),
+    ) -> Result<ProfileInfo, String> {
+        self.caches.drop_tables();
+        let mut profile =
+            decode_inflated(bytes, BROWSER_LIMITS, progress).map_err(|e| e.to_string())?;
+        if let Some(size) = gzip_size {
+            profile.stats.input_bytes = size;
+            profile.stats.gzipped = true;
+        }
+        Ok(self.install(slot, name, profile, progress))
+    }
+
+    fn install(
+        &mut self,
+        slot: Slot,
+        name: &str,
+        profile: Profile,
+        progress: &mut dyn FnMut(&str, u64, u64),
+    ) -> ProfileInfo {
+        progress("tree", 0, 1);
+        let input = Input::new(name, profile).with_functions();
+        progress("tree", 1, 1);
+        let info = describe(&input);
+        match slot {
+            Slot::Profile => self.inputs.set_profile(input),
+            Slot::Base => self.inputs.set_base(input),
+        }
+        info
+    }
+
+    /// Closes the base profile.
+    pub fn clear_base(&mut self) {
+        self.inputs.clear_base();
+    }
+
+    /// Exchanges the profile and the base; returns their new infos.
+    pub fn swap(&mut self) -> Option<(ProfileInfo, ProfileInfo)> {
+        if !self.inputs.swap() {
+            return None;
+        }
+        Some((
+            describe(self.inputs.profile()?),
+            describe(self.inputs.base()?),
+        ))
+    }
+
+    /// Whether `bytes` are `go test -bench` output rather than a profile.
+    pub fn is_bench(bytes: &[u8]) -> bool {
+        benchfmt::looks_like_bench(bytes)
+    }
+
+    /// Loads benchmark output into `slot`; answers the comparison once both
+    /// sides are there.
+    pub fn load_bench(&mut self, slot: Slot, name: &str, bytes: &[u8]) -> Result<Response, String> {
+        let set = benchfmt::parse(&String::from_utf8_lossy(bytes)).map_err(|e| e.to_string())?;
+        match slot {
+            Slot::Profile => self.bench_new = Some((name.to_string(), set)),
+            Slot::Base => self.bench_base = Some((name.to_string(), set)),
+        }
+        let (comparison, names) = match (&self.bench_base, &self.bench_new) {
+            (Some((bn, b)), Some((nn, n))) => {
+                (Some(benchfmt::compare(b, n)), (bn.clone(), nn.clone()))
+            }
+            (Some((bn, _)), None) => (None, (bn.clone(), String::new())),
+            (None, Some((nn, _))) => (None, (String::new(), nn.clone())),
+            (None, None) => (None, (String::new(), String::new())),
+        };
+        Ok(Response::Bench {
+            slot,
+            name: name.to_string(),
+            comparison,
+            names,
+        })
+    }
+
+    /// The open profile (and base) for a share link: slimmed, gzipped, and
+    /// trimmed to fit `budget` base64 characters when one is given.
+    /// Natively; the browser's worker runs the same [`fit`] with the
+    /// browser's gzip.
+    ///
+    /// [`fit`]: crate::share::trim::fit
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn share(
+        &self,
+        sample_type: Option<usize>,
+        budget: Option<usize>,
+    ) -> Result<crate::share::trim::ShareData, String> {
+        use crate::share::{base64url, trim};
+        let gzipped = |keep| {
+            let (p, b, t) = self.share_encode(sample_type, keep)?;
+            let data = |e: &EncodedProfile| base64url(&heaplens_profile::encode::gzip(&e.bytes));
+            let pd = data(&p);
+            Ok(trim::ShareData {
+                profile: p.into_shared(pd),
+                base: b.map(|b| {
+                    let bd = data(&b);
+                    b.into_shared(bd)
+                }),
+                trim_type: t,
+            })
+        };
+        trim::ready(trim::fit(budget, |keep| std::future::ready(gzipped(keep))))
+    }
+
+    /// The open profile and base encoded for a share link (not compressed),
+    /// keeping the given numbers of largest samples of each when `keep` is
+    /// set (largest by the shown sample type, `sample_type`).
+    pub fn share_encode(
+        &self,
+        sample_type: Option<usize>,
+        keep: Option<(usize, usize)>,
+    ) -> Result<SharedEncoded, String> {
+        let new = self.inputs.profile().ok_or("no profile is open")?;
+        let ty = sample_type
+            .filter(|&t| t < new.profile.num_types())
+            .unwrap_or_else(|| new.profile.default_sample_type());
+        let trim_type = new
+            .profile
+            .sample_types
+            .get(ty)
+            .map(|t| t.ty.clone())
+            .unwrap_or_default();
+        let one = |l: &Input, keep: Option<usize>| {
+            let p = &l.profile;
+            let t = p
+                .sample_types
+                .iter()
+                .position(|t| t.ty == trim_type)
+                .unwrap_or(0);
+            let trim = keep.map(|k| Trim {
+                sample_type: t,
+                keep_samples: k,
+            });
+            let e = encode(
+                p,
+                EncodeOptions {
+                    trim,
+                    ..EncodeOptions::SLIM
+                },
+            );
+            EncodedProfile {
+                name: l.name.clone(),
+                bytes: e.protobuf,
+                samples: e.samples,
+                trimmed: e.trimmed,
+            }
+        };
+        let profile = one(new, keep.map(|k| k.0));
+        let base = self.inputs.base().map(|b| one(b, keep.map(|k| k.1)));
+        Ok((profile, base, trim_type))
+    }
+
+    /// The open profile, whole, as pprof protobuf (not compressed), with its
+    /// file name.
+    pub fn profile_protobuf(&self) -> Option<(String, Vec<u8>)> {
+        let l = self.inputs.profile()?;
+        Some((
+            l.name.clone(),
+            encode(&l.profile, EncodeOptions::FULL).protobuf,
+        ))
+    }
+}
+
+/// The info panel's description of a loaded input.
+fn describe(input: &Input) -> ProfileInfo {
+    let nodes = input.functions.as_ref().map_or(0, |t| t.len());
+    info::info(&input.name, &input.profile, nodes)
+}

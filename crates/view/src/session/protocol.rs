@@ -1,0 +1,135 @@
+//! The messages between the page and its web worker: [`Request`]s the page
+//! sends, [`Response`]s the worker answers with (plain data, serde).
+
+use serde::{Deserialize, Serialize};
+
+use super::info::ProfileInfo;
+use super::render::ViewData;
+use crate::benchfmt::Comparison;
+use crate::params::ViewParams;
+use crate::share::trim::ShareData;
+use crate::table::PAGE;
+
+/// Which input a profile was loaded into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Slot {
+    Profile,
+    Base,
+}
+
+/// Messages to the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    Load {
+        slot: Slot,
+        name: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
+    /// Load what `url` holds into `slot`: the worker fetches it itself (a
+    /// `blob:` URL of a picked or dropped file, or an absolute http(s) URL),
+    /// so a file's bytes never pass through the page.
+    Fetch {
+        slot: Slot,
+        name: String,
+        url: String,
+    },
+    View(ViewRequest),
+    /// Exchange the profile and the base.
+    Swap,
+    /// The open profiles, slimmed, for a share link; trimmed (largest
+    /// samples of `sample_type` first) until their base64 fits `budget`
+    /// characters, when given.
+    Share {
+        sample_type: Option<usize>,
+        budget: Option<usize>,
+    },
+    /// A file of the current view (as last asked for by `view`).
+    Export {
+        kind: ExportKind,
+        view: ViewRequest,
+    },
+    /// Close the base (a share link without one was opened).
+    ClearBase,
+}
+
+/// Files the worker writes for the page to download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportKind {
+    /// Folded stacks (`a;b;c value`) of the sample type shown.
+    Folded,
+    /// The text top report of `go tool pprof -top` (with `-diff_base` in a diff).
+    Report,
+    /// The profile as a `.pb.gz` that `go tool pprof` opens.
+    Profile,
+    /// Every row of the top table (pprof's order, no filter) as TSV or CSV.
+    Table { csv: bool },
+}
+
+/// A view to answer: the view's parameters, and what only this request
+/// needs (which answer it is, the canvas's width, how many table rows).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewRequest {
+    /// Echoed back, so the page can drop stale answers.
+    pub seq: u32,
+    pub params: ViewParams,
+    /// Canvas width in CSS pixels (frames under half a pixel are culled).
+    pub width_px: u32,
+    /// How many of the top table's rows to send (in the table's order).
+    pub rows: u32,
+    /// The zoomed frame's node in an earlier answer, when the page knows
+    /// it: used when it is the frame `params.zoom` names, which saves
+    /// finding it by names.
+    pub zoom_node: Option<u32>,
+}
+
+impl Default for ViewRequest {
+    fn default() -> Self {
+        ViewRequest {
+            seq: 0,
+            params: ViewParams::default(),
+            width_px: 1200,
+            rows: PAGE,
+            zoom_node: None,
+        }
+    }
+}
+
+/// Messages from the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    Progress {
+        stage: String,
+        done: u64,
+        total: u64,
+    },
+    Loaded {
+        slot: Slot,
+        info: Box<ProfileInfo>,
+    },
+    /// A `go test -bench` output was loaded into `slot`; `comparison` is
+    /// set once both a base and a new output are there.
+    Bench {
+        slot: Slot,
+        name: String,
+        comparison: Option<Vec<Comparison>>,
+        names: (String, String),
+    },
+    View(Box<ViewData>),
+    Error {
+        slot: Option<Slot>,
+        name: String,
+        message: String,
+    },
+    Share(Box<ShareData>),
+    Export {
+        file_name: String,
+        mime: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
+    /// Something asked for could not be done (the message says what).
+    Failed(String),
+    /// The base was closed.
+    BaseCleared,
+}

@@ -1,0 +1,133 @@
+//! The top table's part of a view: every row of the table (pprof's order,
+//! in a diff with the base's own values), kept by the session; the rows the
+//! page asked for, sorted, filtered and paged; rows as the page and the
+//! exports show them.
+
+use std::rc::Rc;
+
+use heaplens_analysis::top::{key_values, top_keys};
+use heaplens_analysis::{CallTree, Granularity, TopOptions};
+use heaplens_profile::model::{Profile, NONE};
+
+use super::caches::{Caches, OrderKey, RowsKey};
+use crate::params::TableParams;
+use crate::table::{order, Entry, Row};
+
+/// What the page asked the table for: its order and filter, and how many
+/// rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowsAsked {
+    pub table: TableParams,
+    pub limit: u32,
+}
+
+/// The rows sent: the first `limit` in the asked order, how many pass the
+/// filter, and how many there are.
+pub struct Sent {
+    pub rows: Vec<Row>,
+    pub matching: u32,
+    pub total: u32,
+}
+
+/// The rows of table `key` (over `tree`, the shown profile `p` at the
+/// table's granularity) that `asked` wants; `split` is where a diff's base
+/// samples start.
+pub fn rows(
+    caches: &mut Caches,
+    key: RowsKey,
+    p: &Profile,
+    tree: &CallTree,
+    split: Option<usize>,
+    asked: &RowsAsked,
+) -> Sent {
+    let all = caches
+        .rows
+        .get_or(key, || {
+            Rc::new(all_rows(p, tree, key.column.sample_type, split))
+        })
+        .clone();
+    let q = &asked.table;
+    let okey = OrderKey {
+        rows: key,
+        sort: q.sort,
+        descending: q.descending,
+        filter: q.filter.trim().to_lowercase(),
+    };
+    let ord = caches
+        .order
+        .get_or(okey, || {
+            Rc::new(order(
+                &all,
+                &tree.keys.names,
+                q.sort,
+                q.descending,
+                &q.filter,
+            ))
+        })
+        .clone();
+    Sent {
+        rows: ord
+            .iter()
+            .take(asked.limit as usize)
+            .filter_map(|&i| all.get(i as usize))
+            .map(|e| entry_row(p, tree, e))
+            .collect(),
+        matching: ord.len() as u32,
+        total: all.len() as u32,
+    }
+}
+
+/// Every row of the top table of `tree`, in pprof's order; in a diff
+/// (`split`: where the base's samples start) with the base's own values.
+pub fn all_rows(p: &Profile, tree: &CallTree, ty: usize, split: Option<usize>) -> Vec<Entry> {
+    let t = top_keys(p, tree, &TopOptions::new(ty));
+    // The base's own flat and cum per row, in a diff.
+    let (base_flat, base_cum) = match split {
+        Some(split) => {
+            let bcol = tree.column_of(p, ty, split..p.num_samples(), true);
+            let mut f = vec![0i64; tree.keys.len()];
+            let mut c = vec![0i64; tree.keys.len()];
+            key_values(tree, &bcol, &mut f, &mut c);
+            (f, c)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    t.rows
+        .into_iter()
+        .map(|r| Entry {
+            key: r.key,
+            flat: r.flat,
+            cum: r.cum,
+            base_flat: base_flat.get(r.key as usize).copied().unwrap_or(0),
+            base_cum: base_cum.get(r.key as usize).copied().unwrap_or(0),
+            inline: r.inline,
+        })
+        .collect()
+}
+
+/// A table row as the page shows it.
+pub fn entry_row(p: &Profile, tree: &CallTree, e: &Entry) -> Row {
+    let k = e.key as usize;
+    let name = tree.keys.names.get(k).cloned().unwrap_or_default();
+    let f = tree.keys.function.get(k).copied().unwrap_or(NONE);
+    let function = match p.functions.get(f as usize) {
+        Some(func) if tree.keys.granularity != Granularity::Functions => {
+            let n = p.str(func.name);
+            if n.is_empty() {
+                name.clone()
+            } else {
+                n.to_string()
+            }
+        }
+        _ => name.clone(),
+    };
+    Row {
+        name,
+        function,
+        flat: e.flat,
+        cum: e.cum,
+        base_flat: e.base_flat,
+        base_cum: e.base_cum,
+        mark: e.inline.as_str().to_string(),
+    }
+}

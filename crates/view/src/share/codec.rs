@@ -1,0 +1,360 @@
+//! The view's part of a share link's fragment: every field of
+//! [`ViewParams`] under its key, written only where it differs from the
+//! default, values percent-encoded ([`super::escape`]).
+//!
+//! | key | field | value |
+//! |---|---|---|
+//! | `t` | `sample_type` | sample type name |
+//! | `o` | `orientation` | `flame` (default: icicle, root on top) |
+//! | `d` | `diff.show` | `0`: the profile alone, not its diff with the base |
+//! | `sub` | `diff.mode` | `1`: pprof's `-base` (default `-diff_base`) |
+//! | `norm` | `diff.normalize` | `1`: pprof's `-normalize` |
+//! | `w` | `diff.width_by` | `base` or `max` (default `new`) |
+//! | `self` | `diff.color_by` | `1`: diff colours by self value |
+//! | `z` | `zoom` | the zoomed frame's path from the root, names joined by `,` |
+//! | `sel` | `selected` | selected function |
+//! | `q` | `search` | search |
+//! | `g` | `granularity` | `lines` or `addresses` (default `functions`) |
+//! | `f` | `table.filter` | top table filter |
+//! | `s` | `table.sort`, `table.descending` | sort column, `-` first for ascending |
+//! | `tf` | `tagfocus` | label filter (`go tool pprof -tagfocus`) |
+//!
+//! [`KEYS`] is this table in code; a test checks that the two agree and that
+//! every field survives the round trip.
+
+use heaplens_analysis::Granularity;
+use heaplens_profile::diff::DiffMode;
+
+use super::escape::{decode, encode};
+use crate::params::{ColorBy, Orientation, ViewParams, WidthBy};
+use crate::table::Column;
+
+/// One key of the fragment: how a field is written (None: left out, it is
+/// the default) and read back from the raw (still escaped) value.
+pub struct Key {
+    pub key: &'static str,
+    write: fn(&ViewParams) -> Option<String>,
+    read: fn(&mut ViewParams, &str) -> Result<(), String>,
+}
+
+/// Every view key, in the order they are written.
+pub const KEYS: &[Key] = &[
+    Key {
+        key: "t",
+        write: |v| v.sample_type.as_deref().map(encode),
+        read: |v, raw| {
+            v.sample_type = Some(text("t", raw)?);
+            Ok(())
+        },
+    },
+    Key {
+        key: "o",
+        write: |v| (v.orientation == Orientation::Flame).then(|| "flame".into()),
+        read: |v, raw| {
+            v.orientation = match text("o", raw)?.as_str() {
+                "flame" => Orientation::Flame,
+                "icicle" => Orientation::Icicle,
+                o => {
+                    return Err(format!(
+                        "its \"o\" part should be flame or icicle, not {o:?}"
+                    ))
+                }
+            };
+            Ok(())
+        },
+    },
+    Key {
+        key: "d",
+        write: |v| (!v.diff.show).then(|| "0".into()),
+        read: |v, raw| {
+            v.diff.show = flag("d", raw)?;
+            Ok(())
+        },
+    },
+    Key {
+        key: "sub",
+        write: |v| (v.diff.mode == DiffMode::Base).then(|| "1".into()),
+        read: |v, raw| {
+            v.diff.mode = match flag("sub", raw)? {
+                true => DiffMode::Base,
+                false => DiffMode::DiffBase,
+            };
+            Ok(())
+        },
+    },
+    Key {
+        key: "norm",
+        write: |v| v.diff.normalize.then(|| "1".into()),
+        read: |v, raw| {
+            v.diff.normalize = flag("norm", raw)?;
+            Ok(())
+        },
+    },
+    Key {
+        key: "w",
+        write: |v| match v.diff.width_by {
+            WidthBy::New => None,
+            WidthBy::Base => Some("base".into()),
+            WidthBy::Max => Some("max".into()),
+        },
+        read: |v, raw| {
+            v.diff.width_by = match text("w", raw)?.as_str() {
+                "new" => WidthBy::New,
+                "base" => WidthBy::Base,
+                "max" => WidthBy::Max,
+                w => {
+                    return Err(format!(
+                        "its \"w\" part should be new, base or max, not {w:?}"
+                    ))
+                }
+            };
+            Ok(())
+        },
+    },
+    Key {
+        key: "self",
+        write: |v| (v.diff.color_by == ColorBy::SelfValue).then(|| "1".into()),
+        read: |v, raw| {
+            v.diff.color_by = match flag("self", raw)? {
+                true => ColorBy::SelfValue,
+                false => ColorBy::Total,
+            };
+            Ok(())
+        },
+    },
+    Key {
+        key: "z",
+        // Each name escaped, so `,` only ever separates them.
+        write: |v| {
+            (!v.zoom.is_empty()).then(|| {
+                v.zoom
+                    .iter()
+                    .map(|n| encode(n))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+        },
+        read: |v, raw| {
+            v.zoom = raw
+                .split(',')
+                .map(decode)
+                .collect::<Result<_, _>>()
+                .map_err(|e| format!("its \"z\" part {e}"))?;
+            Ok(())
+        },
+    },
+    Key {
+        key: "sel",
+        write: |v| v.selected.as_deref().map(encode),
+        read: |v, raw| {
+            v.selected = Some(text("sel", raw)?);
+            Ok(())
+        },
+    },
+    Key {
+        key: "q",
+        write: |v| (!v.search.is_empty()).then(|| encode(&v.search)),
+        read: |v, raw| {
+            v.search = text("q", raw)?;
+            Ok(())
+        },
+    },
+    Key {
+        key: "g",
+        write: |v| {
+            (v.granularity != Granularity::Functions).then(|| encode(v.granularity.as_str()))
+        },
+        read: |v, raw| {
+            let g = text("g", raw)?;
+            v.granularity = Granularity::parse(&g).ok_or_else(|| {
+                format!("its \"g\" part should be functions, lines or addresses, not {g:?}")
+            })?;
+            Ok(())
+        },
+    },
+    Key {
+        key: "f",
+        write: |v| (!v.table.filter.is_empty()).then(|| encode(&v.table.filter)),
+        read: |v, raw| {
+            v.table.filter = text("f", raw)?;
+            Ok(())
+        },
+    },
+    Key {
+        key: "s",
+        write: |v| {
+            let s = Column::link_text((v.table.sort, v.table.descending));
+            (!s.is_empty()).then(|| encode(&s))
+        },
+        // A sort this version does not know leaves the default order.
+        read: |v, raw| {
+            let (sort, descending) =
+                Column::from_link_text(&text("s", raw)?).unwrap_or((Column::Flat, true));
+            (v.table.sort, v.table.descending) = (sort, descending);
+            Ok(())
+        },
+    },
+    Key {
+        key: "tf",
+        write: |v| (!v.tagfocus.is_empty()).then(|| encode(&v.tagfocus)),
+        read: |v, raw| {
+            v.tagfocus = text("tf", raw)?;
+            Ok(())
+        },
+    },
+];
+
+/// `key=value` for every field of `v` that is not the default.
+pub fn write(v: &ViewParams, parts: &mut Vec<String>) {
+    for k in KEYS {
+        if let Some(value) = (k.write)(v) {
+            parts.push(format!("{}={value}", k.key));
+        }
+    }
+}
+
+/// Reads one `key=raw` part into `v`: None when `key` is not a view key.
+pub fn read(v: &mut ViewParams, key: &str, raw: &str) -> Option<Result<(), String>> {
+    KEYS.iter().find(|k| k.key == key).map(|k| (k.read)(v, raw))
+}
+
+fn text(key: &str, raw: &str) -> Result<String, String> {
+    decode(raw).map_err(|e| format!("its {key:?} part {e}"))
+}
+
+fn flag(key: &str, raw: &str) -> Result<bool, String> {
+    match text(key, raw)?.as_str() {
+        "1" | "true" => Ok(true),
+        "0" | "false" => Ok(false),
+        v => Err(format!("its {key:?} part should be 0 or 1, not {v:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arbitrary::{Arbitrary, Unstructured};
+
+    fn round_trip(v: &ViewParams) -> ViewParams {
+        let mut parts = Vec::new();
+        write(v, &mut parts);
+        let mut back = ViewParams::default();
+        for part in &parts {
+            let (key, raw) = part.split_once('=').expect("key=value");
+            read(&mut back, key, raw)
+                .expect("a view key")
+                .expect("reads");
+        }
+        back
+    }
+
+    /// Every field of generated view parameters comes back from the
+    /// fragment: a field without a key (or a key that loses something)
+    /// fails here.
+    #[test]
+    fn generated_view_params_round_trip() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut bytes = vec![0u8; 4096];
+        let mut non_default = 0;
+        for case in 0..3000 {
+            for b in bytes.iter_mut() {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                *b = seed as u8;
+            }
+            let Ok(v) = ViewParams::arbitrary(&mut Unstructured::new(&bytes)) else {
+                continue;
+            };
+            non_default += usize::from(v != ViewParams::default());
+            assert_eq!(round_trip(&v), v, "case {case}");
+        }
+        assert!(
+            non_default > 2000,
+            "only {non_default} cases differ from the default"
+        );
+    }
+
+    /// Each field alone, set away from its default, writes its own key.
+    #[test]
+    fn each_field_has_its_key() {
+        let d = ViewParams::default;
+        let cases: Vec<(&str, ViewParams)> = vec![
+            (
+                "t",
+                ViewParams {
+                    sample_type: Some("inuse_space".into()),
+                    ..d()
+                },
+            ),
+            (
+                "o",
+                ViewParams {
+                    orientation: Orientation::Flame,
+                    ..d()
+                },
+            ),
+            (
+                "z",
+                ViewParams {
+                    zoom: vec!["main.main".into()],
+                    ..d()
+                },
+            ),
+            (
+                "sel",
+                ViewParams {
+                    selected: Some("f".into()),
+                    ..d()
+                },
+            ),
+            (
+                "q",
+                ViewParams {
+                    search: "json".into(),
+                    ..d()
+                },
+            ),
+            (
+                "g",
+                ViewParams {
+                    granularity: Granularity::Lines,
+                    ..d()
+                },
+            ),
+            (
+                "tf",
+                ViewParams {
+                    tagfocus: "bytes=1kB:".into(),
+                    ..d()
+                },
+            ),
+        ];
+        for (key, v) in cases {
+            let mut parts = Vec::new();
+            write(&v, &mut parts);
+            assert_eq!(parts.len(), 1, "{key}: {parts:?}");
+            assert!(parts[0].starts_with(&format!("{key}=")), "{key}: {parts:?}");
+            assert_eq!(round_trip(&v), v);
+        }
+        let mut parts = Vec::new();
+        write(&ViewParams::default(), &mut parts);
+        assert!(
+            parts.is_empty(),
+            "the default view writes nothing: {parts:?}"
+        );
+    }
+
+    /// The table in this module's documentation lists exactly [`KEYS`].
+    #[test]
+    fn the_documented_keys_are_the_keys() {
+        let doc: Vec<&str> = include_str!("codec.rs")
+            .lines()
+            .take_while(|l| l.starts_with("//!"))
+            .filter_map(|l| l.strip_prefix("//! | `"))
+            .filter_map(|l| l.split('`').next())
+            .collect();
+        let keys: Vec<&str> = KEYS.iter().map(|k| k.key).collect();
+        assert_eq!(doc, keys);
+    }
+}

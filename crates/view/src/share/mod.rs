@@ -1,0 +1,302 @@
+//! Share links: the whole view, and the profiles or where to fetch them,
+//! in the URL fragment (`#…`), which browsers never send to a server.
+//!
+//! The fragment is `key=value` pairs joined by `&`, values percent-encoded
+//! ([`escape`]): `v=1` (the format's version), the view ([`codec`] lists its
+//! keys: exactly the fields of [`ViewParams`]), then the profiles:
+//!
+//! | key | meaning |
+//! |---|---|
+//! | `profile`, `base` | http(s) URLs to fetch the profiles from |
+//! | `p`, `b` | the profiles themselves: `.pb.gz` bytes, base64url |
+//! | `pn`, `bn` | their file names |
+//!
+//! [`trim`] makes links that are too long fit. Nothing read from a fragment
+//! is ever treated as markup or code: every value is plain text, URLs must
+//! be http(s), embedded data has a size cap.
+
+pub mod codec;
+pub mod escape;
+pub mod trim;
+
+pub use escape::{base64url, decode, encode, size, unbase64url};
+
+use crate::params::ViewParams;
+use escape::truncate;
+
+/// The longest fragment opened (characters): about the most Chromium
+/// keeps in a URL (2 MiB), with room.
+pub const MAX_FRAGMENT: usize = 3 << 20;
+
+/// Link lengths (whole URL, characters) that matter when sharing.
+pub mod limits {
+    /// Slack cuts a message at 40 000 characters; links up to this length
+    /// paste whole into chat and pull-request comments (GitHub's limit is
+    /// 65 536 characters).
+    pub const CHAT: usize = 40_000;
+    /// Chromium opens URLs up to 2 MiB; longer ones are refused.
+    pub const BROWSER: usize = 2 << 20;
+}
+
+/// Where a profile of the link comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// An http(s) URL to fetch (CORS applies).
+    Url(String),
+    /// The profile itself: `.pb.gz` bytes as base64url, and a file name.
+    Embedded { name: String, data: String },
+}
+
+impl Source {
+    /// An embedded source holding `bytes`.
+    pub fn embed(name: &str, bytes: &[u8]) -> Source {
+        Source::Embedded {
+            name: name.to_string(),
+            data: base64url(bytes),
+        }
+    }
+
+    /// The bytes of an embedded source.
+    pub fn bytes(&self) -> Result<Vec<u8>, String> {
+        match self {
+            Source::Url(_) => Err("not embedded".into()),
+            Source::Embedded { data, .. } => unbase64url(data),
+        }
+    }
+
+    /// The file name to show.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Url(u) => u
+                .split(['?', '#'])
+                .next()
+                .and_then(|p| p.rsplit('/').next())
+                .filter(|s| !s.is_empty())
+                .unwrap_or(u)
+                .to_string(),
+            Source::Embedded { name, .. } => name.clone(),
+        }
+    }
+}
+
+/// A parsed fragment.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Link {
+    pub view: ViewParams,
+    pub profile: Option<Source>,
+    pub base: Option<Source>,
+}
+
+/// A fragment that could be opened, with what was ignored in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub link: Link,
+    /// Parts not understood (the rest of the link still works).
+    pub warnings: Vec<String>,
+}
+
+impl Link {
+    /// The fragment (without `#`) for this link.
+    pub fn fragment(&self) -> String {
+        let mut parts: Vec<String> = vec!["v=1".into()];
+        codec::write(&self.view, &mut parts);
+        let mut put = |k: &str, val: &str| parts.push(format!("{k}={}", encode(val)));
+        for (src, url_key, data_key, name_key) in [
+            (&self.base, "base", "b", "bn"),
+            (&self.profile, "profile", "p", "pn"),
+        ] {
+            match src {
+                Some(Source::Url(u)) => put(url_key, u),
+                Some(Source::Embedded { name, data }) => {
+                    put(name_key, name);
+                    // base64url is unchanged by the escaping.
+                    put(data_key, data);
+                }
+                None => {}
+            }
+        }
+        parts.join("&")
+    }
+
+    /// Reads a fragment (with or without its `#`). An empty one is the
+    /// default view with no sources.
+    pub fn parse(fragment: &str) -> Result<Parsed, String> {
+        let f = fragment.strip_prefix('#').unwrap_or(fragment);
+        if f.len() > MAX_FRAGMENT {
+            return Err(format!(
+                "the link is {} long, more than the {} a link may have here",
+                size(f.len()),
+                size(MAX_FRAGMENT)
+            ));
+        }
+        let mut link = Link::default();
+        let mut warnings = Vec::new();
+        let (mut pn, mut bn) = (None, None);
+        let (mut p, mut b) = (None, None);
+        for part in f.split('&').filter(|p| !p.is_empty()) {
+            let (key, raw) = part.split_once('=').unwrap_or((part, ""));
+            let text = || decode(raw).map_err(|e| format!("its {key:?} part {e}"));
+            match key {
+                "v" => {
+                    let ver = text()?;
+                    if ver != "1" {
+                        return Err(format!(
+                            "it is of version {ver:?}, which this heaplens cannot read (it reads version 1)"
+                        ));
+                    }
+                }
+                "profile" | "base" => {
+                    let u = text()?;
+                    check_url(&u).map_err(|e| format!("its {key:?} URL {e}"))?;
+                    if key == "profile" {
+                        link.profile = Some(Source::Url(u));
+                    } else {
+                        link.base = Some(Source::Url(u));
+                    }
+                }
+                "p" | "b" => {
+                    // Read now, so a damaged link says so before anything
+                    // loads, and kept in its canonical spelling.
+                    let bytes = unbase64url(&text()?)
+                        .map_err(|e| format!("the embedded {} {e}", which(key)))?;
+                    let data = Some(base64url(&bytes));
+                    if key == "p" {
+                        p = data;
+                    } else {
+                        b = data;
+                    }
+                }
+                "pn" => pn = Some(text()?),
+                "bn" => bn = Some(text()?),
+                _ => match codec::read(&mut link.view, key, raw) {
+                    Some(read) => read?,
+                    None => {
+                        warnings.push(format!("ignored the unknown part {:?}", truncate(key, 40)))
+                    }
+                },
+            }
+        }
+        if let Some(data) = p {
+            link.profile = Some(Source::Embedded {
+                name: pn.unwrap_or_else(|| "shared profile".into()),
+                data,
+            });
+        }
+        if let Some(data) = b {
+            link.base = Some(Source::Embedded {
+                name: bn.unwrap_or_else(|| "shared base".into()),
+                data,
+            });
+        }
+        Ok(Parsed { link, warnings })
+    }
+}
+
+fn which(key: &str) -> &'static str {
+    if key == "p" {
+        "profile"
+    } else {
+        "base"
+    }
+}
+
+/// A URL a link may make the page fetch: absolute http(s), or a path on
+/// the page's own server (`./…`, `/…`, or a plain relative name).
+pub fn check_url(u: &str) -> Result<(), String> {
+    let lower = u.trim().to_ascii_lowercase();
+    if lower.is_empty() {
+        return Err("is empty".into());
+    }
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return Ok(());
+    }
+    // Anything else with a scheme (javascript:, data:, file:, …) is refused.
+    let scheme_end = lower.find(':');
+    let path_start = lower.find(['/', '?', '#']).unwrap_or(lower.len());
+    if lower.starts_with("//") || scheme_end.is_some_and(|c| c < path_start) {
+        return Err(format!(
+            "{:?} is not an http:// or https:// address",
+            truncate(u, 80)
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::{ColorBy, DiffParams, Orientation, TableParams, WidthBy};
+    use crate::table::Column;
+    use heaplens_analysis::Granularity;
+    use heaplens_profile::diff::DiffMode;
+
+    #[test]
+    fn links_round_trip() {
+        let link = Link {
+            view: ViewParams {
+                sample_type: Some("alloc_space".into()),
+                orientation: Orientation::Flame,
+                diff: DiffParams {
+                    show: false,
+                    mode: DiffMode::Base,
+                    normalize: true,
+                    width_by: WidthBy::Max,
+                    color_by: ColorBy::SelfValue,
+                },
+                zoom: vec!["main.main".into(), "a,b&c=d".into()],
+                selected: Some("runtime.mallocgc".into()),
+                search: "sched|json".into(),
+                granularity: Granularity::Addresses,
+                table: TableParams {
+                    sort: Column::Cum,
+                    descending: false,
+                    filter: "Task".into(),
+                },
+                tagfocus: "bytes=1kB:".into(),
+            },
+            profile: Some(Source::embed("new.pb.gz", b"\x1f\x8b\x08 profile bytes")),
+            base: Some(Source::Url(
+                "https://example.com/p/base.pb.gz?x=1&y=2".into(),
+            )),
+        };
+        let f = link.fragment();
+        let back = Link::parse(&format!("#{f}")).unwrap();
+        assert_eq!(back.link, link);
+        assert!(back.warnings.is_empty());
+        // The default view writes nothing but the version.
+        assert_eq!(Link::default().fragment(), "v=1");
+        assert_eq!(Link::parse("").unwrap().link, Link::default());
+    }
+
+    #[test]
+    fn damaged_links_say_what_is_wrong() {
+        let err = |f: &str| Link::parse(f).unwrap_err();
+        assert!(err("v=2").contains("version"));
+        assert!(err("o=sideways").contains("flame or icicle"));
+        assert!(err("d=maybe").contains("0 or 1"));
+        assert!(err("t=%E2%28").contains("UTF-8"));
+        assert!(err("p=abc$def").contains("embedded profile is damaged"));
+        assert!(err("profile=javascript:alert(1)").contains("not an http"));
+        assert!(err("base=data%3Atext/html,x").contains("not an http"));
+        assert!(err("profile=//evil.example/x").contains("not an http"));
+        // Padding and escapes in embedded data are read, and written back
+        // canonically (found by fuzzing).
+        let padded = Link::parse("v=1&p=aGVsbG8%3D").unwrap().link;
+        assert_eq!(padded.profile.as_ref().unwrap().bytes().unwrap(), b"hello");
+        assert_eq!(Link::parse(&padded.fragment()).unwrap().link, padded);
+        let big = format!("p={}", "A".repeat(MAX_FRAGMENT));
+        assert!(err(&big).contains("more than"));
+        let ok = Link::parse("t=inuse_space&zz=1").unwrap();
+        assert_eq!(ok.link.view.sample_type.as_deref(), Some("inuse_space"));
+        assert_eq!(ok.warnings.len(), 1);
+        // Relative and absolute http(s) URLs are fine.
+        for u in [
+            "static/demo/a.prof",
+            "./a.prof",
+            "/x/a.prof",
+            "https://h/a?b=c:d",
+        ] {
+            assert!(check_url(u).is_ok(), "{u}");
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! Shared helpers for the core's integration tests: where the corpus and
+//! the project's test data live, and a builder for synthetic profiles.
+
+// Test helpers: a failure stops the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use heaplens_profile::proto;
+use prost::Message;
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `../shared/corpus` beside the repository.
+pub fn corpus_dir() -> PathBuf {
+    let d = repo_root().join("../shared/corpus");
+    assert!(
+        d.is_dir(),
+        "the shared corpus is missing at {} (it lives beside the repository)",
+        d.display()
+    );
+    d
+}
+
+/// Every file of the corpus (recursively), sorted, without SOURCES.tsv.
+pub fn corpus_files() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![corpus_dir()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).expect("read corpus dir") {
+            let p = e.expect("dir entry").path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.file_name().is_some_and(|n| n != "SOURCES.tsv") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The corpus-relative name of a file, e.g. `parca/heap.pb.gz`.
+pub fn corpus_name(p: &std::path::Path) -> String {
+    p.strip_prefix(corpus_dir())
+        .unwrap_or(p)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A synthetic profile: `stacks` are function names leaf first, one sample
+/// per stack with `values`.
+pub struct Synth {
+    pub p: proto::Profile,
+}
+
+impl Synth {
+    pub fn new(types: &[(&str, &str)]) -> Synth {
+        let mut s = Synth {
+            p: proto::Profile {
+                string_table: vec![Vec::new()],
+                ..Default::default()
+            },
+        };
+        for (t, u) in types {
+            let t = s.string(t);
+            let u = s.string(u);
+            s.p.sample_type
+                .push(proto::ValueType { r#type: t, unit: u });
+        }
+        s
+    }
+
+    pub fn string(&mut self, v: &str) -> i64 {
+        if let Some(i) = self.p.string_table.iter().position(|x| x == v.as_bytes()) {
+            return i as i64;
+        }
+        self.p.string_table.push(v.as_bytes().to_vec());
+        (self.p.string_table.len() - 1) as i64
+    }
+
+    /// Location id of a single-frame location for function `name`.
+    pub fn loc(&mut self, name: &str) -> u64 {
+        let n = self.string(name);
+        let fid = match self.p.function.iter().find(|f| f.name == n) {
+            Some(f) => f.id,
+            None => {
+                let id = self.p.function.len() as u64 + 1;
+                self.p.function.push(proto::Function {
+                    id,
+                    name: n,
+                    system_name: n,
+                    filename: 0,
+                    start_line: 0,
+                });
+                id
+            }
+        };
+        if let Some(l) = self
+            .p
+            .location
+            .iter()
+            .find(|l| l.line.len() == 1 && l.line[0].function_id == fid)
+        {
+            return l.id;
+        }
+        let id = self.p.location.len() as u64 + 1;
+        self.p.location.push(proto::Location {
+            id,
+            line: vec![proto::Line {
+                function_id: fid,
+                line: 1,
+                column: 0,
+            }],
+            ..Default::default()
+        });
+        id
+    }
+
+    pub fn sample(&mut self, leaf_first: &[&str], values: &[i64]) -> &mut Self {
+        let ids: Vec<u64> = leaf_first.iter().map(|n| self.loc(n)).collect();
+        self.p.sample.push(proto::Sample {
+            location_id: ids,
+            value: values.to_vec(),
+            label: vec![],
+        });
+        self
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        self.p.encode_to_vec()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Golden top tables from `go tool pprof`
+
+pub struct Row {
+    pub name: String,
+    pub flat: i64,
+    pub cum: i64,
+    pub mark: String,
+}
+
+/// A printed value with its unit suffix (`123456B`, `0`, `-5ns`) → integer.
+pub fn raw_value(s: &str) -> i64 {
+    let digits = s.trim_end_matches(|c: char| c.is_alphabetic() || c == 'μ');
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("value {s:?} is not a raw integer (wrong -unit in the golden?)"))
+}
+
+pub fn parse_rows(text: &str) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut in_rows = false;
+    for line in text.lines() {
+        if !in_rows {
+            in_rows = line.trim_start().starts_with("flat  flat%");
+            continue;
+        }
+        // Five whitespace-separated columns, then two spaces and the name.
+        let mut rest = line;
+        let mut cols = Vec::new();
+        for _ in 0..5 {
+            rest = rest.trim_start();
+            let end = rest.find(' ').unwrap_or(rest.len());
+            cols.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+        let name = rest.strip_prefix("  ").unwrap_or(rest);
+        let (name, mark) = if let Some(n) = name.strip_suffix(" (partial-inline)") {
+            (n, "(partial-inline)")
+        } else if let Some(n) = name.strip_suffix(" (inline)") {
+            (n, "(inline)")
+        } else {
+            (name, "")
+        };
+        rows.push(Row {
+            name: name.to_string(),
+            flat: raw_value(cols[0]),
+            cum: raw_value(cols[3]),
+            mark: mark.to_string(),
+        });
+    }
+    rows
+}
+
+/// Compares heaplens's top table of `p` (type `ty`, granularity `g`) with a
+/// golden `go tool pprof -top` output: every row (name, flat, cum, inline
+/// mark) and the whole text but the `Time:` line. Returns the rows checked.
+pub fn compare_top(
+    p: &heaplens_profile::Profile,
+    g: heaplens_analysis::Granularity,
+    ty: usize,
+    unit: &str,
+    want_text: &str,
+) -> Result<usize, String> {
+    compare_focused_top(p, g, ty, unit, want_text, None)
+}
+
+/// [`compare_top`] with pprof's `-tagfocus=SPEC` applied first.
+pub fn compare_focused_top(
+    p: &heaplens_profile::Profile,
+    g: heaplens_analysis::Granularity,
+    ty: usize,
+    unit: &str,
+    want_text: &str,
+    tagfocus: Option<&str>,
+) -> Result<usize, String> {
+    use heaplens_analysis::{top, CallTree, TopOptions};
+    use heaplens_view::report::{top_text, TextOptions};
+    // pprof takes percentages of the whole profile's total.
+    let full_total = p.total(ty);
+    let mut focused;
+    let p = match tagfocus {
+        Some(spec) => {
+            focused = p.clone();
+            let f = heaplens_profile::tags::TagFocus::parse(spec).map_err(|e| e.to_string())?;
+            heaplens_profile::tags::apply(&mut focused, &f);
+            &focused
+        }
+        None => p,
+    };
+    let tree = CallTree::build(p, g);
+    let mut t = top(p, &tree, &TopOptions::new(ty));
+    t.total = full_total;
+    let want = parse_rows(want_text);
+    if want.len() != t.rows.len() {
+        return Err(format!("{} rows, pprof has {}", t.rows.len(), want.len()));
+    }
+    for (w, got) in want.iter().zip(&t.rows) {
+        if w.name != got.name
+            || w.flat != got.flat
+            || w.cum != got.cum
+            || w.mark != got.inline.as_str()
+        {
+            return Err(format!(
+                "row {:?} {} {} {} != pprof {:?} {} {} {}",
+                got.name,
+                got.flat,
+                got.cum,
+                got.inline.as_str(),
+                w.name,
+                w.flat,
+                w.cum,
+                w.mark
+            ));
+        }
+    }
+    let topts = TextOptions {
+        unit: unit.to_string(),
+        node_fraction: 0.0,
+        node_count: 0,
+        filters: tagfocus
+            .map(|f| format!("tagfocus={f}"))
+            .into_iter()
+            .collect(),
+    };
+    let got_text = top_text(p, ty, &t, &topts);
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("Time: "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    if strip(&got_text) != strip(want_text) {
+        let diff = strip(&got_text)
+            .lines()
+            .zip(strip(want_text).lines())
+            .find(|(a, b)| a != b)
+            .map(|(a, b)| format!("ours {a:?} / pprof {b:?}"))
+            .unwrap_or_else(|| "different length".into());
+        return Err(format!("text differs: {diff}"));
+    }
+    Ok(want.len())
+}
+
+/// One stack `depth` frames deep: functions `f0` (the leaf) to
+/// `f{depth - 1}` (the root), value 3; built directly, as a synthetic
+/// profile this deep would take a while to intern.
+pub fn deep_chain(depth: usize) -> proto::Profile {
+    let mut p = proto::Profile {
+        string_table: vec![Vec::new(), b"samples".to_vec(), b"count".to_vec()],
+        ..Default::default()
+    };
+    p.sample_type.push(proto::ValueType { r#type: 1, unit: 2 });
+    for i in 0..depth {
+        p.string_table.push(format!("f{i}").into_bytes());
+        let id = i as u64 + 1;
+        p.function.push(proto::Function {
+            id,
+            name: (i + 3) as i64,
+            ..Default::default()
+        });
+        p.location.push(proto::Location {
+            id,
+            line: vec![proto::Line {
+                function_id: id,
+                line: 1,
+                column: 0,
+            }],
+            ..Default::default()
+        });
+    }
+    p.sample.push(proto::Sample {
+        location_id: (1..=depth as u64).collect(),
+        value: vec![3],
+        label: vec![],
+    });
+    p
+}

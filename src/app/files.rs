@@ -1,0 +1,284 @@
+//! Opening files: picked or dropped local files (handed to the worker as
+//! blob: addresses), URLs and the demo (fetched by the worker), source
+//! files for the line view (read here), and the two-files dialog that asks
+//! which one is the base.
+
+use std::rc::Rc;
+
+use heaplens_profile::units;
+use heaplens_view::session::Slot;
+use heaplens_view::share::Source;
+use yew::prelude::*;
+
+use super::channel::SharedChannel;
+use crate::link;
+use crate::state::{Action, AppState};
+
+/// Source files larger than this are not read for the line view.
+const MAX_SOURCE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+/// The demo pair shipped in `static/demo/`.
+const DEMO_PROFILE: &str = "./static/demo/scheduler-optimized.prof";
+const DEMO_BASE: &str = "./static/demo/scheduler-baseline.prof";
+/// The demo's `go test -bench -benchmem -count=5` outputs.
+const DEMO_BASE_BENCH: &str = "./static/demo/scheduler-baseline.txt";
+const DEMO_NEW_BENCH: &str = "./static/demo/scheduler-optimized.txt";
+
+/// What the page can open, as callbacks.
+#[derive(Clone, PartialEq)]
+pub struct Openers {
+    /// A local file into a slot.
+    pub file: Callback<(Slot, web_sys::File)>,
+    /// Source files for the line view.
+    pub sources: Callback<Vec<web_sys::File>>,
+    /// The demo pair and its benchmark outputs.
+    pub demo: Callback<()>,
+    /// An http(s) URL typed by the reader, as the profile.
+    pub url: Callback<String>,
+}
+
+#[hook]
+pub fn use_openers(state: &UseReducerHandle<AppState>, channel: &SharedChannel) -> Openers {
+    let d = state.dispatcher();
+    let file = {
+        let (channel, d) = (channel.clone(), d.clone());
+        Callback::from(move |(slot, file): (Slot, web_sys::File)| {
+            // A local file: a link can only carry it inside.
+            d.dispatch(Action::Sources((None, None)));
+            read_file(slot, file, &channel, &d);
+        })
+    };
+    let sources = {
+        let d = d.clone();
+        Callback::from(move |files: Vec<web_sys::File>| read_sources(files, d.clone()))
+    };
+    let demo = {
+        let (channel, d) = (channel.clone(), d.clone());
+        Callback::from(move |_: ()| {
+            d.dispatch(Action::Sources((
+                Some(Source::Url(DEMO_PROFILE.into())),
+                Some(Source::Url(DEMO_BASE.into())),
+            )));
+            // The benchmark outputs first (small), then the profile pair.
+            for (slot, url) in [
+                (Slot::Base, DEMO_BASE_BENCH),
+                (Slot::Profile, DEMO_NEW_BENCH),
+                (Slot::Base, DEMO_BASE),
+                (Slot::Profile, DEMO_PROFILE),
+            ] {
+                fetch_into(slot, url.to_string(), &channel, &d);
+            }
+        })
+    };
+    let url = {
+        let (channel, state) = (channel.clone(), state.clone());
+        Callback::from(move |u: String| open_url(&u, &state, &channel))
+    };
+    Openers {
+        file,
+        sources,
+        demo,
+        url,
+    }
+}
+
+fn open_url(u: &str, state: &UseReducerHandle<AppState>, channel: &SharedChannel) {
+    let u = u.trim().to_string();
+    if u.is_empty() {
+        return;
+    }
+    if !(u.starts_with("https://") || u.starts_with("http://")) {
+        state.dispatch(Action::Error(format!(
+            "Only http:// and https:// URLs can be opened, not {u:?}. For a file on this machine, drop it here or use the file picker."
+        )));
+        return;
+    }
+    let base = state.sources.1.clone();
+    state.dispatch(Action::Sources((Some(Source::Url(u.clone())), base)));
+    fetch_into(Slot::Profile, u, channel, &state.dispatcher());
+}
+
+/// Reads source files here (they stay in the page) for the line view.
+fn read_sources(files: Vec<web_sys::File>, d: UseReducerDispatcher<AppState>) {
+    yew::platform::spawn_local(async move {
+        let mut read = Vec::new();
+        for f in files {
+            let name = f.name();
+            if f.size() > MAX_SOURCE_BYTES {
+                d.dispatch(Action::Error(format!(
+                    "{name} is {}; source files of more than {} are not read.",
+                    units::label(f.size() as i64, "bytes"),
+                    units::label(MAX_SOURCE_BYTES as i64, "bytes"),
+                )));
+                continue;
+            }
+            match wasm_bindgen_futures::JsFuture::from(f.text()).await {
+                Ok(t) => read.push((name, t.as_string().unwrap_or_default())),
+                Err(_) => d.dispatch(Action::Error(format!("{name} could not be read."))),
+            }
+        }
+        if !read.is_empty() {
+            d.dispatch(Action::AddSources(read));
+        }
+    });
+}
+
+/// Hands a local file to the worker, which reads it itself through a
+/// blob: address: its bytes never pass through the page.
+fn read_file(
+    slot: Slot,
+    file: web_sys::File,
+    channel: &SharedChannel,
+    d: &UseReducerDispatcher<AppState>,
+) {
+    let name = file.name();
+    if slot == Slot::Profile {
+        d.dispatch(Action::Reading { name: name.clone() });
+    }
+    match web_sys::Url::create_object_url_with_blob(&file) {
+        Ok(url) => channel.borrow_mut().fetch(slot, name, url, true),
+        Err(_) => d.dispatch(Action::ReadFailed {
+            message: format!("Could not read {name}: the browser would not open it. Is it still there, and readable?"),
+        }),
+    }
+}
+
+/// Has the worker fetch `url` (same origin, or CORS-enabled) into `slot`.
+pub fn fetch_into(
+    slot: Slot,
+    url: String,
+    channel: &SharedChannel,
+    d: &UseReducerDispatcher<AppState>,
+) {
+    let name = Source::Url(url.clone()).name();
+    match link::resolve(&url) {
+        Ok(abs) => {
+            if slot == Slot::Profile {
+                d.dispatch(Action::Reading { name: name.clone() });
+            }
+            channel.borrow_mut().fetch(slot, name, abs, false);
+        }
+        Err(e) => d.dispatch(Action::ReadFailed {
+            message: format!("Could not open {name}: its address {e}."),
+        }),
+    }
+}
+
+/// Two dropped profiles: (guessed new, guessed base), until the reader
+/// confirms.
+pub type Pair = Option<Rc<(web_sys::File, web_sys::File)>>;
+
+/// Drag and drop anywhere on the page: whether something is dragged over
+/// it, the pair waiting for the reader's choice, and the handlers.
+pub struct Dropping {
+    pub dragging: bool,
+    pub pair: UseStateHandle<Pair>,
+    pub ondragover: Callback<DragEvent>,
+    pub ondragleave: Callback<DragEvent>,
+    pub ondrop: Callback<DragEvent>,
+}
+
+#[hook]
+pub fn use_dropping(open: &Openers) -> Dropping {
+    let dragging = use_state(|| false);
+    let pair = use_state(|| None::<Rc<(web_sys::File, web_sys::File)>>);
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            // Leaving the window (no related target) ends the drag.
+            if e.related_target().is_none() {
+                dragging.set(false);
+            }
+        })
+    };
+    let ondrop = {
+        let (dragging, pair, open) = (dragging.clone(), pair.clone(), open.clone());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            if let Some(files) = e.data_transfer().and_then(|d| d.files()) {
+                dropped(&files, &pair, &open);
+            }
+        })
+    };
+    Dropping {
+        dragging: *dragging,
+        pair,
+        ondragover,
+        ondragleave,
+        ondrop,
+    }
+}
+
+/// Source files go to the line view; one profile opens; two ask which is
+/// the base, proposing the one whose name says base/before/old.
+fn dropped(files: &web_sys::FileList, pair: &UseStateHandle<Pair>, open: &Openers) {
+    let (code, mut list): (Vec<web_sys::File>, Vec<web_sys::File>) = (0..files.length())
+        .filter_map(|i| files.get(i))
+        .partition(|f| crate::components::is_source_file(&f.name()));
+    if !code.is_empty() {
+        open.sources.emit(code);
+    }
+    if list.len() >= 2 {
+        let is_base = |f: &web_sys::File| looks_like_base(&f.name());
+        if is_base(&list[0]) && !is_base(&list[1]) {
+            list.swap(0, 1);
+        }
+        let base = list.remove(1);
+        let new = list.remove(0);
+        pair.set(Some(Rc::new((new, base))));
+        return;
+    }
+    if let Some(f) = list.into_iter().next() {
+        open.file.emit((Slot::Profile, f));
+    }
+}
+
+/// Asks which of two dropped files is the base.
+pub fn pair_dialog(
+    files: &Rc<(web_sys::File, web_sys::File)>,
+    pair: UseStateHandle<Pair>,
+    load: Callback<(Slot, web_sys::File)>,
+) -> Html {
+    let (new, base) = (files.0.clone(), files.1.clone());
+    let choose = |new: web_sys::File, base: web_sys::File| {
+        let pair = pair.clone();
+        let load = load.clone();
+        Callback::from(move |_: MouseEvent| {
+            load.emit((Slot::Base, base.clone()));
+            load.emit((Slot::Profile, new.clone()));
+            pair.set(None);
+        })
+    };
+    let cancel = {
+        let pair = pair.clone();
+        Callback::from(move |_: MouseEvent| pair.set(None))
+    };
+    html! {
+        <div class="pair-dialog" role="dialog" aria-label="Which file is the base?" id="pair-dialog">
+            <p>{ "Two files: which one is the base (before) and which the new profile (after)?" }</p>
+            <button class="primary" id="pair-as-guessed" onclick={choose(new.clone(), base.clone())} autofocus=true>
+                { format!("Base: {} → new: {}", base.name(), new.name()) }
+            </button>
+            <button id="pair-swapped" onclick={choose(base.clone(), new.clone())}>
+                { format!("Base: {} → new: {}", new.name(), base.name()) }
+            </button>
+            <button onclick={cancel}>{ "Cancel" }</button>
+        </div>
+    }
+}
+
+fn looks_like_base(name: &str) -> bool {
+    let n = name.to_lowercase();
+    ["base", "before", "old", "orig"]
+        .iter()
+        .any(|w| n.contains(w))
+}

@@ -1,0 +1,157 @@
+//! The view's panels, laid out from the state: the diff summary, the share
+//! bar and panel, the toolbar, the flame graph, callers/callees, the line
+//! view, the top table and the profile's info.
+
+use std::rc::Rc;
+
+use heaplens_view::params::DiffParams;
+use heaplens_view::session::{ProfileInfo, ViewData};
+use yew::prelude::*;
+
+use super::channel::SharedChannel;
+use super::files::Openers;
+use super::keys::is_dark;
+use super::sharing::Sharing;
+use super::DispatchExt;
+use crate::components::{
+    FlameGraph, ImpactPanel, InfoPanel, LinesPanel, PeekPanel, ShareBar, SharePanel, Toolbar,
+    TopTable,
+};
+use crate::state::{Action, AppState};
+
+/// Every panel of an open view.
+pub fn view_panels(
+    state: &UseReducerHandle<AppState>,
+    view: &Rc<ViewData>,
+    info: &Rc<ProfileInfo>,
+    channel: &SharedChannel,
+    sharing: &Sharing,
+    open: &Openers,
+    search_ref: &NodeRef,
+) -> Html {
+    let d = state.dispatcher();
+    let unit = AttrValue::from(view.unit.clone());
+    html! {
+        <>
+            { impact(state, view, channel) }
+            <ShareBar sharing={state.sharing} diff={view.diff.is_some()}
+                on_share={sharing.on_share.clone()} on_export={sharing.on_export.clone()} />
+            if let Some(url) = sharing.url.clone() {
+                <SharePanel url={AttrValue::from(url)} copied={sharing.copied}
+                    trimmed={sharing.trimmed.clone().map(AttrValue::from)}
+                    by_url={sharing.by_url.clone().map(AttrValue::from)}
+                    sharing={state.sharing}
+                    on_trim={sharing.on_trim.clone()} on_copy={sharing.on_copy.clone()}
+                    on_close={d.callback_to(|_| Action::CloseShare)} />
+            }
+            { toolbar(state, view, info, search_ref) }
+            <FlameGraph
+                view={view.clone()}
+                orientation={state.params.orientation}
+                cursor={state.cursor}
+                dark={is_dark(state.theme)}
+                by_self={state.color_by_self()}
+                on_click={d.callback_to(|(node, name): (u32, String)| Action::ClickFrame(node, name))}
+                on_width={d.callback_to(Action::Width)}
+            />
+            if let Some(peek) = view.peek.clone() {
+                <PeekPanel {peek} total={view.total} unit={unit.clone()}
+                    on_select={d.callback_to(|n| Action::Select(Some(n)))}
+                    on_close={d.callback_to(|_| Action::Select(None))} />
+            }
+            if let Some(lines) = view.peek.as_ref().map(|p| &p.lines).filter(|l| !l.is_empty()) {
+                <LinesPanel lines={Rc::new(lines.clone())} sources={state.code.clone()}
+                    total={view.total} unit={unit.clone()}
+                    diff={view.diff.is_some()} on_sources={open.sources.clone()} />
+            }
+            <div class="lower">
+                { table(state, view) }
+                <InfoPanel info={info.clone()} base={state.base_info.clone()} />
+            </div>
+        </>
+    }
+}
+
+/// The diff's summary and settings, when a base is open.
+fn impact(state: &UseReducerHandle<AppState>, view: &ViewData, channel: &SharedChannel) -> Html {
+    let Some(base) = state.base_info.as_ref() else {
+        return html! {};
+    };
+    let d = state.dispatcher();
+    let diff: &DiffParams = &state.params.diff;
+    let on_swap = {
+        let channel = channel.clone();
+        Callback::from(move |_: ()| channel.borrow().send(heaplens_view::session::Request::Swap))
+    };
+    html! {
+        <ImpactPanel diff={view.diff.clone()} base_name={AttrValue::from(base.file_name.clone())}
+            showing_diff={diff.show} unit={AttrValue::from(view.unit.clone())}
+            width_by={diff.width_by}
+            error={view.diff_error.clone().map(AttrValue::from)}
+            color_by_self={state.color_by_self()}
+            subtract={diff.mode == heaplens_profile::diff::DiffMode::Base}
+            normalize={diff.normalize}
+            on_subtract={d.callback_to(Action::Subtract)}
+            on_normalize={d.callback_to(Action::Normalize)}
+            on_color_by_self={d.callback_to(Action::ColorBySelf)}
+            on_toggle={d.callback_to(Action::Diff)}
+            on_width_by={d.callback_to(Action::WidthBy)}
+            {on_swap} />
+    }
+}
+
+fn toolbar(
+    state: &UseReducerHandle<AppState>,
+    view: &ViewData,
+    info: &ProfileInfo,
+    search_ref: &NodeRef,
+) -> Html {
+    let d = state.dispatcher();
+    html! {
+        <Toolbar
+            sample_types={Rc::new(info.sample_types.clone())}
+            sample_type={view.sample_type}
+            orientation={state.params.orientation}
+            search={AttrValue::from(state.params.search.clone())}
+            search_ref={search_ref.clone()}
+            matched={view.matched}
+            search_error={view.search_error.clone().map(AttrValue::from)}
+            total={view.total}
+            unit={AttrValue::from(view.unit.clone())}
+            crumbs={Rc::new(view.crumbs.clone())}
+            on_sample_type={d.callback_to(Action::SampleType)}
+            on_orientation={d.callback_to(Action::Orientation)}
+            on_search={d.callback_to(Action::Search)}
+            on_zoom={d.callback_to(Action::Zoom)}
+            label_keys={Rc::new(info.label_keys.clone())}
+            tagfocus={AttrValue::from(state.params.tagfocus.clone())}
+            focus={view.focus}
+            focus_error={view.focus_error.clone().map(AttrValue::from)}
+            on_tagfocus={d.callback_to(Action::TagFocus)}
+        />
+    }
+}
+
+fn table(state: &UseReducerHandle<AppState>, view: &ViewData) -> Html {
+    let d = state.dispatcher();
+    let t = &state.params.table;
+    html! {
+        <TopTable
+            rows={state.rows.clone()}
+            total={view.total}
+            unit={AttrValue::from(view.unit.clone())}
+            granularity={state.params.granularity}
+            selected={state.params.selected.clone().map(AttrValue::from)}
+            on_select={d.callback_to(|n| Action::Select(Some(n)))}
+            on_granularity={d.callback_to(Action::Granularity)}
+            diff={view.diff.is_some()}
+            sort={(t.sort, t.descending)}
+            filter={AttrValue::from(t.filter.clone())}
+            on_sort={d.callback_to(Action::TableSort)}
+            on_filter={d.callback_to(Action::TableFilter)}
+            matching={state.rows_matching}
+            all={state.rows_total}
+            on_more={d.callback_to(|_| Action::TableMore)}
+        />
+    }
+}

@@ -1,0 +1,236 @@
+//! Sharing and exports: the share link (the worker slims and compresses the
+//! profiles; the link is copied to the clipboard when it arrives), the
+//! trimmed link that fits chat, the link by URL when the profiles came from
+//! URLs, and the export menu (SVG and PNG drawn here, the rest written by
+//! the worker).
+
+use heaplens_view::session::{ExportKind, Request};
+use heaplens_view::share::trim::{ShareData, SharedProfile};
+use heaplens_view::share::{limits, Link, Source};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::channel::SharedChannel;
+use super::links::Latest;
+use crate::components::Export;
+use crate::link;
+use crate::state::{Action, AppState};
+
+/// What the share bar and panel show and do.
+#[derive(Clone, PartialEq)]
+pub struct Sharing {
+    /// The share link made last, whole.
+    pub url: Option<String>,
+    /// Whether it was copied to the clipboard (None: not tried yet).
+    pub copied: Option<bool>,
+    /// The shorter link naming the profiles' URLs, when they came from URLs.
+    pub by_url: Option<String>,
+    /// What trimming kept, when the link is trimmed.
+    pub trimmed: Option<String>,
+    pub on_share: Callback<()>,
+    pub on_trim: Callback<()>,
+    pub on_copy: Callback<()>,
+    pub on_export: Callback<Export>,
+}
+
+#[hook]
+pub fn use_sharing(
+    state: &UseReducerHandle<AppState>,
+    channel: &SharedChannel,
+    latest: &Latest,
+) -> Sharing {
+    let copied = use_state(|| None::<bool>);
+    let fresh = state
+        .shared
+        .as_ref()
+        .map(|s| std::rc::Rc::as_ptr(s) as usize);
+    let url = {
+        let shared = state.shared.clone();
+        use_memo((fresh, state.params.clone()), move |(_, params)| {
+            shared.map(|s| {
+                let embed = |p: &SharedProfile| Source::Embedded {
+                    name: p.name.clone(),
+                    data: p.data.clone(),
+                };
+                link::address(&Link {
+                    view: params.clone(),
+                    profile: Some(embed(&s.profile)),
+                    base: s.base.as_ref().map(embed),
+                })
+            })
+        })
+    };
+    // A new link is copied to the clipboard when it arrives.
+    {
+        let (copied, url) = (copied.clone(), url.clone());
+        use_effect_with(fresh, move |fresh| {
+            copied.set(None);
+            if let (Some(_), Some(u)) = (fresh, (*url).clone()) {
+                yew::platform::spawn_local(async move {
+                    copied.set(Some(link::copy(&u).await));
+                });
+            }
+        });
+    }
+    let on_copy = {
+        let (copied, url) = (copied.clone(), url.clone());
+        Callback::from(move |_: ()| {
+            let copied = copied.clone();
+            if let Some(u) = (*url).clone() {
+                yew::platform::spawn_local(async move {
+                    copied.set(Some(link::copy(&u).await));
+                });
+            }
+        })
+    };
+    let on_export = {
+        let (channel, latest, d) = (channel.clone(), latest.clone(), state.dispatcher());
+        Callback::from(move |e: Export| {
+            let st = latest.borrow().clone();
+            if let Err(msg) = export(e, &st, &channel) {
+                d.dispatch(Action::Error(msg));
+            }
+        })
+    };
+    Sharing {
+        url: (*url).clone(),
+        copied: *copied,
+        by_url: by_url(state),
+        trimmed: state.shared.as_deref().and_then(trimmed),
+        on_share: share(state, channel, None),
+        on_trim: share(state, channel, Some(trim_budget(&state.params))),
+        on_copy,
+        on_export,
+    }
+}
+
+/// With the share panel open: the shorter link by URL, when the profiles
+/// came from URLs.
+fn by_url(state: &AppState) -> Option<String> {
+    match (&state.shared, &state.sources) {
+        (Some(_), (Some(Source::Url(p)), b)) if !matches!(b, Some(Source::Embedded { .. })) => {
+            Some(link::address(&Link {
+                view: state.params.clone(),
+                profile: Some(Source::Url(p.clone())),
+                base: b.clone(),
+            }))
+        }
+        _ => None,
+    }
+}
+
+/// Asks the worker for the profiles of a share link; `budget` gives the
+/// characters they may take.
+fn share(
+    state: &UseReducerHandle<AppState>,
+    channel: &SharedChannel,
+    budget: Option<usize>,
+) -> Callback<()> {
+    let (channel, d) = (channel.clone(), state.dispatcher());
+    let sample_type = state.view.as_ref().map(|v| v.sample_type);
+    Callback::from(move |_: ()| {
+        d.dispatch(Action::Sharing);
+        channel.borrow().send(Request::Share {
+            sample_type,
+            budget,
+        });
+    })
+}
+
+/// A trimmed link leaves room for the address and the view's part.
+fn trim_budget(params: &heaplens_view::params::ViewParams) -> usize {
+    let bare = link::address(&Link {
+        view: params.clone(),
+        ..Link::default()
+    });
+    limits::CHAT.saturating_sub(bare.len() + 64)
+}
+
+/// What trimming kept, in words.
+fn trimmed(s: &ShareData) -> Option<String> {
+    let t = |p: &SharedProfile| {
+        p.trimmed.map(|(merged, share)| {
+            format!(
+                "{}: the {} largest samples ({:.1}% of {}) kept, {merged} merged into (trimmed)",
+                p.name,
+                p.samples,
+                share * 100.0,
+                s.trim_type
+            )
+        })
+    };
+    let parts: Vec<String> = t(&s.profile)
+        .into_iter()
+        .chain(s.base.as_ref().and_then(t))
+        .collect();
+    (!parts.is_empty()).then(|| {
+        format!(
+            "Trimmed to fit: {}. The opened view says so; every total is exact.",
+            parts.join("; ")
+        )
+    })
+}
+
+/// Writes an export of the current view: drawn here (SVG, PNG, tables) or
+/// by the worker (folded stacks, report, profile), which answers with the file.
+fn export(e: Export, st: &AppState, channel: &SharedChannel) -> Result<(), String> {
+    let view = st
+        .view
+        .as_ref()
+        .ok_or("Nothing to export yet: open a profile.")?;
+    let info = st
+        .info
+        .as_ref()
+        .ok_or("Nothing to export yet: open a profile.")?;
+    let stem = heaplens_view::session::file_stem(&info.file_name).to_string();
+    let ty = info
+        .sample_types
+        .get(view.sample_type)
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    let what = if view.diff.is_some() { "diff" } else { "flame" };
+    let kind = match e {
+        Export::Svg => {
+            let title = match &st.base_info {
+                Some(b) if view.diff.is_some() => {
+                    format!("{} − {} · {ty}", info.file_name, b.file_name)
+                }
+                _ => format!("{} · {ty}", info.file_name),
+            };
+            let svg = crate::svg::flame_svg(
+                view,
+                f64::from(st.width_px),
+                st.params.orientation,
+                st.color_by_self(),
+                &title,
+            );
+            return link::download(
+                &format!("{stem}.{ty}.{what}.svg"),
+                "image/svg+xml",
+                svg.as_bytes(),
+            );
+        }
+        Export::Png => {
+            let canvas = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("flame"))
+                .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+                .ok_or("The flame graph is not on the page.")?;
+            let url = canvas.to_data_url_with_type("image/png").map_err(|_| {
+                "The browser could not turn the flame graph into an image.".to_string()
+            })?;
+            link::download_url(&format!("{stem}.{ty}.{what}.png"), &url);
+            return Ok(());
+        }
+        Export::Tsv => ExportKind::Table { csv: false },
+        Export::Csv => ExportKind::Table { csv: true },
+        Export::Folded => ExportKind::Folded,
+        Export::Report => ExportKind::Report,
+        Export::Profile => ExportKind::Profile,
+    };
+    channel.borrow().send(Request::Export {
+        kind,
+        view: st.request(),
+    });
+    Ok(())
+}
