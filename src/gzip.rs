@@ -1,5 +1,5 @@
 //! gzip by the browser itself (`DecompressionStream`, `CompressionStream`),
-//! for the worker: the engine's Rust gzip is built natively only, which
+//! for the worker: heaplens-profile's Rust gzip is built natively only, which
 //! keeps zlib out of the page's WebAssembly. Inflating stops at a cap (a
 //! gzip bomb is refused, not run).
 

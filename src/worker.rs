@@ -142,7 +142,7 @@ async fn handle(
 }
 
 /// Reads a profile (or benchmark output) from `blob` into `slot`: gzip is
-/// inflated by the browser straight into the engine's memory (the
+/// inflated by the browser straight into the session's memory (the
 /// compressed bytes never enter it), with progress and a cap.
 async fn load_blob(
     inner: &Rc<RefCell<Inner>>,

@@ -1,4 +1,4 @@
-//! Criterion benchmarks of the engine on real and large profiles: decode,
+//! Criterion benchmarks of decoding and the analyses on real and large profiles: decode,
 //! call-tree building and the top table, reported as throughput (input
 //! bytes per second for decode, samples per second for the rest).
 //! Large generated profiles are used when `./scripts/bench` has made them

@@ -1,4 +1,4 @@
-//! Prints how long each engine stage takes on one profile:
+//! Prints how long each stage (decode, tree, top) takes on one profile:
 //! `cargo run --release -p heaplens-analysis --example stages -- FILE`.
 
 use std::time::Instant;

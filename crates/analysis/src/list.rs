@@ -89,20 +89,30 @@ pub fn lines(p: &Profile, ty: usize, regex: &str) -> Result<Vec<FunctionLines>> 
 /// `wanted` accepts (asked once per distinct name), grouped and sorted as
 /// described in the module documentation. Empty when nothing matches or
 /// `ty` is out of range.
-pub fn lines_where(
-    p: &Profile,
-    ty: usize,
-    mut wanted: impl FnMut(&str) -> bool,
-) -> Vec<FunctionLines> {
+pub fn lines_where(p: &Profile, ty: usize, wanted: impl FnMut(&str) -> bool) -> Vec<FunctionLines> {
     if ty >= p.num_types() {
         return Vec::new();
     }
-    // Each function of the profile → its routine (name, file) or NONE.
+    let (routine_of_function, routines) = routines(p, wanted);
+    if routines.is_empty() {
+        return Vec::new();
+    }
+    let (node_of_frame, nodes) = line_nodes(p, &routine_of_function);
+    let (flat, cum) = node_values(p, ty, &node_of_frame, nodes.len());
+    group(routines, &nodes, &flat, &cum)
+}
+
+/// Each function of the profile → its routine (name, file) or NONE when
+/// `wanted` refuses its name; and the routines.
+fn routines(
+    p: &Profile,
+    mut wanted: impl FnMut(&str) -> bool,
+) -> (Vec<u32>, Vec<(String, String)>) {
     let mut routine_of_name: HashMap<(&str, String), u32> = HashMap::new();
     let mut routines: Vec<(String, String)> = Vec::new();
     let mut name_ok: HashMap<u32, bool> = HashMap::new();
     let mut file_clean: HashMap<u32, String> = HashMap::new();
-    let routine_of_function: Vec<u32> = p
+    let routine_of_function = p
         .functions
         .iter()
         .map(|f| {
@@ -126,18 +136,25 @@ pub fn lines_where(
             r
         })
         .collect();
-    if routines.is_empty() {
-        return Vec::new();
-    }
-    // Each frame → its node or NONE. A node is pprof's: the routine and
-    // line, and also the binary (mapping file) and the function's start
-    // line, so the same line in two binaries (the two sides of a diff) is
-    // two nodes, kept or left out on its own.
+    (routine_of_function, routines)
+}
+
+/// Each frame → its node or NONE, and the nodes as (routine, line, start
+/// line). A node is pprof's: the routine and line, and also the binary
+/// (mapping file) and the function's start line, so the same line in two
+/// binaries (the two sides of a diff) is two nodes, kept or left out on
+/// its own.
+fn line_nodes(p: &Profile, routine_of_function: &[u32]) -> (Vec<u32>, Vec<(u32, i64, i64)>) {
     let mut node_of: HashMap<(u32, i64, u32, i64), u32> = HashMap::new();
     let mut nodes: Vec<(u32, i64, i64)> = Vec::new();
     let mut node_of_frame: Vec<u32> = vec![NONE; p.frames.len()];
     for l in &p.locations {
         let objfile = p.mappings.get(l.mapping as usize).map_or(0, |m| m.file);
+        let objfile = if p.str(objfile).is_empty() {
+            0
+        } else {
+            objfile
+        };
         for fi in l.frame_range() {
             let Some(fr) = p.frames.get(fi) else { continue };
             let Some(&r) = routine_of_function.get(fr.function as usize) else {
@@ -150,11 +167,6 @@ pub fn lines_where(
                 .functions
                 .get(fr.function as usize)
                 .map_or(0, |f| f.start_line);
-            let objfile = if p.str(objfile).is_empty() {
-                0
-            } else {
-                objfile
-            };
             let next = nodes.len() as u32;
             let n = *node_of
                 .entry((r, fr.line, objfile, start_line))
@@ -165,6 +177,12 @@ pub fn lines_where(
             node_of_frame[fi] = n;
         }
     }
+    (node_of_frame, nodes)
+}
+
+/// Flat and cum of sample type `ty` per node: flat from samples whose
+/// innermost frame is the node, cum once per sample through it.
+fn node_values(p: &Profile, ty: usize, node_of_frame: &[u32], n: usize) -> (Vec<i64>, Vec<i64>) {
     // Locations with a listed frame (most have none: skip those quickly).
     let listed: Vec<bool> = p
         .locations
@@ -174,10 +192,10 @@ pub fn lines_where(
                 .any(|fi| node_of_frame.get(fi).is_some_and(|&n| n != NONE))
         })
         .collect();
-    let mut flat = vec![0i64; nodes.len()];
-    let mut cum = vec![0i64; nodes.len()];
+    let mut flat = vec![0i64; n];
+    let mut cum = vec![0i64; n];
     // The last sample that added to a node's cum (once per sample).
-    let mut seen = vec![usize::MAX; nodes.len()];
+    let mut seen = vec![usize::MAX; n];
     for s in 0..p.num_samples() {
         let v = p.value(s, ty);
         if v == 0 {
@@ -206,6 +224,17 @@ pub fn lines_where(
             }
         }
     }
+    (flat, cum)
+}
+
+/// The nodes with a value, grouped by routine into line rows, sorted by
+/// name and file, lines in order.
+fn group(
+    routines: Vec<(String, String)>,
+    nodes: &[(u32, i64, i64)],
+    flat: &[i64],
+    cum: &[i64],
+) -> Vec<FunctionLines> {
     let mut out: Vec<FunctionLines> = routines
         .into_iter()
         .map(|(name, file)| FunctionLines {
@@ -222,7 +251,9 @@ pub fn lines_where(
         if flat[n] == 0 && cum[n] == 0 {
             continue;
         }
-        let f = &mut out[r as usize];
+        let Some(f) = out.get_mut(r as usize) else {
+            continue;
+        };
         if f.start_line == NO_START {
             f.start_line = start_line;
         }

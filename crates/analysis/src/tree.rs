@@ -222,22 +222,7 @@ impl CallTree {
         }
         drop(index);
         drop(first_child);
-        // Children lists (CSR), in creation order.
-        let n = parent.len();
-        let mut child_offsets = vec![0u32; n + 1];
-        for &pa in &parent[1..] {
-            child_offsets[pa as usize + 1] += 1;
-        }
-        for i in 0..n {
-            child_offsets[i + 1] += child_offsets[i];
-        }
-        let mut fill = child_offsets.clone();
-        let mut children = vec![0u32; n.saturating_sub(1)];
-        for (c, &pa) in parent.iter().enumerate().skip(1) {
-            let slot = &mut fill[pa as usize];
-            children[*slot as usize] = c as u32;
-            *slot += 1;
-        }
+        let (child_offsets, children) = children_lists(&parent);
         CallTree {
             keys,
             parent,
@@ -339,6 +324,27 @@ impl CallTree {
         path.reverse();
         path
     }
+}
+
+/// Children lists (CSR) from the parents, in creation order:
+/// `children[offsets[n]..offsets[n + 1]]` are node n's.
+fn children_lists(parent: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let n = parent.len();
+    let mut child_offsets = vec![0u32; n + 1];
+    for &pa in parent.iter().skip(1) {
+        child_offsets[pa as usize + 1] += 1;
+    }
+    for i in 0..n {
+        child_offsets[i + 1] += child_offsets[i];
+    }
+    let mut fill = child_offsets.clone();
+    let mut children = vec![0u32; n.saturating_sub(1)];
+    for (c, &pa) in parent.iter().enumerate().skip(1) {
+        let slot = &mut fill[pa as usize];
+        children[*slot as usize] = c as u32;
+        *slot += 1;
+    }
+    (child_offsets, children)
 }
 
 #[cfg(test)]

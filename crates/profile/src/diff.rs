@@ -125,22 +125,6 @@ pub fn combine(new: &Profile, base: &Profile, opts: DiffOptions) -> Result<Profi
 pub fn combine_split(new: &Profile, base: &Profile, opts: DiffOptions) -> Result<(Profile, usize)> {
     compatible(new, base)?;
     let n = new.num_types();
-    // Normalize: scale the new profile so its sums match the base's.
-    let ratios: Vec<f64> = if opts.normalize {
-        (0..n)
-            .map(|t| {
-                let b = base.signed_total(t);
-                let s = new.signed_total(t);
-                if s == 0 {
-                    0.0
-                } else {
-                    b as f64 / s as f64
-                }
-            })
-            .collect()
-    } else {
-        vec![1.0; n]
-    };
     // pprof merges equal samples before scaling (rounding happens per
     // merged sample), so do the same when scaling.
     let merged_new;
@@ -150,9 +134,69 @@ pub fn combine_split(new: &Profile, base: &Profile, opts: DiffOptions) -> Result
     } else {
         new
     };
-    let (keep_new, new_values) = scale_values(new_src, &ratios);
+    let (keep_new, new_values) = scale_values(new_src, &ratios(new, base, opts.normalize));
     let (keep_base, base_values) = scale_values(base, &vec![-1.0; n]);
+    let mut p = header(new, base);
+    let (so, lo) = append_tables(&mut p, new, base);
 
+    // Samples: new (possibly scaled), then the negated base.
+    let base_label = (opts.mode == DiffMode::DiffBase).then(|| {
+        p.strings.push("pprof::base".to_string());
+        p.strings.push("true".to_string());
+        ((p.strings.len() - 2) as u32, (p.strings.len() - 1) as u32)
+    });
+    p.stack_offsets.push(0);
+    p.stack_locs = crate::model::StackLocs::for_locations(
+        p.locations.len(),
+        new.stack_locs.len() + base.stack_locs.len(),
+    );
+    let mut labels = crate::model::SampleLabelsBuilder::default();
+    let new_side = Side {
+        src: new_src,
+        values: &new_values,
+        keep: &keep_new,
+        loc_shift: 0,
+        str_shift: 0,
+        base_label: None,
+    };
+    append_samples(&mut p, &mut labels, &new_side);
+    let split = keep_new.iter().filter(|&&k| k).count();
+    let base_side = Side {
+        src: base,
+        values: &base_values,
+        keep: &keep_base,
+        loc_shift: lo,
+        str_shift: so,
+        base_label,
+    };
+    append_samples(&mut p, &mut labels, &base_side);
+    p.labels = labels.finish();
+    Ok((p, split))
+}
+
+/// Per sample type, the factor the new profile's values are scaled by: its
+/// sum to the base's with `normalize` (pprof's `-normalize`), else 1.
+fn ratios(new: &Profile, base: &Profile, normalize: bool) -> Vec<f64> {
+    let n = new.num_types();
+    if !normalize {
+        return vec![1.0; n];
+    }
+    (0..n)
+        .map(|t| {
+            let b = base.signed_total(t);
+            let s = new.signed_total(t);
+            if s == 0 {
+                0.0
+            } else {
+                b as f64 / s as f64
+            }
+        })
+        .collect()
+}
+
+/// The combined profile's types, period, times and comments, as pprof
+/// merges them: the earliest time (a zero time wins), durations added.
+fn header(new: &Profile, base: &Profile) -> Profile {
     let mut p = Profile {
         sample_types: new.sample_types.clone(),
         default_sample_type_name: if new.default_sample_type_name.is_empty() {
@@ -167,7 +211,6 @@ pub fn combine_split(new: &Profile, base: &Profile, opts: DiffOptions) -> Result
         stats: new.stats,
         ..Profile::default()
     };
-    // pprof keeps the earliest time (a zero time wins) and adds durations.
     p.time_nanos = new.time_nanos;
     if p.time_nanos == 0 || base.time_nanos < p.time_nanos {
         p.time_nanos = base.time_nanos;
@@ -180,8 +223,12 @@ pub fn combine_split(new: &Profile, base: &Profile, opts: DiffOptions) -> Result
         }
     }
     p.warnings = new.warnings.iter().chain(&base.warnings).cloned().collect();
+    p
+}
 
-    // Tables: the new profile's, then the base's with shifted indices.
+/// The tables: the new profile's, then the base's with shifted indices.
+/// Returns the base's string and location offsets.
+fn append_tables(p: &mut Profile, new: &Profile, base: &Profile) -> (u32, u32) {
     let so = new.strings.len() as u32;
     p.strings = new.strings.iter().chain(&base.strings).cloned().collect();
     let shift = |v: u32, by: u32| if v == NONE { NONE } else { v + by };
@@ -218,62 +265,52 @@ pub fn combine_split(new: &Profile, base: &Profile, opts: DiffOptions) -> Result
         l.frames_end += fro;
         l
     }));
+    (so, lo)
+}
 
-    // Samples: new (possibly scaled), then the negated base.
-    let (base_key, base_true) = if opts.mode == DiffMode::DiffBase {
-        p.strings.push("pprof::base".to_string());
-        p.strings.push("true".to_string());
-        ((p.strings.len() - 2) as u32, (p.strings.len() - 1) as u32)
-    } else {
-        (NONE, NONE)
-    };
-    p.stack_offsets.push(0);
-    p.stack_locs = crate::model::StackLocs::for_locations(
-        p.locations.len(),
-        new.stack_locs.len() + base.stack_locs.len(),
-    );
-    let mut labels = crate::model::SampleLabelsBuilder::default();
+/// One side of a diff being written: its samples, their (scaled) values,
+/// which are kept, the shifts of its tables, and for the base of a
+/// `-diff_base` the `pprof::base=true` label (key, value strings).
+struct Side<'a> {
+    src: &'a Profile,
+    values: &'a [i64],
+    keep: &'a [bool],
+    loc_shift: u32,
+    str_shift: u32,
+    base_label: Option<(u32, u32)>,
+}
+
+fn append_samples(p: &mut Profile, labels: &mut crate::model::SampleLabelsBuilder, side: &Side) {
+    let n = side.src.num_types();
     let mut these: Vec<Label> = Vec::new();
-    let mut add = |src: &Profile,
-                   values: &[i64],
-                   keep: &[bool],
-                   loc_shift: u32,
-                   str_shift: u32,
-                   is_base: bool| {
-        for s in 0..src.num_samples() {
-            if !keep[s] {
+    for s in 0..side.src.num_samples() {
+        if !side.keep[s] {
+            continue;
+        }
+        p.stack_locs
+            .extend(side.src.stack(s).iter().map(|l| l + side.loc_shift));
+        p.stack_offsets.push(p.stack_locs.len() as u32);
+        p.values.extend_from_slice(&side.values[s * n..(s + 1) * n]);
+        these.clear();
+        for l in side.src.sample_labels(s) {
+            if side.base_label.is_some() && side.src.str(l.key) == "pprof::base" {
                 continue;
             }
-            p.stack_locs
-                .extend(src.stack(s).iter().map(|l| l + loc_shift));
-            p.stack_offsets.push(p.stack_locs.len() as u32);
-            p.values.extend_from_slice(&values[s * n..(s + 1) * n]);
-            these.clear();
-            for l in src.sample_labels(s) {
-                if is_base && base_key != NONE && src.str(l.key) == "pprof::base" {
-                    continue;
-                }
-                these.push(Label {
-                    key: l.key + str_shift,
-                    str: l.str + str_shift,
-                    num: l.num,
-                    unit: l.unit + str_shift,
-                });
-            }
-            if is_base && base_key != NONE {
-                these.push(Label {
-                    key: base_key,
-                    str: base_true,
-                    num: 0,
-                    unit: 0,
-                });
-            }
-            labels.push(&these);
+            these.push(Label {
+                key: l.key + side.str_shift,
+                str: l.str + side.str_shift,
+                num: l.num,
+                unit: l.unit + side.str_shift,
+            });
         }
-    };
-    add(new_src, &new_values, &keep_new, 0, 0, false);
-    let split = keep_new.iter().filter(|&&k| k).count();
-    add(base, &base_values, &keep_base, lo, so, true);
-    p.labels = labels.finish();
-    Ok((p, split))
+        if let Some((key, value)) = side.base_label {
+            these.push(Label {
+                key,
+                str: value,
+                num: 0,
+                unit: 0,
+            });
+        }
+        labels.push(&these);
+    }
 }

@@ -102,10 +102,34 @@ struct Out {
 
 /// Encodes `p` as a pprof protobuf (not compressed).
 pub fn encode(p: &Profile, opts: EncodeOptions) -> Encoded {
-    let n = p.num_types();
     let negative = p.values.iter().any(|&v| v < 0);
     let labels = opts.labels || negative;
-    // Samples, merged by stack when labels are not written.
+    let mut out = samples_out(p, labels);
+    let rest = opts.trim.and_then(|t| trim(&mut out, t, p.num_types()));
+    let mut st = Strings::new();
+    let mut pb = header(p, &mut st, opts.trim, out.len(), rest.as_ref());
+    let loc_id = write_locations(p, &out, opts.addresses, &mut st, &mut pb);
+    let written = out.len();
+    pb.sample = out
+        .into_iter()
+        .map(|o| write_sample(p, o, &loc_id, labels, &mut st))
+        .collect();
+    let trimmed = rest.map(|r| {
+        if r.dropped > 0 {
+            append_trimmed(&mut pb, &mut st, r.sum);
+        }
+        (r.dropped, r.kept_share)
+    });
+    pb.string_table = st.table;
+    Encoded {
+        protobuf: pb.encode_to_vec(),
+        samples: written,
+        trimmed,
+    }
+}
+
+/// The samples to write: every one with labels, else merged by stack.
+fn samples_out(p: &Profile, labels: bool) -> Vec<Out> {
     let mut out: Vec<Out> = Vec::with_capacity(p.num_samples());
     if labels {
         for s in 0..p.num_samples() {
@@ -114,65 +138,83 @@ pub fn encode(p: &Profile, opts: EncodeOptions) -> Encoded {
                 values: p.sample_values(s).to_vec(),
             });
         }
-    } else {
-        let mut by_stack: HashMap<Vec<u32>, usize> = HashMap::new();
-        for s in 0..p.num_samples() {
-            let stack = p.stack(s).to_vec();
-            match by_stack.get(&stack) {
-                Some(&i) => {
-                    for (v, w) in out[i].values.iter_mut().zip(p.sample_values(s)) {
-                        *v = v.wrapping_add(*w);
-                    }
+        return out;
+    }
+    let mut by_stack: HashMap<Vec<u32>, usize> = HashMap::new();
+    for s in 0..p.num_samples() {
+        let stack = p.stack(s).to_vec();
+        match by_stack.get(&stack) {
+            Some(&i) => {
+                for (v, w) in out[i].values.iter_mut().zip(p.sample_values(s)) {
+                    *v = v.wrapping_add(*w);
                 }
-                None => {
-                    by_stack.insert(stack, out.len());
-                    out.push(Out {
-                        sample: s,
-                        values: p.sample_values(s).to_vec(),
-                    });
-                }
+            }
+            None => {
+                by_stack.insert(stack, out.len());
+                out.push(Out {
+                    sample: s,
+                    values: p.sample_values(s).to_vec(),
+                });
             }
         }
     }
-    // Trimming: the largest samples first, the rest summed into one.
-    let mut rest: Option<(usize, Vec<i64>)> = None;
-    let mut kept_share = 1.0;
-    if let Some(t) = opts
-        .trim
-        .filter(|t| t.sample_type < n && t.keep_samples < out.len())
-    {
-        let ty = t.sample_type;
-        crate::sorting::sort_by(&mut out, |a, b| {
-            b.values[ty]
-                .unsigned_abs()
-                .cmp(&a.values[ty].unsigned_abs())
-                .then(a.sample.cmp(&b.sample))
-        });
-        let dropped = out.split_off(t.keep_samples);
-        let mut sum = vec![0i64; n];
-        for d in &dropped {
-            for (v, w) in sum.iter_mut().zip(&d.values) {
-                *v = v.wrapping_add(*w);
-            }
-        }
-        let all: u128 = out
-            .iter()
-            .chain(&dropped)
-            .map(|o| u128::from(o.values[ty].unsigned_abs()))
-            .sum();
-        let kept: u128 = out
-            .iter()
-            .map(|o| u128::from(o.values[ty].unsigned_abs()))
-            .sum();
-        if all > 0 {
-            kept_share = kept as f64 / all as f64;
-        }
-        // Back in the profile's order, so untrimmed parts read the same.
-        crate::sorting::sort_by_key(&mut out, |o| o.sample);
-        rest = Some((dropped.len(), sum));
-    }
+    out
+}
 
-    let mut st = Strings::new();
+/// What trimming left out: how many samples, their summed values, and the
+/// share of the trim type's value the kept ones hold.
+struct Trimmed {
+    dropped: usize,
+    sum: Vec<i64>,
+    kept_share: f64,
+}
+
+/// Keeps the largest samples of `out` by the trim type (in the profile's
+/// order); None when there is nothing to trim.
+fn trim(out: &mut Vec<Out>, t: Trim, n: usize) -> Option<Trimmed> {
+    if t.sample_type >= n || t.keep_samples >= out.len() {
+        return None;
+    }
+    let ty = t.sample_type;
+    crate::sorting::sort_by(out, |a, b| {
+        b.values[ty]
+            .unsigned_abs()
+            .cmp(&a.values[ty].unsigned_abs())
+            .then(a.sample.cmp(&b.sample))
+    });
+    let dropped = out.split_off(t.keep_samples);
+    let mut sum = vec![0i64; n];
+    for d in &dropped {
+        for (v, w) in sum.iter_mut().zip(&d.values) {
+            *v = v.wrapping_add(*w);
+        }
+    }
+    let abs = |o: &Out| u128::from(o.values[ty].unsigned_abs());
+    let all: u128 = out.iter().chain(&dropped).map(abs).sum();
+    let kept: u128 = out.iter().map(abs).sum();
+    let kept_share = if all > 0 {
+        kept as f64 / all as f64
+    } else {
+        1.0
+    };
+    // Back in the profile's order, so untrimmed parts read the same.
+    crate::sorting::sort_by_key(out, |o| o.sample);
+    Some(Trimmed {
+        dropped: dropped.len(),
+        sum,
+        kept_share,
+    })
+}
+
+/// Sample types, period, times, the default type and the comments (with
+/// what was applied and what trimming kept).
+fn header(
+    p: &Profile,
+    st: &mut Strings,
+    trim: Option<Trim>,
+    kept: usize,
+    rest: Option<&Trimmed>,
+) -> proto::Profile {
     let mut pb = proto::Profile {
         sample_type: p
             .sample_types
@@ -203,22 +245,32 @@ pub fn encode(p: &Profile, opts: EncodeOptions) -> Encoded {
     if !p.keep_frames.is_empty() {
         comments.push(format!("keep_frames {:?} applied", p.keep_frames));
     }
-    if let (Some(t), Some((dropped, _))) = (opts.trim, &rest) {
+    if let (Some(t), Some(r)) = (trim, rest) {
         comments.push(format!(
-            "{TRIMMED_MARK}: the {} largest samples by {} ({:.1}% of it) kept; {dropped} smaller ones merged into (trimmed)",
-            out.len(),
+            "{TRIMMED_MARK}: the {kept} largest samples by {} ({:.1}% of it) kept; {} smaller ones merged into (trimmed)",
             p.sample_types.get(t.sample_type).map_or("", |v| v.ty.as_str()),
-            kept_share * 100.0
+            r.kept_share * 100.0,
+            r.dropped
         ));
     }
     pb.comment = comments.iter().map(|c| st.add(c)).collect();
+    pb
+}
 
-    // Locations, functions and mappings the written samples use, numbered
-    // from 1 in order of first use.
+/// Writes the locations, functions and mappings the samples use, numbered
+/// from 1 in order of first use; returns the id of each location (0 for
+/// unused ones).
+fn write_locations(
+    p: &Profile,
+    out: &[Out],
+    addresses: bool,
+    st: &mut Strings,
+    pb: &mut proto::Profile,
+) -> Vec<u64> {
     let mut loc_id = vec![0u64; p.locations.len()];
     let mut fn_id = vec![0u64; p.functions.len()];
     let mut map_id = vec![0u64; p.mappings.len()];
-    for o in &out {
+    for o in out {
         for l in p.stack(o.sample) {
             let li = l as usize;
             if loc_id[li] != 0 {
@@ -226,52 +278,26 @@ pub fn encode(p: &Profile, opts: EncodeOptions) -> Encoded {
             }
             let loc = &p.locations[li];
             let frames = p.location_frames(l);
-            let symbolized = !frames.is_empty();
             let mut w = proto::Location {
                 id: pb.location.len() as u64 + 1,
                 ..proto::Location::default()
             };
-            if opts.addresses || !symbolized {
+            if addresses || frames.is_empty() {
                 w.address = loc.address;
                 if loc.mapping != NONE {
-                    let mi = loc.mapping as usize;
-                    if map_id[mi] == 0 {
-                        let m = &p.mappings[mi];
-                        map_id[mi] = pb.mapping.len() as u64 + 1;
-                        pb.mapping.push(proto::Mapping {
-                            id: map_id[mi],
-                            memory_start: m.start,
-                            memory_limit: m.limit,
-                            file_offset: m.offset,
-                            filename: st.add(p.str(m.file)),
-                            build_id: st.add(p.str(m.build_id)),
-                            has_functions: m.has_functions,
-                            ..proto::Mapping::default()
-                        });
-                    }
-                    w.mapping_id = map_id[mi];
+                    w.mapping_id = mapping_id(p, loc.mapping as usize, &mut map_id, st, pb);
                 }
             }
             for fr in frames {
-                let fi = fr.function as usize;
-                if fn_id[fi] == 0 {
-                    let f = &p.functions[fi];
-                    fn_id[fi] = pb.function.len() as u64 + 1;
-                    let name = p.str(f.name);
-                    pb.function.push(proto::Function {
-                        id: fn_id[fi],
-                        name: st.add(name),
-                        system_name: if name.is_empty() || opts.addresses {
-                            st.add(p.str(f.system_name))
-                        } else {
-                            0
-                        },
-                        filename: st.add(p.str(f.filename)),
-                        start_line: f.start_line,
-                    });
-                }
                 w.line.push(proto::Line {
-                    function_id: fn_id[fi],
+                    function_id: function_id(
+                        p,
+                        fr.function as usize,
+                        addresses,
+                        &mut fn_id,
+                        st,
+                        pb,
+                    ),
                     line: fr.line,
                     column: 0,
                 });
@@ -280,68 +306,121 @@ pub fn encode(p: &Profile, opts: EncodeOptions) -> Encoded {
             pb.location.push(w);
         }
     }
-    let written = out.len();
-    pb.sample = out
-        .into_iter()
-        .map(|o| proto::Sample {
-            location_id: p
-                .stack(o.sample)
-                .iter()
-                .map(|l| loc_id[l as usize])
-                .collect(),
-            value: o.values,
-            label: if labels {
-                p.sample_labels(o.sample)
-                    .iter()
-                    .map(|l| proto::Label {
-                        key: st.add(p.str(l.key)),
-                        str: if l.str != 0 { st.add(p.str(l.str)) } else { 0 },
-                        num: l.num,
-                        num_unit: if l.unit != 0 {
-                            st.add(p.str(l.unit))
-                        } else {
-                            0
-                        },
-                    })
-                    .collect()
+    loc_id
+}
+
+/// The written id of mapping `mi`, writing it when first used.
+fn mapping_id(
+    p: &Profile,
+    mi: usize,
+    map_id: &mut [u64],
+    st: &mut Strings,
+    pb: &mut proto::Profile,
+) -> u64 {
+    if map_id[mi] == 0 {
+        let m = &p.mappings[mi];
+        map_id[mi] = pb.mapping.len() as u64 + 1;
+        pb.mapping.push(proto::Mapping {
+            id: map_id[mi],
+            memory_start: m.start,
+            memory_limit: m.limit,
+            file_offset: m.offset,
+            filename: st.add(p.str(m.file)),
+            build_id: st.add(p.str(m.build_id)),
+            has_functions: m.has_functions,
+            ..proto::Mapping::default()
+        });
+    }
+    map_id[mi]
+}
+
+/// The written id of function `fi`, writing it when first used.
+fn function_id(
+    p: &Profile,
+    fi: usize,
+    addresses: bool,
+    fn_id: &mut [u64],
+    st: &mut Strings,
+    pb: &mut proto::Profile,
+) -> u64 {
+    if fn_id[fi] == 0 {
+        let f = &p.functions[fi];
+        fn_id[fi] = pb.function.len() as u64 + 1;
+        let name = p.str(f.name);
+        pb.function.push(proto::Function {
+            id: fn_id[fi],
+            name: st.add(name),
+            system_name: if name.is_empty() || addresses {
+                st.add(p.str(f.system_name))
             } else {
-                Vec::new()
+                0
             },
-        })
-        .collect();
-    let mut trimmed = None;
-    if let Some((dropped, values)) = rest {
-        let f = proto::Function {
-            id: pb.function.len() as u64 + 1,
-            name: st.add("(trimmed)"),
-            ..proto::Function::default()
-        };
-        let l = proto::Location {
-            id: pb.location.len() as u64 + 1,
-            line: vec![proto::Line {
-                function_id: f.id,
-                line: 0,
-                column: 0,
-            }],
-            ..proto::Location::default()
-        };
-        if dropped > 0 {
-            pb.sample.push(proto::Sample {
-                location_id: vec![l.id],
-                value: values,
-                label: Vec::new(),
-            });
-            pb.function.push(f);
-            pb.location.push(l);
-        }
-        trimmed = Some((dropped, kept_share));
+            filename: st.add(p.str(f.filename)),
+            start_line: f.start_line,
+        });
     }
-    pb.string_table = st.table;
-    Encoded {
-        protobuf: pb.encode_to_vec(),
-        samples: written,
-        trimmed,
+    fn_id[fi]
+}
+
+/// One sample as written, with its labels when they are kept.
+fn write_sample(
+    p: &Profile,
+    o: Out,
+    loc_id: &[u64],
+    labels: bool,
+    st: &mut Strings,
+) -> proto::Sample {
+    let label = if labels {
+        p.sample_labels(o.sample)
+            .iter()
+            .map(|l| proto::Label {
+                key: st.add(p.str(l.key)),
+                str: if l.str != 0 { st.add(p.str(l.str)) } else { 0 },
+                num: l.num,
+                num_unit: if l.unit != 0 {
+                    st.add(p.str(l.unit))
+                } else {
+                    0
+                },
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    proto::Sample {
+        location_id: p
+            .stack(o.sample)
+            .iter()
+            .map(|l| loc_id[l as usize])
+            .collect(),
+        value: o.values,
+        label,
     }
+}
+
+/// The `(trimmed)` frame and its one sample holding what was left out.
+fn append_trimmed(pb: &mut proto::Profile, st: &mut Strings, values: Vec<i64>) {
+    let f = proto::Function {
+        id: pb.function.len() as u64 + 1,
+        name: st.add("(trimmed)"),
+        ..proto::Function::default()
+    };
+    let l = proto::Location {
+        id: pb.location.len() as u64 + 1,
+        line: vec![proto::Line {
+            function_id: f.id,
+            line: 0,
+            column: 0,
+        }],
+        ..proto::Location::default()
+    };
+    pb.sample.push(proto::Sample {
+        location_id: vec![l.id],
+        value: values,
+        label: Vec::new(),
+    });
+    pb.function.push(f);
+    pb.location.push(l);
 }
 
 /// Gzip at the best compression (links and downloads are written once).

@@ -1,4 +1,5 @@
-//! The one error type of the engine. Every variant says which stage failed
+//! The one error type of decoding and the analyses (heaplens-profile and
+//! heaplens-analysis). Every variant says which stage failed
 //! and, where there is one, which id or field was wrong, in words a user can
 //! act on (the CLI prints `Display` as is; the app shows it in an alert).
 

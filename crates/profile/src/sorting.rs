@@ -1,4 +1,4 @@
-//! One shared sort for the engine's many small, cold sorts (peek lists,
+//! One shared sort for heaplens's many small, cold sorts (peek lists,
 //! links, exports, benchmark ranks...). Each `sort_by` with its own closure
 //! is a separate copy of the standard library's sort, several kilobytes of
 //! WebAssembly apiece; these go through a single copy with the comparison

@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use heaplens_analysis::{folded, top, CallTree, Granularity, TopOptions};
-use heaplens_profile::{decode, decode::text as folded_in};
+use heaplens_profile::decode::{decode, text::parse_folded};
 
 fn as_written(name: &str) -> String {
     name.chars()
@@ -57,7 +57,7 @@ fn folded_output_reads_back_as_the_same_profile() {
             // the parser itself reads it.
             let first = text.lines().next().unwrap_or("");
             let back = if first.bytes().any(|b| b < 0x20 && b != b'\t') {
-                folded_in::parse_folded(&text)
+                parse_folded(&text)
             } else {
                 decode(text.as_bytes())
             }

@@ -1,4 +1,4 @@
-//! Shared helpers for the core's integration tests: where the corpus and
+//! Shared helpers for heaplens-view's integration tests: where the corpus and
 //! the project's test data live, and a builder for synthetic profiles.
 
 // Test helpers: a failure stops the test loudly.
