@@ -10,7 +10,6 @@ use heaplens_profile::model::{Profile, NONE};
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
 )]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Granularity {
     /// A function (pprof's default `-functions`).
     #[default]

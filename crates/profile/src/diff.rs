@@ -15,7 +15,6 @@ use crate::model::{Label, Profile, ValueType, NONE};
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
 )]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum DiffMode {
     /// `-diff_base`: percentages relative to the base's total (default).
     #[default]

@@ -12,7 +12,6 @@ use crate::table::Column;
 
 /// What a view shows and how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[cfg_attr(test, derive(arbitrary::Arbitrary))]
 pub struct ViewParams {
     /// The sample type by name (or index, as pprof's `-sample_index`);
     /// `None` (or "") for the profile's default.
@@ -60,7 +59,6 @@ impl ViewParams {
 
 /// Root on top or at the bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[cfg_attr(test, derive(arbitrary::Arbitrary))]
 pub enum Orientation {
     /// Root on top, callees below (pprof's flame graph).
     #[default]
@@ -71,7 +69,6 @@ pub enum Orientation {
 
 /// Base vs new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(arbitrary::Arbitrary))]
 pub struct DiffParams {
     /// Show the profile minus the base when a base is loaded (else the
     /// profile alone).
@@ -111,7 +108,6 @@ impl DiffParams {
 
 /// What sets a frame's width in a diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[cfg_attr(test, derive(arbitrary::Arbitrary))]
 pub enum WidthBy {
     /// The new profile's value (frames gone in the new profile vanish).
     #[default]
@@ -124,7 +120,6 @@ pub enum WidthBy {
 
 /// Which change a frame's colour shows in a diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[cfg_attr(test, derive(arbitrary::Arbitrary))]
 pub enum ColorBy {
     /// The change of the frame's total (everything under it).
     #[default]
@@ -136,7 +131,6 @@ pub enum ColorBy {
 /// The top table's order and filter (which rows the page is sent is the
 /// request's business, not the view's).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(test, derive(arbitrary::Arbitrary))]
 pub struct TableParams {
     pub sort: Column,
     /// Largest first.

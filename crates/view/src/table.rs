@@ -8,7 +8,6 @@ use heaplens_profile::units;
 
 /// A column the table sorts by.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash, Serialize, Deserialize)]
-#[cfg_attr(test, derive(arbitrary::Arbitrary))]
 pub enum Column {
     Flat,
     Cum,
