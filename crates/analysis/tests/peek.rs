@@ -1,0 +1,118 @@
+//! Callers and callees of a function (peek) on small profiles worked out by
+//! hand, with recursion and calls from the root.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{folded, key, name, Builder};
+use heaplens_analysis::peek::{peek, Peek};
+use heaplens_analysis::{CallTree, Granularity};
+use heaplens_profile::Profile;
+
+/// (name, value) pairs; "" names the root.
+type Named = Vec<(String, i64)>;
+
+/// Peek at `function`, with callers and callees by name.
+fn peek_named(p: &Profile, function: &str) -> (Peek, Named, Named) {
+    let tree = CallTree::build(p, Granularity::Functions);
+    let col = tree.column(p, 0);
+    let pk = peek(&tree, &col, key(&tree, function));
+    let callers = pk
+        .callers
+        .iter()
+        .map(|&(k, v)| (k.map_or(String::new(), |k| name(&tree, k).to_string()), v))
+        .collect();
+    let callees = pk
+        .callees
+        .iter()
+        .map(|&(k, v)| (name(&tree, k).to_string(), v))
+        .collect();
+    (pk, callers, callees)
+}
+
+fn named(v: &[(&str, i64)]) -> Named {
+    v.iter().map(|&(n, x)| (n.to_string(), x)).collect()
+}
+
+#[test]
+fn callers_and_callees_add_up_to_cum() {
+    // a is reached three ways: main → a (3 + 2 + 1 = 6), main → d → a (4)
+    // and as a root (5). flat a = 1; cum a = 6 + 4 + 5 = 15.
+    // Callers: main 6, root 5, d 4 (largest first); they add up to 15.
+    // Callees: b 3 + 4 + 5 = 12, c 2; with flat, 12 + 2 + 1 = 15.
+    let p = folded("main;a;b 3\nmain;a;c 2\nmain;a 1\nmain;d;a;b 4\na;b 5\n");
+    let (pk, callers, callees) = peek_named(&p, "a");
+    assert_eq!(pk.flat, 1);
+    assert_eq!(pk.cum, 15);
+    assert_eq!(callers, named(&[("main", 6), ("", 5), ("d", 4)]));
+    assert_eq!(pk.callers[1].0, None, "the root is the None caller");
+    assert_eq!(callees, named(&[("b", 12), ("c", 2)]));
+    assert_eq!(pk.callers.iter().map(|c| c.1).sum::<i64>(), pk.cum);
+    assert_eq!(
+        pk.callees.iter().map(|c| c.1).sum::<i64>() + pk.flat,
+        pk.cum
+    );
+}
+
+#[test]
+fn a_function_at_the_root_has_the_none_caller() {
+    // main starts every stack: its one caller is the root, with all of it.
+    let p = folded("main;a;b 3\nmain;a 2\nmain;c 4\nmain 1\n");
+    let (pk, callers, callees) = peek_named(&p, "main");
+    assert_eq!((pk.flat, pk.cum), (1, 10));
+    assert_eq!(pk.callers, [(None, 10)]);
+    assert_eq!(callers, named(&[("", 10)]));
+    assert_eq!(callees, named(&[("a", 5), ("c", 4)]));
+    // A leaf has no callees.
+    let (pk, callers, callees) = peek_named(&p, "b");
+    assert_eq!((pk.flat, pk.cum), (3, 3));
+    assert_eq!(callers, named(&[("a", 3)]));
+    assert!(callees.is_empty());
+}
+
+#[test]
+fn recursion_counts_each_stack_once() {
+    // main → a → b → a → b (5), main → a (1).
+    // a: cum 6, flat 1; its top-most occurrences are called by main only
+    // (the inner a, called by b, is the same stack); callees: b 5.
+    let p = folded("main;a;b;a;b 5\nmain;a 1\n");
+    let (pk, callers, callees) = peek_named(&p, "a");
+    assert_eq!((pk.flat, pk.cum), (1, 6));
+    assert_eq!(callers, named(&[("main", 6)]));
+    assert_eq!(callees, named(&[("b", 5)]));
+    // b: cum 5 and flat 5 (the inner b is the leaf). Its top-most b calls
+    // a (5): with recursion callees + flat (10) exceed cum (5).
+    let (pk, callers, callees) = peek_named(&p, "b");
+    assert_eq!((pk.flat, pk.cum), (5, 5));
+    assert_eq!(callers, named(&[("a", 5)]));
+    assert_eq!(callees, named(&[("a", 5)]));
+    assert_eq!(pk.callers.iter().map(|c| c.1).sum::<i64>(), pk.cum);
+}
+
+#[test]
+fn self_calls_are_neither_callers_nor_callees() {
+    // main → a → a → a (4), main → a (1): flat a = 5 = cum a; caller main 5;
+    // a calling itself is no callee.
+    let p = folded("main;a;a;a 4\nmain;a 1\n");
+    let (pk, callers, callees) = peek_named(&p, "a");
+    assert_eq!((pk.flat, pk.cum), (5, 5));
+    assert_eq!(callers, named(&[("main", 5)]));
+    assert!(callees.is_empty(), "{callees:?}");
+}
+
+#[test]
+fn negative_values_sort_by_magnitude() {
+    // A diff: a gains 2 through x, loses 6 through y, and its callee b
+    // gains 1 under y. flat a = 2 − 6 = −4, cum a = −4 + 1 = −3; callers
+    // by |value|: y (−6 + 1 = −5), then x (2); callee b 1.
+    let p = Builder::new(&[("delta", "bytes")])
+        .sample(&["a", "x", "main"], &[2])
+        .sample(&["a", "y", "main"], &[-6])
+        .sample(&["b", "a", "y", "main"], &[1])
+        .build();
+    let (pk, callers, callees) = peek_named(&p, "a");
+    assert_eq!((pk.flat, pk.cum), (-4, -3));
+    assert_eq!(callers, named(&[("y", -5), ("x", 2)]));
+    assert_eq!(callees, named(&[("b", 1)]));
+}
