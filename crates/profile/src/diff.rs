@@ -295,11 +295,14 @@ fn append_samples(p: &mut Profile, labels: &mut crate::model::SampleLabelsBuilde
             if side.base_label.is_some() && side.src.str(l.key) == "pprof::base" {
                 continue;
             }
+            // String index 0 means "none" (a numeric label has no string
+            // value, a string label no unit): it stays 0.
+            let shift = |i: u32| if i == 0 { 0 } else { i + side.str_shift };
             these.push(Label {
-                key: l.key + side.str_shift,
-                str: l.str + side.str_shift,
+                key: shift(l.key),
+                str: shift(l.str),
                 num: l.num,
-                unit: l.unit + side.str_shift,
+                unit: shift(l.unit),
             });
         }
         if let Some((key, value)) = side.base_label {

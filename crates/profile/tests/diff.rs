@@ -99,7 +99,6 @@ fn base_labels_keep_their_strings() {
 }
 
 #[test]
-#[ignore = "bug: combine shifts a base sample's numeric label's empty string index, so the label reads as a string label and -tagfocus ranges skip it"]
 fn base_numeric_labels_stay_numeric() {
     // Go heap profiles label samples with a number, `bytes`. new: a 5
     // {bytes=2048}; base: a 2 {bytes=2048}. A label is a number when its
