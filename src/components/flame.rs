@@ -48,148 +48,16 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
     let hover = use_state(|| None::<Hover>);
     let width = use_state(|| 0f64);
 
-    // Measure the width now and on every window resize.
-    {
-        let wrap = wrap.clone();
-        let width = width.clone();
-        let on_width = props.on_width.clone();
-        use_effect_with((), move |_| {
-            let measure = move || {
-                if let Some(el) = wrap.cast::<HtmlElement>() {
-                    let w = f64::from(el.client_width()).max(1.0);
-                    width.set(w);
-                    on_width.emit(w as u32);
-                }
-            };
-            measure();
-            let listener =
-                web_sys::window().map(|win| EventListener::new(&win, "resize", move |_| measure()));
-            move || drop(listener)
-        });
-    }
+    use_measured_width(&wrap, &width, &props.on_width);
+    use_paint(&canvas, props, &hover, *width);
 
-    // Paint whenever anything drawn changes.
-    {
-        let canvas = canvas.clone();
-        let view = props.view.clone();
-        let deps = (
-            Rc::as_ptr(&props.view) as usize,
-            props.orientation,
-            props.cursor,
-            hover.as_ref().map(|h| h.index),
-            props.dark,
-            (*width * 100.0) as i64,
-            props.by_self,
-        );
-        let hovered = hover
-            .as_ref()
-            .and_then(|h| view.rects.get(h.index))
-            .map(|r| r.node);
-        let (orientation, cursor, dark, w, by_self) = (
-            props.orientation,
-            props.cursor,
-            props.dark,
-            *width,
-            props.by_self,
-        );
-        use_effect_with(deps, move |_| {
-            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                if w > 0.0 {
-                    let dpr = web_sys::window()
-                        .map(|w| w.device_pixel_ratio())
-                        .unwrap_or(1.0)
-                        .max(1.0);
-                    let h = paint::height(&view);
-                    c.set_width((w * dpr).round() as u32);
-                    c.set_height((h * dpr).round() as u32);
-                    let _ = c.style().set_property("height", &format!("{h}px"));
-                    let ctx = c
-                        .get_context("2d")
-                        .ok()
-                        .flatten()
-                        .and_then(|o| o.dyn_into::<CanvasRenderingContext2d>().ok());
-                    if let Some(ctx) = ctx {
-                        let searching = view.matched.is_some();
-                        paint::paint(
-                            &ctx,
-                            &view,
-                            w,
-                            orientation,
-                            Highlights {
-                                hover: hovered,
-                                cursor,
-                                searching,
-                                dark,
-                                by_self,
-                            },
-                            dpr,
-                        );
-                        let n = PAINTS.fetch_add(1, Ordering::Relaxed) + 1;
-                        let _ = c.set_attribute("data-painted", &n.to_string());
-                    }
-                }
-            }
-        });
-    }
-
-    let onmousemove = {
-        let hover = hover.clone();
-        let view = props.view.clone();
-        let o = props.orientation;
-        let w = *width;
-        Callback::from(move |e: MouseEvent| {
-            let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
-            let hit = paint::hit(&view, x, y, w, o).map(|index| Hover { index, x, y });
-            if hit.as_ref().map(|h| h.index) != hover.as_ref().map(|h| h.index)
-                || hit.as_ref().is_some_and(|h| (h.x - x).abs() > 0.0)
-            {
-                hover.set(hit);
-            }
-        })
-    };
+    let onmousemove = on_hover_move(&hover, &props.view, props.orientation, *width);
     let onmouseleave = {
         let hover = hover.clone();
         Callback::from(move |_| hover.set(None))
     };
-    let onclick = {
-        let view = props.view.clone();
-        let o = props.orientation;
-        let w = *width;
-        let cb = props.on_click.clone();
-        Callback::from(move |e: MouseEvent| {
-            let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
-            if let Some(i) = paint::hit(&view, x, y, w, o) {
-                let r = view.rects[i];
-                cb.emit((r.node, view.names[r.name as usize].name.clone()));
-            }
-        })
-    };
-
-    let tooltip = hover.as_ref().and_then(|h| {
-        let v = &props.view;
-        let r = v.rects.get(h.index)?;
-        let n = &v.names[r.name as usize];
-        let left = (h.x + 14.0).min((*width - 320.0).max(0.0));
-        let style = format!("left:{left:.0}px;top:{:.0}px", h.y + 16.0);
-        Some(html! {
-            <div class="tooltip" role="tooltip" {style}>
-                <div class="tt-name">{ n.name.clone() }</div>
-                if !n.file.is_empty() { <div class="tt-file">{ n.file.clone() }</div> }
-                if v.diff.is_some() {
-                    <table>
-                        <tr><th>{ "self" }</th><td>{ format::change(r.base_self, r.self_value, &v.unit) }</td></tr>
-                        <tr><th>{ "total" }</th><td>{ format::change(r.base_total, r.total, &v.unit) }</td></tr>
-                    </table>
-                } else {
-                    <table>
-                        <tr><th>{ "self" }</th><td>{ format::value(r.self_value, &v.unit, v.total) }</td></tr>
-                        <tr><th>{ "total" }</th><td>{ format::value(r.total, &v.unit, v.total) }</td></tr>
-                    </table>
-                }
-                <div class="tt-hint">{ "click to zoom" }</div>
-            </div>
-        })
-    });
+    let onclick = on_frame_click(&props.view, props.orientation, *width, &props.on_click);
+    let tooltip = hover.as_ref().and_then(|h| tooltip(&props.view, h, *width));
 
     html! {
         <div class="flame-wrap" ref={wrap}>
@@ -207,4 +75,159 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
             }
         </div>
     }
+}
+
+/// Measures the wrapper's width into `width` now and on every window resize,
+/// reporting it through `on_width`.
+#[hook]
+fn use_measured_width(wrap: &NodeRef, width: &UseStateHandle<f64>, on_width: &Callback<u32>) {
+    let wrap = wrap.clone();
+    let width = width.clone();
+    let on_width = on_width.clone();
+    use_effect_with((), move |_| {
+        let measure = move || {
+            if let Some(el) = wrap.cast::<HtmlElement>() {
+                let w = f64::from(el.client_width()).max(1.0);
+                width.set(w);
+                on_width.emit(w as u32);
+            }
+        };
+        measure();
+        let listener =
+            web_sys::window().map(|win| EventListener::new(&win, "resize", move |_| measure()));
+        move || drop(listener)
+    });
+}
+
+/// Paints the canvas whenever anything drawn changes.
+#[hook]
+fn use_paint(
+    canvas: &NodeRef,
+    props: &FlameGraphProps,
+    hover: &UseStateHandle<Option<Hover>>,
+    width: f64,
+) {
+    let canvas = canvas.clone();
+    let view = props.view.clone();
+    let deps = (
+        Rc::as_ptr(&props.view) as usize,
+        props.orientation,
+        props.cursor,
+        hover.as_ref().map(|h| h.index),
+        props.dark,
+        (width * 100.0) as i64,
+        props.by_self,
+    );
+    let hovered = hover
+        .as_ref()
+        .and_then(|h| view.rects.get(h.index))
+        .map(|r| r.node);
+    let orientation = props.orientation;
+    let highlights = Highlights {
+        hover: hovered,
+        cursor: props.cursor,
+        searching: view.matched.is_some(),
+        dark: props.dark,
+        by_self: props.by_self,
+    };
+    use_effect_with(deps, move |_| {
+        if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+            if width > 0.0 {
+                paint_canvas(&c, &view, width, orientation, highlights);
+            }
+        }
+    });
+}
+
+/// Sizes the canvas for `view` at width `w`, paints it and counts the paint
+/// in `data-painted`.
+fn paint_canvas(
+    c: &HtmlCanvasElement,
+    view: &ViewData,
+    w: f64,
+    orientation: Orientation,
+    highlights: Highlights,
+) {
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
+        .max(1.0);
+    let h = paint::height(view);
+    c.set_width((w * dpr).round() as u32);
+    c.set_height((h * dpr).round() as u32);
+    let _ = c.style().set_property("height", &format!("{h}px"));
+    let ctx = c
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|o| o.dyn_into::<CanvasRenderingContext2d>().ok());
+    if let Some(ctx) = ctx {
+        paint::paint(&ctx, view, w, orientation, highlights, dpr);
+        let n = PAINTS.fetch_add(1, Ordering::Relaxed) + 1;
+        let _ = c.set_attribute("data-painted", &n.to_string());
+    }
+}
+
+/// The mouse-move handler: sets `hover` to the frame under the pointer.
+fn on_hover_move(
+    hover: &UseStateHandle<Option<Hover>>,
+    view: &Rc<ViewData>,
+    o: Orientation,
+    w: f64,
+) -> Callback<MouseEvent> {
+    let hover = hover.clone();
+    let view = view.clone();
+    Callback::from(move |e: MouseEvent| {
+        let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
+        let hit = paint::hit(&view, x, y, w, o).map(|index| Hover { index, x, y });
+        if hit.as_ref().map(|h| h.index) != hover.as_ref().map(|h| h.index)
+            || hit.as_ref().is_some_and(|h| (h.x - x).abs() > 0.0)
+        {
+            hover.set(hit);
+        }
+    })
+}
+
+/// The click handler: reports the clicked frame's node and function name.
+fn on_frame_click(
+    view: &Rc<ViewData>,
+    o: Orientation,
+    w: f64,
+    cb: &Callback<(u32, String)>,
+) -> Callback<MouseEvent> {
+    let view = view.clone();
+    let cb = cb.clone();
+    Callback::from(move |e: MouseEvent| {
+        let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
+        if let Some(i) = paint::hit(&view, x, y, w, o) {
+            let r = view.rects[i];
+            cb.emit((r.node, view.names[r.name as usize].name.clone()));
+        }
+    })
+}
+
+/// The tooltip of the hovered frame: its name, file, self and total.
+fn tooltip(v: &ViewData, h: &Hover, width: f64) -> Option<Html> {
+    let r = v.rects.get(h.index)?;
+    let n = &v.names[r.name as usize];
+    let left = (h.x + 14.0).min((width - 320.0).max(0.0));
+    let style = format!("left:{left:.0}px;top:{:.0}px", h.y + 16.0);
+    Some(html! {
+        <div class="tooltip" role="tooltip" {style}>
+            <div class="tt-name">{ n.name.clone() }</div>
+            if !n.file.is_empty() { <div class="tt-file">{ n.file.clone() }</div> }
+            if v.diff.is_some() {
+                <table>
+                    <tr><th>{ "self" }</th><td>{ format::change(r.base_self, r.self_value, &v.unit) }</td></tr>
+                    <tr><th>{ "total" }</th><td>{ format::change(r.base_total, r.total, &v.unit) }</td></tr>
+                </table>
+            } else {
+                <table>
+                    <tr><th>{ "self" }</th><td>{ format::value(r.self_value, &v.unit, v.total) }</td></tr>
+                    <tr><th>{ "total" }</th><td>{ format::value(r.total, &v.unit, v.total) }</td></tr>
+                </table>
+            }
+            <div class="tt-hint">{ "click to zoom" }</div>
+        </div>
+    })
 }

@@ -55,50 +55,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             cb.emit(input.value());
         })
     };
-    let on_tagfocus = {
-        let cb = props.on_tagfocus.clone();
-        // On Enter or leaving the box: a filter is a new tree.
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            cb.emit(input.value());
-        })
-    };
-    let labels = if props.label_keys.is_empty() && props.tagfocus.is_empty() {
-        html! {}
-    } else {
-        let example = if props.label_keys.iter().any(|k| k == "bytes") {
-            "bytes=1kB:".to_string()
-        } else {
-            format!(
-                "{}=value",
-                props.label_keys.first().map_or("key", |k| k.as_str())
-            )
-        };
-        let status = match (&props.focus_error, props.focus) {
-            (Some(e), _) => {
-                html! { <span class="search-status error-text" id="label-filter-status">{ e.clone() }</span> }
-            }
-            (None, Some((kept, of))) => html! {
-                <span class="search-status" id="label-filter-status">{ format!("{kept} of {of} samples") }</span>
-            },
-            _ => html! {},
-        };
-        html! {
-            <div class="row labels">
-                <label for="label-filter">{ "Labels" }</label>
-                <input
-                    id="label-filter"
-                    type="search"
-                    placeholder={format!("Filter by label, e.g. {example} (keys: {}) — Enter", props.label_keys.join(", "))}
-                    aria-label="Label filter"
-                    title="Like pprof's -tagfocus: key=regex, or key=lo:hi for numbers with units (bytes=1kB:)"
-                    value={props.tagfocus.clone()}
-                    onchange={on_tagfocus}
-                />
-                { status }
-            </div>
-        }
-    };
+    let labels = label_filter(props);
     let flip = {
         let cb = props.on_orientation.clone();
         let o = props.orientation;
@@ -109,45 +66,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             })
         })
     };
-    let status = match (&props.search_error, props.matched) {
-        (Some(e), _) => html! { <span class="search-status error-text">{ e.clone() }</span> },
-        (None, Some((v, n))) => html! {
-            <span class="search-status" id="search-status">
-                { format!(
-                    "matched {} ({} of total) in {} function{}",
-                    units::label(v, &props.unit),
-                    units::percentage(v, props.total).trim(),
-                    n,
-                    if n == 1 { "" } else { "s" }
-                ) }
-            </span>
-        },
-        _ => html! {},
-    };
-    let reset = {
-        let cb = props.on_zoom.clone();
-        Callback::from(move |_| cb.emit(0))
-    };
-    let crumb = |c: &Crumb| {
-        let cb = props.on_zoom.clone();
-        let node = c.node;
-        html! {
-            <li><button class="crumb" title={c.name.clone()} onclick={Callback::from(move |_| cb.emit(node))}>{ short(&c.name) }</button></li>
-        }
-    };
-    // A zoom deep in a very deep stack: the first two and the last nine,
-    // with how many are between.
-    let n = props.crumbs.len();
-    let crumbs = if n > 12 {
-        let head = props.crumbs[..2].iter().map(crumb);
-        let tail = props.crumbs[n - 9..].iter().map(crumb);
-        let gap = html! { <li class="crumb-gap" title="frames between">{ format!("… {} more …", n - 11) }</li> };
-        head.chain(std::iter::once(gap))
-            .chain(tail)
-            .collect::<Html>()
-    } else {
-        props.crumbs.iter().map(crumb).collect::<Html>()
-    };
+    let status = search_status(props);
     html! {
         <div class="toolbar">
             <div class="row">
@@ -174,13 +93,111 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 { status }
             </div>
             { labels }
-            <nav class="breadcrumb" aria-label="Zoom">
-                <ol>
-                    <li><button class="crumb" id="reset-zoom" onclick={reset} title="Reset zoom (0)">{ "all" }</button></li>
-                    { crumbs }
-                </ol>
-            </nav>
+            { breadcrumb(props) }
         </div>
+    }
+}
+
+/// The label filter row, shown when the profile has label keys or a filter
+/// is set; else nothing.
+fn label_filter(props: &ToolbarProps) -> Html {
+    if props.label_keys.is_empty() && props.tagfocus.is_empty() {
+        return html! {};
+    }
+    let on_tagfocus = {
+        let cb = props.on_tagfocus.clone();
+        // On Enter or leaving the box: a filter is a new tree.
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            cb.emit(input.value());
+        })
+    };
+    let example = if props.label_keys.iter().any(|k| k == "bytes") {
+        "bytes=1kB:".to_string()
+    } else {
+        format!(
+            "{}=value",
+            props.label_keys.first().map_or("key", |k| k.as_str())
+        )
+    };
+    let status = match (&props.focus_error, props.focus) {
+        (Some(e), _) => {
+            html! { <span class="search-status error-text" id="label-filter-status">{ e.clone() }</span> }
+        }
+        (None, Some((kept, of))) => html! {
+            <span class="search-status" id="label-filter-status">{ format!("{kept} of {of} samples") }</span>
+        },
+        _ => html! {},
+    };
+    html! {
+        <div class="row labels">
+            <label for="label-filter">{ "Labels" }</label>
+            <input
+                id="label-filter"
+                type="search"
+                placeholder={format!("Filter by label, e.g. {example} (keys: {}) — Enter", props.label_keys.join(", "))}
+                aria-label="Label filter"
+                title="Like pprof's -tagfocus: key=regex, or key=lo:hi for numbers with units (bytes=1kB:)"
+                value={props.tagfocus.clone()}
+                onchange={on_tagfocus}
+            />
+            { status }
+        </div>
+    }
+}
+
+/// What the search matched, or why it cannot be read; else nothing.
+fn search_status(props: &ToolbarProps) -> Html {
+    match (&props.search_error, props.matched) {
+        (Some(e), _) => html! { <span class="search-status error-text">{ e.clone() }</span> },
+        (None, Some((v, n))) => html! {
+            <span class="search-status" id="search-status">
+                { format!(
+                    "matched {} ({} of total) in {} function{}",
+                    units::label(v, &props.unit),
+                    units::percentage(v, props.total).trim(),
+                    n,
+                    if n == 1 { "" } else { "s" }
+                ) }
+            </span>
+        },
+        _ => html! {},
+    }
+}
+
+/// The zoom breadcrumb: reset, then a button for each frame zoomed through.
+fn breadcrumb(props: &ToolbarProps) -> Html {
+    let reset = {
+        let cb = props.on_zoom.clone();
+        Callback::from(move |_| cb.emit(0))
+    };
+    let crumb = |c: &Crumb| {
+        let cb = props.on_zoom.clone();
+        let node = c.node;
+        html! {
+            <li><button class="crumb" title={c.name.clone()} onclick={Callback::from(move |_| cb.emit(node))}>{ short(&c.name) }</button></li>
+        }
+    };
+    // A zoom deep in a very deep stack: the first two and the last nine,
+    // with how many are between.
+    let n = props.crumbs.len();
+    let crumbs = if n > 12 {
+        let head = props.crumbs[..2].iter().map(crumb);
+        let tail = props.crumbs[n - 9..].iter().map(crumb);
+        let gap = html! { <li class="crumb-gap" title="frames between">{ format!("… {} more …", n - 11) }</li> };
+        head.chain(std::iter::once(gap))
+            .chain(tail)
+            .collect::<Html>()
+    } else {
+        props.crumbs.iter().map(crumb).collect::<Html>()
+    };
+    html! {
+        <nav class="breadcrumb" aria-label="Zoom">
+            <ol>
+                <li><button class="crumb" id="reset-zoom" onclick={reset} title="Reset zoom (0)">{ "all" }</button></li>
+                { crumbs }
+            </ol>
+        </nav>
     }
 }
 

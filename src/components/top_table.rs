@@ -42,43 +42,6 @@ pub struct TopTableProps {
 
 #[component]
 pub fn TopTable(props: &TopTableProps) -> Html {
-    let header = |label: &str, col: Column, title: &str| {
-        let is_pct = label.ends_with('%') && !label.ends_with("Δ%");
-        let on_sort = props.on_sort.clone();
-        let (cur, desc) = props.sort;
-        let aria = if cur == col && !is_pct {
-            if desc {
-                "descending"
-            } else {
-                "ascending"
-            }
-        } else {
-            "none"
-        };
-        let arrow = if cur == col {
-            if desc {
-                " ▾"
-            } else {
-                " ▴"
-            }
-        } else {
-            ""
-        };
-        let onclick = Callback::from(move |_| {
-            on_sort.emit(if cur == col {
-                (col, !desc)
-            } else {
-                (col, col != Column::Name)
-            });
-        });
-        html! {
-            <th scope="col" aria-sort={aria} class={classes!(if col == Column::Name { "name" } else { "num" })}>
-                <button class="sort" {onclick} title={title.to_string()}>{ format!("{label}{arrow}") }</button>
-            </th>
-        }
-    };
-    let plain = |label: &str, title: &str| html! { <th scope="col" class="num" title={title.to_string()}>{ label.to_string() }</th> };
-
     let on_filter = {
         let cb = props.on_filter.clone();
         Callback::from(move |e: InputEvent| {
@@ -95,75 +58,16 @@ pub fn TopTable(props: &TopTableProps) -> Html {
     };
 
     let unit = props.unit.to_string();
-    let total = props.total;
     let mut sum = 0i64;
     let shown = props.rows.len();
     let body = props.rows.iter().map(|r| {
         sum = sum.wrapping_add(r.flat);
-        let cb = props.on_select.clone();
-        let function = r.function.clone();
-        let selected = props.selected.as_deref() == Some(r.function.as_str());
         if props.diff {
-            let new_cum = r.base_cum.wrapping_add(r.cum);
-            let new_flat = r.base_flat.wrapping_add(r.flat);
-            let pct_of = |d: i64, b: i64| units::change_percent(d, b).map(|p| format!("{p:+.1}%")).unwrap_or_default();
-            let pct = pct_of(r.cum, r.base_cum);
-            let flat_pct = pct_of(r.flat, r.base_flat);
-            let marker = if r.base_cum == 0 && new_cum != 0 {
-                "new"
-            } else if new_cum == 0 && r.base_cum != 0 {
-                "gone"
-            } else {
-                ""
-            };
-            let sign = |v: i64| if v > 0 { format!("+{}", units::label(v, &unit)) } else { units::label(v, &unit) };
-            let tone = |v: i64| if v > 0 { "up" } else if v < 0 { "down" } else { "" };
-            return html! {
-                <tr data-name={r.name.clone()} data-flat={r.flat.to_string()} data-cum={r.cum.to_string()}
-                    class={classes!(selected.then_some("selected"))}
-                    onclick={Callback::from(move |_| cb.emit(function.clone()))}>
-                    <td class={classes!("num", tone(r.flat))} title={r.flat.to_string()}>{ sign(r.flat) }</td>
-                    <td class="num" title={r.base_flat.to_string()}>{ units::label(r.base_flat, &unit) }</td>
-                    <td class="num" title={new_flat.to_string()}>{ units::label(new_flat, &unit) }</td>
-                    <td class={classes!("num", tone(r.flat))}>{ flat_pct }</td>
-                    <td class={classes!("num", tone(r.cum))} title={r.cum.to_string()}>{ sign(r.cum) }</td>
-                    <td class="num" title={r.base_cum.to_string()}>{ units::label(r.base_cum, &unit) }</td>
-                    <td class="num" title={new_cum.to_string()}>{ units::label(new_cum, &unit) }</td>
-                    <td class={classes!("num", tone(r.cum))}>{ pct }</td>
-                    <td class="name" title={r.name.clone()}>
-                        <span class="fn">{ crate::paint::truncate(&r.name, 160) }</span>
-                        if !marker.is_empty() { <span class={classes!("badge", marker)}>{ marker }</span> }
-                    </td>
-                </tr>
-            };
-        }
-        html! {
-            <tr data-name={r.name.clone()} data-flat={r.flat.to_string()} data-cum={r.cum.to_string()}
-                class={classes!(selected.then_some("selected"))}
-                onclick={Callback::from(move |_| cb.emit(function.clone()))}>
-                <td class="num" title={r.flat.to_string()}>{ units::label(r.flat, &unit) }</td>
-                <td class="num">{ units::percentage(r.flat, total).trim().to_string() }</td>
-                <td class="num">{ units::percentage(sum, total).trim().to_string() }</td>
-                <td class="num" title={r.cum.to_string()}>{ units::label(r.cum, &unit) }</td>
-                <td class="num">{ units::percentage(r.cum, total).trim().to_string() }</td>
-                <td class="name" title={r.name.clone()}>
-                    <span class="fn">{ crate::paint::truncate(&r.name, 160) }</span>
-                    if !r.mark.is_empty() { <span class="mark">{ format!(" {}", r.mark) }</span> }
-                </td>
-            </tr>
+            diff_row(props, r, &unit)
+        } else {
+            plain_row(props, r, sum, &unit)
         }
     });
-    let more = if props.matching as usize > shown {
-        let cb = props.on_more.clone();
-        html! {
-            <p class="more">
-                { format!("Showing {shown} of {} rows. ", props.matching) }
-                <button onclick={Callback::from(move |_| cb.emit(()))}>{ "Show more" }</button>
-            </p>
-        }
-    } else {
-        html! {}
-    };
 
     html! {
         <section class="top" aria-label="Top functions">
@@ -188,31 +92,171 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                     <thead>
                         if props.diff {
                         <tr>
-                            { header("flat Δ", Column::Flat, "Change of flat: new minus base") }
-                            { header("flat base", Column::BaseFlat, "flat in the base profile") }
-                            { header("flat new", Column::NewFlat, "flat in the new profile") }
-                            { header("flat Δ%", Column::FlatPct, "change of flat in percent of the base") }
-                            { header("cum Δ", Column::Cum, "Change of cum: new minus base") }
-                            { header("cum base", Column::BaseCum, "cum in the base profile") }
-                            { header("cum new", Column::NewCum, "cum in the new profile") }
-                            { header("cum Δ%", Column::CumPct, "change of cum in percent of the base") }
-                            { header("name", Column::Name, "Function (or function and line)") }
+                            { header(props, "flat Δ", Column::Flat, "Change of flat: new minus base") }
+                            { header(props, "flat base", Column::BaseFlat, "flat in the base profile") }
+                            { header(props, "flat new", Column::NewFlat, "flat in the new profile") }
+                            { header(props, "flat Δ%", Column::FlatPct, "change of flat in percent of the base") }
+                            { header(props, "cum Δ", Column::Cum, "Change of cum: new minus base") }
+                            { header(props, "cum base", Column::BaseCum, "cum in the base profile") }
+                            { header(props, "cum new", Column::NewCum, "cum in the new profile") }
+                            { header(props, "cum Δ%", Column::CumPct, "change of cum in percent of the base") }
+                            { header(props, "name", Column::Name, "Function (or function and line)") }
                         </tr>
                         } else {
                         <tr>
-                            { header("flat", Column::Flat, "Value of samples whose innermost frame is this row") }
-                            { header("flat%", Column::Flat, "flat as a share of the total") }
-                            { plain("sum%", "running sum of flat% in this order") }
-                            { header("cum", Column::Cum, "Value of every stack through this row, counted once") }
-                            { header("cum%", Column::Cum, "cum as a share of the total") }
-                            { header("name", Column::Name, "Function (or function and line)") }
+                            { header(props, "flat", Column::Flat, "Value of samples whose innermost frame is this row") }
+                            { header(props, "flat%", Column::Flat, "flat as a share of the total") }
+                            { plain_header("sum%", "running sum of flat% in this order") }
+                            { header(props, "cum", Column::Cum, "Value of every stack through this row, counted once") }
+                            { header(props, "cum%", Column::Cum, "cum as a share of the total") }
+                            { header(props, "name", Column::Name, "Function (or function and line)") }
                         </tr>
                         }
                     </thead>
                     <tbody>{ for body }</tbody>
                 </table>
             </div>
-            { more }
+            { more(props, shown) }
         </section>
+    }
+}
+
+/// A column header that sorts by `col` when clicked (again: the other way).
+fn header(props: &TopTableProps, label: &str, col: Column, title: &str) -> Html {
+    let is_pct = label.ends_with('%') && !label.ends_with("Δ%");
+    let on_sort = props.on_sort.clone();
+    let (cur, desc) = props.sort;
+    let aria = if cur == col && !is_pct {
+        if desc {
+            "descending"
+        } else {
+            "ascending"
+        }
+    } else {
+        "none"
+    };
+    let arrow = if cur == col {
+        if desc {
+            " ▾"
+        } else {
+            " ▴"
+        }
+    } else {
+        ""
+    };
+    let onclick = Callback::from(move |_| {
+        on_sort.emit(if cur == col {
+            (col, !desc)
+        } else {
+            (col, col != Column::Name)
+        });
+    });
+    html! {
+        <th scope="col" aria-sort={aria} class={classes!(if col == Column::Name { "name" } else { "num" })}>
+            <button class="sort" {onclick} title={title.to_string()}>{ format!("{label}{arrow}") }</button>
+        </th>
+    }
+}
+
+/// A column header that does not sort.
+fn plain_header(label: &str, title: &str) -> Html {
+    html! { <th scope="col" class="num" title={title.to_string()}>{ label.to_string() }</th> }
+}
+
+/// A body row of a diff: flat and cum as change, base, new and change in
+/// percent, and the name with a "new" or "gone" badge.
+fn diff_row(props: &TopTableProps, r: &Row, unit: &str) -> Html {
+    let cb = props.on_select.clone();
+    let function = r.function.clone();
+    let selected = props.selected.as_deref() == Some(r.function.as_str());
+    let new_cum = r.base_cum.wrapping_add(r.cum);
+    let new_flat = r.base_flat.wrapping_add(r.flat);
+    let pct_of = |d: i64, b: i64| {
+        units::change_percent(d, b)
+            .map(|p| format!("{p:+.1}%"))
+            .unwrap_or_default()
+    };
+    let pct = pct_of(r.cum, r.base_cum);
+    let flat_pct = pct_of(r.flat, r.base_flat);
+    let marker = if r.base_cum == 0 && new_cum != 0 {
+        "new"
+    } else if new_cum == 0 && r.base_cum != 0 {
+        "gone"
+    } else {
+        ""
+    };
+    let sign = |v: i64| {
+        if v > 0 {
+            format!("+{}", units::label(v, unit))
+        } else {
+            units::label(v, unit)
+        }
+    };
+    let tone = |v: i64| {
+        if v > 0 {
+            "up"
+        } else if v < 0 {
+            "down"
+        } else {
+            ""
+        }
+    };
+    html! {
+        <tr data-name={r.name.clone()} data-flat={r.flat.to_string()} data-cum={r.cum.to_string()}
+            class={classes!(selected.then_some("selected"))}
+            onclick={Callback::from(move |_| cb.emit(function.clone()))}>
+            <td class={classes!("num", tone(r.flat))} title={r.flat.to_string()}>{ sign(r.flat) }</td>
+            <td class="num" title={r.base_flat.to_string()}>{ units::label(r.base_flat, unit) }</td>
+            <td class="num" title={new_flat.to_string()}>{ units::label(new_flat, unit) }</td>
+            <td class={classes!("num", tone(r.flat))}>{ flat_pct }</td>
+            <td class={classes!("num", tone(r.cum))} title={r.cum.to_string()}>{ sign(r.cum) }</td>
+            <td class="num" title={r.base_cum.to_string()}>{ units::label(r.base_cum, unit) }</td>
+            <td class="num" title={new_cum.to_string()}>{ units::label(new_cum, unit) }</td>
+            <td class={classes!("num", tone(r.cum))}>{ pct }</td>
+            <td class="name" title={r.name.clone()}>
+                <span class="fn">{ crate::paint::truncate(&r.name, 160) }</span>
+                if !marker.is_empty() { <span class={classes!("badge", marker)}>{ marker }</span> }
+            </td>
+        </tr>
+    }
+}
+
+/// A body row of one profile: flat, flat%, sum% (`sum` is the running sum
+/// of flat up to this row), cum, cum% and the name with its mark.
+fn plain_row(props: &TopTableProps, r: &Row, sum: i64, unit: &str) -> Html {
+    let cb = props.on_select.clone();
+    let function = r.function.clone();
+    let selected = props.selected.as_deref() == Some(r.function.as_str());
+    let total = props.total;
+    html! {
+        <tr data-name={r.name.clone()} data-flat={r.flat.to_string()} data-cum={r.cum.to_string()}
+            class={classes!(selected.then_some("selected"))}
+            onclick={Callback::from(move |_| cb.emit(function.clone()))}>
+            <td class="num" title={r.flat.to_string()}>{ units::label(r.flat, unit) }</td>
+            <td class="num">{ units::percentage(r.flat, total).trim().to_string() }</td>
+            <td class="num">{ units::percentage(sum, total).trim().to_string() }</td>
+            <td class="num" title={r.cum.to_string()}>{ units::label(r.cum, unit) }</td>
+            <td class="num">{ units::percentage(r.cum, total).trim().to_string() }</td>
+            <td class="name" title={r.name.clone()}>
+                <span class="fn">{ crate::paint::truncate(&r.name, 160) }</span>
+                if !r.mark.is_empty() { <span class="mark">{ format!(" {}", r.mark) }</span> }
+            </td>
+        </tr>
+    }
+}
+
+/// "Showing n of m rows" with a "Show more" button when rows are left out;
+/// else nothing.
+fn more(props: &TopTableProps, shown: usize) -> Html {
+    if props.matching as usize > shown {
+        let cb = props.on_more.clone();
+        html! {
+            <p class="more">
+                { format!("Showing {shown} of {} rows. ", props.matching) }
+                <button onclick={Callback::from(move |_| cb.emit(()))}>{ "Show more" }</button>
+            </p>
+        }
+    } else {
+        html! {}
     }
 }
