@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use heaplens_profile::encode::TRIMMED_MARK;
+use heaplens_view::encode::TRIMMED_MARK;
 use heaplens_view::params::{ColorBy, ViewParams};
 use heaplens_view::session::{ProfileInfo, Response, Slot, ViewData};
 use heaplens_view::table;

@@ -2,7 +2,7 @@
 //! one key per distinct printable name, and for every location the keys of
 //! its frames from caller to innermost inlined callee.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use heaplens_profile::model::{Profile, NONE};
 
@@ -78,7 +78,7 @@ impl Keys {
             Vec::new()
         };
         // Cleaned file names, once per string.
-        let mut clean_files: HashMap<u32, String> = HashMap::new();
+        let mut clean_files: HashMap<u32, String> = HashMap::default();
         let mut loc_offsets = Vec::with_capacity(p.locations.len() + 1);
         let mut loc_keys = Vec::with_capacity(p.frames.len() + p.locations.len());
         loc_offsets.push(0u32);

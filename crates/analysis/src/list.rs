@@ -19,7 +19,7 @@
 //! Works unchanged on a diff (base samples negated, see [`crate::diff`]):
 //! values may then be negative, and the total is the base's, as in pprof.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write as _;
 
 use regex_lite::Regex;
@@ -108,10 +108,10 @@ fn routines(
     p: &Profile,
     mut wanted: impl FnMut(&str) -> bool,
 ) -> (Vec<u32>, Vec<(String, String)>) {
-    let mut routine_of_name: HashMap<(&str, String), u32> = HashMap::new();
+    let mut routine_of_name: HashMap<(&str, String), u32> = HashMap::default();
     let mut routines: Vec<(String, String)> = Vec::new();
-    let mut name_ok: HashMap<u32, bool> = HashMap::new();
-    let mut file_clean: HashMap<u32, String> = HashMap::new();
+    let mut name_ok: HashMap<u32, bool> = HashMap::default();
+    let mut file_clean: HashMap<u32, String> = HashMap::default();
     let routine_of_function = p
         .functions
         .iter()
@@ -145,7 +145,7 @@ fn routines(
 /// binaries (the two sides of a diff) is two nodes, kept or left out on
 /// its own.
 fn line_nodes(p: &Profile, routine_of_function: &[u32]) -> (Vec<u32>, Vec<(u32, i64, i64)>) {
-    let mut node_of: HashMap<(u32, i64, u32, i64), u32> = HashMap::new();
+    let mut node_of: HashMap<(u32, i64, u32, i64), u32> = HashMap::default();
     let mut nodes: Vec<(u32, i64, i64)> = Vec::new();
     let mut node_of_frame: Vec<u32> = vec![NONE; p.frames.len()];
     for l in &p.locations {
@@ -246,7 +246,7 @@ fn group(
             lines: Vec::new(),
         })
         .collect();
-    let mut row_of: HashMap<(u32, i64), usize> = HashMap::new();
+    let mut row_of: HashMap<(u32, i64), usize> = HashMap::default();
     for (n, &(r, line, start_line)) in nodes.iter().enumerate() {
         if flat[n] == 0 && cum[n] == 0 {
             continue;
@@ -285,7 +285,7 @@ fn group(
         a.name.cmp(&b.name).then_with(|| a.file.cmp(&b.file))
     });
     // A name listed in some file drops its lines without a file.
-    let with_file: std::collections::HashSet<String> = out
+    let with_file: rustc_hash::FxHashSet<String> = out
         .iter()
         .filter(|f| !f.file.is_empty())
         .map(|f| f.name.clone())

@@ -6,7 +6,7 @@
 //! percentages are of the base total). Every analysis then works unchanged
 //! on the combined profile, and its numbers are net values (new − base).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::error::{Error, Result};
 use crate::model::{Label, Profile, ValueType, NONE};
@@ -215,7 +215,7 @@ fn header(new: &Profile, base: &Profile) -> Profile {
         p.time_nanos = base.time_nanos;
     }
     p.duration_nanos = new.duration_nanos.wrapping_add(base.duration_nanos);
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for c in new.comments.iter().chain(&base.comments) {
         if seen.insert(c.clone()) {
             p.comments.push(c.clone());

@@ -1,8 +1,7 @@
 //! heaplens-profile: a profile as data. Reading it ([`decode`]: pprof
 //! protobuf, gzipped or not, and the text formats that heaplens-text reads),
-//! the resolved [`model`] every analysis works on, writing it back out
-//! ([`encode`]), and the profile-level transforms pprof applies before any
-//! report: combining a base and a new profile ([`diff`]), pprof's totals
+//! the resolved [`model`] every analysis works on, and the profile-level
+//! transforms pprof applies before any report: combining a base and a new profile ([`diff`]), pprof's totals
 //! ([`totals`]), `drop_frames`/`keep_frames` ([`prune`]) and label filters
 //! ([`tags`]). [`units`] formats values as pprof does.
 //!
@@ -15,7 +14,6 @@
 
 pub mod decode;
 pub mod diff;
-pub mod encode;
 pub mod error;
 pub mod model;
 pub mod proto;

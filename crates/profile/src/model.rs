@@ -113,7 +113,7 @@ impl SampleLabels {
 #[derive(Default)]
 pub struct SampleLabelsBuilder {
     out: SampleLabels,
-    index: std::collections::HashMap<Vec<Label>, u32>,
+    index: rustc_hash::FxHashMap<Vec<Label>, u32>,
 }
 
 impl SampleLabelsBuilder {

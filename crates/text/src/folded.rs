@@ -28,7 +28,7 @@
 //! must hold no control character but tab (binary data starts that way), so
 //! a name with one there is not recognised; [`parse`] still reads it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::{Error, Result, TextFrame, TextFunction, TextLocation, TextProfile, TextSample};
 
@@ -124,8 +124,8 @@ pub fn parse(text: &str) -> Result<TextProfile> {
         sample_types: vec![("samples".to_string(), "count".to_string())],
         ..TextProfile::default()
     };
-    let mut by_name: HashMap<&str, u32> = HashMap::new();
-    let mut by_stack: HashMap<Vec<u32>, usize> = HashMap::new();
+    let mut by_name: HashMap<&str, u32> = HashMap::default();
+    let mut by_stack: HashMap<Vec<u32>, usize> = HashMap::default();
     let mut saturated = false;
     let mut stack: Vec<u32> = Vec::new();
     for (i, line) in text.split('\n').enumerate() {

@@ -14,7 +14,7 @@
 //! (`heaplens_profile::decode::text`). This crate depends on no other of
 //! heaplens's; errors are its own [`Error`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 pub mod folded;
@@ -167,7 +167,7 @@ impl Strings {
     pub(crate) fn new() -> Strings {
         let mut s = Strings {
             table: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         };
         s.intern("");
         s

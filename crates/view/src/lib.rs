@@ -9,7 +9,8 @@
 //! [`report`]).
 //!
 //! - [`params`]: [`ViewParams`](params::ViewParams), everything a view
-//!   depends on; [`share`] puts it (and the profiles) in a link.
+//!   depends on; [`share`] puts it (and the profiles) in a link;
+//!   [`encode`] writes profiles back out as pprof (links, downloads).
 //! - [`pipeline`]: the steps every view and CLI command runs.
 //! - [`session`]: the web worker's state and its answers to the page.
 //! - [`table`]: the top table's sort, filter and paging.
@@ -18,6 +19,7 @@
 //!   outputs read and compared.
 
 pub mod benchfmt;
+pub mod encode;
 pub mod gate;
 pub mod params;
 pub mod pipeline;

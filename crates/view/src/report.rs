@@ -28,7 +28,7 @@ pub fn profile_labels(
             out.push(format!("Build ID: {bid}"));
         }
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     for c in &p.comments {
         if !c.starts_with('#') && seen.insert(c.as_str()) {
             out.push(c.clone());

@@ -6,8 +6,8 @@
 mod common;
 
 use heaplens_analysis::{top, CallTree, Granularity, TopOptions};
-use heaplens_profile::encode::{encode, gzip, EncodeOptions, Trim, TRIMMED_MARK};
 use heaplens_profile::{decode, Profile};
+use heaplens_view::encode::{encode, gzip, EncodeOptions, Trim, TRIMMED_MARK};
 
 /// A sample type's total and its (name, flat, cum) rows.
 type Numbers = (i64, Vec<(String, i64, i64)>);

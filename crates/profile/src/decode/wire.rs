@@ -2,7 +2,7 @@
 //! varints and length-delimited fields), prost for small messages, and the
 //! id maps and string-table checks that resolve a profile's references.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use prost::Message;
 
@@ -156,7 +156,7 @@ impl IdMap {
         let dense_len = len.saturating_mul(2).saturating_add(1024);
         let mut m = IdMap {
             dense: vec![NONE; dense_len],
-            sparse: HashMap::new(),
+            sparse: HashMap::default(),
         };
         for (idx, id) in ids.enumerate() {
             if id == 0 {

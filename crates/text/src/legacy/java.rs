@@ -2,7 +2,7 @@
 //! java`): the attributes, the samples, and the `0xADDR name (File.java:line)`
 //! symbol table that names their addresses.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use regex_lite::Regex;
 use std::sync::OnceLock;
@@ -95,7 +95,7 @@ fn java_samples(
     kind: &str,
     mut i: usize,
 ) -> Result<(usize, HashSet<u64>)> {
-    let mut seen: HashSet<u64> = HashSet::new();
+    let mut seen: HashSet<u64> = HashSet::default();
     while i < lines.len() {
         let line = lines[i].trim();
         if line.is_empty() {

@@ -35,7 +35,7 @@ mod symbols;
 
 pub use heap::unsample_heap;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::{
     Error, Result, Strings, TextFrame, TextFunction, TextLocation, TextMapping, TextProfile,
@@ -154,8 +154,8 @@ fn add_mappings(p: &mut TextProfile, strings: &mut Strings, mappings: &[RawMappi
 /// Locations in order of first use, one per address, with their frames and
 /// functions; gives each sample's stack as location indexes.
 fn add_locations(p: &mut TextProfile, strings: &mut Strings, raw: &Raw) -> Result<Vec<Vec<u32>>> {
-    let mut loc_of: HashMap<u64, u32> = HashMap::new();
-    let mut fn_of: HashMap<(String, String), u32> = HashMap::new();
+    let mut loc_of: HashMap<u64, u32> = HashMap::default();
+    let mut fn_of: HashMap<(String, String), u32> = HashMap::default();
     let total_locs: usize = raw.samples.iter().map(|s| s.addrs.len()).sum();
     if total_locs > u32::MAX as usize {
         return Err(Error::TooManyStackEntries);

@@ -2,7 +2,7 @@
 //! as addresses and values, mappings, the frames symbol lines name, and the
 //! error for a malformed line.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::Error;
 

@@ -2,7 +2,7 @@
 //! record's addresses their frames, and grouping inlined calls into one
 //! location.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::raw::{Raw, RawSample, Sym};
 

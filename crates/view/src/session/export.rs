@@ -118,7 +118,7 @@ impl Session {
 /// itself (with the browser's gzip) and never asks for this.
 #[cfg(not(target_arch = "wasm32"))]
 fn gzipped(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
-    Ok(heaplens_profile::encode::gzip(&bytes))
+    Ok(crate::encode::gzip(&bytes))
 }
 
 #[cfg(target_arch = "wasm32")]

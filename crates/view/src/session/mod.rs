@@ -26,7 +26,7 @@ pub use render::{
     MATCHED, SELECTED,
 };
 
-use heaplens_profile::encode::{encode, EncodeOptions, Trim};
+use crate::encode::{encode, EncodeOptions, Trim};
 use heaplens_profile::{decode_inflated, Limits, Profile};
 
 use crate::benchfmt::{self, BenchSet};
@@ -178,7 +178,7 @@ impl Session {
         use crate::share::{base64url, trim};
         let gzipped = |keep| {
             let (p, b, t) = self.share_encode(sample_type, keep)?;
-            let data = |e: &EncodedProfile| base64url(&heaplens_profile::encode::gzip(&e.bytes));
+            let data = |e: &EncodedProfile| base64url(&crate::encode::gzip(&e.bytes));
             let pd = data(&p);
             Ok(trim::ShareData {
                 profile: p.into_shared(pd),

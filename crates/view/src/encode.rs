@@ -6,12 +6,12 @@
 //! Stacks are written as decoded, so `drop_frames`/`keep_frames` (already
 //! applied) are not written again; a comment says they were applied.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use prost::Message;
 
-use crate::model::{Profile, NONE};
-use crate::proto;
+use heaplens_profile::model::{Profile, NONE};
+use heaplens_profile::proto;
 
 /// What to keep.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,7 +78,7 @@ impl Strings {
     fn new() -> Strings {
         Strings {
             table: vec![Vec::new()],
-            index: HashMap::from([(String::new(), 0)]),
+            index: [(String::new(), 0)].into_iter().collect(),
         }
     }
 
@@ -140,7 +140,7 @@ fn samples_out(p: &Profile, labels: bool) -> Vec<Out> {
         }
         return out;
     }
-    let mut by_stack: HashMap<Vec<u32>, usize> = HashMap::new();
+    let mut by_stack: HashMap<Vec<u32>, usize> = HashMap::default();
     for s in 0..p.num_samples() {
         let stack = p.stack(s).to_vec();
         match by_stack.get(&stack) {
@@ -176,7 +176,7 @@ fn trim(out: &mut Vec<Out>, t: Trim, n: usize) -> Option<Trimmed> {
         return None;
     }
     let ty = t.sample_type;
-    crate::sorting::sort_by(out, |a, b| {
+    heaplens_profile::sorting::sort_by(out, |a, b| {
         b.values[ty]
             .unsigned_abs()
             .cmp(&a.values[ty].unsigned_abs())
@@ -198,7 +198,7 @@ fn trim(out: &mut Vec<Out>, t: Trim, n: usize) -> Option<Trimmed> {
         1.0
     };
     // Back in the profile's order, so untrimmed parts read the same.
-    crate::sorting::sort_by_key(out, |o| o.sample);
+    heaplens_profile::sorting::sort_by_key(out, |o| o.sample);
     Some(Trimmed {
         dropped: dropped.len(),
         sum,
