@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use heaplens_analysis::Granularity;
-use heaplens_view::session::{FlameRect, FrameName, ViewData};
+use heaplens_view::session::{FlameRect, FrameName, NodeId, ViewData};
 use heaplens_view::table::Row;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -68,8 +68,8 @@ async fn the_page_mounts_with_inputs_alert_and_demo() {
 }
 
 fn view() -> ViewData {
-    let r = |node, x, w, depth, name| FlameRect {
-        node,
+    let r = |node: u32, x, w, depth, name| FlameRect {
+        node: NodeId(node),
         x,
         w,
         depth,
@@ -108,7 +108,7 @@ struct FlameHost {
 #[component]
 fn Host(p: &FlameHost) -> Html {
     html! {
-        <FlameGraph view={p.view.clone()} orientation={p.orientation} cursor={None::<u32>} dark={false}
+        <FlameGraph view={p.view.clone()} orientation={p.orientation} cursor={None::<NodeId>} dark={false}
             on_click={Callback::noop()} on_width={Callback::noop()} />
     }
 }

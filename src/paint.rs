@@ -3,7 +3,7 @@
 //! drawing itself. Layout happened in the worker; this only scales and
 //! paints.
 
-use heaplens_view::session::{FlameRect, ViewData, ANCESTOR, MATCHED, SELECTED};
+use heaplens_view::session::{FlameRect, NodeId, ViewData, ANCESTOR, MATCHED, SELECTED};
 use web_sys::CanvasRenderingContext2d;
 
 use crate::state::Orientation;
@@ -59,7 +59,7 @@ pub enum Move {
 
 /// The frame reached from `from` (a node id) by `m`; from nothing, the
 /// first frame.
-pub fn step(view: &ViewData, from: Option<u32>, m: Move) -> Option<u32> {
+pub fn step(view: &ViewData, from: Option<NodeId>, m: Move) -> Option<NodeId> {
     let rects = &view.rects;
     let Some(cur) = from.and_then(|n| rects.iter().find(|r| r.node == n)) else {
         return rects.iter().find(|r| r.depth == 0).map(|r| r.node);
@@ -124,8 +124,8 @@ pub fn diff_hsl(new: i64, base: i64) -> (f64, f64, f64) {
 /// What to paint besides the view itself.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Highlights {
-    pub hover: Option<u32>,
-    pub cursor: Option<u32>,
+    pub hover: Option<NodeId>,
+    pub cursor: Option<NodeId>,
     pub searching: bool,
     pub dark: bool,
     /// Diff colours from the change of self values instead of totals.
@@ -242,8 +242,8 @@ mod tests {
     use heaplens_view::session::FrameName;
 
     fn view() -> ViewData {
-        let r = |node, x, w, depth| FlameRect {
-            node,
+        let r = |node: u32, x, w, depth| FlameRect {
+            node: NodeId(node),
             x,
             w,
             depth,
@@ -286,13 +286,14 @@ mod tests {
     #[test]
     fn keyboard_moves() {
         let v = view();
-        assert_eq!(step(&v, None, Move::Child), Some(1));
-        assert_eq!(step(&v, Some(1), Move::Child), Some(2));
-        assert_eq!(step(&v, Some(2), Move::Right), Some(3));
-        assert_eq!(step(&v, Some(3), Move::Left), Some(2));
-        assert_eq!(step(&v, Some(2), Move::Child), Some(4));
-        assert_eq!(step(&v, Some(4), Move::Parent), Some(2));
-        assert_eq!(step(&v, Some(1), Move::Parent), Some(1));
+        let n = |i| Some(NodeId(i));
+        assert_eq!(step(&v, None, Move::Child), n(1));
+        assert_eq!(step(&v, n(1), Move::Child), n(2));
+        assert_eq!(step(&v, n(2), Move::Right), n(3));
+        assert_eq!(step(&v, n(3), Move::Left), n(2));
+        assert_eq!(step(&v, n(2), Move::Child), n(4));
+        assert_eq!(step(&v, n(4), Move::Parent), n(2));
+        assert_eq!(step(&v, n(1), Move::Parent), n(1));
     }
 
     #[test]

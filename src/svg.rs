@@ -123,7 +123,7 @@ mod tests {
                 package: String::new(),
             }],
             vec![FlameRect {
-                node: 1,
+                node: heaplens_view::session::NodeId(1),
                 x: 0.0,
                 w: 1.0,
                 depth: 0,

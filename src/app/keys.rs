@@ -10,6 +10,7 @@ use yew::prelude::*;
 use super::links::Latest;
 use crate::paint::{self, Move};
 use crate::state::{Action, AppState, Orientation, Theme};
+use heaplens_view::session::NodeId;
 
 /// Listens to the page's keys for as long as the app is mounted.
 #[hook]
@@ -92,7 +93,7 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
             true
         }
         "0" => {
-            state.dispatch(Action::Zoom(0));
+            state.dispatch(Action::Zoom(NodeId::ROOT));
             true
         }
         "+" | "=" => {
@@ -111,7 +112,7 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
             let up = if view.crumbs.len() >= 2 {
                 view.crumbs[view.crumbs.len() - 2].node
             } else {
-                0
+                NodeId::ROOT
             };
             state.dispatch(Action::Zoom(up));
             true

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use heaplens_view::params::DiffParams;
-use heaplens_view::session::{ProfileInfo, ViewData};
+use heaplens_view::session::{NodeId, ProfileInfo, ViewData};
 use yew::prelude::*;
 
 use super::channel::SharedChannel;
@@ -51,7 +51,7 @@ pub fn view_panels(
                 cursor={state.cursor}
                 dark={is_dark(state.theme)}
                 by_self={state.color_by_self()}
-                on_click={d.callback_to(|(node, name): (u32, String)| Action::ClickFrame(node, name))}
+                on_click={d.callback_to(|(node, name): (NodeId, String)| Action::ClickFrame(node, name))}
                 on_width={d.callback_to(Action::Width)}
             />
             if let Some(peek) = view.peek.clone() {

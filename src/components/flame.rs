@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::format;
 use gloo_events::EventListener;
-use heaplens_view::session::ViewData;
+use heaplens_view::session::{NodeId, ViewData};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
 use yew::prelude::*;
@@ -19,13 +19,13 @@ use crate::state::Orientation;
 pub struct FlameGraphProps {
     pub view: Rc<ViewData>,
     pub orientation: Orientation,
-    pub cursor: Option<u32>,
+    pub cursor: Option<NodeId>,
     pub dark: bool,
     /// In a diff, colour by the change of self values.
     #[prop_or_default]
     pub by_self: bool,
     /// A frame was clicked: zoom to it and select its function.
-    pub on_click: Callback<(u32, String)>,
+    pub on_click: Callback<(NodeId, String)>,
     /// The drawing width changed (CSS pixels).
     pub on_width: Callback<u32>,
 }
@@ -193,7 +193,7 @@ fn on_frame_click(
     view: &Rc<ViewData>,
     o: Orientation,
     w: f64,
-    cb: &Callback<(u32, String)>,
+    cb: &Callback<(NodeId, String)>,
 ) -> Callback<MouseEvent> {
     let view = view.clone();
     let cb = cb.clone();

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use heaplens_profile::units;
-use heaplens_view::session::{Crumb, SampleTypeInfo};
+use heaplens_view::session::{Crumb, NodeId, SampleTypeInfo};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -26,7 +26,7 @@ pub struct ToolbarProps {
     pub on_sample_type: Callback<usize>,
     pub on_orientation: Callback<Orientation>,
     pub on_search: Callback<String>,
-    pub on_zoom: Callback<u32>,
+    pub on_zoom: Callback<NodeId>,
     /// The profile's label keys (the label filter shows when there are
     /// any), the filter, what it kept (samples, of how many) or why it
     /// cannot be read.
@@ -169,7 +169,7 @@ fn search_status(props: &ToolbarProps) -> Html {
 fn breadcrumb(props: &ToolbarProps) -> Html {
     let reset = {
         let cb = props.on_zoom.clone();
-        Callback::from(move |_| cb.emit(0))
+        Callback::from(move |_| cb.emit(NodeId::ROOT))
     };
     let crumb = |c: &Crumb| {
         let cb = props.on_zoom.clone();

@@ -10,7 +10,7 @@ mod tests;
 use std::rc::Rc;
 
 use heaplens_view::benchfmt::Comparison;
-use heaplens_view::session::{ProfileInfo, Response, ViewData, ViewRequest};
+use heaplens_view::session::{NodeId, ProfileInfo, Response, ViewData, ViewRequest};
 use heaplens_view::share::trim::ShareData;
 use heaplens_view::share::Source;
 use heaplens_view::table::{self, Column as SortColumn, Row};
@@ -92,10 +92,10 @@ pub struct AppState {
     pub rows_limit: u32,
     /// The zoomed frame's node in the worker's tree, once known (`params`
     /// names the zoom; this saves the worker finding it again).
-    pub zoom_node: Option<u32>,
+    pub zoom_node: Option<NodeId>,
     pub theme: Theme,
     /// The frame the keyboard cursor is on (a node id of the current view).
-    pub cursor: Option<u32>,
+    pub cursor: Option<NodeId>,
     /// Bumped on every successful load of the main profile.
     pub loaded: u32,
     /// Bumped on every change of what the worker is asked (`params`,
@@ -199,7 +199,7 @@ impl AppState {
 
     /// Zooms into frame `z` of the current view; paints at once what the
     /// view already holds of the zoom (the worker's exact layout follows).
-    fn zoom(&mut self, z: u32) {
+    fn zoom(&mut self, z: NodeId) {
         let Some(path) = self.view.as_ref().and_then(|v| v.path_to(z)) else {
             return;
         };
@@ -210,7 +210,7 @@ impl AppState {
         }
         self.params.zoom = path;
         self.zoom_node = Some(z);
-        self.cursor = Some(z).filter(|&z| z != 0);
+        self.cursor = Some(z).filter(|&z| z != NodeId::ROOT);
     }
 
     /// Selects the sample type at index `t` of the profile's types.
@@ -238,9 +238,9 @@ pub enum Action {
     Worker(Box<Response>),
     /// The sample type at this index of the profile's.
     SampleType(usize),
-    Zoom(u32),
+    Zoom(NodeId),
     /// A click on a frame: zoom into it and select its function.
-    ClickFrame(u32, String),
+    ClickFrame(NodeId, String),
     Search(String),
     Select(Option<String>),
     Granularity(Granularity),
@@ -255,7 +255,7 @@ pub enum Action {
     Width(u32),
     Orientation(Orientation),
     ColorBySelf(bool),
-    Cursor(Option<u32>),
+    Cursor(Option<NodeId>),
     ToggleTheme,
     Error(String),
     /// The analysis worker stopped with an uncaught error; a new one runs.

@@ -6,6 +6,7 @@ use heaplens_view::session::{ProfileInfo, Response, Slot, ViewData};
 use yew::Reducible;
 
 use super::*;
+use heaplens_view::session::NodeId;
 
 fn info() -> ProfileInfo {
     ProfileInfo {
@@ -104,8 +105,8 @@ fn a_click_zooms_at_once_and_asks_once() {
         file: String::new(),
         package: String::new(),
     };
-    let rect = |node, x, w, depth, name| FlameRect {
-        node,
+    let rect = |node: u32, x, w, depth, name| FlameRect {
+        node: NodeId(node),
         x,
         w,
         depth,
@@ -129,7 +130,7 @@ fn a_click_zooms_at_once_and_asks_once() {
         ],
     );
     let s = s.reduce(Action::Worker(Box::new(Response::View(Box::new(view)))));
-    let s = s.reduce(Action::ClickFrame(3, "b".into()));
+    let s = s.reduce(Action::ClickFrame(NodeId(3), "b".into()));
     assert_eq!(
         s.seq,
         seq.wrapping_add(1),
@@ -143,15 +144,15 @@ fn a_click_zooms_at_once_and_asks_once() {
         ),
         (
             ["main".to_string(), "b".to_string()].as_slice(),
-            Some(3),
+            Some(NodeId(3)),
             Some("b")
         )
     );
     let v = s.view.as_ref().expect("a view");
-    assert_eq!(v.zoom, 3);
+    assert_eq!(v.zoom, NodeId(3));
     let names: Vec<&str> = v.crumbs.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["main", "b"]);
-    let x: Vec<(u32, f64, f64)> = v.rects.iter().map(|r| (r.node, r.x, r.w)).collect();
+    let x: Vec<(u32, f64, f64)> = v.rects.iter().map(|r| (r.node.0, r.x, r.w)).collect();
     assert_eq!(x, [(1, 0.0, 1.0), (3, 0.0, 1.0), (4, 0.0, 0.5)]);
 }
 
@@ -205,21 +206,21 @@ fn a_link_view_waits_for_its_profile() {
     // without another request.
     let seq = s.seq;
     let mut answer = view_data(seq, vec![], vec![]);
-    answer.zoom = 42;
+    answer.zoom = NodeId(42);
     answer.crumbs = vec![
         heaplens_view::session::Crumb {
-            node: 7,
+            node: NodeId(7),
             name: "main.main".into(),
         },
         heaplens_view::session::Crumb {
-            node: 42,
+            node: NodeId(42),
             name: "main.work".into(),
         },
     ];
     let s = s.reduce(Action::Worker(Box::new(Response::View(Box::new(answer)))));
     assert_eq!(
         (s.params.zoom.clone(), s.zoom_node, s.seq),
-        (view.zoom.clone(), Some(42), seq)
+        (view.zoom.clone(), Some(NodeId(42)), seq)
     );
     assert!(s.zoom_found());
 }

@@ -631,7 +631,7 @@ fn local_zoom_agrees_with_the_worker() {
                     .rects
                     .iter()
                     .find(|e| e.node == r.node)
-                    .unwrap_or_else(|| panic!("node {} not in the worker's zoom", r.node));
+                    .unwrap_or_else(|| panic!("node {:?} not in the worker's zoom", r.node));
                 assert_eq!(
                     (e.depth, e.total, e.flags & ANCESTOR),
                     (r.depth, r.total, r.flags & ANCESTOR)
@@ -669,7 +669,9 @@ fn local_zoom_agrees_with_the_worker() {
         }
         assert!(checked >= 3, "diff {diff}: only {checked} frames tried");
         // Not a frame of the view: nothing to predict.
-        assert!(v.zoomed_locally(u32::MAX).is_none());
+        assert!(v
+            .zoomed_locally(heaplens_view::session::NodeId(u32::MAX))
+            .is_none());
     }
 }
 

@@ -10,13 +10,13 @@ use heaplens_profile::model::{Profile, NONE};
 
 use super::caches::Columns;
 use super::render::{
-    package_of, Crumb, FlameRect, FrameName, ANCESTOR, INLINED, MATCHED, SELECTED,
+    package_of, Crumb, FlameRect, FrameName, NodeId, ANCESTOR, INLINED, MATCHED, SELECTED,
 };
 use crate::params::{ViewParams, WidthBy};
 
 /// The flame graph's part of a view.
 pub struct Flame {
-    pub zoom: u32,
+    pub zoom: NodeId,
     pub crumbs: Vec<Crumb>,
     pub names: Vec<FrameName>,
     pub rects: Vec<FlameRect>,
@@ -38,7 +38,7 @@ pub fn flame(
     cols: &Columns,
     params: &ViewParams,
     width_px: u32,
-    zoom_node: Option<u32>,
+    zoom_node: Option<NodeId>,
 ) -> Flame {
     // In a diff, frames are as wide as the new profile's values and carry
     // the base's beside them; otherwise the column is the profile.
@@ -92,7 +92,7 @@ pub fn flame(
             flags |= ANCESTOR;
         }
         rects.push(FlameRect {
-            node: r.node,
+            node: NodeId(r.node),
             x: r.x,
             w: r.w,
             depth: r.depth,
@@ -114,12 +114,12 @@ pub fn flame(
         .path(zoom)
         .into_iter()
         .map(|n| Crumb {
-            node: n,
+            node: NodeId(n),
             name: tree.name(n).to_string(),
         })
         .collect();
     Flame {
-        zoom,
+        zoom: NodeId(zoom),
         crumbs,
         names,
         rects,
@@ -138,8 +138,8 @@ pub fn selected_key(tree: &CallTree, selected: Option<&str>) -> Option<usize> {
 
 /// The node `path` names, from the root down (names not found leave it at
 /// the last one found); `hint` when that is the node the path names.
-pub fn find_zoom(tree: &CallTree, path: &[String], hint: Option<u32>) -> u32 {
-    if let Some(h) = hint.filter(|&h| (h as usize) < tree.len()) {
+pub fn find_zoom(tree: &CallTree, path: &[String], hint: Option<NodeId>) -> u32 {
+    if let Some(h) = hint.map(|h| h.0).filter(|&h| (h as usize) < tree.len()) {
         let names = tree.path(h);
         if names.len() == path.len() && names.iter().zip(path).all(|(&n, p)| tree.name(n) == p) {
             return h;

@@ -22,8 +22,8 @@ pub mod summary;
 pub use info::{ProfileInfo, SampleTypeInfo};
 pub use protocol::{ExportKind, Request, Response, Slot, ViewRequest};
 pub use render::{
-    file_stem, package_of, Crumb, FlameRect, FrameName, PeekData, ViewData, ANCESTOR, INLINED,
-    MATCHED, SELECTED,
+    file_stem, package_of, Crumb, FlameRect, FrameName, NodeId, PeekData, ViewData, ANCESTOR,
+    INLINED, MATCHED, SELECTED,
 };
 
 use crate::encode::{encode, EncodeOptions, Trim};

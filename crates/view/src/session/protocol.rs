@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::info::ProfileInfo;
-use super::render::ViewData;
+use super::render::{NodeId, ViewData};
 use crate::benchfmt::Comparison;
 use crate::params::ViewParams;
 use crate::share::trim::ShareData;
@@ -80,7 +80,7 @@ pub struct ViewRequest {
     /// The zoomed frame's node in an earlier answer, when the page knows
     /// it: used when it is the frame `params.zoom` names, which saves
     /// finding it by names.
-    pub zoom_node: Option<u32>,
+    pub zoom_node: Option<NodeId>,
 }
 
 impl Default for ViewRequest {

@@ -11,6 +11,19 @@ use serde::{Deserialize, Serialize};
 use super::summary::DiffSummary;
 use crate::table::Row;
 
+/// A frame of the flame graph: a node of the worker's call tree, as the page
+/// holds it (zoom, keyboard cursor, clicks). Its own type, so a row count,
+/// a sequence number or a function's key cannot pass for one; valid for the
+/// tree of the view it came with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    /// The root: the whole graph.
+    pub const ROOT: NodeId = NodeId(ROOT);
+}
+
 /// A frame's name and where it comes from (shared by many rectangles).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrameName {
@@ -24,7 +37,7 @@ pub struct FrameName {
 /// One flame-graph rectangle, in unit space.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FlameRect {
-    pub node: u32,
+    pub node: NodeId,
     pub x: f64,
     pub w: f64,
     pub depth: u32,
@@ -48,7 +61,7 @@ pub const ANCESTOR: u8 = 8;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Crumb {
-    pub node: u32,
+    pub node: NodeId,
     pub name: String,
 }
 
@@ -70,7 +83,7 @@ pub struct ViewData {
     pub sample_type: usize,
     pub unit: String,
     pub total: i64,
-    pub zoom: u32,
+    pub zoom: NodeId,
     /// The zoomed frame's ancestors and itself, root first.
     pub crumbs: Vec<Crumb>,
     pub names: Vec<FrameName>,
@@ -128,7 +141,7 @@ impl ViewData {
             sample_type: 0,
             unit: "bytes".into(),
             total: 0,
-            zoom: 0,
+            zoom: NodeId::ROOT,
             crumbs: Vec::new(),
             names,
             rects,
@@ -157,8 +170,11 @@ impl ViewData {
     /// until the worker's layout of the zoom arrives. None when `node` is
     /// not a frame of this view, or an ancestor of its zoom (zooming out
     /// needs frames this view does not have).
-    pub fn zoomed_locally(&self, node: u32) -> Option<ViewData> {
-        let t = *self.rects.iter().find(|r| r.node == node && node != ROOT)?;
+    pub fn zoomed_locally(&self, node: NodeId) -> Option<ViewData> {
+        let t = *self
+            .rects
+            .iter()
+            .find(|r| r.node == node && node != NodeId::ROOT)?;
         if t.w <= 0.0 || t.flags & ANCESTOR != 0 {
             return None;
         }
@@ -230,8 +246,8 @@ impl ViewData {
     /// The zoom path (names from the root's child down) of frame `node` of
     /// this view: a crumb (the zoomed frame or one of its ancestors), or a
     /// frame laid out below the zoomed one. None for anything else.
-    pub fn path_to(&self, node: u32) -> Option<Vec<String>> {
-        if node == ROOT {
+    pub fn path_to(&self, node: NodeId) -> Option<Vec<String>> {
+        if node == NodeId::ROOT {
             return Some(Vec::new());
         }
         if let Some(i) = self.crumbs.iter().position(|c| c.node == node) {
@@ -245,7 +261,7 @@ impl ViewData {
         let first_below = self
             .rects
             .iter()
-            .find(|r| r.node == self.zoom && self.zoom != ROOT)
+            .find(|r| r.node == self.zoom && self.zoom != NodeId::ROOT)
             .map_or(0, |z| z.depth + 1);
         let eps = 1e-9;
         let mut names: Vec<String> = self.crumbs.iter().map(|c| c.name.clone()).collect();
