@@ -286,7 +286,11 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let inputs = inputs(a, a.command == "diff")?;
     let mut pipeline = Pipeline::default();
     let prepared = prepare(a, &inputs, &mut pipeline)?;
+    // A diff no longer needs the two profiles it was made of.
+    drop(inputs);
     let ty = prepared.sample_type;
+    // pprof's percentages stay of the whole profile's total.
+    let total = prepared.total();
     let tree = prepared.tree(a.params.granularity);
     let p = &prepared.profile;
     if a.command == "folded" {
@@ -300,8 +304,7 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         opts.inline_marks = false;
     }
     let mut top = heaplens_analysis::top(p, &tree, &opts);
-    // pprof's percentages stay of the whole profile's total.
-    top.total = prepared.total;
+    top.total = total;
     let text = if a.format == "tsv" {
         report::table(report::top_lines(&top), TableFormat::TSV)
     } else {
@@ -326,6 +329,7 @@ fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let inputs = inputs(a, false)?;
     let mut pipeline = Pipeline::default();
     let prepared = prepare(a, &inputs, &mut pipeline)?;
+    drop(inputs);
     let (p, ty) = (&prepared.profile, prepared.sample_type);
     let funcs = list::lines(p, ty, pattern).map_err(|e| e.to_string())?;
     if funcs.is_empty() {

@@ -16,6 +16,7 @@
 //!    whole-profile total, and the call trees at the granularities asked
 //!    for ([`Prepared::tree`]).
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use heaplens_analysis::{CallTree, Granularity};
@@ -138,12 +139,24 @@ impl Filters {
     }
 }
 
+/// A function tree made when first asked for, shared by the steps that
+/// show the same profile (a diff's tree outlives a label filter's changes).
+type SharedTree = Rc<OnceCell<Rc<CallTree>>>;
+
+fn shared_tree(tree: Option<Rc<CallTree>>) -> SharedTree {
+    let cell = OnceCell::new();
+    if let Some(t) = tree {
+        let _ = cell.set(t);
+    }
+    Rc::new(cell)
+}
+
 /// The combine step's result.
 struct Combined {
     key: CombineKey,
     name: String,
     profile: Rc<Profile>,
-    functions: Option<Rc<CallTree>>,
+    functions: SharedTree,
     split: Option<usize>,
     /// Why the profiles could not be combined (the profile alone is shown).
     error: Option<String>,
@@ -180,13 +193,12 @@ pub struct Prepared {
     /// The filters applied, as pprof lists them under "Active filters".
     pub filters: Vec<String>,
     pub problems: Problems,
-    /// The sample type of the last [`Pipeline::prepare`], and pprof's total
-    /// of it over the whole (unfiltered) profile.
+    /// The sample type of the last [`Pipeline::prepare`] ([`Prepared::total`]
+    /// is pprof's total of it over the whole profile).
     pub sample_type: usize,
-    pub total: i64,
     unfiltered: Rc<Profile>,
     whole_totals: Vec<Option<i64>>,
-    functions: Option<Rc<CallTree>>,
+    functions: SharedTree,
     /// The tree at lines or addresses, the last one asked for.
     other: Option<Rc<CallTree>>,
 }
@@ -195,18 +207,20 @@ impl Prepared {
     /// The call tree of the shown profile at `g`, built when first asked
     /// for (one tree besides the function tree is kept).
     pub fn tree(&mut self, g: Granularity) -> Rc<CallTree> {
-        let slot = if g == Granularity::Functions {
-            &mut self.functions
-        } else {
-            &mut self.other
-        };
-        if let Some(t) = slot.as_ref().filter(|t| t.keys.granularity == g) {
+        if g == Granularity::Functions {
+            let p = &self.profile;
+            return self
+                .functions
+                .get_or_init(|| Rc::new(CallTree::build(p, g)))
+                .clone();
+        }
+        if let Some(t) = self.other.as_ref().filter(|t| t.keys.granularity == g) {
             return t.clone();
         }
         // Free the old tree before building the new one.
-        *slot = None;
+        self.other = None;
         let t = Rc::new(CallTree::build(&self.profile, g));
-        *slot = Some(t.clone());
+        self.other = Some(t.clone());
         t
     }
 
@@ -217,6 +231,13 @@ impl Prepared {
             self.whole_totals.resize(ty + 1, None);
         }
         *self.whole_totals[ty].get_or_insert_with(|| self.unfiltered.total(ty))
+    }
+
+    /// pprof's total of the sample type asked for, over the whole profile
+    /// (made when first asked for: merging a diff's samples for it is
+    /// costly).
+    pub fn total(&mut self) -> i64 {
+        self.whole_total(self.sample_type)
     }
 
     /// Whether the profile shown is a diff (profile minus base).
@@ -236,7 +257,6 @@ impl Prepared {
             }
         };
         self.sample_type = ty;
-        self.total = self.whole_total(ty);
     }
 }
 
@@ -294,7 +314,7 @@ fn combine(new: &Input, base: Option<&Input>, key: CombineKey) -> Combined {
         key,
         name: new.name.clone(),
         profile: new.profile.clone(),
-        functions: new.functions.clone(),
+        functions: shared_tree(new.functions.clone()),
         split: None,
         error,
     };
@@ -305,7 +325,8 @@ fn combine(new: &Input, base: Option<&Input>, key: CombineKey) -> Combined {
         Ok((p, split)) => Combined {
             key,
             name: new.name.clone(),
-            functions: Some(Rc::new(CallTree::build(&p, Granularity::Functions))),
+            // Made when first asked for (the CLI frees the inputs first).
+            functions: shared_tree(None),
             profile: Rc::new(p),
             split: Some(split),
             error: None,
@@ -328,7 +349,6 @@ fn filter(c: &Combined, key: FilterKey, generation: u64) -> Prepared {
             ..Problems::default()
         },
         sample_type: 0,
-        total: 0,
         unfiltered: c.profile.clone(),
         whole_totals: Vec::new(),
         functions: c.functions.clone(),
@@ -346,7 +366,7 @@ fn filter(c: &Combined, key: FilterKey, generation: u64) -> Prepared {
             let kept = tags::apply(&mut p, &f);
             prepared.kept = Some((kept, p.num_samples()));
             prepared.profile = Rc::new(p);
-            prepared.functions = None;
+            prepared.functions = shared_tree(None);
             prepared.filters.push(format!("tagfocus={spec}"));
         }
     }

@@ -93,7 +93,7 @@ impl Session {
                 .get(ty)
                 .map(|t| t.unit.clone())
                 .unwrap_or_default(),
-            total: prepared.total,
+            total: prepared.total(),
             zoom: flame.zoom,
             crumbs: flame.crumbs,
             names: flame.names,

@@ -60,7 +60,7 @@ impl Session {
                     ..TopOptions::new(ty)
                 };
                 let mut top = top(&p, &tree, &opts);
-                top.total = prepared.total;
+                top.total = prepared.total();
                 let text_opts = report::TextOptions {
                     node_fraction: 0.005,
                     filters: prepared.filters.clone(),
