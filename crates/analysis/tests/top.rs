@@ -183,14 +183,14 @@ fn node_count_keeps_the_first_rows() {
 /// main → other → part (a real call)                  2
 fn inlined() -> Profile {
     let mut b = Builder::new(&[("samples", "count")]);
-    let main = b.loc(&["main"]);
-    let outer_inl = b.loc(&["inl", "outer"]);
-    let outer_part = b.loc(&["part", "outer"]);
-    let other = b.loc(&["other"]);
-    let part = b.loc(&["part"]);
-    b.sample_locs(&[outer_inl, main], &[4])
-        .sample_locs(&[outer_part, main], &[3])
-        .sample_locs(&[part, other, main], &[2]);
+    let main = b.inlined_loc(&["main"]);
+    let outer_inl = b.inlined_loc(&["inl", "outer"]);
+    let outer_part = b.inlined_loc(&["part", "outer"]);
+    let other = b.inlined_loc(&["other"]);
+    let part = b.inlined_loc(&["part"]);
+    b.sample_locs(&[outer_inl, main], &[4], &[])
+        .sample_locs(&[outer_part, main], &[3], &[])
+        .sample_locs(&[part, other, main], &[2], &[]);
     b.build()
 }
 

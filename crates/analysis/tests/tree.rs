@@ -35,17 +35,17 @@ const CORPUS: [&str; 5] = [
 /// values), and one with a sample whose stack is empty.
 fn hand_built() -> Vec<(&'static str, Profile)> {
     let mut inl = Builder::new(&[("samples", "count"), ("space", "bytes")]);
-    let main = inl.loc(&["main"]);
-    let both = inl.loc(&["inl", "outer"]);
-    let outer = inl.loc(&["outer"]);
-    let inl_alone = inl.loc(&["inl"]);
-    inl.sample_locs(&[both, main], &[4, 400])
-        .sample_locs(&[inl_alone, outer, main], &[1, 100])
-        .sample_locs(&[outer, both, main], &[2, 0]);
+    let main = inl.inlined_loc(&["main"]);
+    let both = inl.inlined_loc(&["inl", "outer"]);
+    let outer = inl.inlined_loc(&["outer"]);
+    let inl_alone = inl.inlined_loc(&["inl"]);
+    inl.sample_locs(&[both, main], &[4, 400], &[])
+        .sample_locs(&[inl_alone, outer, main], &[1, 100], &[])
+        .sample_locs(&[outer, both, main], &[2, 0], &[]);
     let mut empty = Builder::new(&[("samples", "count")]);
     empty
         .sample(&["a", "main"], &[3])
-        .sample_locs(&[], &[4])
+        .sample_locs(&[], &[4], &[])
         .sample(&["main"], &[0]);
     let diff = combine(
         &folded("main;a;b 5\nmain;c 5\nmain;a;b;a 2\n"),
@@ -266,12 +266,12 @@ fn inlined_frames_are_nodes_of_their_own() {
     // it. main → outer → inl, a real call (1): a second inl child of
     // outer, not inlined. Nodes: root, main, outer, inl (inlined), inl.
     let mut b = Builder::new(&[("samples", "count")]);
-    let main = b.loc(&["main"]);
-    let both = b.loc(&["inl", "outer"]);
-    let outer = b.loc(&["outer"]);
-    let inl = b.loc(&["inl"]);
-    b.sample_locs(&[both, main], &[4])
-        .sample_locs(&[inl, outer, main], &[1]);
+    let main = b.inlined_loc(&["main"]);
+    let both = b.inlined_loc(&["inl", "outer"]);
+    let outer = b.inlined_loc(&["outer"]);
+    let inl = b.inlined_loc(&["inl"]);
+    b.sample_locs(&[both, main], &[4], &[])
+        .sample_locs(&[inl, outer, main], &[1], &[]);
     let p = b.build();
     let tree = CallTree::build(&p, Granularity::Functions);
     let nodes: Vec<(&str, bool)> = (1..tree.len() as u32)

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::Synth;
+use common::Builder;
 use heaplens_analysis::{folded, top, CallTree, Granularity, TopOptions};
 use heaplens_profile::{decode, proto, Error};
 use prost::Message;
@@ -18,8 +18,8 @@ fn gzip(b: &[u8]) -> Vec<u8> {
     gz.finish().expect("finish")
 }
 
-fn small() -> Synth {
-    let mut s = Synth::new(&[("alloc_objects", "count"), ("alloc_space", "bytes")]);
+fn small() -> Builder {
+    let mut s = Builder::new(&[("alloc_objects", "count"), ("alloc_space", "bytes")]);
     s.sample(&["malloc", "work", "main"], &[2, 64])
         .sample(&["work", "main"], &[1, 16]);
     s
@@ -187,7 +187,7 @@ fn hundred_thousand_frames_deep() {
 
 #[test]
 fn negative_values_are_accepted() {
-    let mut s = Synth::new(&[("alloc_space", "bytes")]);
+    let mut s = Builder::new(&[("alloc_space", "bytes")]);
     s.sample(&["a", "main"], &[-100])
         .sample(&["b", "main"], &[40]);
     let p = decode(&s.bytes()).expect("negative values decode");

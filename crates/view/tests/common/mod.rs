@@ -1,5 +1,6 @@
 //! Shared helpers for heaplens-view's integration tests: where the corpus and
-//! the project's test data live, and a builder for synthetic profiles.
+//! the project's test data live, and the test profiles of heaplens-profile's
+//! tests (`support`, included by path).
 
 // Test helpers: a failure stops the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -7,23 +8,16 @@
 
 use std::path::PathBuf;
 
+#[path = "../../../profile/tests/common/support.rs"]
+mod support;
+
+pub use support::*;
+
 use heaplens_profile::proto;
-use prost::Message;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// `../shared/corpus` beside the repository.
-pub fn corpus_dir() -> PathBuf {
-    let d = repo_root().join("../shared/corpus");
-    assert!(
-        d.is_dir(),
-        "the shared corpus is missing at {} (it lives beside the repository)",
-        d.display()
-    );
-    d
 }
 
 /// Every file of the corpus (recursively), sorted, without SOURCES.tsv.
@@ -50,90 +44,6 @@ pub fn corpus_name(p: &std::path::Path) -> String {
         .unwrap_or(p)
         .to_string_lossy()
         .into_owned()
-}
-
-/// A synthetic profile: `stacks` are function names leaf first, one sample
-/// per stack with `values`.
-pub struct Synth {
-    pub p: proto::Profile,
-}
-
-impl Synth {
-    pub fn new(types: &[(&str, &str)]) -> Synth {
-        let mut s = Synth {
-            p: proto::Profile {
-                string_table: vec![Vec::new()],
-                ..Default::default()
-            },
-        };
-        for (t, u) in types {
-            let t = s.string(t);
-            let u = s.string(u);
-            s.p.sample_type
-                .push(proto::ValueType { r#type: t, unit: u });
-        }
-        s
-    }
-
-    pub fn string(&mut self, v: &str) -> i64 {
-        if let Some(i) = self.p.string_table.iter().position(|x| x == v.as_bytes()) {
-            return i as i64;
-        }
-        self.p.string_table.push(v.as_bytes().to_vec());
-        (self.p.string_table.len() - 1) as i64
-    }
-
-    /// Location id of a single-frame location for function `name`.
-    pub fn loc(&mut self, name: &str) -> u64 {
-        let n = self.string(name);
-        let fid = match self.p.function.iter().find(|f| f.name == n) {
-            Some(f) => f.id,
-            None => {
-                let id = self.p.function.len() as u64 + 1;
-                self.p.function.push(proto::Function {
-                    id,
-                    name: n,
-                    system_name: n,
-                    filename: 0,
-                    start_line: 0,
-                });
-                id
-            }
-        };
-        if let Some(l) = self
-            .p
-            .location
-            .iter()
-            .find(|l| l.line.len() == 1 && l.line[0].function_id == fid)
-        {
-            return l.id;
-        }
-        let id = self.p.location.len() as u64 + 1;
-        self.p.location.push(proto::Location {
-            id,
-            line: vec![proto::Line {
-                function_id: fid,
-                line: 1,
-                column: 0,
-            }],
-            ..Default::default()
-        });
-        id
-    }
-
-    pub fn sample(&mut self, leaf_first: &[&str], values: &[i64]) -> &mut Self {
-        let ids: Vec<u64> = leaf_first.iter().map(|n| self.loc(n)).collect();
-        self.p.sample.push(proto::Sample {
-            location_id: ids,
-            value: values.to_vec(),
-            label: vec![],
-        });
-        self
-    }
-
-    pub fn bytes(&self) -> Vec<u8> {
-        self.p.encode_to_vec()
-    }
 }
 
 // ---------------------------------------------------------------------------
