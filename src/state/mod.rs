@@ -200,13 +200,24 @@ impl AppState {
     /// Zooms into frame `z` of the current view; paints at once what the
     /// view already holds of the zoom (the worker's exact layout follows).
     fn zoom(&mut self, z: NodeId) {
-        let Some(path) = self.view.as_ref().and_then(|v| v.path_to(z)) else {
+        let Some(view) = self.view.clone() else {
             return;
         };
-        if Some(z) != self.zoom_node {
-            if let Some(v) = self.view.as_ref().and_then(|v| v.zoomed_locally(z)) {
-                self.view = Some(Rc::new(v));
-            }
+        let local = if Some(z) != self.zoom_node {
+            view.zoomed_locally(z)
+        } else {
+            None
+        };
+        // The local zoom's breadcrumb is the path; else it is found anew.
+        let path = match &local {
+            Some(v) => v.crumbs.iter().map(|c| c.name.clone()).collect(),
+            None => match view.path_to(z) {
+                Some(p) => p,
+                None => return,
+            },
+        };
+        if let Some(v) = local {
+            self.view = Some(Rc::new(v));
         }
         self.params.zoom = path;
         self.zoom_node = Some(z);

@@ -12,7 +12,7 @@ use heaplens_analysis::{CallTree, Granularity};
 use heaplens_profile::Profile;
 
 use super::caches::{Caches, ColumnKey, Columns, PeekKey, RowsKey};
-use super::flame::{flame, selected_key};
+use super::flame::flame;
 use super::protocol::ViewRequest;
 use super::render::{PeekData, ViewData};
 use super::rows::{rows, RowsAsked};
@@ -71,7 +71,8 @@ impl Session {
             *rows_sent = Some((rkey, asked));
         }
 
-        let peek = selected_key(&functions, req.params.selected.as_deref())
+        let peek = flame
+            .selected
             .map(|k| peek_data(caches, ckey, &prepared.profile, &functions, &cols.shown, k));
         let diff = prepared
             .split

@@ -27,6 +27,8 @@ pub struct Flame {
     /// Search: the value matched, and how many names match.
     pub matched: Option<(i64, usize)>,
     pub search_error: Option<String>,
+    /// The key of the selected function, if the tree has it.
+    pub selected: Option<usize>,
 }
 
 /// The flame graph of `tree` (the function tree of `p`) for `params`, laid
@@ -128,11 +130,12 @@ pub fn flame(
         deeper: lay.deeper,
         matched,
         search_error,
+        selected: selected_key,
     }
 }
 
 /// The key of the function named `selected`, if the tree has one.
-pub fn selected_key(tree: &CallTree, selected: Option<&str>) -> Option<usize> {
+fn selected_key(tree: &CallTree, selected: Option<&str>) -> Option<usize> {
     selected.and_then(|s| tree.keys.names.iter().position(|n| n == s))
 }
 

@@ -199,8 +199,6 @@ impl ViewData {
         }
         let mut rects = Vec::with_capacity(self.rects.len());
         // The path is the current zoom's, then the frames below it.
-        let names = self.path_to(node)?;
-        let crumbs_below = names.len().saturating_sub(self.crumbs.len());
         let mut crumbs = self.crumbs.clone();
         for r in ancestors.iter().chain(std::iter::once(&t)) {
             let mut a = *r;
@@ -218,9 +216,6 @@ impl ViewData {
                     name: self.names.get(a.name as usize)?.name.clone(),
                 });
             }
-        }
-        if crumbs.len() != self.crumbs.len() + crumbs_below {
-            return None;
         }
         let mut depth = t.depth + 1;
         for r in &self.rects {
