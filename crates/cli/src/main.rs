@@ -238,21 +238,31 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     }
 }
 
-/// The inputs a command names: FILE, and with `--base` (or for `diff`)
-/// the base.
-fn inputs(a: &Args, needs_base: bool) -> Result<Inputs, String> {
+/// What a command does with `--base`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Base {
+    /// Not read (`top`, `folded`).
+    Ignored,
+    /// A diff when given (`list`).
+    Optional,
+    /// Always a diff (`diff`).
+    Required,
+}
+
+/// The inputs a command names: FILE, and the base as `base` says.
+fn inputs(a: &Args, base: Base) -> Result<Inputs, String> {
     let path = a
         .file
         .as_deref()
         .ok_or_else(|| format!("{}: no FILE given", a.command))?;
     let mut inputs = Inputs::default();
     inputs.set_profile(Input::new(path, load(path)?));
-    match a.base.as_deref() {
-        Some(b) if needs_base || a.command == "list" => inputs.set_base(Input::new(b, load(b)?)),
-        None if needs_base => {
+    match (a.base.as_deref(), base) {
+        (_, Base::Ignored) | (None, Base::Optional) => {}
+        (Some(b), _) => inputs.set_base(Input::new(b, load(b)?)),
+        (None, Base::Required) => {
             return Err("diff: no base given (heaplens diff --base BASE NEW)".into())
         }
-        _ => {}
     }
     Ok(inputs)
 }
@@ -283,7 +293,12 @@ fn prepare<'p>(
 /// folded stacks of the prepared view.
 fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let write_err = |e: io::Error| format!("cannot write output: {e}");
-    let inputs = inputs(a, a.command == "diff")?;
+    let base = if a.command == "diff" {
+        Base::Required
+    } else {
+        Base::Ignored
+    };
+    let inputs = inputs(a, base)?;
     let mut pipeline = Pipeline::default();
     let prepared = prepare(a, &inputs, &mut pipeline)?;
     // A diff no longer needs the two profiles it was made of.
@@ -326,7 +341,7 @@ fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let usage = "list: give a pattern and a file (heaplens list REGEX FILE)";
     let pattern = a.pattern.as_deref().ok_or(usage)?;
     a.file.as_deref().ok_or(usage)?;
-    let inputs = inputs(a, false)?;
+    let inputs = inputs(a, Base::Optional)?;
     let mut pipeline = Pipeline::default();
     let prepared = prepare(a, &inputs, &mut pipeline)?;
     drop(inputs);
