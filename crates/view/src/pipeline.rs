@@ -285,23 +285,26 @@ impl Pipeline {
             inputs: inputs.generation(),
             diff,
         };
-        if self.combined.as_ref().is_none_or(|c| c.key != ckey) {
+        if self.combined.as_ref().is_some_and(|c| c.key != ckey) {
             // Free what the old inputs made before making the new.
             self.prepared = None;
             self.combined = None;
-            self.combined = Some(combine(new, inputs.base(), ckey));
         }
-        let combined = self.combined.as_ref().ok_or("no profile is open")?;
+        let combined = self
+            .combined
+            .get_or_insert_with(|| combine(new, inputs.base(), ckey));
         let fkey = FilterKey {
             combined: ckey,
             filters: Filters::of(params),
         };
-        if self.prepared.as_ref().is_none_or(|p| p.key != fkey) {
+        if self.prepared.as_ref().is_some_and(|p| p.key != fkey) {
             self.prepared = None;
-            self.generations += 1;
-            self.prepared = Some(filter(combined, fkey, self.generations));
         }
-        let prepared = self.prepared.as_mut().ok_or("no profile is open")?;
+        let generations = &mut self.generations;
+        let prepared = self.prepared.get_or_insert_with(|| {
+            *generations += 1;
+            filter(combined, fkey, *generations)
+        });
         prepared.select_sample_type(params.sample_type_name());
         Ok(prepared)
     }
