@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 
 import { openBrowser, watchPage } from './browser.mjs';
 import { CLI, cliList, cliTop } from './cli.mjs';
-import { painted, paintedAfter, tableRows } from './page.mjs';
+import { clickRow, painted, paintedAfter, tableRows } from './page.mjs';
 import { serveDir } from './server.mjs';
 
 import { corpus, demoBase, demoProfile, dist, out, root } from './site.mjs';
@@ -606,10 +606,11 @@ test('the line view: a function\'s lines as the CLI lists them, then its dropped
   // In a diff the lines are net values, as `heaplens list --base`.
   await page.locator('#base-input').setInputFiles(join(root, 'tests', 'testdata', 'scheduler', 'baseline.prof'));
   await page.locator('#profile-input').setInputFiles(join(root, 'tests', 'testdata', 'scheduler', 'optimized.prof'));
-  await page.locator('#impact-summary').waitFor({ timeout: 30_000 });
+  // The diff of optimized against baseline (not the moment baseline is its own base).
+  await page.waitForFunction(() => document.title.includes('optimized.prof') && document.querySelector('#impact-summary'), null, { timeout: 30_000 });
   const logEvent = 'heaplens/testgen/scheduler.(*Scheduler).logEvent';
   await page.fill('#table-filter', 'logEvent');
-  await page.click(`#top-table tbody tr[data-name="${logEvent}"]`);
+  await clickRow(page, logEvent);
   const wantDiff = cliList(
     join(root, 'tests', 'testdata', 'scheduler', 'optimized.prof'),
     '^heaplens/testgen/scheduler\\.\\(\\*Scheduler\\)\\.logEvent$',

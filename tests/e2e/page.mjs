@@ -15,3 +15,26 @@ export async function paintedAfter(page, n, timeout = 30_000) {
 export async function tableRows(page) {
   return page.$$eval('#top-table tbody tr', (trs) => trs.map((t) => [t.dataset.name, t.dataset.flat, t.dataset.cum]));
 }
+
+/**
+ * Clicks the top table's row of `name`; if it does not appear, fails with what the page shows
+ * instead (the filter, the first rows, alerts, progress and the fragment), not only a timeout.
+ */
+export async function clickRow(page, name, timeout = 30_000) {
+  const row = page.locator(`#top-table tbody tr[data-name="${name}"]`);
+  try {
+    await row.waitFor({ timeout });
+  } catch (err) {
+    const seen = await page.evaluate(() => ({
+      title: document.title,
+      filter: document.querySelector('#table-filter')?.value ?? null,
+      rows: [...document.querySelectorAll('#top-table tbody tr')].slice(0, 5).map((t) => t.dataset.name),
+      alert: [...document.querySelectorAll('[role=alert]')].map((a) => a.textContent).join(' | '),
+      progress: document.querySelector('progress, .progress')?.textContent ?? null,
+      main: document.querySelector('main')?.textContent?.slice(0, 300) ?? null,
+      hash: location.hash.slice(0, 300),
+    }));
+    throw new Error(`no row ${name} in the top table: ${err.message}\npage: ${JSON.stringify(seen)}`);
+  }
+  await row.click();
+}
