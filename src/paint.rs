@@ -57,12 +57,12 @@ pub enum Move {
     Right,
 }
 
-/// The frame reached from `from` (a node id) by `m`; from nothing, the
-/// first frame.
+/// The frame reached from `from` (a node id) by `m`; from nothing (or a
+/// frame this view does not draw), the widest child of the zoomed frame.
 pub fn step(view: &ViewData, from: Option<NodeId>, m: Move) -> Option<NodeId> {
     let rects = &view.rects;
     let Some(cur) = from.and_then(|n| rects.iter().find(|r| r.node == n)) else {
-        return rects.iter().find(|r| r.depth == 0).map(|r| r.node);
+        return widest_below_zoom(view);
     };
     let mid = cur.x + cur.w / 2.0;
     let eps = 1e-12;
@@ -87,6 +87,24 @@ pub fn step(view: &ViewData, from: Option<NodeId>, m: Move) -> Option<NodeId> {
             .min_by(|a, b| a.x.total_cmp(&b.x)),
     };
     pick.map(|r| r.node).or(Some(cur.node))
+}
+
+/// The widest frame drawn just below the zoomed one (the zoomed one when
+/// it has none drawn).
+pub fn widest_below_zoom(view: &ViewData) -> Option<NodeId> {
+    let rects = &view.rects;
+    // The root is not drawn: at the top, the first row is below the zoom.
+    let top = rects.iter().find(|r| r.node == view.zoom);
+    let below = match top {
+        Some(t) => t.depth + 1,
+        None => rects.iter().map(|r| r.depth).min()?,
+    };
+    rects
+        .iter()
+        .filter(|r| r.depth == below)
+        .max_by(|a, b| a.w.total_cmp(&b.w))
+        .or(top)
+        .map(|r| r.node)
 }
 
 /// A stable colour for a package: warm hues like pprof's, varied by a hash
@@ -287,7 +305,10 @@ mod tests {
     fn keyboard_moves() {
         let v = view();
         let n = |i| Some(NodeId(i));
+        // From nothing: the widest frame of the first row (the root is
+        // not drawn).
         assert_eq!(step(&v, None, Move::Child), n(1));
+        assert_eq!(step(&v, n(99), Move::Left), n(1));
         assert_eq!(step(&v, n(1), Move::Child), n(2));
         assert_eq!(step(&v, n(2), Move::Right), n(3));
         assert_eq!(step(&v, n(3), Move::Left), n(2));

@@ -1,7 +1,7 @@
 //! Opening files: picked or dropped local files (handed to the worker as
 //! blob: addresses), URLs and the demo (fetched by the worker), source
 //! files for the line view (read here), and the two-files dialog that asks
-//! which one is the base.
+//! which one is the base (drops are sorted out in [`super::drops`]).
 
 use std::rc::Rc;
 
@@ -28,6 +28,8 @@ const DEMO_NEW_BENCH: &str = "./static/demo/scheduler-optimized.txt";
 pub struct Openers {
     /// A local file into a slot.
     pub file: Callback<(Slot, web_sys::File)>,
+    /// A local `go test -bench` output into a side of the comparison.
+    pub bench: Callback<(Slot, web_sys::File)>,
     /// Source files for the line view.
     pub sources: Callback<Vec<web_sys::File>>,
     /// The demo pair and its benchmark outputs.
@@ -44,6 +46,12 @@ pub fn use_openers(state: &UseReducerHandle<AppState>, channel: &SharedChannel) 
         Callback::from(move |(slot, file): (Slot, web_sys::File)| {
             // A local file: a link can only carry it inside.
             d.dispatch(Action::Sources((None, None)));
+            read_file(slot, file, &channel, &d);
+        })
+    };
+    let bench = {
+        let (channel, d) = (channel.clone(), d.clone());
+        Callback::from(move |(slot, file): (Slot, web_sys::File)| {
             read_file(slot, file, &channel, &d);
         })
     };
@@ -75,6 +83,7 @@ pub fn use_openers(state: &UseReducerHandle<AppState>, channel: &SharedChannel) 
     };
     Openers {
         file,
+        bench,
         sources,
         demo,
         url,
@@ -167,81 +176,6 @@ pub fn fetch_into(
 /// confirms.
 pub type Pair = Option<Rc<(web_sys::File, web_sys::File)>>;
 
-/// Drag and drop anywhere on the page: whether something is dragged over
-/// it, the pair waiting for the reader's choice, and the handlers.
-pub struct Dropping {
-    pub dragging: bool,
-    pub pair: UseStateHandle<Pair>,
-    pub ondragover: Callback<DragEvent>,
-    pub ondragleave: Callback<DragEvent>,
-    pub ondrop: Callback<DragEvent>,
-}
-
-#[hook]
-pub fn use_dropping(open: &Openers) -> Dropping {
-    let dragging = use_state(|| false);
-    let pair = use_state(|| None::<Rc<(web_sys::File, web_sys::File)>>);
-    let ondragover = {
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            if !*dragging {
-                dragging.set(true);
-            }
-        })
-    };
-    let ondragleave = {
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            // Leaving the window (no related target) ends the drag.
-            if e.related_target().is_none() {
-                dragging.set(false);
-            }
-        })
-    };
-    let ondrop = {
-        let (dragging, pair, open) = (dragging.clone(), pair.clone(), open.clone());
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(false);
-            if let Some(files) = e.data_transfer().and_then(|d| d.files()) {
-                dropped(&files, &pair, &open);
-            }
-        })
-    };
-    Dropping {
-        dragging: *dragging,
-        pair,
-        ondragover,
-        ondragleave,
-        ondrop,
-    }
-}
-
-/// Source files go to the line view; one profile opens; two ask which is
-/// the base, proposing the one whose name says base/before/old.
-fn dropped(files: &web_sys::FileList, pair: &UseStateHandle<Pair>, open: &Openers) {
-    let (code, mut list): (Vec<web_sys::File>, Vec<web_sys::File>) = (0..files.length())
-        .filter_map(|i| files.get(i))
-        .partition(|f| crate::components::is_source_file(&f.name()));
-    if !code.is_empty() {
-        open.sources.emit(code);
-    }
-    if list.len() >= 2 {
-        let is_base = |f: &web_sys::File| looks_like_base(&f.name());
-        if is_base(&list[0]) && !is_base(&list[1]) {
-            list.swap(0, 1);
-        }
-        let base = list.remove(1);
-        let new = list.remove(0);
-        pair.set(Some(Rc::new((new, base))));
-        return;
-    }
-    if let Some(f) = list.into_iter().next() {
-        open.file.emit((Slot::Profile, f));
-    }
-}
-
 /// Asks which of two dropped files is the base.
 pub fn pair_dialog(
     files: &Rc<(web_sys::File, web_sys::File)>,
@@ -274,11 +208,4 @@ pub fn pair_dialog(
             <button onclick={cancel}>{ "Cancel" }</button>
         </div>
     }
-}
-
-fn looks_like_base(name: &str) -> bool {
-    let n = name.to_lowercase();
-    ["base", "before", "old", "orig"]
-        .iter()
-        .any(|w| n.contains(w))
 }

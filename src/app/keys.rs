@@ -8,8 +8,8 @@ use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::links::Latest;
-use crate::paint::{self, Move};
-use crate::state::{Action, AppState, Orientation, Theme};
+
+use crate::state::{Action, AppState, Move, Orientation, Theme};
 use heaplens_view::session::NodeId;
 
 /// Listens to the page's keys for as long as the app is mounted.
@@ -69,13 +69,12 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
         }
         return false;
     }
-    let Some(view) = state.view.clone() else {
+    if state.view.is_none() {
         return false;
-    };
+    }
     let flip = state.params.orientation == Orientation::Flame;
-    let mv = |m: Move| {
-        let next = paint::step(&view, state.cursor, m);
-        state.dispatch(Action::Cursor(next));
+    let act = |a: Action| {
+        state.dispatch(a);
         true
     };
     match key.as_str() {
@@ -88,48 +87,15 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
         }
         "Escape" => {
             state.dispatch(Action::Search(String::new()));
-            state.dispatch(Action::Select(None));
-            state.dispatch(Action::Cursor(None));
-            true
+            act(Action::Select(None))
         }
-        "0" => {
-            state.dispatch(Action::Zoom(NodeId::ROOT));
-            true
-        }
-        "+" | "=" => {
-            if let Some(c) = state.cursor {
-                state.dispatch(Action::Zoom(c));
-            } else if let Some(r) = view
-                .rects
-                .iter()
-                .find(|r| r.depth as usize == view.crumbs.len())
-            {
-                state.dispatch(Action::Zoom(r.node));
-            }
-            true
-        }
-        "-" | "_" => {
-            let up = if view.crumbs.len() >= 2 {
-                view.crumbs[view.crumbs.len() - 2].node
-            } else {
-                NodeId::ROOT
-            };
-            state.dispatch(Action::Zoom(up));
-            true
-        }
-        "ArrowUp" => mv(if flip { Move::Child } else { Move::Parent }),
-        "ArrowDown" => mv(if flip { Move::Parent } else { Move::Child }),
-        "ArrowLeft" => mv(Move::Left),
-        "ArrowRight" => mv(Move::Right),
-        "Enter" => {
-            if let Some(c) = state.cursor {
-                if let Some(r) = view.rects.iter().find(|r| r.node == c) {
-                    let name = view.names[r.name as usize].name.clone();
-                    state.dispatch(Action::ClickFrame(c, name));
-                }
-            }
-            true
-        }
+        "0" => act(Action::Zoom(NodeId::ROOT)),
+        "+" | "=" | "Enter" => act(Action::ZoomIn),
+        "-" | "_" => act(Action::ZoomOut),
+        "ArrowUp" => act(Action::Move(if flip { Move::Child } else { Move::Parent })),
+        "ArrowDown" => act(Action::Move(if flip { Move::Parent } else { Move::Child })),
+        "ArrowLeft" => act(Action::Move(Move::Left)),
+        "ArrowRight" => act(Action::Move(Move::Right)),
         _ => false,
     }
 }

@@ -77,7 +77,8 @@ fn follow_fragment(
 
 /// Writes the view into the fragment: a new history entry for each change
 /// (so back and forward step through views), the entry replaced while
-/// typing a search or filter, and for the first view.
+/// typing a search or filter or moving the selection, and for the first
+/// view.
 fn write_fragment(
     params: &ViewParams,
     sources: &crate::state::Sources,
@@ -96,6 +97,9 @@ fn write_fragment(
             let mut a = lv.clone();
             a.search = params.search.clone();
             a.table.filter = params.table.filter.clone();
+            // Moving the selection (arrows, a table row) is not a view
+            // to step back to either.
+            a.selected = params.selected.clone();
             a == *params
         });
         let first = last_view.borrow().is_none();

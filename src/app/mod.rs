@@ -5,6 +5,7 @@
 //! lays out the page ([`panels`]).
 
 mod channel;
+mod drops;
 mod files;
 mod keys;
 mod links;
@@ -17,7 +18,8 @@ use yew::prelude::*;
 
 use crate::components::{BenchPanel, ErrorAlert, FilePicker, Landing, ProgressBar};
 use crate::state::{Action, AppState, Theme};
-use files::{pair_dialog, Dropping, Openers};
+use drops::Dropping;
+use files::{pair_dialog, Openers};
 
 #[component]
 pub fn App() -> Html {
@@ -33,7 +35,7 @@ pub fn App() -> Html {
     let search_ref = use_node_ref();
     keys::use_keyboard(&latest, &search_ref);
     let open = files::use_openers(&state, &channel);
-    let drop = files::use_dropping(&open);
+    let drop = drops::use_dropping(&open, state.dispatcher());
     let sharing = sharing::use_sharing(&state, &channel, &latest);
     let view_part = match (&state.view, &state.info) {
         (Some(view), Some(info)) => {
@@ -69,18 +71,13 @@ fn page(
         Theme::Light => "Theme: light",
         Theme::Dark => "Theme: dark",
     };
-    let (ondragover, ondragleave, ondrop) = (
-        drop.ondragover.clone(),
-        drop.ondragleave.clone(),
-        drop.ondrop.clone(),
-    );
     html! {
-        <div class={classes!("page", drop.dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
+        <div class={classes!("page", drop.dragging.then_some("dragging"))}>
             <header class="masthead">
                 <h1><img class="logo" src="static/favicon.svg" alt="" width="24" height="24" />{ "heaplens" }</h1>
                 <div class="pickers">
-                    <FilePicker id="profile-input" label="Profile" hint="" on_pick={on_pick(Slot::Profile)} />
-                    <FilePicker id="base-input" label="Base (optional)" hint="" on_pick={on_pick(Slot::Base)} />
+                    <FilePicker id="profile-input" label="Profile" hint="" open={open_name(state.info.as_deref())} on_pick={on_pick(Slot::Profile)} />
+                    <FilePicker id="base-input" label="Base (optional)" hint="" open={open_name(state.base_info.as_deref())} on_pick={on_pick(Slot::Base)} />
                 </div>
                 <UrlForm on_open={open.url.clone()} />
                 <button class="demo" onclick={open.demo.reform(|_| ())}>{ "Open demo" }</button>
@@ -90,9 +87,9 @@ fn page(
                 { pair_dialog(&p, drop.pair.clone(), open.file.clone()) }
             }
             if drop.dragging {
-                <div class="drop-overlay" aria-hidden="true"><p>{ "Drop a profile to open it (two files: profile and base)" }</p></div>
+                <div class="drop-overlay" aria-hidden="true"><p>{ "Drop profiles (two: base and new), go test -bench outputs or source files" }</p></div>
             }
-            <ErrorAlert message={state.error.clone().map(AttrValue::from)} />
+            <ErrorAlert message={alert_text(state)} />
             if let Some(n) = state.notice.clone() {
                 <div class="notice" role="status">
                     <p>{ n }</p>
@@ -110,6 +107,20 @@ fn page(
             </footer>
         </div>
     }
+}
+
+/// The alert's text: the last error, then dropped files not opened.
+fn alert_text(state: &AppState) -> Option<AttrValue> {
+    let parts: Vec<&str> = [state.error.as_deref(), state.refused.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!parts.is_empty()).then(|| AttrValue::from(parts.join(" ")))
+}
+
+/// The name of the file open in a slot.
+fn open_name(info: Option<&heaplens_view::session::ProfileInfo>) -> Option<AttrValue> {
+    info.map(|i| AttrValue::from(i.file_name.clone()))
 }
 
 #[derive(Properties, PartialEq)]

@@ -1,4 +1,6 @@
-//! A labelled file input that reports the chosen file (or `None` when the choice is cleared).
+//! A labelled file input that reports the chosen file (or `None` when the
+//! choice is cleared) and names the file that is open in its slot, however
+//! it was opened (picked, dropped, a link, a recent profile).
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -10,6 +12,9 @@ pub struct FilePickerProps {
     pub label: AttrValue,
     /// One line under the label saying what to pick.
     pub hint: AttrValue,
+    /// The file open in this slot, if any.
+    #[prop_or_default]
+    pub open: Option<AttrValue>,
     pub on_pick: Callback<Option<web_sys::File>>,
 }
 
@@ -20,13 +25,20 @@ pub fn FilePicker(props: &FilePickerProps) -> Html {
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             on_pick.emit(input.files().and_then(|files| files.get(0)));
+            // Picking the same file again is a new choice too.
+            input.set_value("");
         })
     };
     let hint_id = format!("{}-hint", props.id);
+    let name_id = format!("{}-open", props.id);
+    let described = format!("{name_id} {hint_id}");
     html! {
         <div class="picker">
-            <label for={props.id.clone()}>{ &props.label }</label>
-            <input type="file" id={props.id.clone()} aria-describedby={hint_id.clone()} {onchange} />
+            <label for={props.id.clone()} class="pick">{ &props.label }</label>
+            <input type="file" class="visually-hidden" id={props.id.clone()} aria-describedby={described} {onchange} />
+            <span class={classes!("open-name", props.open.is_none().then_some("none"))} id={name_id} title={props.open.clone()}>
+                { props.open.clone().unwrap_or_else(|| AttrValue::from("none open")) }
+            </span>
             <p class="hint" id={hint_id}>{ &props.hint }</p>
         </div>
     }

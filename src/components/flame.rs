@@ -34,11 +34,31 @@ pub struct FlameGraphProps {
 /// when the canvas is rebuilt for a new profile.
 static PAINTS: AtomicU32 = AtomicU32::new(0);
 
+/// The frame under the pointer: its index in the rects of the view it was
+/// found in (`view`, the view's address), and where the pointer is.
 #[derive(Clone, PartialEq)]
 struct Hover {
     index: usize,
     x: f64,
     y: f64,
+    view: usize,
+}
+
+/// `hover` in `view`: found again where the pointer is when the view
+/// changed under a still pointer (a click's zoom), never a stale index.
+fn hover_in(hover: Option<&Hover>, view: &Rc<ViewData>, w: f64, o: Orientation) -> Option<Hover> {
+    let h = hover?;
+    let ptr = Rc::as_ptr(view) as usize;
+    if h.view == ptr {
+        return Some(h.clone());
+    }
+    let index = paint::hit(view, h.x, h.y, w, o)?;
+    Some(Hover {
+        index,
+        x: h.x,
+        y: h.y,
+        view: ptr,
+    })
 }
 
 #[component]
@@ -49,7 +69,8 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
     let width = use_state(|| 0f64);
 
     use_measured_width(&wrap, &width, &props.on_width);
-    use_paint(&canvas, props, &hover, *width);
+    let current = hover_in(hover.as_ref(), &props.view, *width, props.orientation);
+    use_paint(&canvas, props, current.as_ref(), *width);
 
     let onmousemove = on_hover_move(&hover, &props.view, props.orientation, *width);
     let onmouseleave = {
@@ -57,11 +78,17 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
         Callback::from(move |_| hover.set(None))
     };
     let onclick = on_frame_click(&props.view, props.orientation, *width, &props.on_click);
-    let tooltip = hover.as_ref().and_then(|h| tooltip(&props.view, h, *width));
+    let tooltip = current.as_ref().and_then(|h| tooltip(&props.view, h, *width));
+    // The selected frame's function, for tests and assistive tools.
+    let selected = props
+        .cursor
+        .and_then(|c| props.view.rects.iter().find(|r| r.node == c))
+        .and_then(|r| props.view.names.get(r.name as usize))
+        .map(|n| n.name.clone());
 
     html! {
         <div class="flame-wrap" ref={wrap}>
-            <canvas id="flame" ref={canvas} {onmousemove} {onmouseleave} {onclick}
+            <canvas id="flame" ref={canvas} data-cursor={selected} {onmousemove} {onmouseleave} {onclick}
                 role="img" aria-label="Flame graph of the profile; use the arrow keys to move, Enter to zoom"></canvas>
             { for tooltip }
             if props.view.rects.is_empty() {
@@ -104,7 +131,7 @@ fn use_measured_width(wrap: &NodeRef, width: &UseStateHandle<f64>, on_width: &Ca
 fn use_paint(
     canvas: &NodeRef,
     props: &FlameGraphProps,
-    hover: &UseStateHandle<Option<Hover>>,
+    hover: Option<&Hover>,
     width: f64,
 ) {
     let canvas = canvas.clone();
@@ -113,13 +140,12 @@ fn use_paint(
         Rc::as_ptr(&props.view) as usize,
         props.orientation,
         props.cursor,
-        hover.as_ref().map(|h| h.index),
+        hover.map(|h| h.index),
         props.dark,
         (width * 100.0) as i64,
         props.by_self,
     );
     let hovered = hover
-        .as_ref()
         .and_then(|h| view.rects.get(h.index))
         .map(|r| r.node);
     let orientation = props.orientation;
@@ -179,8 +205,14 @@ fn on_hover_move(
     let view = view.clone();
     Callback::from(move |e: MouseEvent| {
         let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
-        let hit = paint::hit(&view, x, y, w, o).map(|index| Hover { index, x, y });
-        if hit.as_ref().map(|h| h.index) != hover.as_ref().map(|h| h.index)
+        let ptr = Rc::as_ptr(&view) as usize;
+        let hit = paint::hit(&view, x, y, w, o).map(|index| Hover {
+            index,
+            x,
+            y,
+            view: ptr,
+        });
+        if hit.as_ref().map(|h| (h.index, h.view)) != hover.as_ref().map(|h| (h.index, h.view))
             || hit.as_ref().is_some_and(|h| (h.x - x).abs() > 0.0)
         {
             hover.set(hit);

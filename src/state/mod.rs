@@ -3,6 +3,7 @@
 //! and the view's parameters ([`ViewParams`], exactly what a share link
 //! holds), from which the next request to the worker is made.
 
+mod cursor;
 mod reduce;
 #[cfg(test)]
 mod tests;
@@ -10,6 +11,7 @@ mod tests;
 use std::rc::Rc;
 
 use heaplens_view::benchfmt::Comparison;
+pub use crate::paint::Move;
 use heaplens_view::session::{NodeId, ProfileInfo, Response, ViewData, ViewRequest};
 use heaplens_view::share::trim::ShareData;
 use heaplens_view::share::Source;
@@ -94,8 +96,12 @@ pub struct AppState {
     /// names the zoom; this saves the worker finding it again).
     pub zoom_node: Option<NodeId>,
     pub theme: Theme,
-    /// The frame the keyboard cursor is on (a node id of the current view).
+    /// The selected frame, which the arrows move and `+`/Enter zoom into
+    /// (a node id of the current tree; it may be too narrow to be drawn).
     pub cursor: Option<NodeId>,
+    /// The names from the root to the cursor's frame, to zoom into it when
+    /// the view does not draw it.
+    pub cursor_path: Vec<String>,
     /// Bumped on every successful load of the main profile.
     pub loaded: u32,
     /// Bumped on every change of what the worker is asked (`params`,
@@ -110,6 +116,9 @@ pub struct AppState {
     pub sharing: bool,
     /// Something to tell that is not an error (e.g. a trimmed profile).
     pub notice: Option<String>,
+    /// Dropped files that were not opened, by name and why; kept until
+    /// the next drop (loads in between do not hide it).
+    pub refused: Option<String>,
     /// Source files the reader gave for the line view, by file name.
     pub code: CodeFiles,
 }
@@ -132,6 +141,7 @@ impl Default for AppState {
             zoom_node: None,
             theme: Theme::default(),
             cursor: None,
+            cursor_path: Vec::new(),
             loaded: 0,
             seq: 0,
             pending: None,
@@ -139,6 +149,7 @@ impl Default for AppState {
             shared: None,
             sharing: false,
             notice: None,
+            refused: None,
             code: Rc::default(),
         }
     }
@@ -177,6 +188,7 @@ impl AppState {
         self.params.zoom.clear();
         self.zoom_node = None;
         self.cursor = None;
+        self.cursor_path.clear();
     }
 
     /// Takes on a share link's view (`info`: the profile it applies to).
@@ -194,6 +206,7 @@ impl AppState {
         self.params = params;
         self.zoom_node = None;
         self.cursor = None;
+        self.cursor_path.clear();
         self.rows_limit = table::PAGE;
     }
 
@@ -221,7 +234,6 @@ impl AppState {
         }
         self.params.zoom = path;
         self.zoom_node = Some(z);
-        self.cursor = Some(z).filter(|&z| z != NodeId::ROOT);
     }
 
     /// Selects the sample type at index `t` of the profile's types.
@@ -266,7 +278,13 @@ pub enum Action {
     Width(u32),
     Orientation(Orientation),
     ColorBySelf(bool),
-    Cursor(Option<NodeId>),
+    /// The arrow keys: the selection moves to a neighbouring frame.
+    Move(Move),
+    /// `+` or Enter: zoom into the selected frame (or, when it is the
+    /// zoomed one, its widest child).
+    ZoomIn,
+    /// `-`: zoom out one level; the frame left stays selected.
+    ZoomOut,
     ToggleTheme,
     Error(String),
     /// The analysis worker stopped with an uncaught error; a new one runs.
@@ -288,6 +306,8 @@ pub enum Action {
     /// Closes the share panel.
     CloseShare,
     Notice(Option<String>),
+    /// Dropped files not opened (by name and why), or None at a new drop.
+    Refused(Option<String>),
     /// Source files read (name, text): the line view shows their code.
     AddSources(Vec<(String, String)>),
 }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use heaplens_view::encode::TRIMMED_MARK;
 use heaplens_view::params::{ColorBy, ViewParams};
-use heaplens_view::session::{ProfileInfo, Response, Slot, ViewData};
+use heaplens_view::session::{NodeId, ProfileInfo, Response, Slot, ViewData};
 use heaplens_view::table;
 use yew::Reducible;
 
@@ -57,10 +57,20 @@ fn on_action(next: &mut AppState, action: Action) {
         Action::Zoom(z) => next.zoom(z),
         Action::ClickFrame(z, name) => {
             next.zoom(z);
+            next.cursor = Some(z).filter(|&z| z != NodeId::ROOT);
+            next.cursor_path = next.params.zoom.clone();
             next.params.selected = Some(name);
         }
+        Action::Move(m) => next.move_cursor(m),
+        Action::ZoomIn => next.zoom_in(),
+        Action::ZoomOut => next.zoom_out(),
         Action::Search(s) => next.params.search = s,
-        Action::Select(s) => next.params.selected = s,
+        Action::Select(s) => {
+            // A function picked in a table: no frame of it in particular.
+            next.cursor = None;
+            next.cursor_path.clear();
+            next.params.selected = s;
+        }
         Action::Granularity(g) => next.params.granularity = g,
         Action::Orientation(o) => next.params.orientation = o,
         Action::ColorBySelf(b) => {
@@ -70,10 +80,10 @@ fn on_action(next: &mut AppState, action: Action) {
                 ColorBy::Total
             }
         }
-        Action::Cursor(c) => next.cursor = c,
         Action::ToggleTheme => next.theme = next.theme.next(),
         Action::Error(e) => next.error = Some(e),
         Action::Notice(n) => next.notice = n,
+        Action::Refused(r) => next.refused = r,
         Action::Sources(s) => next.sources = s,
         Action::WorkerFailed(msg) => worker_failed(next, msg),
         other => on_view_change(next, other),
@@ -227,6 +237,7 @@ fn loaded_profile(next: &mut AppState, info: Rc<ProfileInfo>) {
     next.view = None;
     next.rows = Rc::default();
     next.cursor = None;
+    next.cursor_path.clear();
     next.params = next.params.for_new_profile();
     next.zoom_node = None;
     next.rows_limit = table::PAGE;
@@ -276,11 +287,6 @@ fn on_view(
         before.0.zoom = found;
     }
     next.zoom_node = Some(view.zoom);
-    if let Some(c) = next.cursor {
-        if !view.rects.iter().any(|r| r.node == c) {
-            next.cursor = None;
-        }
-    }
     next.view = Some(Rc::from(view));
     true
 }

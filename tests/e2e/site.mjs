@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, '..', '..');
-export const dist = join(root, 'dist');
+/** The built site; HEAPLENS_DIST points the tests at another build (e.g. an older one). */
+export const dist = process.env.HEAPLENS_DIST ?? join(root, 'dist');
 export const out = join(here, 'out');
 export const corpus = process.env.HEAPLENS_CORPUS ?? join(root, '..', 'shared', 'corpus');
 export const demoProfile = join(root, 'static', 'demo', 'scheduler-optimized.prof');

@@ -1,0 +1,259 @@
+// End-to-end tests of what a new user trips over: one keyboard cursor that is the selection, the
+// tooltip after a click's zoom, history entries of the breadcrumb, the file inputs naming what is
+// open, every dropped file used or named, drops anywhere in the window, and recent profiles kept
+// in the browser across a reload.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { openBrowser, watchPage } from './browser.mjs';
+import { painted, paintedAfter } from './page.mjs';
+import { serveDir } from './server.mjs';
+import { root, useSite } from './site.mjs';
+
+const site = useSite(before, after, serveDir, openBrowser);
+const scheduler = join(root, 'tests', 'testdata', 'scheduler');
+const ROW_H = 18;
+
+async function openApp() {
+  const page = await site.browser.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const problems = watchPage(page, new URL(site.server.url).origin);
+  await page.goto(site.server.url);
+  await page.locator('#profile-input').waitFor({ state: 'attached', timeout: 20_000 });
+  return { page, problems };
+}
+
+async function openFile(page, file) {
+  const n = await painted(page);
+  await page.locator('#profile-input').setInputFiles(file);
+  await paintedAfter(page, n);
+}
+
+/** The breadcrumb's names (the zoom path). */
+async function crumbs(page) {
+  return page.$$eval('.breadcrumb .crumb:not(#reset-zoom)', (bs) => bs.map((b) => b.getAttribute('title') ?? b.textContent));
+}
+
+async function waitCrumbs(page, want) {
+  try {
+    await page.waitForFunction(
+      (w) => JSON.stringify([...document.querySelectorAll('.breadcrumb .crumb:not(#reset-zoom)')].map((b) => b.getAttribute('title') ?? b.textContent)) === JSON.stringify(w),
+      want,
+      { timeout: 10_000 },
+    );
+  } catch (err) {
+    throw new Error(`breadcrumb ${JSON.stringify(await crumbs(page))}, wanted ${JSON.stringify(want)}: ${err.message}`);
+  }
+}
+
+/** The selected frame's function (canvas data-cursor) and the link's `sel`. */
+async function selection(page) {
+  return page.evaluate(() => ({
+    cursor: document.querySelector('canvas#flame')?.dataset.cursor ?? null,
+    sel: new URLSearchParams(location.hash.slice(1)).get('sel'),
+  }));
+}
+
+/** The tooltip's function name, or null. */
+async function tooltipName(page) {
+  return page.evaluate(() => document.querySelector('.tooltip .tt-name')?.textContent ?? null);
+}
+
+/** Hovers row `row` of the flame graph at `fx` of its width; returns the frame's name. */
+async function hoverFrame(page, row, fx) {
+  const box = await page.locator('canvas#flame').boundingBox();
+  await page.mouse.move(box.x + box.width * fx, box.y + ROW_H * row + ROW_H / 2);
+  await page.locator('.tooltip').waitFor({ timeout: 5_000 });
+  return { name: await tooltipName(page), box };
+}
+
+test('one keyboard cursor: arrows move the selection among drawn frames, + and - zoom along it', { timeout: 120_000 }, async () => {
+  const { page, problems } = await openApp();
+  await openFile(page, join(scheduler, 'baseline.prof'));
+  assert.deepEqual(await selection(page), { cursor: null, sel: null });
+
+  // Nothing selected: ↓ selects the widest frame of the first row, and it is what Enter zooms into.
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => document.querySelector('canvas#flame')?.dataset.cursor && location.hash.includes('sel='));
+  const first = await selection(page);
+  assert.equal(first.sel, first.cursor, 'the link selects the frame the cursor is on');
+  // The widest: it spans 30% of the first row in this profile.
+  const { name: mid } = await hoverFrame(page, 0, 0.3);
+  assert.equal(first.cursor, mid);
+  await page.mouse.move(0, 0);
+  await page.keyboard.press('Enter');
+  await waitCrumbs(page, [first.cursor]);
+
+  // ↓ → on the zoomed view, then +: the zoom follows the selection, and the callers panel names it.
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(
+    (c) => {
+      const cur = document.querySelector('canvas#flame')?.dataset.cursor;
+      return cur !== c && new URLSearchParams(location.hash.slice(1)).get('sel') === cur;
+    },
+    first.cursor,
+  );
+  const second = await selection(page);
+  assert.equal(second.sel, second.cursor);
+  await page.keyboard.press('+');
+  await waitCrumbs(page, [first.cursor, second.cursor]);
+
+  // -: one level out with the frame left still selected; + goes back in.
+  await page.keyboard.press('-');
+  await waitCrumbs(page, [first.cursor]);
+  assert.deepEqual(await selection(page), second);
+  await page.keyboard.press('+');
+  await waitCrumbs(page, [first.cursor, second.cursor]);
+
+  // 0 resets the zoom and keeps the selection; + zooms to the selected frame again.
+  await page.keyboard.press('0');
+  await waitCrumbs(page, []);
+  assert.equal((await selection(page)).sel, second.cursor);
+  await page.keyboard.press('+');
+  await waitCrumbs(page, [first.cursor, second.cursor]);
+
+  // A clicked frame is the cursor: → moves from it, and the link follows.
+  await page.keyboard.press('0');
+  await waitCrumbs(page, []);
+  const { name: clicked, box } = await hoverFrame(page, 2, 0.2);
+  await page.mouse.click(box.x + box.width * 0.2, box.y + ROW_H * 2.5);
+  await page.waitForFunction((c) => document.querySelector('canvas#flame')?.dataset.cursor === c, clicked);
+  const path = await crumbs(page);
+  assert.equal(path.at(-1), clicked);
+  await page.keyboard.press('0');
+  await waitCrumbs(page, []);
+  await page.keyboard.press('+');
+  await waitCrumbs(page, path);
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+test('after a click zooms, the tooltip names the frame under the still pointer', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openApp();
+  await openFile(page, join(scheduler, 'baseline.prof'));
+  for (const [row, fx] of [[3, 0.1], [2, 0.6], [4, 0.35]]) {
+    await page.keyboard.press('0');
+    await waitCrumbs(page, []);
+    const { box } = await hoverFrame(page, row, fx);
+    const n = await painted(page);
+    await page.mouse.click(box.x + box.width * fx, box.y + ROW_H * row + ROW_H / 2);
+    await paintedAfter(page, n);
+    await page.waitForTimeout(300);
+    const after = await tooltipName(page);
+    // What a pointer move of one pixel shows is what was under the pointer all along.
+    await page.mouse.move(box.x + box.width * fx + 1, box.y + ROW_H * row + ROW_H / 2);
+    await page.waitForTimeout(100);
+    assert.equal(after, await tooltipName(page), `row ${row} at ${fx}`);
+  }
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+test('a breadcrumb click is one history entry; the file inputs name what is open', { timeout: 90_000 }, async () => {
+  const { page, problems } = await openApp();
+  await openFile(page, join(scheduler, 'baseline.prof'));
+  assert.match(await page.locator('label[for=profile-input], #profile-input + *, .pickers').first().textContent(), /baseline\.prof/);
+  // Two zooms, then a click on the first crumb.
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('.breadcrumb .crumb:not(#reset-zoom)').length === 1);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('.breadcrumb .crumb:not(#reset-zoom)').length === 2);
+  const deep = await crumbs(page);
+  await page.waitForTimeout(300);
+  await page.click('.breadcrumb .crumb:not(#reset-zoom) >> nth=0');
+  await waitCrumbs(page, deep.slice(0, 1));
+  await page.waitForTimeout(500);
+  // One Back returns to the view before the click.
+  await page.goBack();
+  await waitCrumbs(page, deep);
+
+  // A dropped file replaces the name shown by the input.
+  const optimized = join(scheduler, 'optimized.prof');
+  const n = await painted(page);
+  await dropFiles(page, 'body', [optimized]);
+  await paintedAfter(page, n);
+  assert.match(await page.locator('.pickers').textContent(), /optimized\.prof/);
+  assert.doesNotMatch(await page.locator('.pickers').textContent(), /baseline\.prof/);
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+/** Drops `files` (paths) on the element matching `selector`, as a user's drag and drop. */
+async function dropFiles(page, selector, files) {
+  const { readFileSync } = await import('node:fs');
+  const { basename } = await import('node:path');
+  const payload = files.map((f) => ({ name: basename(f), b64: readFileSync(f).toString('base64') }));
+  return page.evaluate(
+    ({ selector, payload }) => {
+      const dt = new DataTransfer();
+      for (const { name, b64 } of payload) {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        dt.items.add(new File([bytes], name));
+      }
+      const target = document.querySelector(selector);
+      const over = new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true });
+      target.dispatchEvent(over);
+      const drop = new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true });
+      target.dispatchEvent(drop);
+      return { overPrevented: over.defaultPrevented, dropPrevented: drop.defaultPrevented };
+    },
+    { selector, payload },
+  );
+}
+
+test('four files dropped outside the central column: profiles, benchmark outputs, and a refusal by name', { timeout: 90_000 }, async () => {
+  const { page, problems } = await openApp();
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  const { out } = await import('./site.mjs');
+  mkdirSync(out, { recursive: true });
+  const png = join(out, 'dropped-screenshot.png');
+  writeFileSync(png, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+  const demo = join(root, 'static', 'demo');
+  // The header is outside the central column; a drop there must not be left to the browser.
+  const prevented = await dropFiles(page, 'header.masthead', [
+    join(scheduler, 'baseline.prof'),
+    join(scheduler, 'optimized.prof'),
+    join(demo, 'scheduler-baseline.txt'),
+    join(demo, 'scheduler-optimized.txt'),
+    png,
+  ]);
+  assert.deepEqual(prevented, { overPrevented: true, dropPrevented: true });
+  // The profiles: which is the base, proposed by name.
+  await page.locator('#pair-dialog').waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#pair-as-guessed').textContent(), 'Base: baseline.prof → new: optimized.prof');
+  // The benchmark outputs: compared, base by name.
+  await page.locator('#bench-table tbody tr').first().waitFor({ timeout: 30_000 });
+  const bench = await page.locator('#bench').textContent();
+  assert.match(bench, /scheduler-baseline\.txt/);
+  assert.match(bench, /scheduler-optimized\.txt/);
+  // The image: refused by name, in words.
+  assert.match(await page.locator('[role=alert]').textContent(), /dropped-screenshot\.png \(a PNG image, not a profile\)/);
+  await page.click('#pair-as-guessed');
+  await page.locator('#impact-summary').waitFor({ timeout: 30_000 });
+  assert.match(await page.locator('.pickers').textContent(), /optimized\.prof[\s\S]*baseline\.prof/);
+
+  // While dragging, the overlay covers the window with its own backdrop behind its text.
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['x'], 'x.prof'));
+    document.querySelector('footer').dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  const overlay = page.locator('.drop-overlay');
+  await overlay.waitFor();
+  const look = await page.evaluate(() => {
+    const o = document.querySelector('.drop-overlay');
+    const r = o.getBoundingClientRect();
+    const p = getComputedStyle(o.querySelector('p'));
+    return { w: r.width, h: r.height, vw: innerWidth, vh: innerHeight, textBg: p.backgroundColor };
+  });
+  assert.deepEqual([look.w, look.h], [look.vw, look.vh]);
+  assert.notEqual(look.textBg, 'rgba(0, 0, 0, 0)', 'the text has a backdrop');
+  await page.screenshot({ path: join(out, 'drop-overlay.png') });
+  await page.evaluate(() => window.dispatchEvent(new DragEvent('dragleave', { bubbles: true })));
+  await overlay.waitFor({ state: 'detached' });
+  await page.close();
+  assert.deepEqual(problems, []);
+});
