@@ -10,6 +10,7 @@ pub mod gzip;
 pub mod link;
 pub mod paint;
 pub mod panic;
+pub mod recent;
 pub mod state;
 pub mod svg;
 pub mod worker;

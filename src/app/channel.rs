@@ -29,6 +29,8 @@ pub struct Channel {
     pending: Option<ViewRequest>,
     /// blob: addresses of files given to the worker, newest last.
     blobs: VecDeque<String>,
+    /// Local files to keep in the browser once they have opened, by slot.
+    to_keep: Vec<(Slot, web_sys::File, String)>,
 }
 
 /// The channel, shared by the page's callbacks.
@@ -66,6 +68,24 @@ impl Channel {
         if let Some(b) = &self.bridge {
             b.send(req);
         }
+    }
+
+    /// Keeps `file` (named `name`) among the recent ones once it has opened
+    /// in `slot` (a file that does not open is not kept).
+    pub fn keep_when_open(&mut self, slot: Slot, file: web_sys::File, name: String) {
+        self.to_keep.retain(|(s, ..)| *s != slot);
+        self.to_keep.push((slot, file, name));
+    }
+
+    /// The file `name` waiting to be kept for `slot`, once its load has
+    /// ended.
+    fn loaded(&mut self, slot: Slot, name: &str) -> Option<(web_sys::File, String)> {
+        let i = self
+            .to_keep
+            .iter()
+            .position(|(s, _, n)| *s == slot && n == name)?;
+        let (_, f, n) = self.to_keep.remove(i);
+        Some((f, n))
     }
 
     /// An answer arrived: send the latest queued request, if any.
@@ -111,8 +131,22 @@ fn start(channel: &SharedChannel, dispatcher: UseReducerDispatcher<AppState>) {
     let ch = channel.clone();
     let bridge = AnalysisWorker::spawner()
         .callback(move |resp: Response| {
-            if matches!(resp, Response::View(_)) {
-                ch.borrow_mut().answered();
+            match &resp {
+                Response::View(_) => ch.borrow_mut().answered(),
+                Response::Loaded { slot, info } => {
+                    let found = ch.borrow_mut().loaded(*slot, &info.file_name);
+                    if let Some((file, name)) = found {
+                        keep_recent(file, name, dispatcher.clone());
+                    }
+                }
+                Response::Error {
+                    slot: Some(slot),
+                    name,
+                    ..
+                } => {
+                    ch.borrow_mut().loaded(*slot, name);
+                }
+                _ => {}
             }
             if let Response::Export {
                 file_name,
@@ -142,4 +176,22 @@ pub fn use_view_requests(state: &UseReducerHandle<AppState>, channel: &SharedCha
             channel.borrow_mut().view(req);
         }
     });
+}
+
+/// Keeps an opened local file in the browser, then shows the new list.
+fn keep_recent(file: web_sys::File, name: String, d: UseReducerDispatcher<AppState>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        // Not kept (no storage here, too large): the file stays open, and
+        // only a reload will not find it, which the page says then.
+        let id = crate::recent::id_of(&file);
+        let _ = crate::recent::keep(&file, &id, &name).await;
+        refresh_recent(&d).await;
+    });
+}
+
+/// Reads the list of kept files into the state.
+pub async fn refresh_recent(d: &UseReducerDispatcher<AppState>) {
+    if let Ok(list) = crate::recent::list().await {
+        d.dispatch(Action::Recent(Rc::new(list)));
+    }
 }

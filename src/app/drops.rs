@@ -79,7 +79,8 @@ fn listen(
             .and_then(|e| e.data_transfer())
             .and_then(|t| t.files());
         if let Some(files) = files {
-            let list: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+            let list: Vec<web_sys::File> =
+                (0..files.length()).filter_map(|i| files.get(i)).collect();
             let (pair, open, d) = (pair.clone(), open.clone(), d.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 sort_out(list, &pair, &open, &d).await;
@@ -163,7 +164,10 @@ async fn sort_out(
     }
     let extra = |list: &mut Vec<web_sys::File>, what: &str, refused: &mut Vec<String>| {
         for f in list.drain(2.min(list.len())..) {
-            refused.push(format!("{} (only two {what} are compared at a time)", f.name()));
+            refused.push(format!(
+                "{} (only two {what} are compared at a time)",
+                f.name()
+            ));
         }
     };
     extra(&mut benches, "benchmark outputs", &mut refused);
@@ -221,13 +225,22 @@ mod tests {
     #[test]
     fn what_a_dropped_file_is() {
         assert_eq!(classify("main.go", b"package main"), Kind::Source);
-        assert_eq!(classify("shot.png", b"\x89PNG\r\n\x1a\n...."), Kind::Other("a PNG image"));
+        assert_eq!(
+            classify("shot.png", b"\x89PNG\r\n\x1a\n...."),
+            Kind::Other("a PNG image")
+        );
         assert_eq!(classify("doc", b"%PDF-1.7"), Kind::Other("a PDF document"));
-        assert_eq!(classify("a.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 "), Kind::Other("a WebP image"));
+        assert_eq!(
+            classify("a.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 "),
+            Kind::Other("a WebP image")
+        );
         let bench = b"goos: linux\ngoarch: amd64\nBenchmarkX-8   \t 1000\t  1234 ns/op\t 56 B/op\t 7 allocs/op\n";
         assert_eq!(classify("new.txt", bench), Kind::Bench);
         assert_eq!(classify("mem.prof", b"\x1f\x8b\x08\x00"), Kind::Profile);
-        assert_eq!(classify("BMx.txt", b"BM is not a bitmap here"), Kind::Profile);
+        assert_eq!(
+            classify("BMx.txt", b"BM is not a bitmap here"),
+            Kind::Profile
+        );
         assert!(looks_like_base("heap-before.pb.gz"));
         assert!(!looks_like_base("heap-after.pb.gz"));
     }

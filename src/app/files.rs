@@ -10,7 +10,7 @@ use heaplens_view::session::Slot;
 use heaplens_view::share::Source;
 use yew::prelude::*;
 
-use super::channel::SharedChannel;
+use super::channel::{refresh_recent, SharedChannel};
 use crate::link;
 use crate::state::{Action, AppState};
 
@@ -36,6 +36,10 @@ pub struct Openers {
     pub demo: Callback<()>,
     /// An http(s) URL typed by the reader, as the profile.
     pub url: Callback<String>,
+    /// A file this browser keeps (by id), as the profile.
+    pub recent: Callback<String>,
+    /// Forgets a kept file (by id), or all of them.
+    pub forget: Callback<Option<String>>,
 }
 
 #[hook]
@@ -44,8 +48,19 @@ pub fn use_openers(state: &UseReducerHandle<AppState>, channel: &SharedChannel) 
     let file = {
         let (channel, d) = (channel.clone(), d.clone());
         Callback::from(move |(slot, file): (Slot, web_sys::File)| {
-            // A local file: a link can only carry it inside.
-            d.dispatch(Action::Sources((None, None)));
+            // A local file: the address bar names it by its id among the
+            // files this browser keeps (a share link carries it inside).
+            let (id, name) = (crate::recent::id_of(&file), file.name());
+            d.dispatch(Action::SourceOf(
+                slot,
+                Some(Source::Local {
+                    id,
+                    name: name.clone(),
+                }),
+            ));
+            channel
+                .borrow_mut()
+                .keep_when_open(slot, file.clone(), name);
             read_file(slot, file, &channel, &d);
         })
     };
@@ -81,13 +96,68 @@ pub fn use_openers(state: &UseReducerHandle<AppState>, channel: &SharedChannel) 
         let (channel, state) = (channel.clone(), state.clone());
         Callback::from(move |u: String| open_url(&u, &state, &channel))
     };
+    {
+        let d = d.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move { refresh_recent(&d).await });
+        });
+    }
+    let recent = {
+        let (channel, d) = (channel.clone(), d.clone());
+        Callback::from(move |id: String| open_recent(id, channel.clone(), d.clone()))
+    };
+    let forget = Callback::from(move |id: Option<String>| {
+        let d = d.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = crate::recent::forget(id.as_deref()).await {
+                d.dispatch(Action::Error(format!("Could not forget: {e}.")));
+            }
+            refresh_recent(&d).await;
+        });
+    });
     Openers {
         file,
         bench,
         sources,
         demo,
         url,
+        recent,
+        forget,
     }
+}
+
+/// Opens a file this browser keeps, as the profile (and makes it the most
+/// recent).
+fn open_recent(id: String, channel: SharedChannel, d: UseReducerDispatcher<AppState>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let kept = crate::recent::get(&id).await;
+        let Ok(Some((name, blob))) = kept else {
+            d.dispatch(Action::Error(
+                "That file is no longer kept in this browser; open it again from disk.".into(),
+            ));
+            refresh_recent(&d).await;
+            return;
+        };
+        let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+            d.dispatch(Action::Error(format!(
+                "{name} could not be read from this browser's storage."
+            )));
+            return;
+        };
+        d.dispatch(Action::SourceOf(
+            Slot::Profile,
+            Some(Source::Local {
+                id: id.clone(),
+                name: name.clone(),
+            }),
+        ));
+        d.dispatch(Action::Reading { name: name.clone() });
+        channel
+            .borrow_mut()
+            .fetch(Slot::Profile, name.clone(), url, true);
+        let _ = crate::recent::keep(&blob, &id, &name).await;
+        refresh_recent(&d).await;
+    });
 }
 
 fn open_url(u: &str, state: &UseReducerHandle<AppState>, channel: &SharedChannel) {

@@ -147,47 +147,126 @@ pub fn open_link(
         return;
     };
     state.dispatch(Action::Sources((Some(profile.clone()), base.clone())));
-    state.dispatch(Action::OpenLink(view));
+    state.dispatch(Action::OpenLink(view.clone()));
     state.dispatch(Action::Reading {
         name: profile.name(),
     });
-    let sent = load_sources(&profile, base.as_ref(), channel);
-    if let Err(message) = sent {
-        state.dispatch(Action::ReadFailed { message });
+    let (channel, d) = (channel.clone(), state.dispatcher());
+    wasm_bindgen_futures::spawn_local(async move {
+        match load_sources(&profile, base.as_ref(), &channel).await {
+            Ok(()) => {}
+            Err(Failed::Said(message)) => d.dispatch(Action::ReadFailed { message }),
+            Err(Failed::NotKept) => {
+                d.dispatch(Action::ReadFailed {
+                    message: missing_local(&profile, base.as_ref()),
+                });
+                // Opening the file again takes on the link's view.
+                d.dispatch(Action::OpenLink(view));
+                d.dispatch(Action::Error(missing_local(&profile, base.as_ref())));
+            }
+        }
+    });
+}
+
+/// Why a link's profiles could not be handed to the worker.
+enum Failed {
+    Said(String),
+    /// A local file this browser no longer keeps.
+    NotKept,
+}
+
+fn missing_local(profile: &Source, base: Option<&Source>) -> String {
+    let names: Vec<String> = [Some(profile), base]
+        .into_iter()
+        .flatten()
+        .filter(|s| matches!(s, Source::Local { .. }))
+        .map(Source::name)
+        .collect();
+    format!(
+        "This view is of {}, opened from a file on this computer, which this browser no longer keeps (it keeps the last {} files, up to {} MB, until forgotten). Open the file again: this view will be shown.",
+        names.join(" and "),
+        crate::recent::MAX_ENTRIES,
+        crate::recent::MAX_BYTES / 1048576.0
+    )
+}
+
+/// A profile ready to hand to the worker.
+enum Ready {
+    Fetch {
+        name: String,
+        url: String,
+        blob: bool,
+    },
+    Bytes {
+        name: String,
+        bytes: Vec<u8>,
+    },
+}
+
+/// Finds a link's source: an address to fetch, a kept local file (as a
+/// blob: address) or the bytes inside the link.
+async fn ready(src: &Source) -> Result<Ready, Failed> {
+    match src {
+        Source::Url(u) => {
+            let url = link::resolve(u)
+                .map_err(|e| Failed::Said(format!("This link's profile address {e}.")))?;
+            Ok(Ready::Fetch {
+                name: src.name(),
+                url,
+                blob: false,
+            })
+        }
+        Source::Embedded { name, .. } => {
+            let bytes = src.bytes().map_err(|e| {
+                Failed::Said(format!(
+                    "The profile {name} inside this link {e}; the link was probably cut short."
+                ))
+            })?;
+            Ok(Ready::Bytes {
+                name: name.clone(),
+                bytes,
+            })
+        }
+        Source::Local { id, name } => {
+            let kept = crate::recent::get(id).await.ok().flatten();
+            let (_, blob) = kept.ok_or(Failed::NotKept)?;
+            let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| {
+                Failed::Said(format!(
+                    "{name} could not be read from this browser's storage."
+                ))
+            })?;
+            Ok(Ready::Fetch {
+                name: name.clone(),
+                url,
+                blob: true,
+            })
+        }
     }
 }
 
 /// Has the worker load a link's profiles: the base first, so that the
-/// profile opens as a diff (the worker answers in order).
-fn load_sources(
+/// profile opens as a diff (the worker answers in order). Nothing is sent
+/// unless both are found.
+async fn load_sources(
     profile: &Source,
     base: Option<&Source>,
     channel: &SharedChannel,
-) -> Result<(), String> {
+) -> Result<(), Failed> {
+    let base = match base {
+        Some(b) => Some(ready(b).await?),
+        None => None,
+    };
+    let profile = ready(profile).await?;
     let mut ch = channel.borrow_mut();
     if base.is_none() {
         ch.send(Request::ClearBase);
     }
-    let mut send = |slot: Slot, src: &Source| -> Result<(), String> {
-        match src {
-            Source::Url(u) => {
-                let url =
-                    link::resolve(u).map_err(|e| format!("This link's profile address {e}."))?;
-                ch.fetch(slot, src.name(), url, false);
-            }
-            Source::Embedded { name, .. } => {
-                let bytes = src.bytes().map_err(|e| {
-                    format!(
-                        "The profile {name} inside this link {e}; the link was probably cut short."
-                    )
-                })?;
-                ch.load(slot, name.clone(), bytes);
-            }
+    for (slot, r) in [(Slot::Base, base), (Slot::Profile, Some(profile))] {
+        match r {
+            Some(Ready::Fetch { name, url, blob }) => ch.fetch(slot, name, url, blob),
+            Some(Ready::Bytes { name, bytes }) => ch.load(slot, name, bytes),
+            None => {}
         }
-        Ok(())
-    };
-    if let Some(b) = base {
-        send(Slot::Base, b)?;
     }
-    send(Slot::Profile, profile)
+    Ok(())
 }

@@ -43,7 +43,7 @@ pub fn App() -> Html {
         }
         (None, Some(_)) => html! { <p class="working">{ "Analysing…" }</p> },
         _ if state.busy.is_none() && state.bench.is_none() => {
-            html! { <Landing on_demo={open.demo.clone()} /> }
+            html! { <Landing on_demo={open.demo.clone()} recent={state.recent.clone()} on_recent={open.recent.clone()} on_forget={open.forget.clone()} /> }
         }
         _ => html! {},
     };

@@ -78,7 +78,9 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
         Callback::from(move |_| hover.set(None))
     };
     let onclick = on_frame_click(&props.view, props.orientation, *width, &props.on_click);
-    let tooltip = current.as_ref().and_then(|h| tooltip(&props.view, h, *width));
+    let tooltip = current
+        .as_ref()
+        .and_then(|h| tooltip(&props.view, h, *width));
     // The selected frame's function, for tests and assistive tools.
     let selected = props
         .cursor
@@ -128,12 +130,7 @@ fn use_measured_width(wrap: &NodeRef, width: &UseStateHandle<f64>, on_width: &Ca
 
 /// Paints the canvas whenever anything drawn changes.
 #[hook]
-fn use_paint(
-    canvas: &NodeRef,
-    props: &FlameGraphProps,
-    hover: Option<&Hover>,
-    width: f64,
-) {
+fn use_paint(canvas: &NodeRef, props: &FlameGraphProps, hover: Option<&Hover>, width: f64) {
     let canvas = canvas.clone();
     let view = props.view.clone();
     let deps = (
@@ -145,9 +142,7 @@ fn use_paint(
         (width * 100.0) as i64,
         props.by_self,
     );
-    let hovered = hover
-        .and_then(|h| view.rects.get(h.index))
-        .map(|r| r.node);
+    let hovered = hover.and_then(|h| view.rects.get(h.index)).map(|r| r.node);
     let orientation = props.orientation;
     let highlights = Highlights {
         hover: hovered,

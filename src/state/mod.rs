@@ -10,9 +10,9 @@ mod tests;
 
 use std::rc::Rc;
 
-use heaplens_view::benchfmt::Comparison;
 pub use crate::paint::Move;
-use heaplens_view::session::{NodeId, ProfileInfo, Response, ViewData, ViewRequest};
+use heaplens_view::benchfmt::Comparison;
+use heaplens_view::session::{NodeId, ProfileInfo, Response, Slot, ViewData, ViewRequest};
 use heaplens_view::share::trim::ShareData;
 use heaplens_view::share::Source;
 use heaplens_view::table::{self, Column as SortColumn, Row};
@@ -121,6 +121,8 @@ pub struct AppState {
     pub refused: Option<String>,
     /// Source files the reader gave for the line view, by file name.
     pub code: CodeFiles,
+    /// Local files this browser keeps, most recent first.
+    pub recent: Rc<Vec<crate::recent::Entry>>,
 }
 
 impl Default for AppState {
@@ -151,6 +153,7 @@ impl Default for AppState {
             notice: None,
             refused: None,
             code: Rc::default(),
+            recent: Rc::default(),
         }
     }
 }
@@ -301,6 +304,10 @@ pub enum Action {
     ApplyView(Rc<ViewParams>),
     /// Where the profiles about to open come from.
     Sources(Sources),
+    /// Where the file about to open in one slot comes from.
+    SourceOf(Slot, Option<Source>),
+    /// The local files this browser keeps.
+    Recent(Rc<Vec<crate::recent::Entry>>),
     /// A share link is being made.
     Sharing,
     /// Closes the share panel.

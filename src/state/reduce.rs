@@ -85,6 +85,9 @@ fn on_action(next: &mut AppState, action: Action) {
         Action::Notice(n) => next.notice = n,
         Action::Refused(r) => next.refused = r,
         Action::Sources(s) => next.sources = s,
+        Action::SourceOf(Slot::Profile, s) => next.sources.0 = s,
+        Action::SourceOf(Slot::Base, s) => next.sources.1 = s,
+        Action::Recent(r) => next.recent = r,
         Action::WorkerFailed(msg) => worker_failed(next, msg),
         other => on_view_change(next, other),
     }

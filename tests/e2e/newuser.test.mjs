@@ -257,3 +257,62 @@ test('four files dropped outside the central column: profiles, benchmark outputs
   await page.close();
   assert.deepEqual(problems, []);
 });
+
+test('a reload reopens a local file with its view; Recent lists it on the landing page; Forget forgets it', { timeout: 120_000 }, async () => {
+  const { page, problems } = await openApp();
+  const file = join(scheduler, 'optimized.prof');
+  await openFile(page, file);
+  // A view worth keeping: another sample type and a zoom.
+  await page.selectOption('#sample-type', '1');
+  await page.waitForFunction(() => location.hash.includes('t=alloc_space'));
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('.breadcrumb .crumb:not(#reset-zoom)').length === 1);
+  await page.waitForFunction(() => location.hash.includes('lp='));
+  const zoomed = await crumbs(page);
+  const rows = await page.$$eval('#top-table tbody tr', (trs) => trs.slice(0, 10).map((t) => [t.dataset.name, t.dataset.flat, t.dataset.cum]));
+  const url = page.url();
+  assert.match(url, /pn=optimized\.prof/);
+
+  // The reload opens the same file (kept in this browser) with the same view.
+  await page.reload();
+  await page.locator('canvas#flame[data-painted]').waitFor({ timeout: 30_000 });
+  await waitCrumbs(page, zoomed);
+  assert.equal(await page.locator('#sample-type option:checked').textContent().then((t) => t.split(' ')[0]), 'alloc_space');
+  await page.waitForFunction(
+    (want) => JSON.stringify([...document.querySelectorAll('#top-table tbody tr')].slice(0, 10).map((t) => [t.dataset.name, t.dataset.flat, t.dataset.cum])) === JSON.stringify(want),
+    rows,
+    { timeout: 30_000 },
+  );
+  assert.match(await page.locator('.pickers').textContent(), /optimized\.prof/);
+
+  // The landing page lists it under Recent; opening it from there works.
+  const fresh = await site.browser.context.newPage();
+  const freshProblems = watchPage(fresh, new URL(site.server.url).origin);
+  await fresh.goto(site.server.url);
+  const entry = fresh.locator('#recent li', { hasText: 'optimized.prof' }).first();
+  await entry.waitFor({ timeout: 10_000 });
+  await fresh.screenshot({ path: join((await import('./site.mjs')).out, 'recent.png') });
+  await entry.locator('.recent-open').click();
+  await fresh.locator('canvas#flame[data-painted]').waitFor({ timeout: 30_000 });
+  assert.match(await fresh.locator('.pickers').textContent(), /optimized\.prof/);
+
+  // Forget all: the landing lists nothing, and the old link explains, keeping its view for the file picked again.
+  await fresh.goto(site.server.url + '#');
+  await fresh.reload();
+  await fresh.locator('#recent').waitFor();
+  await fresh.click('#recent .forget-all');
+  await fresh.locator('#recent').waitFor({ state: 'detached' });
+  await fresh.close();
+  assert.deepEqual(freshProblems, []);
+  await page.goto('about:blank');
+  await page.goto(url);
+  const alert = page.locator('[role=alert]');
+  await alert.filter({ hasText: /no longer keeps/ }).waitFor({ timeout: 20_000 });
+  assert.match(await alert.textContent(), /optimized\.prof/);
+  await page.locator('#profile-input').setInputFiles(file);
+  await page.locator('canvas#flame[data-painted]').waitFor({ timeout: 30_000 });
+  await waitCrumbs(page, zoomed);
+  await page.close();
+  assert.deepEqual(problems, []);
+});

@@ -9,6 +9,7 @@
 //! |---|---|
 //! | `profile`, `base` | http(s) URLs to fetch the profiles from |
 //! | `p`, `b` | the profiles themselves: `.pb.gz` bytes, base64url |
+//! | `lp`, `lb` | local files this browser keeps (its recently opened), by id |
 //! | `pn`, `bn` | their file names |
 //!
 //! [`trim`] makes links that are too long fit. Nothing read from a fragment
@@ -45,6 +46,9 @@ pub enum Source {
     Url(String),
     /// The profile itself: `.pb.gz` bytes as base64url, and a file name.
     Embedded { name: String, data: String },
+    /// A local file the browser keeps (recently opened): its id in the
+    /// browser's storage and its name. Only that browser can open it.
+    Local { id: String, name: String },
 }
 
 impl Source {
@@ -59,7 +63,7 @@ impl Source {
     /// The bytes of an embedded source.
     pub fn bytes(&self) -> Result<Vec<u8>, String> {
         match self {
-            Source::Url(_) => Err("not embedded".into()),
+            Source::Url(_) | Source::Local { .. } => Err("not embedded".into()),
             Source::Embedded { data, .. } => unbase64url(data),
         }
     }
@@ -74,7 +78,7 @@ impl Source {
                 .filter(|s| !s.is_empty())
                 .unwrap_or(u)
                 .to_string(),
-            Source::Embedded { name, .. } => name.clone(),
+            Source::Embedded { name, .. } | Source::Local { name, .. } => name.clone(),
         }
     }
 }
@@ -101,9 +105,9 @@ impl Link {
         let mut parts: Vec<String> = vec!["v=1".into()];
         codec::write(&self.view, &mut parts);
         let mut put = |k: &str, val: &str| parts.push(format!("{k}={}", encode(val)));
-        for (src, url_key, data_key, name_key) in [
-            (&self.base, "base", "b", "bn"),
-            (&self.profile, "profile", "p", "pn"),
+        for (src, url_key, data_key, name_key, local_key) in [
+            (&self.base, "base", "b", "bn", "lb"),
+            (&self.profile, "profile", "p", "pn", "lp"),
         ] {
             match src {
                 Some(Source::Url(u)) => put(url_key, u),
@@ -111,6 +115,10 @@ impl Link {
                     put(name_key, name);
                     // base64url is unchanged by the escaping.
                     put(data_key, data);
+                }
+                Some(Source::Local { id, name }) => {
+                    put(name_key, name);
+                    put(local_key, id);
                 }
                 None => {}
             }
@@ -133,6 +141,7 @@ impl Link {
         let mut warnings = Vec::new();
         let (mut pn, mut bn) = (None, None);
         let (mut p, mut b) = (None, None);
+        let (mut lp, mut lb) = (None, None);
         for part in f.split('&').filter(|p| !p.is_empty()) {
             let (key, raw) = part.split_once('=').unwrap_or((part, ""));
             let text = || decode(raw).map_err(|e| format!("its {key:?} part {e}"));
@@ -166,6 +175,8 @@ impl Link {
                         b = data;
                     }
                 }
+                "lp" => lp = Some(text()?),
+                "lb" => lb = Some(text()?),
                 "pn" => pn = Some(text()?),
                 "bn" => bn = Some(text()?),
                 _ => match codec::read(&mut link.view, key, raw) {
@@ -176,19 +187,33 @@ impl Link {
                 },
             }
         }
-        if let Some(data) = p {
-            link.profile = Some(Source::Embedded {
-                name: pn.unwrap_or_else(|| "shared profile".into()),
-                data,
-            });
-        }
-        if let Some(data) = b {
-            link.base = Some(Source::Embedded {
-                name: bn.unwrap_or_else(|| "shared base".into()),
-                data,
-            });
+        // Embedded bytes win over an address; a local file is a fallback.
+        for (slot, found) in [
+            (&mut link.profile, sourced(p, lp, pn, "shared profile")),
+            (&mut link.base, sourced(b, lb, bn, "shared base")),
+        ] {
+            if let Some(src) = found {
+                if slot.is_none() || matches!(src, Source::Embedded { .. }) {
+                    *slot = Some(src);
+                }
+            }
         }
         Ok(Parsed { link, warnings })
+    }
+}
+
+/// An embedded source (`data`), else a local one (`local`), named `name`.
+fn sourced(
+    data: Option<String>,
+    local: Option<String>,
+    name: Option<String>,
+    unnamed: &str,
+) -> Option<Source> {
+    let name = name.unwrap_or_else(|| unnamed.to_string());
+    match (data, local) {
+        (Some(data), _) => Some(Source::Embedded { name, data }),
+        (None, Some(id)) => Some(Source::Local { id, name }),
+        (None, None) => None,
     }
 }
 
@@ -229,6 +254,32 @@ mod tests {
     use crate::table::Column;
     use heaplens_analysis::Granularity;
     use heaplens_profile::diff::DiffMode;
+
+    #[test]
+    fn local_files_are_named_by_id_and_name() {
+        let link = Link {
+            view: ViewParams::default(),
+            profile: Some(Source::Local {
+                id: "9f-123-456".into(),
+                name: "mem after.prof".into(),
+            }),
+            base: Some(Source::Local {
+                id: "1a-7-8".into(),
+                name: "mem.prof".into(),
+            }),
+        };
+        let frag = link.fragment();
+        assert!(
+            frag.contains("lp=9f-123-456") && frag.contains("lb=1a-7-8"),
+            "{frag}"
+        );
+        assert_eq!(Link::parse(&frag).map(|p| p.link), Ok(link));
+        // A name without its id or bytes opens nothing.
+        assert_eq!(
+            Link::parse("v=1&pn=x.prof").map(|p| p.link.profile),
+            Ok(None)
+        );
+    }
 
     #[test]
     fn links_round_trip() {
