@@ -4,7 +4,7 @@
 //! labels, a diff against itself, and the share-link encoding.
 #![no_main]
 
-use heaplens_profile::encode::{encode, EncodeOptions, Trim};
+use heaplens_profile::encode::{encode, EncodeOptions, Fold, Trim};
 use heaplens_analysis::layout::{abs_weights, layout};
 use heaplens_analysis::tree::ROOT;
 use heaplens_analysis::{folded, list, top, CallTree, Granularity, TopOptions};
@@ -51,7 +51,7 @@ fuzz_target!(|data: &[u8]| {
         EncodeOptions {
             trim: Some(Trim {
                 sample_type: 0,
-                keep_samples: p.num_samples() / 2,
+                fold: Fold { n: 16, tails: true },
             }),
             ..EncodeOptions::SLIM
         },

@@ -1,6 +1,6 @@
 //! Sharing and exports: the share link (the worker slims and compresses the
 //! profiles; the link is copied to the clipboard when it arrives), the
-//! trimmed link that fits chat, the link by URL when the profiles came from
+//! slimmed link that fits chat, the link by URL when the profiles came from
 //! URLs, and the export menu (SVG and PNG drawn here, the rest written by
 //! the worker).
 
@@ -25,7 +25,7 @@ pub struct Sharing {
     pub copied: Option<bool>,
     /// The shorter link naming the profiles' URLs, when they came from URLs.
     pub by_url: Option<String>,
-    /// What trimming kept, when the link is trimmed.
+    /// What folding kept, when the link's profiles are folded.
     pub trimmed: Option<String>,
     pub on_share: Callback<()>,
     pub on_trim: Callback<()>,
@@ -137,7 +137,7 @@ fn share(
     })
 }
 
-/// A trimmed link leaves room for the address and the view's part.
+/// A slimmed link leaves room for the address and the view's part.
 fn trim_budget(params: &heaplens_view::params::ViewParams) -> usize {
     let bare = link::address(&Link {
         view: params.clone(),
@@ -146,16 +146,23 @@ fn trim_budget(params: &heaplens_view::params::ViewParams) -> usize {
     limits::CHAT.saturating_sub(bare.len() + 64)
 }
 
-/// What trimming kept, in words.
+/// What folding kept, in words.
 fn trimmed(s: &ShareData) -> Option<String> {
     let t = |p: &SharedProfile| {
-        p.trimmed.map(|(merged, share)| {
+        p.trimmed.map(|t| {
+            let below = if t.tails {
+                ", with the functions holding that much and every leaf function kept below it"
+            } else {
+                ""
+            };
             format!(
-                "{}: the {} largest samples ({:.1}% of {}) kept, {merged} merged into (trimmed)",
+                "{}: call paths under 1/{} ({:.2}%) of {} folded into (other){below}; {} of {} call-tree nodes kept",
                 p.name,
-                p.samples,
-                share * 100.0,
-                s.trim_type
+                t.n,
+                t.threshold() * 100.0,
+                s.trim_type,
+                t.nodes_kept,
+                t.nodes
             )
         })
     };
@@ -165,7 +172,7 @@ fn trimmed(s: &ShareData) -> Option<String> {
         .collect();
     (!parts.is_empty()).then(|| {
         format!(
-            "Trimmed to fit: {}. The opened view says so; every total is exact.",
+            "Slimmed to fit: {}. Addresses, labels and binary names are left out. The opened view says so; every total is exact.",
             parts.join("; ")
         )
     })

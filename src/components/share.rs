@@ -78,7 +78,7 @@ pub struct SharePanelProps {
     pub url: AttrValue,
     /// Some(copied) once copying was tried.
     pub copied: Option<bool>,
-    /// What trimming did, when the link's profiles are trimmed.
+    /// What folding did, when the link's profiles are folded.
     pub trimmed: Option<AttrValue>,
     /// A shorter link that fetches the profiles from their URLs, when they
     /// were opened from URLs.
@@ -154,9 +154,9 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
             if too_long {
                 <p class="share-options">
                     <button id="share-trim" onclick={props.on_trim.reform(|_: MouseEvent| ())} disabled={props.sharing}>
-                        { format!("Make a trimmed link (up to {} characters)", limits::CHAT) }
+                        { format!("Make a slimmed link (up to {} characters)", limits::CHAT) }
                     </button>
-                    { " keeps the samples that carry most of the value and merges the rest into one (trimmed) frame; totals stay exact. " }
+                    { " keeps every call path holding at least 1/N of the value (N as large as fits) and folds each frame's smaller callees into one (other) frame; totals stay exact. " }
                     if let Some(u) = props.by_url.clone() {
                         { "Or share the view with the profiles fetched from their URLs: " }
                         <a class="share-by-url" href={u.clone()}>{ "link by URL" }</a>

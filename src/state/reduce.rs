@@ -256,7 +256,7 @@ fn loaded_profile(next: &mut AppState, info: Rc<ProfileInfo>) {
         .and_then(|i| i.comments.iter().find(|c| c.starts_with(TRIMMED_MARK)))
     {
         next.notice = Some(format!(
-            "This profile was trimmed to fit in its share link: {}.",
+            "This profile was slimmed to fit in its share link: {}.",
             c.trim_start_matches(TRIMMED_MARK)
                 .trim_start_matches(':')
                 .trim()

@@ -2,7 +2,7 @@
 // local files, its view changed (sample type, zoom, search), shared, and the link opened in a
 // fresh browser shows the same view and numbers without any request leaving the site (the
 // profiles travel in the fragment); back and forward step through views; a damaged link is
-// explained; a link too long for chat is trimmed on request with exact totals; exports are real
+// explained; a link too long for chat is slimmed on request (call paths under 1/N folded into (other)) with exact totals; exports are real
 // files (SVG with the frames shown, the table, the profile the CLI reads).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -186,7 +186,7 @@ test('back and forward step through views; reload keeps the view; a damaged link
   }
 });
 
-test('a link too long for chat is trimmed on request, keeps its totals and says so', { timeout: 180_000 }, async () => {
+test('a link too long for chat is slimmed on request, keeps its totals and top row and says so', { timeout: 180_000 }, async () => {
   const file = join(corpus, 'dd-trace-go', 'big-heap.pprof');
   const { page, problems } = await open(browser, server.url);
   await page.locator('#profile-input').setInputFiles(file);
@@ -200,21 +200,20 @@ test('a link too long for chat is trimmed on request, keeps its totals and says 
   await page.click('#share-trim');
   await page.waitForFunction((n) => document.querySelector('#share-link')?.value.length < n, 40_001, { timeout: 60_000 });
   const short = await page.locator('#share-link').inputValue();
-  assert.match(await page.locator('.share-trimmed').textContent(), /Trimmed to fit: big-heap\.pprof: the \d+ largest samples/);
+  assert.match(await page.locator('.share-trimmed').textContent(), /Slimmed to fit: big-heap\.pprof: call paths under 1\/\d+ \([\d.]+%\) of inuse_space folded into \(other\)/);
   await page.screenshot({ path: join(out, 'share-trimmed.png') });
   await page.close();
   assert.deepEqual(problems, []);
 
   const { page: p2, problems: pr2 } = await open(browser, short);
   await p2.locator('canvas#flame[data-painted]').waitFor({ timeout: 30_000 });
-  assert.match(await p2.locator('.notice').textContent(), /trimmed to fit in its share link/);
+  assert.match(await p2.locator('.notice').textContent(), /slimmed to fit in its share link: addresses, labels and binary names dropped; call-tree nodes under 1\/\d+/);
   assert.equal(await p2.locator('#sample-type option:checked').textContent(), total);
-  // The merged samples are one (trimmed) function of the table (they were the smallest by the
-  // type shown, inuse_space, often 0 there: look at alloc_space).
-  const alloc = await p2.$eval('#sample-type', (s) => [...s.options].find((o) => o.text.startsWith('alloc_space')).value);
-  await p2.selectOption('#sample-type', alloc);
-  await p2.fill('#table-filter', '(trimmed)');
-  await p2.waitForFunction(() => [...document.querySelectorAll('#top-table tbody tr')].some((t) => t.dataset.name === '(trimmed)'), null, { timeout: 10_000 });
+  // The top row is the original's, never the (other) frames the small call paths were folded into.
+  const top = await p2.$eval('#top-table tbody tr', (t) => t.dataset.name);
+  assert.notEqual(top, '(other)');
+  await p2.fill('#table-filter', '(other)');
+  await p2.waitForFunction(() => [...document.querySelectorAll('#top-table tbody tr')].some((t) => t.dataset.name === '(other)'), null, { timeout: 10_000 });
   await p2.close();
   assert.deepEqual(pr2, []);
 });

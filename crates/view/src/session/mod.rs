@@ -26,7 +26,7 @@ pub use render::{
     INLINED, MATCHED, SELECTED,
 };
 
-use crate::encode::{encode, EncodeOptions, Trim};
+use crate::encode::{encode, encode_with, EncodeOptions, Fold, Trim};
 use heaplens_profile::{decode_inflated, Limits, Profile};
 
 use crate::benchfmt::{self, BenchSet};
@@ -164,7 +164,7 @@ impl Session {
     }
 
     /// The open profile (and base) for a share link: slimmed, gzipped, and
-    /// trimmed to fit `budget` base64 characters when one is given.
+    /// folded to fit `budget` base64 characters when one is given.
     /// Natively; the browser's worker runs the same [`fit`] with the
     /// browser's gzip.
     ///
@@ -176,8 +176,8 @@ impl Session {
         budget: Option<usize>,
     ) -> Result<crate::share::trim::ShareData, String> {
         use crate::share::{base64url, trim};
-        let gzipped = |keep| {
-            let (p, b, t) = self.share_encode(sample_type, keep)?;
+        let gzipped = |fold| {
+            let (p, b, t) = self.share_encode(sample_type, fold)?;
             let data = |e: &EncodedProfile| base64url(&crate::encode::gzip(&e.bytes));
             let pd = data(&p);
             Ok(trim::ShareData {
@@ -189,16 +189,17 @@ impl Session {
                 trim_type: t,
             })
         };
-        trim::ready(trim::fit(budget, |keep| std::future::ready(gzipped(keep))))
+        trim::ready(trim::fit(budget, |fold| std::future::ready(gzipped(fold))))
     }
 
     /// The open profile and base encoded for a share link (not compressed),
-    /// keeping the given numbers of largest samples of each when `keep` is
-    /// set (largest by the shown sample type, `sample_type`).
+    /// folded by the shown sample type (`sample_type`) when `fold` is set:
+    /// each profile keeps the call-tree nodes holding at least 1/N of its
+    /// own total.
     pub fn share_encode(
         &self,
         sample_type: Option<usize>,
-        keep: Option<(usize, usize)>,
+        fold: Option<Fold>,
     ) -> Result<SharedEncoded, String> {
         let new = self.inputs.profile().ok_or("no profile is open")?;
         let ty = sample_type
@@ -210,19 +211,20 @@ impl Session {
             .get(ty)
             .map(|t| t.ty.clone())
             .unwrap_or_default();
-        let one = |l: &Input, keep: Option<usize>| {
+        let one = |l: &Input| {
             let p = &l.profile;
             let t = p
                 .sample_types
                 .iter()
                 .position(|t| t.ty == trim_type)
                 .unwrap_or(0);
-            let trim = keep.map(|k| Trim {
+            let trim = fold.map(|fold| Trim {
                 sample_type: t,
-                keep_samples: k,
+                fold,
             });
-            let e = encode(
+            let e = encode_with(
                 p,
+                l.functions.as_deref(),
                 EncodeOptions {
                     trim,
                     ..EncodeOptions::SLIM
@@ -235,8 +237,8 @@ impl Session {
                 trimmed: e.trimmed,
             }
         };
-        let profile = one(new, keep.map(|k| k.0));
-        let base = self.inputs.base().map(|b| one(b, keep.map(|k| k.1)));
+        let profile = one(new);
+        let base = self.inputs.base().map(one);
         Ok((profile, base, trim_type))
     }
 

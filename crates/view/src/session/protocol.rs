@@ -37,9 +37,10 @@ pub enum Request {
     View(ViewRequest),
     /// Exchange the profile and the base.
     Swap,
-    /// The open profiles, slimmed, for a share link; trimmed (largest
-    /// samples of `sample_type` first) until their base64 fits `budget`
-    /// characters, when given.
+    /// The open profiles, slimmed, for a share link; folded (call-tree
+    /// nodes under 1/N of `sample_type`'s total merged into `(other)`, N as
+    /// large as fits) until their base64 fits `budget` characters, when
+    /// given.
     Share {
         sample_type: Option<usize>,
         budget: Option<usize>,

@@ -1,10 +1,12 @@
 //! Share links that fit: the open profiles slimmed and compressed, and,
-//! for a link that must stay short, trimmed to the samples that carry most
-//! of one sample type's value ([`TrimSearch`] finds how many; [`fit`] runs
-//! the search with the caller's compressor: natively flate2, in the
-//! browser the browser's CompressionStream).
+//! for a link that must stay short, folded: call-tree nodes under 1/N of
+//! one sample type's total merged into `(other)` frames ([`TrimSearch`]
+//! finds N; [`fit`] runs the search with the caller's compressor: natively
+//! flate2, in the browser the browser's CompressionStream).
 
 use serde::{Deserialize, Serialize};
+
+pub use crate::encode::{Fold, TrimInfo};
 
 /// One profile of a share link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -12,17 +14,16 @@ pub struct SharedProfile {
     pub name: String,
     /// `.pb.gz` bytes as base64url.
     pub data: String,
-    /// Samples kept; when trimmed, samples merged into `(trimmed)` and the
-    /// share of the value kept.
+    /// Samples written; when folded, what folding kept.
     pub samples: usize,
-    pub trimmed: Option<(usize, f64)>,
+    pub trimmed: Option<TrimInfo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShareData {
     pub profile: SharedProfile,
     pub base: Option<SharedProfile>,
-    /// The sample type trimming followed (its name).
+    /// The sample type folding followed (its name).
     pub trim_type: String,
 }
 
@@ -32,7 +33,7 @@ pub struct EncodedProfile {
     pub name: String,
     pub bytes: Vec<u8>,
     pub samples: usize,
-    pub trimmed: Option<(usize, f64)>,
+    pub trimmed: Option<TrimInfo>,
 }
 
 impl EncodedProfile {
@@ -47,86 +48,97 @@ impl EncodedProfile {
     }
 }
 
-/// The profile, the base, and the sample type trimming follows.
+/// The profile, the base, and the sample type folding follows.
 pub type SharedEncoded = (EncodedProfile, Option<EncodedProfile>, String);
 
-/// Finds how many samples a trimmed share link keeps: a share of each
-/// profile's samples, first estimated from the untrimmed link's size, then
-/// bisected (a few encodings at most) towards the largest link that fits.
+/// The first N tried: nodes under 1/64 of the total folded.
+const FIRST_N: u64 = 64;
+/// Encodings tried at most for each kind of folding.
+const MAX_ATTEMPTS: u32 = 14;
+
+/// Finds how a share link is folded to fit: call-tree nodes under 1/N of
+/// the trim type's total folded into `(other)`, first keeping the top
+/// table's functions below it ([`Fold::tails`]), and when even N = 1 is
+/// too long that way, not. For each, N doubles from [`FIRST_N`] while the
+/// link fits (halves while it does not), then is bisected towards the
+/// largest N that fits: a few encodings at most.
 #[derive(Debug, Clone)]
 pub struct TrimSearch {
     budget: usize,
-    samples: (usize, usize),
-    /// Shares known to fit and known not to fit.
-    fits: f64,
-    too_big: f64,
-    tried: f64,
+    tails: bool,
+    /// The largest N known to fit and the smallest known not to.
+    fits: Option<u64>,
+    too_big: Option<u64>,
+    tried: u64,
     attempts: u32,
     best: Option<ShareData>,
 }
 
 impl TrimSearch {
-    /// Starts from the untrimmed link's profiles; `first` is the share of
-    /// samples to try first (None when they fit as they are).
-    pub fn new(budget: usize, untrimmed: &ShareData) -> TrimSearch {
+    /// Starts from the unfolded link's profiles (when they fit as they are,
+    /// there is nothing to search).
+    pub fn new(budget: usize, unfolded: &ShareData) -> TrimSearch {
         TrimSearch {
             budget,
-            samples: (
-                untrimmed.profile.samples,
-                untrimmed.base.as_ref().map_or(0, |b| b.samples),
-            ),
-            fits: 0.0,
-            too_big: 1.0,
-            tried: 1.0,
+            tails: true,
+            fits: None,
+            too_big: None,
+            tried: FIRST_N,
             attempts: 0,
-            best: (untrimmed.len() <= budget).then(|| untrimmed.clone()),
+            best: (unfolded.len() <= budget).then(|| unfolded.clone()),
         }
-        .estimate(untrimmed.len())
     }
 
-    fn estimate(mut self, len: usize) -> TrimSearch {
-        self.tried = (self.budget as f64 / len.max(1) as f64 * 0.9).min(1.0);
-        self
-    }
-
-    fn keep(&self) -> (usize, usize) {
-        let r = self.tried;
-        let keep = |n: usize| ((n as f64 * r) as usize).min(n.saturating_sub(1));
-        (keep(self.samples.0), keep(self.samples.1))
-    }
-
-    /// The samples of profile and base to keep next (given the attempt
-    /// that came of the last answer, `data`), or None when done.
-    pub fn next(&mut self, data: &ShareData) -> Option<(usize, usize)> {
-        if self.attempts == 0 && self.best.is_some() {
-            return None;
+    fn at(&self) -> Fold {
+        Fold {
+            n: self.tried,
+            tails: self.tails,
         }
-        if self.attempts > 0 {
-            if data.len() <= self.budget {
-                self.fits = self.tried;
-                if self.best.as_ref().is_none_or(|b| b.len() < data.len()) {
-                    self.best = Some(data.clone());
-                }
-                // Close enough to the budget: done.
-                if data.len() as f64 >= self.budget as f64 * 0.9 {
-                    return None;
-                }
-            } else {
-                self.too_big = self.tried;
+    }
+
+    /// How to fold next (given the answer to the last try, `data`), or
+    /// None when done.
+    pub fn next(&mut self, data: &ShareData) -> Option<Fold> {
+        if self.attempts == 0 {
+            if self.best.is_some() {
+                return None;
             }
+            self.attempts = 1;
+            return Some(self.at());
         }
-        if self.attempts >= 8 || self.too_big - self.fits < 1e-6 {
-            return None;
+        if data.len() <= self.budget {
+            self.fits = Some(self.fits.map_or(self.tried, |f| f.max(self.tried)));
+            if self.best.as_ref().is_none_or(|b| b.len() < data.len()) {
+                self.best = Some(data.clone());
+            }
+            // Close enough to the budget, or nothing left to fold: done.
+            if data.len() as f64 >= self.budget as f64 * 0.9 || !data.folded() {
+                return None;
+            }
+        } else {
+            self.too_big = Some(self.too_big.map_or(self.tried, |t| t.min(self.tried)));
         }
-        if self.attempts > 0 {
-            self.tried = if self.fits == 0.0 {
-                self.too_big / 2.0
-            } else {
-                (self.fits + self.too_big) / 2.0
-            };
+        let next = match (self.fits, self.too_big) {
+            _ if self.attempts >= MAX_ATTEMPTS => None,
+            (Some(f), None) => f.checked_mul(2),
+            (None, Some(t)) if t > 1 => Some(t / 2),
+            (Some(f), Some(t)) if t.saturating_sub(f) > (f / 32).max(1) => Some(f + (t - f) / 2),
+            _ => None,
+        };
+        match next {
+            Some(n) => self.tried = n,
+            // Even N = 1 is too long with the functions below (other):
+            // again without them.
+            None if self.tails && self.fits.is_none() => {
+                self.tails = false;
+                self.too_big = None;
+                self.tried = FIRST_N;
+                self.attempts = 0;
+            }
+            None => return None,
         }
         self.attempts += 1;
-        Some(self.keep())
+        Some(self.at())
     }
 
     /// The largest attempt that fits, or why none did.
@@ -135,7 +147,8 @@ impl TrimSearch {
             Some(b) => Ok(b),
             None if last.len() <= self.budget => Ok(last),
             None => Err(format!(
-                "even trimmed hard, the profiles take {} characters, more than {}",
+                "even with every call path under 1/{} of the total folded, the profiles take {} characters, more than {}",
+                self.tried,
                 last.len(),
                 self.budget
             )),
@@ -144,6 +157,14 @@ impl TrimSearch {
 }
 
 impl ShareData {
+    /// Whether folding merged any call-tree node of the profiles.
+    pub fn folded(&self) -> bool {
+        [Some(&self.profile), self.base.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|p| p.trimmed.is_some_and(|t| t.folded()))
+    }
+
     /// Characters the profiles take in a link.
     pub fn len(&self) -> usize {
         self.profile.data.len() + self.base.as_ref().map_or(0, |b| b.data.len())
@@ -154,13 +175,13 @@ impl ShareData {
     }
 }
 
-/// Runs [`TrimSearch`]: `make` encodes and compresses the profiles keeping
-/// the given numbers of largest samples (all of them for None), and the
-/// first answer that fits `budget` characters (or the closest below it) is
-/// the link's. Without a budget, the untrimmed profiles.
+/// Runs [`TrimSearch`]: `make` encodes and compresses the profiles folded
+/// as asked (not folded for None), and
+/// the largest answer that fits `budget` characters is the link's. Without
+/// a budget, the profiles not folded.
 pub async fn fit<F, Fut>(budget: Option<usize>, mut make: F) -> Result<ShareData, String>
 where
-    F: FnMut(Option<(usize, usize)>) -> Fut,
+    F: FnMut(Option<Fold>) -> Fut,
     Fut: std::future::Future<Output = Result<ShareData, String>>,
 {
     let mut data = make(None).await?;
@@ -168,8 +189,8 @@ where
         return Ok(data);
     };
     let mut search = TrimSearch::new(budget, &data);
-    while let Some(keep) = search.next(&data) {
-        data = make(Some(keep)).await?;
+    while let Some(at) = search.next(&data) {
+        data = make(Some(at)).await?;
     }
     search.result(data)
 }
