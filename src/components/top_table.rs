@@ -121,6 +121,16 @@ pub fn TopTable(props: &TopTableProps) -> Html {
     }
 }
 
+/// A diff's base and new columns, which narrow windows leave out (the
+/// changes and the names keep the room).
+fn side(col: Column) -> Option<&'static str> {
+    matches!(
+        col,
+        Column::BaseFlat | Column::NewFlat | Column::BaseCum | Column::NewCum
+    )
+    .then_some("side")
+}
+
 /// A column header that sorts by `col` when clicked (again: the other way).
 fn header(props: &TopTableProps, label: &str, col: Column, title: &str) -> Html {
     let is_pct = label.ends_with('%') && !label.ends_with("Δ%");
@@ -152,7 +162,7 @@ fn header(props: &TopTableProps, label: &str, col: Column, title: &str) -> Html 
         });
     });
     html! {
-        <th scope="col" aria-sort={aria} class={classes!(if col == Column::Name { "name" } else { "num" })}>
+        <th scope="col" aria-sort={aria} class={classes!(if col == Column::Name { "name" } else { "num" }, side(col))}>
             <button class="sort" {onclick} title={title.to_string()}>{ format!("{label}{arrow}") }</button>
         </th>
     }
@@ -206,12 +216,12 @@ fn diff_row(props: &TopTableProps, r: &Row, unit: &str) -> Html {
             class={classes!(selected.then_some("selected"))}
             onclick={Callback::from(move |_| cb.emit(function.clone()))}>
             <td class={classes!("num", tone(r.flat))} title={r.flat.to_string()}>{ sign(r.flat) }</td>
-            <td class="num" title={r.base_flat.to_string()}>{ units::label(r.base_flat, unit) }</td>
-            <td class="num" title={new_flat.to_string()}>{ units::label(new_flat, unit) }</td>
+            <td class="num side" title={r.base_flat.to_string()}>{ units::label(r.base_flat, unit) }</td>
+            <td class="num side" title={new_flat.to_string()}>{ units::label(new_flat, unit) }</td>
             <td class={classes!("num", tone(r.flat))}>{ flat_pct }</td>
             <td class={classes!("num", tone(r.cum))} title={r.cum.to_string()}>{ sign(r.cum) }</td>
-            <td class="num" title={r.base_cum.to_string()}>{ units::label(r.base_cum, unit) }</td>
-            <td class="num" title={new_cum.to_string()}>{ units::label(new_cum, unit) }</td>
+            <td class="num side" title={r.base_cum.to_string()}>{ units::label(r.base_cum, unit) }</td>
+            <td class="num side" title={new_cum.to_string()}>{ units::label(new_cum, unit) }</td>
             <td class={classes!("num", tone(r.cum))}>{ pct }</td>
             <td class="name" title={r.name.clone()}>
                 <span class="fn">{ crate::paint::truncate(&r.name, 160) }</span>

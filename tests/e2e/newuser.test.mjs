@@ -316,3 +316,39 @@ test('a reload reopens a local file with its view; Recent lists it on the landin
   await page.close();
   assert.deepEqual(problems, []);
 });
+
+test('narrow windows: nothing scrolls sideways at 800 px and names stay readable; the header is one line at 1400 px', { timeout: 90_000 }, async () => {
+  for (const width of [800, 1400]) {
+    const { page, problems } = await openApp();
+    await page.setViewportSize({ width, height: 900 });
+    await page.click('#demo-button');
+    await page.locator('#impact-summary').waitFor({ timeout: 30_000 });
+    await page.locator('#top-table tbody tr').first().waitFor();
+    await page.waitForTimeout(300);
+    const m = await page.evaluate(() => {
+      const vw = document.documentElement.clientWidth;
+      const inView = (sel) => {
+        const r = document.querySelector(sel)?.getBoundingClientRect();
+        return r ? r.left >= 0 && r.right <= vw : null;
+      };
+      const names = [...document.querySelectorAll('#top-table tbody td.name')].slice(0, 20);
+      const clipped = names.filter((td) => td.querySelector('.fn') ? td.querySelector('.fn').scrollWidth > td.clientWidth : td.scrollWidth > td.clientWidth);
+      const tops = [...document.querySelector('header.masthead').children].map((c) => { const r = c.getBoundingClientRect(); return Math.round((r.top + r.bottom) / 8); });
+      return {
+        scroll: document.documentElement.scrollWidth - vw,
+        theme: inView('.masthead .theme'),
+        diffToggle: inView('#diff-toggle'),
+        clipped: clipped.map((td) => td.title),
+        headerRows: new Set(tops).size,
+      };
+    });
+    assert.equal(m.scroll, 0, `${width} px: the page scrolls sideways by ${m.scroll} px`);
+    assert.equal(m.theme, true, `${width} px: the theme toggle is on screen`);
+    assert.equal(m.diffToggle, true, `${width} px: the diff toggle is on screen`);
+    assert.deepEqual(m.clipped, [], `${width} px: names cut in the table`);
+    if (width >= 1400) assert.equal(m.headerRows, 1, 'the header is one line');
+    await page.screenshot({ path: join((await import('./site.mjs')).out, `narrow-${width}.png`) });
+    await page.close();
+    assert.deepEqual(problems, []);
+  }
+});
