@@ -54,8 +54,9 @@ pub fn view_panels(
                 on_click={d.callback_to(|(node, name): (NodeId, String)| Action::ClickFrame(node, name))}
                 on_width={d.callback_to(Action::Width)}
             />
+            if view.diff.is_some() { { diff_legend(&state.params.diff) } }
             if let Some(peek) = view.peek.clone() {
-                <PeekPanel {peek} total={view.total} unit={unit.clone()}
+                <PeekPanel {peek} total={view.total} unit={unit.clone()} diff={view.diff.is_some()}
                     on_select={d.callback_to(|n| Action::Select(Some(n)))}
                     on_close={d.callback_to(|_| Action::Select(None))} />
             }
@@ -69,6 +70,28 @@ pub fn view_panels(
                 <InfoPanel info={info.clone()} base={state.base_info.clone()} />
             </div>
         </>
+    }
+}
+
+/// What a diff's colours and widths mean, in the chosen modes.
+fn diff_legend(diff: &DiffParams) -> Html {
+    use heaplens_view::params::{ColorBy, WidthBy};
+    let what = match diff.color_by {
+        ColorBy::Total => "total (the frame and everything it calls)",
+        ColorBy::SelfValue => "self value (the frame alone)",
+    };
+    let width = match diff.width_by {
+        WidthBy::New => "the new profile's value (what is gone has no width)",
+        WidthBy::Base => "the base's value",
+        WidthBy::Max => "the larger of base and new (what is gone stays visible)",
+    };
+    html! {
+        <p class="diff-legend" id="diff-legend">
+            <span class="swatch up" aria-hidden="true"></span>{ " grew " }
+            <span class="swatch down" aria-hidden="true"></span>{ " shrank " }
+            <span class="swatch same" aria-hidden="true"></span>{ " unchanged: " }
+            { format!("the change of each frame's {what}; the stronger the colour, the larger the change relative to the larger of its base and new values. Width: {width}.") }
+        </p>
     }
 }
 
@@ -145,6 +168,7 @@ fn table(state: &UseReducerHandle<AppState>, view: &ViewData) -> Html {
             on_select={d.callback_to(|n| Action::Select(Some(n)))}
             on_granularity={d.callback_to(Action::Granularity)}
             diff={view.diff.is_some()}
+            net_pct={state.params.diff.mode == heaplens_profile::diff::DiffMode::Base}
             sort={(t.sort, t.descending)}
             filter={AttrValue::from(t.filter.clone())}
             on_sort={d.callback_to(Action::TableSort)}

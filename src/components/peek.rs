@@ -9,6 +9,9 @@ pub struct PeekPanelProps {
     pub peek: PeekData,
     pub total: i64,
     pub unit: AttrValue,
+    /// Values are changes (new − base): shown with their sign.
+    #[prop_or_default]
+    pub diff: bool,
     pub on_select: Callback<String>,
     pub on_close: Callback<()>,
 }
@@ -18,6 +21,13 @@ pub fn PeekPanel(props: &PeekPanelProps) -> Html {
     let p = &props.peek;
     let unit = props.unit.to_string();
     let total = props.total;
+    let label = |v: i64| {
+        if props.diff && v > 0 {
+            format!("+{}", units::label(v, &unit))
+        } else {
+            units::label(v, &unit)
+        }
+    };
     let table = |title: &str, rows: &[(String, i64)], id: &str| {
         let body = rows.iter().take(50).map(|(name, v)| {
             let cb = props.on_select.clone();
@@ -25,7 +35,7 @@ pub fn PeekPanel(props: &PeekPanelProps) -> Html {
             let clickable = name != "(root)";
             html! {
                 <tr onclick={Callback::from(move |_| if clickable { cb.emit(n.clone()) })}>
-                    <td class="num" title={v.to_string()}>{ units::label(*v, &unit) }</td>
+                    <td class="num" title={v.to_string()}>{ label(*v) }</td>
                     <td class="num">{ units::percentage(*v, total).trim().to_string() }</td>
                     <td class="name" title={name.clone()}>{ crate::paint::truncate(name, 120) }</td>
                 </tr>
@@ -52,8 +62,8 @@ pub fn PeekPanel(props: &PeekPanelProps) -> Html {
                 <h2 title={p.name.clone()}>{ crate::paint::truncate(&p.name, 100) }</h2>
                 <span class="peek-values">
                     { format!("flat {} ({}) · cum {} ({})",
-                        units::label(p.flat, &unit), units::percentage(p.flat, total).trim(),
-                        units::label(p.cum, &unit), units::percentage(p.cum, total).trim()) }
+                        label(p.flat), units::percentage(p.flat, total).trim(),
+                        label(p.cum), units::percentage(p.cum, total).trim()) }
                 </span>
                 <button class="close" onclick={close} aria-label="Clear the selection">{ "×" }</button>
             </div>

@@ -27,6 +27,10 @@ pub struct TopTableProps {
     /// Rows are net values (new − base) with the base's beside them.
     #[prop_or_default]
     pub diff: bool,
+    /// In a diff, pprof's `-base` percentages: flat% and cum% of the net
+    /// total, in their own columns.
+    #[prop_or_default]
+    pub net_pct: bool,
     /// Sort column and whether descending; filter text (kept by the app,
     /// so that a share link restores them).
     pub sort: (Column, bool),
@@ -93,10 +97,12 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                         if props.diff {
                         <tr>
                             { header(props, "flat Δ", Column::Flat, "Change of flat: new minus base") }
+                            if props.net_pct { { plain_header("flat%", "flat Δ as a share of the total (pprof -base percentages)") } }
                             { header(props, "flat base", Column::BaseFlat, "flat in the base profile") }
                             { header(props, "flat new", Column::NewFlat, "flat in the new profile") }
                             { header(props, "flat Δ%", Column::FlatPct, "change of flat in percent of the base") }
                             { header(props, "cum Δ", Column::Cum, "Change of cum: new minus base") }
+                            if props.net_pct { { plain_header("cum%", "cum Δ as a share of the total (pprof -base percentages)") } }
                             { header(props, "cum base", Column::BaseCum, "cum in the base profile") }
                             { header(props, "cum new", Column::NewCum, "cum in the new profile") }
                             { header(props, "cum Δ%", Column::CumPct, "change of cum in percent of the base") }
@@ -216,15 +222,18 @@ fn diff_row(props: &TopTableProps, r: &Row, unit: &str) -> Html {
             class={classes!(selected.then_some("selected"))}
             onclick={Callback::from(move |_| cb.emit(function.clone()))}>
             <td class={classes!("num", tone(r.flat))} title={r.flat.to_string()}>{ sign(r.flat) }</td>
+            if props.net_pct { <td class="num net-pct">{ units::percentage(r.flat, props.total).trim().to_string() }</td> }
             <td class="num side" title={r.base_flat.to_string()}>{ units::label(r.base_flat, unit) }</td>
             <td class="num side" title={new_flat.to_string()}>{ units::label(new_flat, unit) }</td>
             <td class={classes!("num", tone(r.flat))}>{ flat_pct }</td>
             <td class={classes!("num", tone(r.cum))} title={r.cum.to_string()}>{ sign(r.cum) }</td>
+            if props.net_pct { <td class="num net-pct">{ units::percentage(r.cum, props.total).trim().to_string() }</td> }
             <td class="num side" title={r.base_cum.to_string()}>{ units::label(r.base_cum, unit) }</td>
             <td class="num side" title={new_cum.to_string()}>{ units::label(new_cum, unit) }</td>
             <td class={classes!("num", tone(r.cum))}>{ pct }</td>
             <td class="name" title={r.name.clone()}>
                 <span class="fn">{ crate::paint::truncate(&r.name, 160) }</span>
+                if !r.mark.is_empty() { <span class="mark">{ format!(" {}", r.mark) }</span> }
                 if !marker.is_empty() { <span class={classes!("badge", marker)}>{ marker }</span> }
             </td>
         </tr>

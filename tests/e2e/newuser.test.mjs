@@ -352,3 +352,55 @@ test('narrow windows: nothing scrolls sideways at 800 px and names stay readable
     assert.deepEqual(problems, []);
   }
 });
+
+test('a diff explains its colours, shows pprof -base percentages in their own columns, keeps inline marks and signs the callers', { timeout: 90_000 }, async () => {
+  const { page, problems } = await openApp();
+  await page.click('#demo-button');
+  await page.locator('#impact-summary').waitFor({ timeout: 30_000 });
+  await page.locator('#top-table tbody tr').first().waitFor();
+  const legend = await page.locator('#diff-legend').textContent();
+  assert.match(legend, /grew[\s\S]*shrank[\s\S]*unchanged/);
+  assert.match(legend, /total/);
+  const headers = async () => page.$$eval('#top-table thead th', (ths) => ths.map((t) => t.textContent.replace(/[▾▴]/g, '').trim()));
+  assert.ok(!(await headers()).includes('flat%'));
+
+  // -base percentages: two more columns, with the numbers `heaplens diff --subtract` prints.
+  await page.check('#subtract');
+  await page.waitForFunction(() => [...document.querySelectorAll('#top-table thead th')].some((t) => t.textContent.trim() === 'flat%'));
+  const h = await headers();
+  const fi = h.indexOf('flat%');
+  const ci = h.indexOf('cum%');
+  const { execFileSync } = await import('node:child_process');
+  const { CLI } = await import('./cli.mjs');
+  const demo = join(root, 'static', 'demo');
+  const text = execFileSync(CLI, ['diff', '--subtract', '--base', join(demo, 'scheduler-baseline.prof'), join(demo, 'scheduler-optimized.prof')], { encoding: 'utf8' });
+  const cli = new Map(
+    text.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 6 && f[1].endsWith('%')).map((f) => [f.slice(5).join(' '), [f[1], f[4]]]),
+  );
+  const rows = await page.$$eval('#top-table tbody tr', (trs, [fi, ci]) => trs.slice(0, 8).map((t) => [t.dataset.name, t.children[fi].textContent, t.children[ci].textContent]), [fi, ci]);
+  let compared = 0;
+  for (const [name, flat, cum] of rows) {
+    const want = cli.get(name);
+    if (!want) continue;
+    assert.deepEqual([flat, cum], want, name);
+    compared += 1;
+  }
+  assert.ok(compared >= 5, `compared ${compared} rows with the CLI`);
+  // pprof's (inline) marks: on the rows the CLI marks, in the page too.
+  const inlined = text.split('\n').filter((l) => l.endsWith(' (inline)')).map((l) => l.trim().split(/\s+/).slice(5, -1).join(' '));
+  assert.ok(inlined.length > 0, 'the CLI marks inlined rows');
+  await page.fill('#table-filter', inlined[0]);
+  await page.locator(`#top-table tbody tr[data-name="${inlined[0]}"] .mark`).waitFor({ timeout: 10_000 });
+  assert.equal((await page.locator(`#top-table tbody tr[data-name="${inlined[0]}"] .mark`).textContent()).trim(), '(inline)');
+  await page.fill('#table-filter', '');
+
+  // The callers panel: changes carry their sign.
+  await page.click('#top-table tbody tr >> nth=0');
+  await page.locator('.peek').waitFor();
+  const signed = await page.$$eval('.peek .num', (tds) => tds.map((t) => t.textContent).filter((t) => /\d/.test(t) && !t.endsWith('%')));
+  assert.ok(signed.length > 0 && signed.every((t) => /^[+-]/.test(t) || /^0/.test(t)), signed.join(' '));
+  const cap = await page.evaluate(() => getComputedStyle(document.querySelector('.peek-part')).maxHeight);
+  assert.equal(cap, '320px');
+  await page.close();
+  assert.deepEqual(problems, []);
+});
