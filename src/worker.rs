@@ -132,6 +132,12 @@ async fn handle(
             inner.borrow_mut().session.clear_base();
             respond(Response::BaseCleared);
         }
+        Request::Values { params, node } => {
+            let values = inner.borrow_mut().session.frame_values(&params, node);
+            if let Some(values) = values {
+                respond(Response::Values { node, values });
+            }
+        }
         Request::View(req) => {
             let view = inner.borrow_mut().session.view(&req);
             if let Some(view) = view {

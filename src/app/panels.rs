@@ -53,6 +53,8 @@ pub fn view_panels(
                 by_self={state.color_by_self()}
                 on_click={d.callback_to(|(node, name): (NodeId, String)| Action::ClickFrame(node, name))}
                 on_width={d.callback_to(Action::Width)}
+                on_hover={frame_values(state, info, channel)}
+                values={state.frame_values.clone()}
             />
             if view.diff.is_some() { { diff_legend(&state.params.diff) } }
             if let Some(peek) = view.peek.clone() {
@@ -71,6 +73,28 @@ pub fn view_panels(
             </div>
         </>
     }
+}
+
+/// Asks the worker for a hovered frame's values of every sample type
+/// (when the profile has more than one, and they are not there yet).
+fn frame_values(
+    state: &UseReducerHandle<AppState>,
+    info: &ProfileInfo,
+    channel: &SharedChannel,
+) -> Callback<Option<NodeId>> {
+    let (channel, params) = (channel.clone(), state.params.clone());
+    let known = state.frame_values.as_ref().map(|v| v.0);
+    let several = info.sample_types.len() > 1;
+    Callback::from(move |node: Option<NodeId>| {
+        if let Some(node) = node.filter(|n| several && Some(*n) != known) {
+            channel
+                .borrow()
+                .send(heaplens_view::session::Request::Values {
+                    params: params.clone(),
+                    node,
+                });
+        }
+    })
 }
 
 /// What a diff's colours and widths mean, in the chosen modes.

@@ -28,6 +28,12 @@ pub struct FlameGraphProps {
     pub on_click: Callback<(NodeId, String)>,
     /// The drawing width changed (CSS pixels).
     pub on_width: Callback<u32>,
+    /// The pointer is over another frame (or none).
+    #[prop_or_default]
+    pub on_hover: Callback<Option<NodeId>>,
+    /// Every sample type's values of a frame, once the worker sent them.
+    #[prop_or_default]
+    pub values: Option<Rc<crate::state::FrameValues>>,
 }
 
 /// Completed paints since the page loaded: `data-painted` only grows, also
@@ -78,9 +84,19 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
         Callback::from(move |_| hover.set(None))
     };
     let onclick = on_frame_click(&props.view, props.orientation, *width, &props.on_click);
+    {
+        // Ask for the hovered frame's values of every sample type.
+        let node = current
+            .as_ref()
+            .and_then(|h| props.view.rects.get(h.index))
+            .map(|r| r.node);
+        let on_hover = props.on_hover.clone();
+        use_effect_with(node, move |n| on_hover.emit(*n));
+    }
+    let values = props.values.as_deref();
     let tooltip = current
         .as_ref()
-        .and_then(|h| tooltip(&props.view, h, *width));
+        .and_then(|h| tooltip(&props.view, h, *width, values));
     // The selected frame's function, for tests and assistive tools.
     let selected = props
         .cursor
@@ -233,9 +249,18 @@ fn on_frame_click(
     })
 }
 
-/// The tooltip of the hovered frame: its name, file, self and total.
-fn tooltip(v: &ViewData, h: &Hover, width: f64) -> Option<Html> {
+/// The tooltip of the hovered frame: its name, file, self and total, and
+/// every sample type's once known.
+fn tooltip(
+    v: &ViewData,
+    h: &Hover,
+    width: f64,
+    values: Option<&crate::state::FrameValues>,
+) -> Option<Html> {
     let r = v.rects.get(h.index)?;
+    let all = values
+        .filter(|(n, vals)| *n == r.node && vals.len() > 1)
+        .map(|(_, vals)| all_types(vals, v.diff.is_some()));
     let n = &v.names[r.name as usize];
     let left = (h.x + 14.0).min((width - 320.0).max(0.0));
     let style = format!("left:{left:.0}px;top:{:.0}px", h.y + 16.0);
@@ -254,7 +279,41 @@ fn tooltip(v: &ViewData, h: &Hover, width: f64) -> Option<Html> {
                     <tr><th>{ "total" }</th><td>{ format::value(r.total, &v.unit, v.total) }</td></tr>
                 </table>
             }
+            { for all }
             <div class="tt-hint">{ "click to zoom" }</div>
         </div>
     })
+}
+
+/// Every sample type's self and total (changes in a diff), and the bytes
+/// per object where a type counts objects and another their bytes.
+fn all_types(vals: &[heaplens_view::session::values::TypeValue], diff: bool) -> Html {
+    let show = |v: i64, unit: &str| {
+        let s = heaplens_profile::units::label(v, unit);
+        if diff && v > 0 {
+            format!("+{s}")
+        } else {
+            s
+        }
+    };
+    let rows = vals.iter().map(|t| {
+        html! {
+            <tr data-type={t.name.clone()} data-self={t.self_value.to_string()} data-total={t.total.to_string()}><th>{ t.name.clone() }</th><td>{ show(t.self_value, &t.unit) }</td><td>{ show(t.total, &t.unit) }</td></tr>
+        }
+    });
+    let per_object = heaplens_view::session::values::per_object(vals)
+        .filter(|_| !diff)
+        .map(|(stem, per, unit)| {
+            format!(
+                "{} per object ({stem})",
+                heaplens_profile::units::label(per, &unit)
+            )
+        });
+    html! {
+        <table class="tt-all">
+            <tr><th></th><th>{ if diff { "self Δ" } else { "self" } }</th><th>{ if diff { "total Δ" } else { "total" } }</th></tr>
+            { for rows }
+            if let Some(p) = per_object { <tr><td colspan="3" class="per-object">{ p }</td></tr> }
+        </table>
+    }
 }

@@ -67,10 +67,36 @@ pub fn PeekPanel(props: &PeekPanelProps) -> Html {
                 </span>
                 <button class="close" onclick={close} aria-label="Clear the selection">{ "×" }</button>
             </div>
+            if p.types.len() > 1 { { types(&p.types, props.diff) } }
             <div class="peek-tables">
                 { table("Called from", &p.callers, "callers") }
                 { table("Calls", &p.callees, "callees") }
             </div>
         </section>
+    }
+}
+
+/// The function's flat and cum of every sample type, and bytes per object.
+fn types(vals: &[heaplens_view::session::values::TypeValue], diff: bool) -> Html {
+    let show = |v: i64, unit: &str| {
+        if diff && v > 0 {
+            format!("+{}", units::label(v, unit))
+        } else {
+            units::label(v, unit)
+        }
+    };
+    let cells = vals.iter().map(|t| {
+        html! { <span class="peek-type" data-type={t.name.clone()} data-flat={t.self_value.to_string()} data-cum={t.total.to_string()}><b>{ t.name.clone() }</b>{ format!(" flat {} · cum {}", show(t.self_value, &t.unit), show(t.total, &t.unit)) }</span> }
+    });
+    let per = heaplens_view::session::values::per_object(vals)
+        .filter(|_| !diff)
+        .map(|(stem, per, unit)| {
+            format!("{} per object ({stem}, by cum)", units::label(per, &unit))
+        });
+    html! {
+        <p class="peek-types" id="peek-types">
+            { for cells }
+            if let Some(p) = per { <span class="peek-type per-object">{ p }</span> }
+        </p>
     }
 }

@@ -123,7 +123,12 @@ pub struct AppState {
     pub code: CodeFiles,
     /// Local files this browser keeps, most recent first.
     pub recent: Rc<Vec<crate::recent::Entry>>,
+    /// Every sample type's values of the frame last hovered.
+    pub frame_values: Option<Rc<FrameValues>>,
 }
+
+/// Every sample type's values of one frame.
+pub type FrameValues = (NodeId, Vec<heaplens_view::session::values::TypeValue>);
 
 impl Default for AppState {
     fn default() -> Self {
@@ -154,6 +159,7 @@ impl Default for AppState {
             refused: None,
             code: Rc::default(),
             recent: Rc::default(),
+            frame_values: None,
         }
     }
 }
@@ -192,6 +198,7 @@ impl AppState {
         self.zoom_node = None;
         self.cursor = None;
         self.cursor_path.clear();
+        self.frame_values = None;
     }
 
     /// Takes on a share link's view (`info`: the profile it applies to).

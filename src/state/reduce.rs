@@ -217,6 +217,10 @@ fn on_response(next: &mut AppState, resp: Response, before: &mut (ViewParams, u3
         }
         // Downloaded by the page as it arrives.
         Response::Export { .. } => {}
+        Response::Values { node, values } => {
+            next.frame_values = Some(Rc::new((node, values)));
+            return false;
+        }
         Response::BaseCleared => {
             next.base_info = None;
             next.forget_frames();
@@ -241,6 +245,7 @@ fn loaded_profile(next: &mut AppState, info: Rc<ProfileInfo>) {
     next.rows = Rc::default();
     next.cursor = None;
     next.cursor_path.clear();
+    next.frame_values = None;
     next.params = next.params.for_new_profile();
     next.zoom_node = None;
     next.rows_limit = table::PAGE;

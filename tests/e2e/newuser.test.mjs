@@ -404,3 +404,35 @@ test('a diff explains its colours, shows pprof -base percentages in their own co
   await page.close();
   assert.deepEqual(problems, []);
 });
+
+test('objects and bytes together: the tooltip and the callers panel show every sample type, with bytes per object', { timeout: 90_000 }, async () => {
+  const { page, problems } = await openApp();
+  const file = join(scheduler, 'baseline.prof');
+  await openFile(page, file);
+  // The tooltip: one row per sample type, once the worker has them.
+  const { box } = await hoverFrame(page, 1, 0.3);
+  await page.locator('.tooltip .tt-all tr[data-type]').first().waitFor({ timeout: 10_000 });
+  const types = await page.$$eval('.tooltip .tt-all tr[data-type]', (trs) => trs.map((t) => t.dataset.type));
+  const offered = await page.$$eval('#sample-type option', (os) => os.map((o) => o.textContent.split(' ')[0]));
+  assert.deepEqual(types, offered);
+  assert.match(await page.locator('.tooltip').textContent(), /per object \(alloc\)/);
+  await page.mouse.move(box.x - 5, box.y - 5);
+
+  // The callers panel: the selected function's flat and cum of every type, as the CLI's top.
+  const { cliTop } = await import('./cli.mjs');
+  const fn = 'heaplens/testgen/scheduler.copyPayload';
+  await page.fill('#table-filter', 'copyPayload');
+  await page.click(`#top-table tbody tr[data-name="${fn}"]`);
+  await page.locator('#peek-types .peek-type[data-type]').first().waitFor({ timeout: 10_000 });
+  const got = await page.$$eval('#peek-types .peek-type[data-type]', (ss) => ss.map((s) => [s.dataset.type, s.dataset.flat, s.dataset.cum]));
+  assert.equal(got.length, offered.length);
+  assert.ok(got.some(([, flat]) => flat !== '0'), 'copyPayload allocates');
+  got.forEach(([type, flat, cum], i) => {
+    // The CLI lists no row for a function without value of a type.
+    const row = cliTop(file, i).find((r) => r[0] === fn) ?? [fn, '0', '0'];
+    assert.deepEqual([type, flat, cum], [offered[i], row[1], row[2]], type);
+  });
+  assert.match(await page.locator('#peek-types').textContent(), /per object/);
+  await page.close();
+  assert.deepEqual(problems, []);
+});

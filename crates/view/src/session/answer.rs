@@ -17,6 +17,7 @@ use super::protocol::ViewRequest;
 use super::render::{PeekData, ViewData};
 use super::rows::{rows, RowsAsked};
 use super::summary::{hot_sites, hot_type, impact, movers, DiffSummary};
+use super::values::{all_columns, function_values};
 use super::Session;
 use crate::pipeline::{Inputs, Prepared};
 
@@ -71,9 +72,12 @@ impl Session {
             *rows_sent = Some((rkey, asked));
         }
 
-        let peek = flame
-            .selected
-            .map(|k| peek_data(caches, ckey, &prepared.profile, &functions, &cols.shown, k));
+        let peek = flame.selected.map(|k| {
+            let mut peek = peek_data(caches, ckey, &prepared.profile, &functions, &cols.shown, k);
+            let all = all_columns(caches, prepared, &functions);
+            peek.types = function_values(prepared, &functions, &all, k as u32);
+            peek
+        });
         let diff = prepared
             .split
             .and_then(|split| diff_summary(inputs, caches, prepared, &functions, &cols, split));
@@ -166,6 +170,7 @@ fn peek_data(
                 callees: pk.callees.iter().map(|(k, v)| (name_of(*k), *v)).collect(),
                 lines: lines_where(p, column.sample_type, |n| n == name),
                 name,
+                types: Vec::new(),
             }
         })
         .clone()

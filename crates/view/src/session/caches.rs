@@ -74,6 +74,14 @@ impl<K: PartialEq, V> Cached<K, V> {
         &self.entry.get_or_insert_with(|| (key, make())).1
     }
 
+    /// As [`Cached::get_or`], to change in place.
+    pub fn get_or_mut(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
+        if self.entry.as_ref().is_some_and(|(k, _)| *k != key) {
+            self.entry = None;
+        }
+        &mut self.entry.get_or_insert_with(|| (key, make())).1
+    }
+
     /// The value kept for `key`, if it is the one kept.
     pub fn get(&self, key: &K) -> Option<&V> {
         self.entry
@@ -97,6 +105,9 @@ pub struct Caches {
     pub order: Cached<OrderKey, Rc<Vec<u32>>>,
     pub peek: Cached<PeekKey, PeekData>,
     pub hot: Cached<HotKey, HotSites>,
+    /// The function tree's column of every sample type, as asked for, by
+    /// the prepared profile's generation.
+    pub others: Cached<u64, Vec<Option<Rc<Column>>>>,
 }
 
 impl Caches {

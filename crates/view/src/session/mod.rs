@@ -18,6 +18,7 @@ pub mod protocol;
 pub mod render;
 pub mod rows;
 pub mod summary;
+pub mod values;
 
 pub use info::{ProfileInfo, SampleTypeInfo};
 pub use protocol::{ExportKind, Request, Response, Slot, ViewRequest};

@@ -52,6 +52,12 @@ pub enum Request {
     },
     /// Close the base (a share link without one was opened).
     ClearBase,
+    /// Every sample type's values of frame `node` of the view `params`
+    /// asks for (the hovered frame).
+    Values {
+        params: ViewParams,
+        node: NodeId,
+    },
 }
 
 /// Files the worker writes for the page to download.
@@ -133,4 +139,9 @@ pub enum Response {
     Failed(String),
     /// The base was closed.
     BaseCleared,
+    /// Every sample type's values of frame `node`.
+    Values {
+        node: NodeId,
+        values: Vec<super::values::TypeValue>,
+    },
 }

@@ -75,6 +75,9 @@ pub struct PeekData {
     /// The function's source lines with values (`go tool pprof -list`),
     /// one entry per file it is in; empty for a frame without symbols.
     pub lines: Vec<heaplens_analysis::list::FunctionLines>,
+    /// Flat and cum of the function for every sample type (objects and
+    /// bytes side by side).
+    pub types: Vec<super::values::TypeValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
