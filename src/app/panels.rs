@@ -171,6 +171,7 @@ fn toolbar(
             on_search={d.callback_to(Action::Search)}
             on_zoom={d.callback_to(Action::Zoom)}
             label_keys={Rc::new(info.label_keys.clone())}
+            label_suggestions={Rc::new(info.label_suggestions.clone())}
             tagfocus={AttrValue::from(state.params.tagfocus.clone())}
             focus={view.focus}
             focus_error={view.focus_error.clone().map(AttrValue::from)}

@@ -196,14 +196,12 @@ fn export(e: Export, st: &AppState, channel: &SharedChannel) -> Result<(), Strin
         .map(|t| t.name.clone())
         .unwrap_or_default();
     let what = if view.diff.is_some() { "diff" } else { "flame" };
+    let title = match &st.base_info {
+        Some(b) if view.diff.is_some() => format!("{} − {} · {ty}", info.file_name, b.file_name),
+        _ => format!("{} · {ty}", info.file_name),
+    };
     let kind = match e {
         Export::Svg => {
-            let title = match &st.base_info {
-                Some(b) if view.diff.is_some() => {
-                    format!("{} − {} · {ty}", info.file_name, b.file_name)
-                }
-                _ => format!("{} · {ty}", info.file_name),
-            };
             let svg = crate::svg::flame_svg(
                 view,
                 f64::from(st.width_px),
@@ -223,7 +221,7 @@ fn export(e: Export, st: &AppState, channel: &SharedChannel) -> Result<(), Strin
                 .and_then(|d| d.get_element_by_id("flame"))
                 .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
                 .ok_or("The flame graph is not on the page.")?;
-            let url = canvas.to_data_url_with_type("image/png").map_err(|_| {
+            let url = titled_png(&canvas, &title).ok_or_else(|| {
                 "The browser could not turn the flame graph into an image.".to_string()
             })?;
             link::download_url(&format!("{stem}.{ty}.{what}.png"), &url);
@@ -240,4 +238,27 @@ fn export(e: Export, st: &AppState, channel: &SharedChannel) -> Result<(), Strin
         view: st.request(),
     });
     Ok(())
+}
+
+/// The flame graph's bitmap under a band with `title` (file and sample
+/// type, as the SVG has), as a PNG data: URL.
+fn titled_png(flame: &web_sys::HtmlCanvasElement, title: &str) -> Option<String> {
+    let doc = web_sys::window()?.document()?;
+    let out: web_sys::HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
+    let dpr = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let band = (24.0 * dpr).round();
+    out.set_width(flame.width());
+    out.set_height(flame.height() + band as u32);
+    let ctx: web_sys::CanvasRenderingContext2d = out.get_context("2d").ok()??.dyn_into().ok()?;
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, f64::from(out.width()), f64::from(out.height()));
+    ctx.set_fill_style_str("#1b1b1b");
+    ctx.set_font(&format!("{}px sans-serif", (13.0 * dpr).round()));
+    ctx.set_text_baseline("middle");
+    ctx.fill_text(title, 6.0 * dpr, band / 2.0).ok()?;
+    ctx.draw_image_with_html_canvas_element(flame, 0.0, band)
+        .ok()?;
+    out.to_data_url_with_type("image/png").ok()
 }

@@ -74,7 +74,7 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
     let hover = use_state(|| None::<Hover>);
     let width = use_state(|| 0f64);
 
-    use_measured_width(&wrap, &width, &props.on_width);
+    use_measured_width(&canvas, &width, &props.on_width);
     let current = hover_in(hover.as_ref(), &props.view, *width, props.orientation);
     use_paint(&canvas, props, current.as_ref(), *width);
 
@@ -122,7 +122,8 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
     }
 }
 
-/// Measures the wrapper's width into `width` now and on every window resize,
+/// Measures the canvas's box width (CSS pixels; its bitmap is made as wide
+/// in device pixels) into `width` now and on every window resize,
 /// reporting it through `on_width`.
 #[hook]
 fn use_measured_width(wrap: &NodeRef, width: &UseStateHandle<f64>, on_width: &Callback<u32>) {

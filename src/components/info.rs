@@ -7,6 +7,9 @@ use yew::prelude::*;
 
 use crate::format;
 
+/// Values longer than this many characters fold.
+const LONG: usize = 80;
+
 #[derive(Properties, PartialEq)]
 pub struct InfoPanelProps {
     pub info: std::rc::Rc<ProfileInfo>,
@@ -19,6 +22,10 @@ pub fn InfoPanel(props: &InfoPanelProps) -> Html {
     let row = |k: &str, v: String| {
         if v.is_empty() {
             html! {}
+        } else if v.chars().count() > LONG {
+            // A long value (a drop_frames regex of a whole line) folds.
+            let head: String = v.chars().take(LONG - 20).collect();
+            html! { <><dt>{ k.to_string() }</dt><dd><details class="long"><summary>{ format!("{head}…") }</summary><code>{ v }</code></details></dd></> }
         } else {
             html! { <><dt>{ k.to_string() }</dt><dd>{ v }</dd></> }
         }

@@ -31,6 +31,9 @@ pub struct ToolbarProps {
     /// any), the filter, what it kept (samples, of how many) or why it
     /// cannot be read.
     pub label_keys: Rc<Vec<String>>,
+    /// `key=value` suggestions of string labels.
+    #[prop_or_default]
+    pub label_suggestions: Rc<Vec<String>>,
     pub tagfocus: AttrValue,
     pub focus: Option<(usize, usize)>,
     pub focus_error: Option<AttrValue>,
@@ -56,15 +59,13 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
         })
     };
     let labels = label_filter(props);
-    let flip = {
+    let side = |o: Orientation, label: &str, title: &'static str| {
         let cb = props.on_orientation.clone();
-        let o = props.orientation;
-        Callback::from(move |_| {
-            cb.emit(match o {
-                Orientation::Icicle => Orientation::Flame,
-                Orientation::Flame => Orientation::Icicle,
-            })
-        })
+        let on = props.orientation == o;
+        html! {
+            <button class={classes!("seg", on.then_some("on"))} aria-pressed={on.to_string()} {title}
+                onclick={Callback::from(move |_| cb.emit(o))}>{ label.to_string() }</button>
+        }
     };
     let status = search_status(props);
     html! {
@@ -78,9 +79,10 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                         </option>
                     }) }
                 </select>
-                <button class="toggle" onclick={flip} title="Root on top (icicle) or at the bottom (flame)">
-                    { match props.orientation { Orientation::Icicle => "Icicle ▾", Orientation::Flame => "Flame ▴" } }
-                </button>
+                <div class="segmented" role="group" aria-label="Orientation" id="orientation">
+                    { side(Orientation::Icicle, "Icicle ▾", "Root on top, callees below (pprof's flame graph)") }
+                    { side(Orientation::Flame, "Flame ▴", "Root at the bottom, callees above") }
+                </div>
                 <input
                     id="search"
                     type="search"
@@ -135,12 +137,18 @@ fn label_filter(props: &ToolbarProps) -> Html {
             <input
                 id="label-filter"
                 type="search"
-                placeholder={format!("Filter by label, e.g. {example} (keys: {}) — Enter", props.label_keys.join(", "))}
+                placeholder={format!("e.g. {example} — Enter")}
                 aria-label="Label filter"
-                title="Like pprof's -tagfocus: key=regex, or key=lo:hi for numbers with units (bytes=1kB:)"
+                list="label-suggestions"
+                title={format!("Like pprof's -tagfocus: key=regex, or key=lo:hi for numbers with units (bytes=1kB:). Keys: {}", props.label_keys.join(", "))}
                 value={props.tagfocus.clone()}
                 onchange={on_tagfocus}
             />
+            <datalist id="label-suggestions">
+                { for props.label_keys.iter().map(|k| html! { <option value={format!("{k}=")} /> }) }
+                { for props.label_suggestions.iter().map(|s| html! { <option value={s.clone()} /> }) }
+            </datalist>
+            <span class="keys-hint">{ format!("keys: {}", props.label_keys.join(", ")) }</span>
             { status }
         </div>
     }

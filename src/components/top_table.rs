@@ -82,7 +82,10 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                     { gran(Granularity::Lines, "Lines") }
                     { gran(Granularity::Addresses, "Addresses") }
                 </div>
-                <input id="table-filter" type="search" placeholder="Filter rows" aria-label="Filter rows" oninput={on_filter} value={props.filter.clone()} />
+                <input id="table-filter" type="search" placeholder="Filter rows (substring or /regex/)" aria-label="Filter rows (substring or /regex/)" oninput={on_filter} value={props.filter.clone()} />
+                if let Err(e) = heaplens_analysis::search::Query::parse(&props.filter) {
+                    <span class="error-text" id="table-filter-error">{ e.to_string() }</span>
+                }
                 <span class="count">{
                     if props.matching == props.all {
                         format!("{} rows", props.all)

@@ -31,6 +31,7 @@ fn info() -> ProfileInfo {
         tree_nodes: 2,
         memstats: vec![],
         label_keys: vec![],
+        label_suggestions: vec![],
     }
 }
 

@@ -436,3 +436,51 @@ test('objects and bytes together: the tooltip and the callers panel show every s
   await page.close();
   assert.deepEqual(problems, []);
 });
+
+test('smaller things: table filter /regex/, label suggestions, an orientation toggle, a sharp canvas, a titled PNG', { timeout: 90_000 }, async () => {
+  const { page, problems } = await openApp();
+  await openFile(page, join(scheduler, 'baseline.prof'));
+  // The table filter takes a regex between slashes, and says so.
+  assert.match(await page.getAttribute('#table-filter', 'placeholder'), /\/regex\//);
+  await page.fill('#table-filter', '/^bytes\\.\\(\\*Buffer\\)\\.(grow|String)$/');
+  await page.waitForFunction(() => {
+    const names = [...document.querySelectorAll('#top-table tbody tr')].map((t) => t.dataset.name);
+    return names.length === 2 && names.every((n) => /^bytes\.\(\*Buffer\)\.(grow|String)$/.test(n));
+  });
+  await page.fill('#table-filter', '/(/');
+  await page.locator('#table-filter-error').waitFor();
+  await page.fill('#table-filter', '');
+  // Orientation is a two-button toggle.
+  assert.deepEqual(await page.$$eval('#orientation button', (bs) => bs.map((b) => b.getAttribute('aria-pressed'))), ['true', 'false']);
+  await page.click('#orientation button >> nth=1');
+  await page.waitForFunction(() => document.querySelector('#orientation button:nth-child(2)').getAttribute('aria-pressed') === 'true');
+  // The canvas bitmap is exactly its box in device pixels.
+  const sharp = await page.evaluate(() => {
+    const c = document.querySelector('canvas#flame');
+    return [c.width, Math.round(c.getBoundingClientRect().width * devicePixelRatio)];
+  });
+  assert.equal(sharp[0], sharp[1]);
+  // The PNG carries a title band above the graph.
+  await page.locator('.export-menu summary').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-export=png]')]);
+  const { readFileSync } = await import('node:fs');
+  const { out } = await import('./site.mjs');
+  const path = join(out, download.suggestedFilename());
+  await download.saveAs(path);
+  const png = readFileSync(path);
+  const height = png.readUInt32BE(20);
+  const canvasHeight = await page.evaluate(() => document.querySelector('canvas#flame').height);
+  assert.ok(height > canvasHeight, `the PNG (${height} px) has room for its title above the ${canvasHeight} px graph`);
+  await page.close();
+  assert.deepEqual(problems, []);
+
+  // A labelled profile suggests its keys (and few values) in the label filter.
+  const { page: p2, problems: pr2 } = await openApp();
+  const { corpus } = await import('./site.mjs');
+  await openFile(p2, join(corpus, 'parca', 'profile-with-labels.pb.gz'));
+  const options = await p2.$$eval('#label-suggestions option', (os) => os.map((o) => o.value));
+  assert.ok(options.some((o) => o.endsWith('=')), `keys: ${options.slice(0, 5)}`);
+  assert.ok(options.includes('thread_name=') || options.some((o) => o.startsWith('thread_name=')), options.slice(0, 8).join(' '));
+  await p2.close();
+  assert.deepEqual(pr2, []);
+});

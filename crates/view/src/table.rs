@@ -2,6 +2,7 @@
 //! web worker), so that the page only ever holds the rows it shows: a
 //! profile of a million distinct functions has a million rows.
 
+use heaplens_analysis::search::Query;
 use serde::{Deserialize, Serialize};
 
 use heaplens_profile::units;
@@ -143,19 +144,24 @@ fn contains_folded(name: &str, needle: &str) -> bool {
     name.to_lowercase().contains(needle)
 }
 
-/// Indices of `rows` that pass `filter`, in the chosen order; `names` by
-/// key. Flat order is pprof's own (the rows come sorted that way); ties
-/// keep that order.
+/// Indices of `rows` that pass `filter` (a substring, any case, or a
+/// `/regex/` as the search takes; an invalid regex passes nothing), in the
+/// chosen order; `names` by key. Flat order is pprof's own (the rows come
+/// sorted that way); ties keep that order.
 pub fn order(rows: &[Entry], names: &[String], sort: Column, desc: bool, filter: &str) -> Vec<u32> {
     let name = |i: u32| -> &str {
         rows.get(i as usize)
             .and_then(|r| names.get(r.key as usize))
             .map_or("", |n| n.as_str())
     };
+    let query = Query::parse(filter);
     let f = filter.trim().to_lowercase();
-    let mut idx: Vec<u32> = (0..rows.len() as u32)
-        .filter(|&i| contains_folded(name(i), &f))
-        .collect();
+    let keep = |n: &str| match &query {
+        Ok(Some(q @ Query::Regex(_))) => q.is_match(n),
+        Ok(_) => contains_folded(n, &f),
+        Err(_) => false,
+    };
+    let mut idx: Vec<u32> = (0..rows.len() as u32).filter(|&i| keep(name(i))).collect();
     let row = |i: u32| &rows[i as usize];
     match sort {
         Column::Flat => {
@@ -242,6 +248,30 @@ mod tests {
         d[0].base_cum = 100;
         assert_eq!(order_rows(&d, Column::NewCum, true, "")[0], 0);
         assert_eq!(order_rows(&d, Column::BaseCum, true, "")[0], 0);
+    }
+
+    #[test]
+    fn filter_takes_a_regex_between_slashes() {
+        let rows = vec![
+            r("encoding/json.Marshal", 1, 1),
+            r("bytes.growSlice", 2, 2),
+            r("json", 3, 3),
+        ];
+        let names = |o: Vec<u32>| -> Vec<String> {
+            o.iter().map(|&i| rows[i as usize].name.clone()).collect()
+        };
+        assert_eq!(
+            names(order_rows(&rows, Column::Flat, true, "/^json$/")),
+            ["json"]
+        );
+        assert_eq!(
+            names(order_rows(&rows, Column::Flat, true, "/Marshal|grow/")),
+            ["encoding/json.Marshal", "bytes.growSlice"]
+        );
+        // Substrings ignore case; a regex does not; an invalid one keeps nothing.
+        assert_eq!(order_rows(&rows, Column::Flat, true, "JSON").len(), 2);
+        assert!(order_rows(&rows, Column::Flat, true, "/JSON/").is_empty());
+        assert!(order_rows(&rows, Column::Flat, true, "/(/").is_empty());
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub struct OrderKey {
     pub rows: RowsKey,
     pub sort: SortColumn,
     pub descending: bool,
-    /// Trimmed and lower case.
+    /// Trimmed.
     pub filter: String,
 }
 

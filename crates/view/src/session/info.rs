@@ -42,11 +42,45 @@ pub struct ProfileInfo {
     /// The keys of the samples' labels, sorted (what a label filter can
     /// name).
     pub label_keys: Vec<String>,
+    /// Suggestions for the label filter: `key=value` for the string labels
+    /// of keys with at most [`MAX_SUGGESTED`] values.
+    pub label_suggestions: Vec<String>,
+}
+
+/// Keys with more values than this suggest only themselves.
+pub const MAX_SUGGESTED: usize = 8;
+
+/// `key=value` suggestions for string labels of keys with few values.
+fn label_suggestions(p: &Profile, keys: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for k in keys {
+        let mut values: Vec<&str> = p
+            .labels
+            .distinct()
+            .iter()
+            .filter(|l| p.str(l.key) == k && l.str != 0)
+            .map(|l| p.str(l.str))
+            .collect();
+        heaplens_profile::sorting::sort_by(&mut values, |a, b| a.cmp(b));
+        values.dedup();
+        if values.len() <= MAX_SUGGESTED {
+            out.extend(values.iter().map(|v| format!("{k}={v}")));
+        }
+    }
+    out
 }
 
 /// What the info panel shows of profile `p`, opened from file `name`;
 /// `tree_nodes` is the size of its call tree.
 pub fn info(name: &str, p: &Profile, tree_nodes: usize) -> ProfileInfo {
+    let mut label_keys: Vec<String> = p
+        .labels
+        .distinct()
+        .iter()
+        .map(|l| p.str(l.key).to_string())
+        .collect();
+    heaplens_profile::sorting::sort_by(&mut label_keys, |a, b| a.cmp(b));
+    label_keys.dedup();
     let sample_types = p
         .sample_types
         .iter()
@@ -99,16 +133,7 @@ pub fn info(name: &str, p: &Profile, tree_nodes: usize) -> ProfileInfo {
         warnings: p.warnings.clone(),
         tree_nodes,
         memstats: p.memstats.clone(),
-        label_keys: {
-            let mut keys: Vec<String> = p
-                .labels
-                .distinct()
-                .iter()
-                .map(|l| p.str(l.key).to_string())
-                .collect();
-            heaplens_profile::sorting::sort_by(&mut keys, |a, b| a.cmp(b));
-            keys.dedup();
-            keys
-        },
+        label_suggestions: label_suggestions(p, &label_keys),
+        label_keys,
     }
 }

@@ -51,7 +51,7 @@ pub fn rows(
         rows: key,
         sort: q.sort,
         descending: q.descending,
-        filter: q.filter.trim().to_lowercase(),
+        filter: q.filter.trim().to_string(),
     };
     let ord = caches
         .order
