@@ -7,6 +7,7 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use heaplens_analysis::folded::{self, DiffFormat};
 use heaplens_analysis::{list, Granularity, TopOptions};
 use heaplens_profile::diff::DiffMode;
 use heaplens_profile::Profile;
@@ -21,6 +22,9 @@ heaplens — read pprof profiles (Go heap/allocs, CPU, and other producers)
 Usage:
   heaplens top    [options] FILE   flat/cum table, like `go tool pprof -top`
   heaplens folded [options] FILE   folded stacks: `root;...;leaf value`
+  heaplens folded --base BASE [--diff-format two-column|new] NEW
+                                   folded stacks of a diff: `root;...;leaf base new`
+                                   (default) or the new profile's values alone
   heaplens info   FILE             sample types, totals, counts, metadata
   heaplens list   REGEX FILE [--source DIR] [--base BASE] [options]
                                    flat/cum per source line of the functions
@@ -49,7 +53,14 @@ Options:
   --nodefraction F            top text: hide rows with cum < F of the total
                               (default 0.005, as pprof)
   --unit UNIT                 top text, list: unit for values (B, kB, MB, ns, ms, s...)
-  --base FILE                 diff/gate/list: the base (earlier) profile
+  --base FILE                 diff/gate/list/folded: the base (earlier) profile
+  --diff-format two-column|new
+                              folded --base: `stack base new` per line (default;
+                              FlameGraph's flamegraph.pl and inferno-flamegraph
+                              draw it as a differential flame graph), or `new`:
+                              the new profile's values as plain folded stacks.
+                              Net values (new - base) are never written: the
+                              folded tools cannot read negative counts
   --tagfocus [KEY=]VALUE      top/folded/diff/list: only samples with a matching
                               label, as pprof's -tagfocus: bytes=1kB: (numeric
                               ranges lo:hi with units), thread=worker.* (regexes)
@@ -85,6 +96,8 @@ struct Args {
     pattern: Option<String>,
     /// list: the source directory.
     source: Option<String>,
+    /// folded --base: how the diff is written.
+    diff_format: Option<DiffFormat>,
 }
 
 fn parse_args(argv: &[String]) -> Result<Args, String> {
@@ -152,6 +165,12 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "--max" => a.max.push(value(&flag)?),
             "--source" | "--source_path" | "-source_path" => a.source = Some(value(&flag)?),
             "--tagfocus" | "-tagfocus" => a.params.tagfocus = value(&flag)?,
+            "--diff-format" => {
+                let v = value(&flag)?;
+                a.diff_format = Some(DiffFormat::parse(&v).ok_or_else(|| {
+                    format!("--diff-format must be two-column or new, not {v:?}")
+                })?);
+            }
             "-h" | "--help" | "help" if a.command.is_empty() || flag != "help" => {
                 a.command = "help".into();
                 return Ok(a);
@@ -174,6 +193,9 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
     a.file = pos.next();
     if a.command == "bench" {
         a.file2 = pos.next();
+    }
+    if a.diff_format.is_some() && (a.command != "folded" || a.base.is_none()) {
+        return Err("--diff-format is for folded --base BASE NEW".into());
     }
     if let Some(extra) = pos.next() {
         return Err(format!(
@@ -241,9 +263,9 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
 /// What a command does with `--base`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Base {
-    /// Not read (`top`, `folded`).
+    /// Not read (`top`).
     Ignored,
-    /// A diff when given (`list`).
+    /// A diff when given (`list`, `folded`).
     Optional,
     /// Always a diff (`diff`).
     Required,
@@ -293,10 +315,10 @@ fn prepare<'p>(
 /// folded stacks of the prepared view.
 fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let write_err = |e: io::Error| format!("cannot write output: {e}");
-    let base = if a.command == "diff" {
-        Base::Required
-    } else {
-        Base::Ignored
+    let base = match a.command.as_str() {
+        "diff" => Base::Required,
+        "folded" => Base::Optional,
+        _ => Base::Ignored,
     };
     let inputs = inputs(a, base)?;
     let mut pipeline = Pipeline::default();
@@ -309,7 +331,14 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let tree = prepared.tree(a.params.granularity);
     let p = &prepared.profile;
     if a.command == "folded" {
-        return heaplens_analysis::folded::write_folded(p, &tree, ty, out).map_err(write_err);
+        return match prepared.split {
+            Some(split) => {
+                let format = a.diff_format.unwrap_or_default();
+                folded::write_folded_diff(p, &tree, ty, split, format, out)
+            }
+            None => folded::write_folded(p, &tree, ty, out),
+        }
+        .map_err(write_err);
     }
     let mut opts = TopOptions::new(ty);
     if a.format == "text" {

@@ -307,6 +307,55 @@ fn folded_stacks_are_read_back() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `folded --base`: never net (negative) values; `stack base new` by
+/// default, the new profile's plain folded stacks with `--diff-format new`.
+#[test]
+fn folded_of_a_diff_is_readable_by_folded_tools() {
+    let (base, new) = (testdata("baseline.prof"), testdata("optimized.prof"));
+    let run = |args: &[&str]| {
+        let o = heaplens(args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let ty = ["--sample-index", "alloc_space"];
+    let alone = |p: &str| run(&[&["folded", p][..], &ty].concat());
+    let two = run(&[&["folded", "--base", &base, &new][..], &ty].concat());
+    let (mut sum_base, mut sum_new) = (0i64, 0i64);
+    for l in two.lines() {
+        let v: Vec<i64> = l
+            .rsplitn(3, ' ')
+            .take(2)
+            .map(|v| v.parse().expect("number"))
+            .collect();
+        assert!(v[0] >= 0 && v[1] >= 0, "{l}");
+        sum_new += v[0];
+        sum_base += v[1];
+    }
+    let total = |text: &str| -> i64 {
+        text.lines()
+            .map(|l| {
+                l.rsplit(' ')
+                    .next()
+                    .expect("value")
+                    .parse::<i64>()
+                    .expect("number")
+            })
+            .sum()
+    };
+    assert_eq!(sum_base, total(&alone(&base)));
+    assert_eq!(sum_new, total(&alone(&new)));
+    let plain = run(&[
+        &["folded", "--base", &base, "--diff-format", "new", &new][..],
+        &ty,
+    ]
+    .concat());
+    assert_eq!(plain, alone(&new));
+    let o = heaplens(&["folded", "--diff-format", "new", &new]);
+    assert_one_line_error(&o, "--diff-format is for folded --base");
+    let o = heaplens(&["folded", "--base", &base, "--diff-format", "net", &new]);
+    assert_one_line_error(&o, "two-column or new");
+}
+
 #[test]
 fn list_prints_source_lines_like_pprof() {
     let prof = testdata("baseline.prof");
