@@ -151,9 +151,13 @@ fn trimmed(s: &ShareData) -> Option<String> {
     let t = |p: &SharedProfile| {
         p.trimmed.map(|(merged, share)| {
             format!(
-                "{}: the {} largest samples ({:.1}% of {}) kept, {merged} merged into (trimmed)",
+                "{}: the {} ({:.1}% of {}) kept, {merged} merged into (trimmed)",
                 p.name,
-                p.samples,
+                heaplens_profile::units::count(
+                    p.samples as u64,
+                    "largest sample",
+                    "largest samples"
+                ),
                 share * 100.0,
                 s.trim_type
             )

@@ -71,7 +71,7 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
                 <p class="culled">{ format!("Frames deeper than {} rows are not drawn; click a frame near the bottom to zoom in and see below it.", heaplens_analysis::layout::MAX_ROWS) }</p>
             }
             if props.view.culled > 0 {
-                <p class="culled">{ format!("{} frames narrower than half a pixel are hidden; zoom in to see them.", props.view.culled) }</p>
+                <p class="culled">{ culled(props.view.culled as u64) }</p>
             }
         </div>
     }
@@ -230,4 +230,15 @@ fn tooltip(v: &ViewData, h: &Hover, width: f64) -> Option<Html> {
             <div class="tt-hint">{ "click to zoom" }</div>
         </div>
     })
+}
+
+/// What the note under the flame graph says of `n` frames too narrow to draw.
+fn culled(n: u64) -> String {
+    use heaplens_profile::units::{count, noun};
+    format!(
+        "{} narrower than half a pixel {} hidden; zoom in to see {}.",
+        count(n, "frame", "frames"),
+        noun(n, "is", "are"),
+        noun(n, "it", "them")
+    )
 }

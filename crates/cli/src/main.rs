@@ -457,14 +457,12 @@ fn gate(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         }
     }
     let failed = checks.iter().filter(|c| !c.pass).count();
-    if failed > 0 {
-        text.push_str(&format!(
-            "gate: {failed} of {} limits exceeded\n",
-            checks.len()
-        ));
-    } else {
-        text.push_str(&format!("gate: all {} limits hold\n", checks.len()));
-    }
+    text.push_str(&match (failed, checks.len()) {
+        (0, 1) => "gate: the limit holds\n".to_string(),
+        (_, 1) => "gate: the limit is exceeded\n".to_string(),
+        (0, n) => format!("gate: all {n} limits hold\n"),
+        (f, n) => format!("gate: {f} of {n} limits exceeded\n"),
+    });
     out.write_all(text.as_bytes()).map_err(write_err)?;
     if failed > 0 {
         Err(GATE_FAILED.into())

@@ -238,6 +238,20 @@ fn gate_exits_1_and_names_culprits() {
     assert!(out.contains("FAIL alloc_objects:+2%"), "{out}");
     assert!(out.contains("encoding/json.Marshal"), "{out}");
     assert!(out.contains("2 of 2 limits exceeded"), "{out}");
+    // One limit: said in the singular.
+    let one = |b: &str, n: &str| heaplens(&["gate", "--base", b, n, "--max", "alloc_objects:+2%"]);
+    let o = one(&base, &new);
+    assert!(
+        stdout(&o).ends_with("gate: the limit holds\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = one(&new, &base);
+    assert!(
+        stdout(&o).ends_with("gate: the limit is exceeded\n"),
+        "{}",
+        stdout(&o)
+    );
     // Bad limits are usage errors.
     let o = heaplens(&["gate", "--base", &base, &new, "--max", "alloc_space"]);
     assert_one_line_error(&o, "--max");

@@ -134,7 +134,7 @@ fn mib(n: u64) -> String {
     } else if n >= 1 << 20 {
         format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64)
     } else {
-        format!("{n} bytes")
+        crate::units::count(n, "byte", "bytes")
     }
 }
 
@@ -173,11 +173,14 @@ impl fmt::Display for Error {
             Error::ReservedId { kind } => write!(f, "a {kind} has the reserved id 0"),
             Error::StringIndex { field, index, len } => write!(
                 f,
-                "{field} points at string {index}, but the string table has only {len} entries"
+                "{field} points at string {index}, but the string table has only {}",
+                crate::units::count(*len as u64, "entry", "entries")
             ),
             Error::ValueCount { sample, got, want } => write!(
                 f,
-                "sample {sample} has {got} values but the profile declares {want} sample types"
+                "sample {sample} has {} but the profile declares {}",
+                crate::units::count(*got as u64, "value", "values"),
+                crate::units::count(*want as u64, "sample type", "sample types")
             ),
             Error::NoSampleTypes => write!(f, "the profile has samples but no sample types"),
             Error::StringTableStart => {
@@ -211,3 +214,28 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_of_one_are_singular() {
+        let e = Error::ValueCount {
+            sample: 0,
+            got: 1,
+            want: 2,
+        };
+        assert_eq!(
+            e.to_string(),
+            "sample 0 has 1 value but the profile declares 2 sample types"
+        );
+        let e = Error::StringIndex {
+            field: "function name".into(),
+            index: 4,
+            len: 1,
+        };
+        assert!(e.to_string().ends_with("has only 1 entry"), "{e}");
+        assert!(mib(1).ends_with("1 byte"));
+    }
+}

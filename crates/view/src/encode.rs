@@ -12,6 +12,7 @@ use prost::Message;
 
 use heaplens_profile::model::{Profile, NONE};
 use heaplens_profile::proto;
+use heaplens_profile::units;
 
 /// What to keep.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -247,10 +248,13 @@ fn header(
     }
     if let (Some(t), Some(r)) = (trim, rest) {
         comments.push(format!(
-            "{TRIMMED_MARK}: the {kept} largest samples by {} ({:.1}% of it) kept; {} smaller ones merged into (trimmed)",
-            p.sample_types.get(t.sample_type).map_or("", |v| v.ty.as_str()),
+            "{TRIMMED_MARK}: the {} by {} ({:.1}% of it) kept; {} merged into (trimmed)",
+            units::count(kept as u64, "largest sample", "largest samples"),
+            p.sample_types
+                .get(t.sample_type)
+                .map_or("", |v| v.ty.as_str()),
             r.kept_share * 100.0,
-            r.dropped
+            units::count(r.dropped as u64, "smaller one", "smaller ones")
         ));
     }
     pb.comment = comments.iter().map(|c| st.add(c)).collect();

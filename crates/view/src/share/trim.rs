@@ -135,8 +135,8 @@ impl TrimSearch {
             Some(b) => Ok(b),
             None if last.len() <= self.budget => Ok(last),
             None => Err(format!(
-                "even trimmed hard, the profiles take {} characters, more than {}",
-                last.len(),
+                "even trimmed hard, the profiles take {}, more than {}",
+                heaplens_profile::units::count(last.len() as u64, "character", "characters"),
                 self.budget
             )),
         }
