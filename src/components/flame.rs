@@ -70,6 +70,9 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
             if props.view.deeper {
                 <p class="culled">{ format!("Frames deeper than {} rows are not drawn; click a frame near the bottom to zoom in and see below it.", heaplens_analysis::layout::MAX_ROWS) }</p>
             }
+            if let Some(note) = &props.view.sample_type_note {
+                <p class="culled" id="sample-type-note">{ note.clone() }</p>
+            }
             if props.view.culled > 0 {
                 <p class="culled">{ culled(props.view.culled as u64) }</p>
             }

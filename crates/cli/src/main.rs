@@ -41,7 +41,9 @@ FILE: a pprof profile (protobuf, gzipped or not) or folded stacks text
 
 Options:
   --sample-index NAME|N       sample type (default: the profile's default,
-                              e.g. alloc_space for -memprofile output)
+                              e.g. alloc_space for -memprofile output, or the
+                              first type with values when the default's are
+                              all 0, said on stderr)
   --granularity functions|lines|addresses   node granularity (default
                               functions); --lines and --addresses are short for
                               --granularity lines / addresses (pprof's -addresses:
@@ -323,6 +325,10 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let inputs = inputs(a, base)?;
     let mut pipeline = Pipeline::default();
     let prepared = prepare(a, &inputs, &mut pipeline)?;
+    if let Some(note) = &prepared.sample_type_note {
+        let path = inputs.profile().map_or("", |p| p.name.as_str());
+        eprintln!("heaplens: {path}: {note}");
+    }
     // A diff no longer needs the two profiles it was made of.
     drop(inputs);
     let ty = prepared.sample_type;

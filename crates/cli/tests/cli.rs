@@ -370,6 +370,35 @@ fn folded_of_a_diff_is_readable_by_folded_tools() {
     assert_one_line_error(&o, "two-column or new");
 }
 
+/// A heap profile with nothing in use: `top` shows the first sample type
+/// with values and says so on stderr; an explicit type is kept.
+#[test]
+fn top_skips_an_all_zero_default_sample_type_and_says_so() {
+    let dir = std::env::temp_dir().join(format!("heaplens-cli-zero-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let heap = dir.join("zero.heap");
+    std::fs::write(
+        &heap,
+        "heap profile: 0: 0 [3: 3072] @ heap/1\n0: 0 [2: 2048] @ 0x401000 0x402000\n0: 0 [1: 1024] @ 0x401000\n",
+    )
+    .expect("write");
+    let heap = heap.to_str().expect("path");
+    let o = heaplens(&["top", heap]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Type: alloc_objects"), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("inuse_space is 0 in every sample; showing alloc_objects"),
+        "{err}"
+    );
+    let o = heaplens(&["top", "--sample-index", "inuse_space", heap]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Type: inuse_space"), "{}", stdout(&o));
+    assert_eq!(stderr(&o), "");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn list_prints_source_lines_like_pprof() {
     let prof = testdata("baseline.prof");
