@@ -44,6 +44,10 @@ pub enum Error {
     InputTooLarge { size: u64, limit: u64 },
     /// Inflating would exceed the cap; decompression stopped there.
     DecompressedTooLarge { limit: u64 },
+    /// The data inflates far more than any real profile (gzip's
+    /// `MAX_RATIO`): a gzip bomb; decompression stopped at `inflated` bytes
+    /// from `compressed`.
+    GzipBomb { inflated: u64, compressed: u64 },
     /// The gzip stream is damaged or truncated.
     Gzip { detail: String },
     /// The protobuf wire data is damaged; `at` is a byte offset and `context`
@@ -112,7 +116,9 @@ impl Error {
             | Error::InputTooLarge { .. }
             | Error::Malformed { .. }
             | Error::Folded { .. } => Stage::Read,
-            Error::DecompressedTooLarge { .. } | Error::Gzip { .. } => Stage::Gzip,
+            Error::DecompressedTooLarge { .. } | Error::GzipBomb { .. } | Error::Gzip { .. } => {
+                Stage::Gzip
+            }
             Error::Protobuf { .. } => Stage::Protobuf,
             Error::DanglingId { .. }
             | Error::DuplicateId { .. }
@@ -158,6 +164,16 @@ impl fmt::Display for Error {
                 f,
                 "the gzip data inflates to more than {}; stopped there (a damaged file or a gzip bomb?)",
                 mib(*limit)
+            ),
+            Error::GzipBomb {
+                inflated,
+                compressed,
+            } => write!(
+                f,
+                "the gzip data inflates more than {} times its size ({} from {}), far more than any profile; stopped there (a gzip bomb?)",
+                crate::decode::gzip::MAX_RATIO,
+                mib(*inflated),
+                crate::units::count(*compressed, "byte", "bytes")
             ),
             Error::Gzip { detail } => {
                 write!(f, "the gzip data is damaged or truncated ({detail})")
