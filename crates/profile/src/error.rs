@@ -170,8 +170,8 @@ impl fmt::Display for Error {
                 compressed,
             } => write!(
                 f,
-                "the gzip data inflates more than {} times its size ({} from {}), far more than any profile; stopped there (a gzip bomb?)",
-                crate::decode::gzip::MAX_RATIO,
+                "the gzip data inflates {} times its size ({} from {}), far more than any profile; stopped there (a gzip bomb?)",
+                inflated / (*compressed).max(1),
                 mib(*inflated),
                 crate::units::count(*compressed, "byte", "bytes")
             ),
