@@ -14,7 +14,7 @@ use heaplens_profile::Profile;
 use heaplens_view::params::ViewParams;
 use heaplens_view::pipeline::{Input, Inputs, Pipeline, Prepared};
 use heaplens_view::report::TableFormat;
-use heaplens_view::{benchfmt, gate as gates, report};
+use heaplens_view::{benchfmt, benchtab, gate as gates, report};
 
 const USAGE: &str = "\
 heaplens — read pprof profiles (Go heap/allocs, CPU, and other producers)
@@ -33,8 +33,10 @@ Usage:
                                    new minus base, like `go tool pprof -top -diff_base`
   heaplens gate   --base BASE NEW --max TYPE:+5% [--max 'func=REGEX:TYPE:+1MB' ...]
                                    exit 1 (naming the culprits) when a limit is exceeded
-  heaplens bench  BASE.txt NEW.txt `go test -bench -benchmem` outputs compared
-                                   (mean ± variation, change, Mann-Whitney p)
+  heaplens bench  [--format text|tsv] BASE.txt [NEW.txt]
+                                   `go test -bench -benchmem` outputs compared as
+                                   benchstat does (mean ± variation, change,
+                                   Mann-Whitney p, geomean); one output: its values
 
 FILE: a pprof profile (protobuf, gzipped or not) or folded stacks text
 (`root;...;leaf 123` per line).
@@ -48,9 +50,10 @@ Options:
                               functions); --lines and --addresses are short for
                               --granularity lines / addresses (pprof's -addresses:
                               `0000000000401234 name file:line`)
-  --format text|tsv           top, list; tsv prints name<TAB>flat<TAB>cum (list:
-                              function<TAB>file<TAB>line<TAB>flat<TAB>cum) in
-                              raw integers, sorted by flat, every row
+  --format text|tsv           top, list, bench; tsv prints name<TAB>flat<TAB>cum
+                              (list: function<TAB>file<TAB>line<TAB>flat<TAB>cum;
+                              bench: a header line, then a row per benchmark and
+                              unit) in raw numbers, sorted by flat, every row
   --nodecount N               top text: show at most N rows
   --nodefraction F            top text: hide rows with cum < F of the total
                               (default 0.005, as pprof)
@@ -241,25 +244,54 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         "top" | "folded" | "diff" => top(a, out),
         "gate" => gate(a, out),
         "list" => list(a, out),
-        "bench" => {
-            let (Some(b), Some(n)) = (a.file.as_deref(), a.file2.as_deref()) else {
-                return Err("bench: give two files (heaplens bench BASE.txt NEW.txt)".into());
-            };
-            let read = |path: &str| -> Result<benchfmt::BenchSet, String> {
-                let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {}", io_reason(&e)))?;
-                benchfmt::parse(&String::from_utf8_lossy(&bytes)).map_err(|e| format!("{path}: {e}"))
-            };
-            let (base, new) = (read(b)?, read(n)?);
-            let text = benchfmt::compare_text(&base, &new);
-            if text.trim().is_empty() {
-                return Err(format!("{b} and {n} have no benchmark in common"));
-            }
-            out.write_all(text.trim_start().as_bytes()).map_err(write_err)
-        }
+        "bench" => bench(a, out),
         other => Err(format!(
             "unknown command {other:?} (commands: top, diff, list, gate, bench, folded, info; see heaplens --help)"
         )),
     }
+}
+
+/// `heaplens bench BASE.txt [NEW.txt]`: the benchstat-like table of one
+/// output's values or of two outputs compared, as text or TSV.
+fn bench(a: &Args, out: &mut dyn Write) -> Result<(), String> {
+    let write_err = |e: io::Error| format!("cannot write output: {e}");
+    let b = a
+        .file
+        .as_deref()
+        .ok_or("bench: give one or two files (heaplens bench BASE.txt [NEW.txt])")?;
+    let read = |path: &str| -> Result<benchfmt::BenchSet, String> {
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("{path}: cannot read: {}", io_reason(&e)))?;
+        benchfmt::parse(&String::from_utf8_lossy(&bytes)).map_err(|e| format!("{path}: {e}"))
+    };
+    let base = read(b)?;
+    let file_name = |p: &str| {
+        std::path::Path::new(p)
+            .file_name()
+            .map_or(p.to_string(), |f| f.to_string_lossy().into_owned())
+    };
+    let (rows, names, config) = match a.file2.as_deref() {
+        Some(n) => {
+            let new = read(n)?;
+            let rows = benchtab::compare(&base, &new);
+            if rows.is_empty() {
+                return Err(format!("{b} and {n} have no benchmark in common"));
+            }
+            let config = benchtab::common_config(&[&base, &new]);
+            (rows, (file_name(b), file_name(n)), config)
+        }
+        None => (
+            benchtab::single(&base),
+            (String::new(), file_name(b)),
+            base.config.clone(),
+        ),
+    };
+    let text = if a.format == "tsv" {
+        benchtab::tsv(&rows)
+    } else {
+        benchtab::text(&rows, (&names.0, &names.1), &config)
+    };
+    out.write_all(text.as_bytes()).map_err(write_err)
 }
 
 /// What a command does with `--base`.

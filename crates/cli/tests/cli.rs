@@ -265,17 +265,41 @@ fn bench_compares_benchmark_outputs() {
     let o = heaplens(&["bench", &base, &new]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    for unit in ["ns/op", "B/op", "allocs/op"] {
+    for unit in ["sec/op", "B/op", "allocs/op"] {
         assert!(out.contains(unit), "{unit} missing: {out}");
     }
-    // Five runs each and a large drop in allocations: significant.
+    // Five runs each and a large drop in allocations: significant. Names
+    // as benchstat shows them, a geomean per unit.
     let line = out
         .lines()
-        .find(|l| l.starts_with("BenchmarkScheduler_CreateClaimComplete") && l.contains("2100"))
+        .find(|l| l.starts_with("Scheduler_CreateClaimComplete ") && l.contains("2.100k"))
         .expect("allocs line");
-    assert!(line.contains("-48.5%") && line.contains("p=0.00"), "{line}");
+    assert!(line.contains("-48.48% (p=0.004 n=5)"), "{line}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("geomean ")).count(),
+        3,
+        "{out}"
+    );
+    assert!(out.contains("│ baseline.txt │"), "{out}");
+    // One output: its values.
     let o = heaplens(&["bench", &base]);
-    assert_one_line_error(&o, "two files");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let one = stdout(&o);
+    assert!(
+        one.contains("Scheduler_Snapshot              649.6µ ± 5%"),
+        "{one}"
+    );
+    assert!(!one.contains("vs base"), "{one}");
+    // TSV: raw numbers.
+    let o = heaplens(&["bench", "--format", "tsv", &base, &new]);
+    let tsv = stdout(&o);
+    assert!(tsv.starts_with("unit\tbenchmark\tbase\t"), "{tsv}");
+    assert!(
+        tsv.contains("allocs/op\tScheduler_CreateClaimComplete\t2100\t0\t5\t1082\t0\t5\t"),
+        "{tsv}"
+    );
+    let o = heaplens(&["bench"]);
+    assert_one_line_error(&o, "one or two files");
     let prof = testdata("baseline.prof");
     let o = heaplens(&["bench", &prof, &new]);
     assert_one_line_error(&o, "no benchmark result lines");

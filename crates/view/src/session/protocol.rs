@@ -112,8 +112,9 @@ pub enum Response {
         slot: Slot,
         info: Box<ProfileInfo>,
     },
-    /// A `go test -bench` output was loaded into `slot`; `comparison` is
-    /// set once both a base and a new output are there.
+    /// A `go test -bench` output was loaded into `slot`; `comparison` holds
+    /// the base against the new output once both are there, else the one
+    /// output's values (rows without a base).
     Bench {
         slot: Slot,
         name: String,
