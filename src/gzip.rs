@@ -18,9 +18,9 @@ use wasm_bindgen_futures::JsFuture;
 // compressed bytes read so far ([inflated, read]); true when done.
 #[wasm_bindgen(inline_js = r#"
 export async function inflateBlob(blob, cap, ratio, floor, sink) {
-  // The blob in 64 KiB slices, each read when the inflater asks for more,
-  // so that `read` is near what was inflated (blob.stream() may hand over
-  // the whole file at once).
+  // The blob in slices (64 KiB, growing with what was read up to 1 MiB),
+  // each read when the inflater asks for more, so that `read` stays near
+  // what was inflated (blob.stream() may hand over the whole file at once).
   let read = 0;
   const slices = new ReadableStream({
     async pull(out) {
@@ -28,7 +28,8 @@ export async function inflateBlob(blob, cap, ratio, floor, sink) {
         out.close();
         return;
       }
-      const end = Math.min(read + 65536, blob.size);
+      const step = Math.min(1 << 20, Math.max(1 << 16, read >> 3));
+      const end = Math.min(read + step, blob.size);
       const bytes = new Uint8Array(await blob.slice(read, end).arrayBuffer());
       read = end;
       out.enqueue(bytes);
