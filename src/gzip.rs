@@ -1,8 +1,10 @@
 //! gzip by the browser itself (`DecompressionStream`, `CompressionStream`),
 //! for the worker: heaplens-profile's Rust gzip is built natively only, which
-//! keeps zlib out of the page's WebAssembly. Inflating stops at a cap (a
-//! gzip bomb is refused, not run).
+//! keeps zlib out of the page's WebAssembly. Inflating stops at a cap, and
+//! earlier when the data inflates far more than any profile
+//! (heaplens-profile's gzip ratio bound): a gzip bomb is refused, not run.
 
+use heaplens_profile::decode::gzip as gz;
 use heaplens_profile::Error;
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -11,10 +13,29 @@ use wasm_bindgen_futures::JsFuture;
 
 // One call reads a whole blob through the browser's DecompressionStream and
 // hands each inflated chunk to WebAssembly as it comes (a JS promise per
-// chunk, but no round trip through Rust futures), stopping at the cap.
+// chunk, but no round trip through Rust futures), stopping at the cap
+// (false), or past `floor` inflated bytes when they exceed `ratio` times the
+// compressed bytes read so far ([inflated, read]); true when done.
 #[wasm_bindgen(inline_js = r#"
-export async function inflateBlob(blob, cap, sink) {
-  const reader = blob.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+export async function inflateBlob(blob, cap, ratio, floor, sink) {
+  // The blob in slices (64 KiB, growing with what was read up to 1 MiB),
+  // each read when the inflater asks for more, so that `read` stays near
+  // what was inflated (blob.stream() may hand over the whole file at once).
+  let read = 0;
+  const slices = new ReadableStream({
+    async pull(out) {
+      if (read >= blob.size) {
+        out.close();
+        return;
+      }
+      const step = Math.min(1 << 20, Math.max(1 << 16, read >> 3));
+      const end = Math.min(read + step, blob.size);
+      const bytes = new Uint8Array(await blob.slice(read, end).arrayBuffer());
+      read = end;
+      out.enqueue(bytes);
+    }
+  }, { highWaterMark: 0 });
+  const reader = slices.pipeThrough(new DecompressionStream('gzip')).getReader();
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
@@ -23,6 +44,10 @@ export async function inflateBlob(blob, cap, sink) {
     if (total > cap) {
       reader.cancel();
       return false;
+    }
+    if (total > floor && total > read * ratio) {
+      reader.cancel();
+      return [total, read];
     }
     sink(value);
   }
@@ -33,6 +58,8 @@ extern "C" {
     async fn inflate_blob_js(
         blob: &web_sys::Blob,
         cap: f64,
+        ratio: f64,
+        floor: f64,
         sink: &js_sys::Function,
     ) -> Result<JsValue, JsValue>;
 }
@@ -75,11 +102,7 @@ pub async fn inflate(
             .unwrap_or_default(),
         Err(_) => Vec::new(),
     };
-    let hint = heaplens_profile::decode::gzip::size_hint(
-        size,
-        <[u8; 4]>::try_from(trailer.as_slice()).ok(),
-        cap,
-    );
+    let hint = gz::size_hint(size, <[u8; 4]>::try_from(trailer.as_slice()).ok(), cap);
     let out = std::rc::Rc::new(std::cell::RefCell::new(Vec::<u8>::with_capacity(hint)));
     let sink = {
         let out = out.clone();
@@ -95,7 +118,14 @@ pub async fn inflate(
             }
         })
     };
-    let result = inflate_blob_js(blob, cap as f64, sink.as_ref().unchecked_ref()).await;
+    let result = inflate_blob_js(
+        blob,
+        cap as f64,
+        gz::MAX_RATIO as f64,
+        gz::RATIO_FLOOR as f64,
+        sink.as_ref().unchecked_ref(),
+    )
+    .await;
     drop(sink);
     let complete = result.map_err(|e| {
         Error::Gzip {
@@ -105,6 +135,14 @@ pub async fn inflate(
     })?;
     if complete.as_bool() == Some(false) {
         return Err(Error::DecompressedTooLarge { limit: cap }.to_string());
+    }
+    if Array::is_array(&complete) {
+        let at = |i: u32| Array::from(&complete).get(i).as_f64().unwrap_or(0.0) as u64;
+        return Err(Error::GzipBomb {
+            inflated: at(0),
+            compressed: at(1),
+        }
+        .to_string());
     }
     let out = std::rc::Rc::try_unwrap(out)
         .map(|c| c.into_inner())

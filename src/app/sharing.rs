@@ -230,6 +230,7 @@ fn export(e: Export, st: &AppState, channel: &SharedChannel) -> Result<(), Strin
         Export::Tsv => ExportKind::Table { csv: false },
         Export::Csv => ExportKind::Table { csv: true },
         Export::Folded => ExportKind::Folded,
+        Export::FoldedDiff => ExportKind::FoldedDiff,
         Export::Report => ExportKind::Report,
         Export::Profile => ExportKind::Profile,
     };

@@ -115,8 +115,11 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
             if props.view.deeper {
                 <p class="culled">{ format!("Frames deeper than {} rows are not drawn; click a frame near the bottom to zoom in and see below it.", heaplens_analysis::layout::MAX_ROWS) }</p>
             }
+            if let Some(note) = &props.view.sample_type_note {
+                <p class="culled" id="sample-type-note">{ note.clone() }</p>
+            }
             if props.view.culled > 0 {
-                <p class="culled">{ format!("{} frames narrower than half a pixel are hidden; zoom in to see them.", props.view.culled) }</p>
+                <p class="culled">{ culled(props.view.culled as u64) }</p>
             }
         </div>
     }
@@ -317,4 +320,15 @@ fn all_types(vals: &[heaplens_view::session::values::TypeValue], diff: bool) -> 
             if let Some(p) = per_object { <tr><td colspan="3" class="per-object">{ p }</td></tr> }
         </table>
     }
+}
+
+/// What the note under the flame graph says of `n` frames too narrow to draw.
+fn culled(n: u64) -> String {
+    use heaplens_profile::units::{count, noun};
+    format!(
+        "{} narrower than half a pixel {} hidden; zoom in to see {}.",
+        count(n, "frame", "frames"),
+        noun(n, "is", "are"),
+        noun(n, "it", "them")
+    )
 }

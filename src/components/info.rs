@@ -75,7 +75,7 @@ pub fn InfoPanel(props: &InfoPanelProps) -> Html {
             </dl>
             if !i.memstats.is_empty() {
                 <details class="memstats" id="memstats">
-                    <summary>{ format!("runtime.MemStats ({} values)", i.memstats.len()) }</summary>
+                    <summary>{ format!("runtime.MemStats ({})", heaplens_profile::units::count(i.memstats.len() as u64, "value", "values")) }</summary>
                     <dl>
                         { for i.memstats.iter().map(|(k, v)| html! { <><dt>{ k.clone() }</dt><dd>{ v.clone() }</dd></> }) }
                     </dl>

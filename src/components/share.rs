@@ -11,6 +11,8 @@ pub enum Export {
     Svg,
     Png,
     Folded,
+    /// A diff's folded stacks as `stack base new` (differential flame graphs).
+    FoldedDiff,
     Tsv,
     Csv,
     Report,
@@ -45,6 +47,16 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
                 {onclick}>{ label.to_string() }</button></li>
         }
     };
+    let folded = if props.diff {
+        item(Export::Folded, "Folded stacks (new profile)", "One line per stack: frames joined by ; and the new profile's value (FlameGraph, inferno, speedscope read it)")
+    } else {
+        item(Export::Folded, "Folded stacks", "One line per stack: frames joined by ; and the value (FlameGraph, inferno, speedscope read it)")
+    };
+    let folded_diff = if props.diff {
+        item(Export::FoldedDiff, "Folded stacks (base and new)", "One line per stack: frames joined by ;, the base's value and the new one (FlameGraph's flamegraph.pl and inferno-flamegraph draw a differential flame graph)")
+    } else {
+        html! {}
+    };
     let report = if props.diff {
         "Text report (pprof -top -diff_base)"
     } else {
@@ -61,7 +73,8 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
                 <ul>
                     { item(Export::Svg, "Flame graph (SVG)", "The flame graph as it is shown, as a vector image; frames show their values on hover") }
                     { item(Export::Png, "Flame graph (PNG)", "The flame graph as it is shown, as an image") }
-                    { item(Export::Folded, "Folded stacks", "One line per stack: frames joined by ; and the value (FlameGraph, inferno, speedscope read it)") }
+                    { folded }
+                    { folded_diff }
                     { item(Export::Tsv, "Table (TSV)", "Every row of the top table, raw numbers, tab-separated") }
                     { item(Export::Csv, "Table (CSV)", "Every row of the top table, raw numbers, comma-separated") }
                     { item(Export::Report, report, "The text report go tool pprof prints for this view") }

@@ -127,7 +127,7 @@ fn label_filter(props: &ToolbarProps) -> Html {
             html! { <span class="search-status error-text" id="label-filter-status">{ e.clone() }</span> }
         }
         (None, Some((kept, of))) => html! {
-            <span class="search-status" id="label-filter-status">{ format!("{kept} of {of} samples") }</span>
+            <span class="search-status" id="label-filter-status">{ format!("{kept} of {}", units::count(of as u64, "sample", "samples")) }</span>
         },
         _ => html! {},
     };

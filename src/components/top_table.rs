@@ -88,9 +88,9 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                 }
                 <span class="count">{
                     if props.matching == props.all {
-                        format!("{} rows", props.all)
+                        units::count(u64::from(props.all), "row", "rows")
                     } else {
-                        format!("{} of {} rows", props.matching, props.all)
+                        format!("{} of {}", props.matching, units::count(u64::from(props.all), "row", "rows"))
                     }
                 }</span>
             </div>
@@ -274,7 +274,7 @@ fn more(props: &TopTableProps, shown: usize) -> Html {
         let cb = props.on_more.clone();
         html! {
             <p class="more">
-                { format!("Showing {shown} of {} rows. ", props.matching) }
+                { format!("Showing {shown} of {}. ", units::count(u64::from(props.matching), "row", "rows")) }
                 <button onclick={Callback::from(move |_| cb.emit(()))}>{ "Show more" }</button>
             </p>
         }

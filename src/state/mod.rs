@@ -26,7 +26,8 @@ use heaplens_view::params::{ViewParams, WidthBy};
 pub struct Bench {
     pub base_name: String,
     pub new_name: String,
-    /// Set once both outputs are loaded.
+    /// The base against the new output once both are loaded, else the one
+    /// output's values (rows without a base).
     pub comparison: Option<Vec<Comparison>>,
 }
 

@@ -114,7 +114,7 @@ test('the demo opens with a flame graph, every sample type and pprof numbers', {
   // The benchmark outputs of the demo sit beside the profiles, compared like benchstat.
   await page.locator('#bench-table').waitFor({ timeout: 30_000 });
   const allocs = await page
-    .locator('#bench-table tr[data-bench="BenchmarkScheduler_CreateClaimComplete-2"][data-unit="allocs/op"]')
+    .locator('#bench-table tr[data-bench="Scheduler_CreateClaimComplete"][data-unit="allocs/op"]')
     .textContent();
   assert.match(allocs, /2100 ±0%.*1082 ±0%.*-48\.5%\s+\(p=0\.00\d\)/);
   await page.screenshot({ path: join(out, 'demo-diff.png'), fullPage: true });

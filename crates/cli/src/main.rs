@@ -7,13 +7,14 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use heaplens_analysis::folded::{self, DiffFormat};
 use heaplens_analysis::{list, Granularity, TopOptions};
 use heaplens_profile::diff::DiffMode;
 use heaplens_profile::Profile;
 use heaplens_view::params::ViewParams;
 use heaplens_view::pipeline::{Input, Inputs, Pipeline, Prepared};
 use heaplens_view::report::TableFormat;
-use heaplens_view::{benchfmt, gate as gates, report};
+use heaplens_view::{benchfmt, benchtab, gate as gates, report};
 
 const USAGE: &str = "\
 heaplens — read pprof profiles (Go heap/allocs, CPU, and other producers)
@@ -21,6 +22,9 @@ heaplens — read pprof profiles (Go heap/allocs, CPU, and other producers)
 Usage:
   heaplens top    [options] FILE   flat/cum table, like `go tool pprof -top`
   heaplens folded [options] FILE   folded stacks: `root;...;leaf value`
+  heaplens folded --base BASE [--diff-format two-column|new] NEW
+                                   folded stacks of a diff: `root;...;leaf base new`
+                                   (default) or the new profile's values alone
   heaplens info   FILE             sample types, totals, counts, metadata
   heaplens list   REGEX FILE [--source DIR] [--base BASE] [options]
                                    flat/cum per source line of the functions
@@ -29,27 +33,39 @@ Usage:
                                    new minus base, like `go tool pprof -top -diff_base`
   heaplens gate   --base BASE NEW --max TYPE:+5% [--max 'func=REGEX:TYPE:+1MB' ...]
                                    exit 1 (naming the culprits) when a limit is exceeded
-  heaplens bench  BASE.txt NEW.txt `go test -bench -benchmem` outputs compared
-                                   (mean ± variation, change, Mann-Whitney p)
+  heaplens bench  [--format text|tsv] BASE.txt [NEW.txt]
+                                   `go test -bench -benchmem` outputs compared as
+                                   benchstat does (mean ± variation, change,
+                                   Mann-Whitney p, geomean); one output: its values
 
 FILE: a pprof profile (protobuf, gzipped or not) or folded stacks text
 (`root;...;leaf 123` per line).
 
 Options:
   --sample-index NAME|N       sample type (default: the profile's default,
-                              e.g. alloc_space for -memprofile output)
+                              e.g. alloc_space for -memprofile output, or the
+                              first type with values when the default's are
+                              all 0, said on stderr)
   --granularity functions|lines|addresses   node granularity (default
                               functions); --lines and --addresses are short for
                               --granularity lines / addresses (pprof's -addresses:
                               `0000000000401234 name file:line`)
-  --format text|tsv           top, list; tsv prints name<TAB>flat<TAB>cum (list:
-                              function<TAB>file<TAB>line<TAB>flat<TAB>cum) in
-                              raw integers, sorted by flat, every row
+  --format text|tsv           top, list, bench; tsv prints name<TAB>flat<TAB>cum
+                              (list: function<TAB>file<TAB>line<TAB>flat<TAB>cum;
+                              bench: a header line, then a row per benchmark and
+                              unit) in raw numbers, sorted by flat, every row
   --nodecount N               top text: show at most N rows
   --nodefraction F            top text: hide rows with cum < F of the total
                               (default 0.005, as pprof)
   --unit UNIT                 top text, list: unit for values (B, kB, MB, ns, ms, s...)
-  --base FILE                 diff/gate/list: the base (earlier) profile
+  --base FILE                 diff/gate/list/folded: the base (earlier) profile
+  --diff-format two-column|new
+                              folded --base: `stack base new` per line (default;
+                              FlameGraph's flamegraph.pl and inferno-flamegraph
+                              draw it as a differential flame graph), or `new`:
+                              the new profile's values as plain folded stacks.
+                              Net values (new - base) are never written: the
+                              folded tools cannot read negative counts
   --tagfocus [KEY=]VALUE      top/folded/diff/list: only samples with a matching
                               label, as pprof's -tagfocus: bytes=1kB: (numeric
                               ranges lo:hi with units), thread=worker.* (regexes)
@@ -85,6 +101,8 @@ struct Args {
     pattern: Option<String>,
     /// list: the source directory.
     source: Option<String>,
+    /// folded --base: how the diff is written.
+    diff_format: Option<DiffFormat>,
 }
 
 fn parse_args(argv: &[String]) -> Result<Args, String> {
@@ -152,6 +170,12 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "--max" => a.max.push(value(&flag)?),
             "--source" | "--source_path" | "-source_path" => a.source = Some(value(&flag)?),
             "--tagfocus" | "-tagfocus" => a.params.tagfocus = value(&flag)?,
+            "--diff-format" => {
+                let v = value(&flag)?;
+                a.diff_format = Some(DiffFormat::parse(&v).ok_or_else(|| {
+                    format!("--diff-format must be two-column or new, not {v:?}")
+                })?);
+            }
             "-h" | "--help" | "help" if a.command.is_empty() || flag != "help" => {
                 a.command = "help".into();
                 return Ok(a);
@@ -174,6 +198,9 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
     a.file = pos.next();
     if a.command == "bench" {
         a.file2 = pos.next();
+    }
+    if a.diff_format.is_some() && (a.command != "folded" || a.base.is_none()) {
+        return Err("--diff-format is for folded --base BASE NEW".into());
     }
     if let Some(extra) = pos.next() {
         return Err(format!(
@@ -217,33 +244,62 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         "top" | "folded" | "diff" => top(a, out),
         "gate" => gate(a, out),
         "list" => list(a, out),
-        "bench" => {
-            let (Some(b), Some(n)) = (a.file.as_deref(), a.file2.as_deref()) else {
-                return Err("bench: give two files (heaplens bench BASE.txt NEW.txt)".into());
-            };
-            let read = |path: &str| -> Result<benchfmt::BenchSet, String> {
-                let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {}", io_reason(&e)))?;
-                benchfmt::parse(&String::from_utf8_lossy(&bytes)).map_err(|e| format!("{path}: {e}"))
-            };
-            let (base, new) = (read(b)?, read(n)?);
-            let text = benchfmt::compare_text(&base, &new);
-            if text.trim().is_empty() {
-                return Err(format!("{b} and {n} have no benchmark in common"));
-            }
-            out.write_all(text.trim_start().as_bytes()).map_err(write_err)
-        }
+        "bench" => bench(a, out),
         other => Err(format!(
             "unknown command {other:?} (commands: top, diff, list, gate, bench, folded, info; see heaplens --help)"
         )),
     }
 }
 
+/// `heaplens bench BASE.txt [NEW.txt]`: the benchstat-like table of one
+/// output's values or of two outputs compared, as text or TSV.
+fn bench(a: &Args, out: &mut dyn Write) -> Result<(), String> {
+    let write_err = |e: io::Error| format!("cannot write output: {e}");
+    let b = a
+        .file
+        .as_deref()
+        .ok_or("bench: give one or two files (heaplens bench BASE.txt [NEW.txt])")?;
+    let read = |path: &str| -> Result<benchfmt::BenchSet, String> {
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("{path}: cannot read: {}", io_reason(&e)))?;
+        benchfmt::parse(&String::from_utf8_lossy(&bytes)).map_err(|e| format!("{path}: {e}"))
+    };
+    let base = read(b)?;
+    let file_name = |p: &str| {
+        std::path::Path::new(p)
+            .file_name()
+            .map_or(p.to_string(), |f| f.to_string_lossy().into_owned())
+    };
+    let (rows, names, config) = match a.file2.as_deref() {
+        Some(n) => {
+            let new = read(n)?;
+            let rows = benchtab::compare(&base, &new);
+            if rows.is_empty() {
+                return Err(format!("{b} and {n} have no benchmark in common"));
+            }
+            let config = benchtab::common_config(&[&base, &new]);
+            (rows, (file_name(b), file_name(n)), config)
+        }
+        None => (
+            benchtab::single(&base),
+            (String::new(), file_name(b)),
+            base.config.clone(),
+        ),
+    };
+    let text = if a.format == "tsv" {
+        benchtab::tsv(&rows)
+    } else {
+        benchtab::text(&rows, (&names.0, &names.1), &config)
+    };
+    out.write_all(text.as_bytes()).map_err(write_err)
+}
+
 /// What a command does with `--base`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Base {
-    /// Not read (`top`, `folded`).
+    /// Not read (`top`).
     Ignored,
-    /// A diff when given (`list`).
+    /// A diff when given (`list`, `folded`).
     Optional,
     /// Always a diff (`diff`).
     Required,
@@ -293,14 +349,18 @@ fn prepare<'p>(
 /// folded stacks of the prepared view.
 fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let write_err = |e: io::Error| format!("cannot write output: {e}");
-    let base = if a.command == "diff" {
-        Base::Required
-    } else {
-        Base::Ignored
+    let base = match a.command.as_str() {
+        "diff" => Base::Required,
+        "folded" => Base::Optional,
+        _ => Base::Ignored,
     };
     let inputs = inputs(a, base)?;
     let mut pipeline = Pipeline::default();
     let prepared = prepare(a, &inputs, &mut pipeline)?;
+    if let Some(note) = &prepared.sample_type_note {
+        let path = inputs.profile().map_or("", |p| p.name.as_str());
+        eprintln!("heaplens: {path}: {note}");
+    }
     // A diff no longer needs the two profiles it was made of.
     drop(inputs);
     let ty = prepared.sample_type;
@@ -309,7 +369,14 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let tree = prepared.tree(a.params.granularity);
     let p = &prepared.profile;
     if a.command == "folded" {
-        return heaplens_analysis::folded::write_folded(p, &tree, ty, out).map_err(write_err);
+        return match prepared.split {
+            Some(split) => {
+                let format = a.diff_format.unwrap_or_default();
+                folded::write_folded_diff(p, &tree, ty, split, format, out)
+            }
+            None => folded::write_folded(p, &tree, ty, out),
+        }
+        .map_err(write_err);
     }
     let mut opts = TopOptions::new(ty);
     if a.format == "text" {
@@ -428,14 +495,12 @@ fn gate(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         }
     }
     let failed = checks.iter().filter(|c| !c.pass).count();
-    if failed > 0 {
-        text.push_str(&format!(
-            "gate: {failed} of {} limits exceeded\n",
-            checks.len()
-        ));
-    } else {
-        text.push_str(&format!("gate: all {} limits hold\n", checks.len()));
-    }
+    text.push_str(&match (failed, checks.len()) {
+        (0, 1) => "gate: the limit holds\n".to_string(),
+        (_, 1) => "gate: the limit is exceeded\n".to_string(),
+        (0, n) => format!("gate: all {n} limits hold\n"),
+        (f, n) => format!("gate: {f} of {n} limits exceeded\n"),
+    });
     out.write_all(text.as_bytes()).map_err(write_err)?;
     if failed > 0 {
         Err(GATE_FAILED.into())

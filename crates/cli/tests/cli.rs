@@ -238,6 +238,20 @@ fn gate_exits_1_and_names_culprits() {
     assert!(out.contains("FAIL alloc_objects:+2%"), "{out}");
     assert!(out.contains("encoding/json.Marshal"), "{out}");
     assert!(out.contains("2 of 2 limits exceeded"), "{out}");
+    // One limit: said in the singular.
+    let one = |b: &str, n: &str| heaplens(&["gate", "--base", b, n, "--max", "alloc_objects:+2%"]);
+    let o = one(&base, &new);
+    assert!(
+        stdout(&o).ends_with("gate: the limit holds\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = one(&new, &base);
+    assert!(
+        stdout(&o).ends_with("gate: the limit is exceeded\n"),
+        "{}",
+        stdout(&o)
+    );
     // Bad limits are usage errors.
     let o = heaplens(&["gate", "--base", &base, &new, "--max", "alloc_space"]);
     assert_one_line_error(&o, "--max");
@@ -251,17 +265,41 @@ fn bench_compares_benchmark_outputs() {
     let o = heaplens(&["bench", &base, &new]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    for unit in ["ns/op", "B/op", "allocs/op"] {
+    for unit in ["sec/op", "B/op", "allocs/op"] {
         assert!(out.contains(unit), "{unit} missing: {out}");
     }
-    // Five runs each and a large drop in allocations: significant.
+    // Five runs each and a large drop in allocations: significant. Names
+    // as benchstat shows them, a geomean per unit.
     let line = out
         .lines()
-        .find(|l| l.starts_with("BenchmarkScheduler_CreateClaimComplete") && l.contains("2100"))
+        .find(|l| l.starts_with("Scheduler_CreateClaimComplete ") && l.contains("2.100k"))
         .expect("allocs line");
-    assert!(line.contains("-48.5%") && line.contains("p=0.00"), "{line}");
+    assert!(line.contains("-48.48% (p=0.004 n=5)"), "{line}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("geomean ")).count(),
+        3,
+        "{out}"
+    );
+    assert!(out.contains("│ baseline.txt │"), "{out}");
+    // One output: its values.
     let o = heaplens(&["bench", &base]);
-    assert_one_line_error(&o, "two files");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let one = stdout(&o);
+    assert!(
+        one.contains("Scheduler_Snapshot              649.6µ ± 5%"),
+        "{one}"
+    );
+    assert!(!one.contains("vs base"), "{one}");
+    // TSV: raw numbers.
+    let o = heaplens(&["bench", "--format", "tsv", &base, &new]);
+    let tsv = stdout(&o);
+    assert!(tsv.starts_with("unit\tbenchmark\tbase\t"), "{tsv}");
+    assert!(
+        tsv.contains("allocs/op\tScheduler_CreateClaimComplete\t2100\t0\t5\t1082\t0\t5\t"),
+        "{tsv}"
+    );
+    let o = heaplens(&["bench"]);
+    assert_one_line_error(&o, "one or two files");
     let prof = testdata("baseline.prof");
     let o = heaplens(&["bench", &prof, &new]);
     assert_one_line_error(&o, "no benchmark result lines");
@@ -304,6 +342,84 @@ fn folded_stacks_are_read_back() {
     let bad = dir.join("bad.folded");
     std::fs::write(&bad, b"main;a 3\nmain;b\n").expect("write");
     assert_one_line_error(&heaplens(&["top", bad.to_str().expect("path")]), "line 2");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `folded --base`: never net (negative) values; `stack base new` by
+/// default, the new profile's plain folded stacks with `--diff-format new`.
+#[test]
+fn folded_of_a_diff_is_readable_by_folded_tools() {
+    let (base, new) = (testdata("baseline.prof"), testdata("optimized.prof"));
+    let run = |args: &[&str]| {
+        let o = heaplens(args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let ty = ["--sample-index", "alloc_space"];
+    let alone = |p: &str| run(&[&["folded", p][..], &ty].concat());
+    let two = run(&[&["folded", "--base", &base, &new][..], &ty].concat());
+    let (mut sum_base, mut sum_new) = (0i64, 0i64);
+    for l in two.lines() {
+        let v: Vec<i64> = l
+            .rsplitn(3, ' ')
+            .take(2)
+            .map(|v| v.parse().expect("number"))
+            .collect();
+        assert!(v[0] >= 0 && v[1] >= 0, "{l}");
+        sum_new += v[0];
+        sum_base += v[1];
+    }
+    let total = |text: &str| -> i64 {
+        text.lines()
+            .map(|l| {
+                l.rsplit(' ')
+                    .next()
+                    .expect("value")
+                    .parse::<i64>()
+                    .expect("number")
+            })
+            .sum()
+    };
+    assert_eq!(sum_base, total(&alone(&base)));
+    assert_eq!(sum_new, total(&alone(&new)));
+    let plain = run(&[
+        &["folded", "--base", &base, "--diff-format", "new", &new][..],
+        &ty,
+    ]
+    .concat());
+    assert_eq!(plain, alone(&new));
+    let o = heaplens(&["folded", "--diff-format", "new", &new]);
+    assert_one_line_error(&o, "--diff-format is for folded --base");
+    let o = heaplens(&["folded", "--base", &base, "--diff-format", "net", &new]);
+    assert_one_line_error(&o, "two-column or new");
+}
+
+/// A heap profile with nothing in use: `top` shows the first sample type
+/// with values and says so on stderr; an explicit type is kept.
+#[test]
+fn top_skips_an_all_zero_default_sample_type_and_says_so() {
+    let dir = std::env::temp_dir().join(format!("heaplens-cli-zero-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let heap = dir.join("zero.heap");
+    std::fs::write(
+        &heap,
+        "heap profile: 0: 0 [3: 3072] @ heap/1\n0: 0 [2: 2048] @ 0x401000 0x402000\n0: 0 [1: 1024] @ 0x401000\n",
+    )
+    .expect("write");
+    let heap = heap.to_str().expect("path");
+    let o = heaplens(&["top", heap]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Type: alloc_objects"), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("inuse_space is 0 in every sample; showing alloc_objects"),
+        "{err}"
+    );
+    let o = heaplens(&["top", "--sample-index", "inuse_space", heap]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Type: inuse_space"), "{}", stdout(&o));
+    assert_eq!(stderr(&o), "");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

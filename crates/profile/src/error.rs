@@ -44,6 +44,10 @@ pub enum Error {
     InputTooLarge { size: u64, limit: u64 },
     /// Inflating would exceed the cap; decompression stopped there.
     DecompressedTooLarge { limit: u64 },
+    /// The data inflates far more than any real profile (gzip's
+    /// `MAX_RATIO`): a gzip bomb; decompression stopped at `inflated` bytes
+    /// from `compressed`.
+    GzipBomb { inflated: u64, compressed: u64 },
     /// The gzip stream is damaged or truncated.
     Gzip { detail: String },
     /// The protobuf wire data is damaged; `at` is a byte offset and `context`
@@ -112,7 +116,9 @@ impl Error {
             | Error::InputTooLarge { .. }
             | Error::Malformed { .. }
             | Error::Folded { .. } => Stage::Read,
-            Error::DecompressedTooLarge { .. } | Error::Gzip { .. } => Stage::Gzip,
+            Error::DecompressedTooLarge { .. } | Error::GzipBomb { .. } | Error::Gzip { .. } => {
+                Stage::Gzip
+            }
             Error::Protobuf { .. } => Stage::Protobuf,
             Error::DanglingId { .. }
             | Error::DuplicateId { .. }
@@ -134,7 +140,7 @@ fn mib(n: u64) -> String {
     } else if n >= 1 << 20 {
         format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64)
     } else {
-        format!("{n} bytes")
+        crate::units::count(n, "byte", "bytes")
     }
 }
 
@@ -159,6 +165,16 @@ impl fmt::Display for Error {
                 "the gzip data inflates to more than {}; stopped there (a damaged file or a gzip bomb?)",
                 mib(*limit)
             ),
+            Error::GzipBomb {
+                inflated,
+                compressed,
+            } => write!(
+                f,
+                "the gzip data inflates {} times its size ({} from {}), far more than any profile; stopped there (a gzip bomb?)",
+                inflated / (*compressed).max(1),
+                mib(*inflated),
+                crate::units::count(*compressed, "byte", "bytes")
+            ),
             Error::Gzip { detail } => {
                 write!(f, "the gzip data is damaged or truncated ({detail})")
             }
@@ -173,11 +189,14 @@ impl fmt::Display for Error {
             Error::ReservedId { kind } => write!(f, "a {kind} has the reserved id 0"),
             Error::StringIndex { field, index, len } => write!(
                 f,
-                "{field} points at string {index}, but the string table has only {len} entries"
+                "{field} points at string {index}, but the string table has only {}",
+                crate::units::count(*len as u64, "entry", "entries")
             ),
             Error::ValueCount { sample, got, want } => write!(
                 f,
-                "sample {sample} has {got} values but the profile declares {want} sample types"
+                "sample {sample} has {} but the profile declares {}",
+                crate::units::count(*got as u64, "value", "values"),
+                crate::units::count(*want as u64, "sample type", "sample types")
             ),
             Error::NoSampleTypes => write!(f, "the profile has samples but no sample types"),
             Error::StringTableStart => {
@@ -211,3 +230,28 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_of_one_are_singular() {
+        let e = Error::ValueCount {
+            sample: 0,
+            got: 1,
+            want: 2,
+        };
+        assert_eq!(
+            e.to_string(),
+            "sample 0 has 1 value but the profile declares 2 sample types"
+        );
+        let e = Error::StringIndex {
+            field: "function name".into(),
+            index: 4,
+            len: 1,
+        };
+        assert!(e.to_string().ends_with("has only 1 entry"), "{e}");
+        assert!(mib(1).ends_with("1 byte"));
+    }
+}

@@ -434,6 +434,33 @@ impl Profile {
         self.sample_types.len().saturating_sub(1)
     }
 
+    /// Whether some sample has a non-zero value of type `ty`.
+    pub fn has_values(&self, ty: usize) -> bool {
+        let n = self.num_types();
+        ty < n && self.values.iter().skip(ty).step_by(n).any(|&v| v != 0)
+    }
+
+    /// The sample type shown when none is asked for: pprof's default
+    /// ([`Profile::default_sample_type`]), unless all its values are 0 while
+    /// another type has values; then the first type with values, and a note
+    /// that says so.
+    pub fn default_sample_type_with_values(&self) -> (usize, Option<String>) {
+        let def = self.default_sample_type();
+        if self.has_values(def) {
+            return (def, None);
+        }
+        let Some(first) = (0..self.num_types()).find(|&t| self.has_values(t)) else {
+            return (def, None);
+        };
+        let name = |t: usize| self.sample_types.get(t).map_or("", |v| v.ty.as_str());
+        let note = format!(
+            "the default sample type {} is 0 in every sample; showing {}, the first sample type with values",
+            name(def),
+            name(first)
+        );
+        (first, Some(note))
+    }
+
     /// Resolves a sample type the way `go tool pprof -sample_index` does: a
     /// number is an index, otherwise a name (with `inuse_` optional), and
     /// `None` or "" means the default.

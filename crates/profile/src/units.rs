@@ -2,6 +2,8 @@
 //! GCU), automatic scaling, `%.2f` labels without a trailing ".00", and
 //! pprof's percentage format.
 
+pub use heaplens_text::{count, noun};
+
 struct Unit {
     name: &'static str,
     aliases: &'static [&'static str],

@@ -307,3 +307,36 @@ fn the_default_and_named_sample_types() {
     assert_eq!(empty.default_sample_type(), 0);
     assert!(empty.sample_type_index(None).is_err());
 }
+
+/// The default sample type with all-zero values gives way to the first type
+/// with values (pprof's default otherwise), with a note naming both.
+#[test]
+fn an_all_zero_default_sample_type_gives_way_to_the_first_with_values() {
+    let types = [
+        ("alloc_objects", "count"),
+        ("alloc_space", "bytes"),
+        ("inuse_objects", "count"),
+        ("inuse_space", "bytes"),
+    ];
+    let mut b = common::Builder::new(&types);
+    b.sample(&["leaf", "main"], &[0, 0, 0, 0])
+        .sample(&["other", "main"], &[0, 4096, 0, 0]);
+    let p = b.build();
+    assert_eq!(p.default_sample_type(), 3);
+    assert!(!p.has_values(3) && p.has_values(1) && !p.has_values(0));
+    let (ty, note) = p.default_sample_type_with_values();
+    assert_eq!(ty, 1);
+    let note = note.expect("a note");
+    assert!(
+        note.contains("inuse_space") && note.contains("alloc_space"),
+        "{note}"
+    );
+    // A default with values stays, without a note.
+    let mut b = common::Builder::new(&types);
+    b.sample(&["leaf", "main"], &[1, 2, 3, 4]);
+    assert_eq!(b.build().default_sample_type_with_values(), (3, None));
+    // All zero everywhere: pprof's default, nothing better to show.
+    let mut b = common::Builder::new(&types);
+    b.sample(&["leaf", "main"], &[0, 0, 0, 0]);
+    assert_eq!(b.build().default_sample_type_with_values(), (3, None));
+}

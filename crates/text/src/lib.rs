@@ -20,6 +20,20 @@ use std::fmt;
 pub mod folded;
 pub mod legacy;
 
+/// `n` and its noun, singular for 1: `1 frame`, `0 frames`, `2 entries`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", noun(n, one, many))
+}
+
+/// The noun for `n` things: `one` for 1, else `many`.
+pub fn noun<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 /// A profile read from text, in the shape of heaplens-profile's model: every
 /// reference is an index into one of the tables here, and string fields
 /// are indices into [`TextProfile::strings`].
@@ -138,7 +152,9 @@ impl fmt::Display for Error {
             Error::NoSampleTypes => write!(f, "the profile has samples but no sample types"),
             Error::ValueCount { sample, got, want } => write!(
                 f,
-                "sample {sample} has {got} values but the profile declares {want} sample types"
+                "sample {sample} has {} but the profile declares {}",
+                count(*got as u64, "value", "values"),
+                count(*want as u64, "sample type", "sample types")
             ),
             Error::TooManyStackEntries => {
                 write!(f, "the profile has more than 4 billion stack entries")
@@ -185,5 +201,26 @@ impl Strings {
 
     pub(crate) fn finish(self) -> Vec<String> {
         self.table
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(count(1, "frame", "frames"), "1 frame");
+        assert_eq!(count(0, "frame", "frames"), "0 frames");
+        assert_eq!(count(2, "entry", "entries"), "2 entries");
+        let e = Error::ValueCount {
+            sample: 3,
+            got: 1,
+            want: 1,
+        };
+        assert_eq!(
+            e.to_string(),
+            "sample 3 has 1 value but the profile declares 1 sample type"
+        );
     }
 }

@@ -1,10 +1,13 @@
 //! `go test -bench -benchmem` output: parsing (runs, sub-benchmarks, custom
-//! metrics like `12.5 widgets/op`) and a benchstat-like comparison of a base
-//! and a new file: per benchmark and unit the mean ± variation of the runs,
-//! the change in percent, and whether it is significant (two-sided
-//! Mann–Whitney U test, α = 0.05, exact for small samples without ties).
+//! metrics like `12.5 widgets/op`) and the statistics of a benchstat-like
+//! comparison of a base and a new file ([`crate::benchtab`]): per benchmark
+//! and unit the mean ± variation of the runs, the change in percent, and
+//! whether it is significant (two-sided Mann–Whitney U test, α = 0.05,
+//! exact for small samples without ties).
 
 use std::collections::BTreeMap;
+
+pub use crate::benchtab::{compare, Comparison};
 
 use heaplens_profile::error::{Error, Result};
 
@@ -215,100 +218,6 @@ fn erf(x: f64) -> f64 {
             * t
             * (-x * x).exp();
     sign * y
-}
-
-/// One line of the comparison.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Comparison {
-    pub name: String,
-    pub unit: String,
-    pub base: (f64, f64, usize),
-    pub new: (f64, f64, usize),
-    /// Change of the means in percent (`None` when the base mean is 0).
-    pub delta_pct: Option<f64>,
-    /// Mann–Whitney p-value; `None` with a single run on either side.
-    pub p: Option<f64>,
-}
-
-impl Comparison {
-    pub fn significant(&self) -> bool {
-        self.p.is_some_and(|p| p < 0.05)
-    }
-}
-
-/// Compares every (benchmark, unit) present in both sets.
-pub fn compare(base: &BenchSet, new: &BenchSet) -> Vec<Comparison> {
-    let mut out = Vec::new();
-    for unit in base
-        .units
-        .iter()
-        .chain(new.units.iter().filter(|u| !base.units.contains(u)))
-    {
-        for name in &base.names {
-            let (Some(b), Some(n)) = (
-                base.values.get(&(name.clone(), unit.clone())),
-                new.values.get(&(name.clone(), unit.clone())),
-            ) else {
-                continue;
-            };
-            let (bm, bv) = mean_and_variation(b);
-            let (nm, nv) = mean_and_variation(n);
-            let p = if b.len() >= 2 && n.len() >= 2 {
-                mann_whitney_p(b, n)
-            } else {
-                None
-            };
-            out.push(Comparison {
-                name: name.clone(),
-                unit: unit.clone(),
-                base: (bm, bv, b.len()),
-                new: (nm, nv, n.len()),
-                delta_pct: (bm != 0.0).then(|| (nm - bm) / bm * 100.0),
-                p,
-            });
-        }
-    }
-    out
-}
-
-/// The comparison as a benchstat-like text table.
-pub fn compare_text(base: &BenchSet, new: &BenchSet) -> String {
-    use std::fmt::Write as _;
-    let rows = compare(base, new);
-    let mut s = String::new();
-    let mut last_unit = String::new();
-    for r in &rows {
-        if r.unit != last_unit {
-            let _ = writeln!(
-                s,
-                "\n{:<48} {:>22} {:>22} {:>10}",
-                r.unit, "base", "new", "delta"
-            );
-            last_unit = r.unit.clone();
-        }
-        let cell = |(m, v, n): (f64, f64, usize)| {
-            if n >= 2 {
-                format!("{} ±{:.0}%", short(m), v * 100.0)
-            } else {
-                short(m)
-            }
-        };
-        let delta = match (r.delta_pct, r.p) {
-            (Some(d), Some(p)) if p < 0.05 => format!("{d:+.1}% (p={p:.3})"),
-            (Some(_), Some(p)) => format!("~ (p={p:.3})"),
-            (Some(d), None) => format!("{d:+.1}% (single run)"),
-            (None, _) => "?".to_string(),
-        };
-        let _ = writeln!(
-            s,
-            "{:<48} {:>22} {:>22} {:>10}",
-            r.name,
-            cell(r.base),
-            cell(r.new),
-            delta
-        );
-    }
-    s
 }
 
 /// A benchmark value in a few digits: `233.5k`, `1.20M`, `2100`, `12.50`.

@@ -16,9 +16,11 @@
 //! - [`table`]: the top table's sort, filter and paging.
 //! - [`report`]: text reports (`go tool pprof -top` text, TSV/CSV, info).
 //! - [`gate`]: limits on a diff for CI; [`benchfmt`]: `go test -bench`
-//!   outputs read and compared.
+//!   outputs read and compared; [`benchtab`]: their benchstat-like table,
+//!   as text and TSV.
 
 pub mod benchfmt;
+pub mod benchtab;
 pub mod encode;
 pub mod gate;
 pub mod params;

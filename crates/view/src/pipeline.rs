@@ -12,7 +12,8 @@
 //!    base is loaded ([`heaplens_profile::diff`]), else the profile.
 //! 2. filter: the label filter (`-tagfocus`, [`heaplens_profile::tags`]).
 //!    A new profile-level filter is one more part of this step.
-//! 3. per call: the sample type (by name, pprof's default when none), its
+//! 3. per call: the sample type (by name; when none, pprof's default, or
+//!    the first type with values when the default's are all 0), its
 //!    whole-profile total, and the call trees at the granularities asked
 //!    for ([`Prepared::tree`]).
 
@@ -196,6 +197,12 @@ pub struct Prepared {
     /// The sample type of the last [`Pipeline::prepare`] ([`Prepared::total`]
     /// is pprof's total of it over the whole profile).
     pub sample_type: usize,
+    /// Set when the default sample type was not shown because all its
+    /// values are 0: which type is shown instead (for the page and the CLI
+    /// to say). A sample type asked for by name is never replaced.
+    pub sample_type_note: Option<String>,
+    /// The sample type shown when none is asked for, and its note.
+    default_type: OnceCell<(usize, Option<String>)>,
     unfiltered: Rc<Profile>,
     whole_totals: Vec<Option<i64>>,
     functions: SharedTree,
@@ -246,17 +253,21 @@ impl Prepared {
     }
 
     fn select_sample_type(&mut self, asked: Option<&str>) {
-        let ty = match self.profile.sample_type_index(asked) {
-            Ok(t) => {
-                self.problems.sample_type = None;
-                t
-            }
-            Err(e) => {
-                self.problems.sample_type = Some(e.to_string());
-                self.profile.default_sample_type()
+        let explicit = asked.is_some_and(|a| !a.is_empty());
+        let resolved = self.profile.sample_type_index(asked);
+        self.problems.sample_type = resolved.as_ref().err().map(|e| e.to_string());
+        let (ty, note) = match resolved {
+            Ok(t) if explicit => (t, None),
+            _ => {
+                // Of the whole profile: a label filter does not change it.
+                let whole = &self.unfiltered;
+                self.default_type
+                    .get_or_init(|| whole.default_sample_type_with_values())
+                    .clone()
             }
         };
         self.sample_type = ty;
+        self.sample_type_note = note;
     }
 }
 
@@ -352,6 +363,8 @@ fn filter(c: &Combined, key: FilterKey, generation: u64) -> Prepared {
             ..Problems::default()
         },
         sample_type: 0,
+        sample_type_note: None,
+        default_type: OnceCell::new(),
         unfiltered: c.profile.clone(),
         whole_totals: Vec::new(),
         functions: c.functions.clone(),

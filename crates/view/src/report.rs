@@ -251,10 +251,13 @@ pub fn info_text(p: &Profile) -> String {
     let _ = writeln!(s, "Kind: {}", p.kind());
     let _ = writeln!(
         s,
-        "Size: {} bytes{}",
-        p.stats.input_bytes,
+        "Size: {}{}",
+        units::count(p.stats.input_bytes, "byte", "bytes"),
         if p.stats.gzipped {
-            format!(" (gzip; {} bytes inflated)", p.stats.decoded_bytes)
+            format!(
+                " (gzip; {} inflated)",
+                units::count(p.stats.decoded_bytes, "byte", "bytes")
+            )
         } else {
             String::new()
         }
@@ -317,8 +320,8 @@ pub fn info_text(p: &Profile) -> String {
         keys.dedup();
         let _ = writeln!(
             s,
-            "Labels: {} samples labelled; keys: {}",
-            labelled,
+            "Labels: {} labelled; keys: {}",
+            units::count(labelled as u64, "sample", "samples"),
             keys.join(", ")
         );
     }

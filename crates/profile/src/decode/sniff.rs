@@ -1,12 +1,17 @@
 //! Inputs that are clearly something else than a profile heaplens reads
-//! (JSON, HTML, `go test -bench` output, legacy binary CPU profiles, ...),
-//! recognised so the error can say what they look like.
+//! (JSON, HTML, `go test -bench` output, images, PDF, legacy binary CPU
+//! profiles, ...), recognised so the error can say what they look like.
 
 use crate::error::Error;
 
 /// Recognises inputs that are clearly something else, to say so plainly.
 pub(super) fn other_format(data: &[u8]) -> Option<Error> {
     let head = &data[..data.len().min(512)];
+    if let Some(what) = document(head) {
+        return Some(Error::NotAProfile {
+            hint: format!("this is {what}, not a profile"),
+        });
+    }
     // Legacy binary CPU profiles (gperftools, old Go): header words 0, 3, 0.
     let word = |i: usize, w: usize| -> Option<u64> {
         let b = data.get(i * w..(i + 1) * w)?;
@@ -69,4 +74,51 @@ pub(super) fn other_format(data: &[u8]) -> Option<Error> {
         }
     }
     None
+}
+
+/// Images and documents, known by their magic bytes: what they are.
+pub(super) fn document(head: &[u8]) -> Option<&'static str> {
+    let riff_webp = head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP".as_slice());
+    if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("a PNG image")
+    } else if head.starts_with(&[0xff, 0xd8, 0xff]) {
+        Some("a JPEG image")
+    } else if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
+        Some("a GIF image")
+    } else if riff_webp {
+        Some("a WebP image")
+    } else if head.starts_with(b"%PDF-") {
+        Some("a PDF document")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::decode::decode;
+
+    #[test]
+    fn images_and_pdf_are_named() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend([0u8, 0, 1, 0, 0, 0, 1, 0, 8, 6, 0, 0, 0]);
+        let mut webp = b"RIFF\x24\0\0\0WEBPVP8 ".to_vec();
+        webp.extend([0u8; 24]);
+        let cases: [(&[u8], &str); 6] = [
+            (&png, "this is a PNG image, not a profile"),
+            (b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01", "a JPEG image"),
+            (b"GIF89a\x01\0\x01\0\x80\0\0", "a GIF image"),
+            (b"GIF87a\x01\0\x01\0\0\0\0", "a GIF image"),
+            (&webp, "a WebP image"),
+            (
+                b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n",
+                "a PDF document",
+            ),
+        ];
+        for (bytes, what) in cases {
+            let err = decode(bytes).expect_err("not a profile").to_string();
+            assert!(err.contains(what), "{what}: {err}");
+            assert!(err.starts_with("not a pprof profile"), "{err}");
+        }
+    }
 }

@@ -118,6 +118,7 @@ impl Session {
             peek,
             diff,
             diff_error,
+            sample_type_note: prepared.sample_type_note.clone(),
         })
     }
 }

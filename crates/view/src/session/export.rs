@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use heaplens_analysis::folded::folded_string;
+use heaplens_analysis::folded::{folded_diff_string, folded_string, DiffFormat};
 use heaplens_analysis::{top, TopOptions};
 
 use super::caches::{ColumnKey, RowsKey};
@@ -48,9 +48,20 @@ impl Session {
         Ok(match kind {
             ExportKind::Folded => {
                 let tree = prepared.tree(heaplens_analysis::Granularity::Functions);
+                let folded = match prepared.split {
+                    Some(split) => folded_diff_string(&p, &tree, ty, split, DiffFormat::New),
+                    None => folded_string(&p, &tree, ty),
+                };
+                text(format!("{stem}.{ty_name}.folded.txt"), folded)
+            }
+            ExportKind::FoldedDiff => {
+                let split = prepared
+                    .split
+                    .ok_or("folded stacks of base and new need a diff: open a base profile")?;
+                let tree = prepared.tree(heaplens_analysis::Granularity::Functions);
                 text(
-                    format!("{stem}.{ty_name}.folded.txt"),
-                    folded_string(&p, &tree, ty),
+                    format!("{stem}.{ty_name}.diff.folded.txt"),
+                    folded_diff_string(&p, &tree, ty, split, DiffFormat::TwoColumn),
                 )
             }
             ExportKind::Report => {

@@ -31,6 +31,7 @@ use crate::encode::{encode, encode_with, EncodeOptions, Fold, Trim};
 use heaplens_profile::{decode_inflated, Limits, Profile};
 
 use crate::benchfmt::{self, BenchSet};
+use crate::benchtab;
 use crate::pipeline::{Input, Inputs, Pipeline};
 use crate::share::trim::{EncodedProfile, SharedEncoded};
 use caches::{Caches, RowsKey};
@@ -141,7 +142,7 @@ impl Session {
     }
 
     /// Loads benchmark output into `slot`; answers the comparison once both
-    /// sides are there.
+    /// sides are there, the single output's values before.
     pub fn load_bench(&mut self, slot: Slot, name: &str, bytes: &[u8]) -> Result<Response, String> {
         let set = benchfmt::parse(&String::from_utf8_lossy(bytes)).map_err(|e| e.to_string())?;
         match slot {
@@ -152,8 +153,8 @@ impl Session {
             (Some((bn, b)), Some((nn, n))) => {
                 (Some(benchfmt::compare(b, n)), (bn.clone(), nn.clone()))
             }
-            (Some((bn, _)), None) => (None, (bn.clone(), String::new())),
-            (None, Some((nn, _))) => (None, (String::new(), nn.clone())),
+            (Some((bn, b)), None) => (Some(benchtab::single(b)), (bn.clone(), String::new())),
+            (None, Some((nn, n))) => (Some(benchtab::single(n)), (String::new(), nn.clone())),
             (None, None) => (None, (String::new(), String::new())),
         };
         Ok(Response::Bench {

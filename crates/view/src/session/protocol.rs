@@ -63,8 +63,13 @@ pub enum Request {
 /// Files the worker writes for the page to download.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExportKind {
-    /// Folded stacks (`a;b;c value`) of the sample type shown.
+    /// Folded stacks (`a;b;c value`) of the sample type shown; in a diff,
+    /// the new profile's values (plain folded stacks every tool reads).
     Folded,
+    /// A diff's folded stacks in the differential format (`a;b;c base new`)
+    /// that FlameGraph's and inferno's flamegraph draw as a differential
+    /// flame graph.
+    FoldedDiff,
     /// The text top report of `go tool pprof -top` (with `-diff_base` in a diff).
     Report,
     /// The profile as a `.pb.gz` that `go tool pprof` opens.
@@ -114,8 +119,9 @@ pub enum Response {
         slot: Slot,
         info: Box<ProfileInfo>,
     },
-    /// A `go test -bench` output was loaded into `slot`; `comparison` is
-    /// set once both a base and a new output are there.
+    /// A `go test -bench` output was loaded into `slot`; `comparison` holds
+    /// the base against the new output once both are there, else the one
+    /// output's values (rows without a base).
     Bench {
         slot: Slot,
         name: String,

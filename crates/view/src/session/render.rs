@@ -118,6 +118,9 @@ pub struct ViewData {
     pub diff: Option<DiffSummary>,
     /// Set when a diff was asked for but the profiles cannot be compared.
     pub diff_error: Option<String>,
+    /// Set when the default sample type is all zeros and another one is
+    /// shown: says which.
+    pub sample_type_note: Option<String>,
 }
 
 /// A file name without its profile extensions (`mem.pb.gz` → `mem`), to
@@ -163,6 +166,7 @@ impl ViewData {
             peek: None,
             diff: None,
             diff_error: None,
+            sample_type_note: None,
         }
     }
 
@@ -299,6 +303,7 @@ impl ViewData {
             peek: self.peek.clone(),
             diff: self.diff.clone(),
             diff_error: self.diff_error.clone(),
+            sample_type_note: self.sample_type_note.clone(),
         }
     }
 }

@@ -12,7 +12,7 @@ pub(crate) fn truncate(s: &str, n: usize) -> String {
 /// "12.3 KB" style sizes of character counts.
 pub fn size(n: usize) -> String {
     if n < 1000 {
-        format!("{n} characters")
+        heaplens_profile::units::count(n as u64, "character", "characters")
     } else if n < 1_000_000 {
         format!("{:.1} KB", n as f64 / 1e3)
     } else {
@@ -125,6 +125,12 @@ mod tests {
         assert!(unbase64url("aGVs!G8").unwrap_err().contains("character 5"));
         assert!(unbase64url("aGVsb").is_err() || unbase64url("a").is_err());
         assert_eq!(unbase64url("a").unwrap_err(), "is cut short");
+    }
+
+    #[test]
+    fn sizes_of_one_character_are_singular() {
+        assert_eq!(size(1), "1 character");
+        assert_eq!(size(999), "999 characters");
     }
 
     #[test]
