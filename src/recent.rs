@@ -66,7 +66,7 @@ async fn open() -> Result<IdbDatabase, String> {
     let upgrade = Closure::once_into_js(move || {
         if let Ok(db) = r
             .result()
-            .and_then(|d| d.dyn_into::<IdbDatabase>().map_err(|e| e))
+            .and_then(|d| d.dyn_into::<IdbDatabase>())
         {
             let params = IdbObjectStoreParameters::new();
             params.set_key_path(&JsValue::from_str("id"));

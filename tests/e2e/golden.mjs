@@ -35,18 +35,17 @@ export function goldenRows(golden) {
       inRows = line.trimStart().startsWith('flat  flat%');
       continue;
     }
-    if (line.length === 0) continue;
-    let rest = line;
-    const cols = [];
-    for (let i = 0; i < 5; i++) {
-      rest = rest.trimStart();
-      const end = rest.search(/\s/);
-      cols.push(rest.slice(0, end));
-      rest = rest.slice(end);
+    const m = /^\s*(\S+)\s+(\S+%)\s+(\S+%)\s+(\S+)\s+(\S+%)  (.*)$/.exec(line);
+    if (!m) {
+      // A name with a line break in it goes on over the next line.
+      if (rows.length > 0 && line.length > 0) rows[rows.length - 1][0] += `\n${line}`;
+      else if (rows.length > 0) rows[rows.length - 1][0] += '\n';
+      continue;
     }
-    let name = rest.startsWith('  ') ? rest.slice(2) : rest;
-    name = name.replace(/ \((partial-inline|inline)\)$/, '');
-    rows.push([name, raw(cols[0]), raw(cols[3])]);
+    const name = m[6].replace(/ \((partial-inline|inline)\)$/, '');
+    rows.push([name, raw(m[1]), raw(m[4])]);
   }
+  // The file ends with a line break, not a name's.
+  if (rows.length > 0) rows[rows.length - 1][0] = rows[rows.length - 1][0].replace(/\n$/, '');
   return rows;
 }
