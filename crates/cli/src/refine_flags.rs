@@ -34,7 +34,22 @@ pub fn set(
         return None;
     }
     let r: &mut RefineParams = &mut params.refine;
-    let text: &mut String = match name.as_str() {
+    let on: &mut bool = match name.as_str() {
+        "noinlines" => &mut r.noinlines,
+        "relative_percentages" => &mut r.relative_percentages,
+        "drop_negative" => &mut r.drop_negative,
+        _ => {
+            let text = text_field(r, &name)?;
+            return Some(value(flag).map(|v| *text = v));
+        }
+    };
+    *on = true;
+    Some(Ok(()))
+}
+
+/// The text field `name` names.
+fn text_field<'r>(r: &'r mut RefineParams, name: &str) -> Option<&'r mut String> {
+    Some(match name {
         "focus" => &mut r.focus,
         "ignore" => &mut r.ignore,
         "hide" => &mut r.hide,
@@ -46,10 +61,6 @@ pub fn set(
         "taghide" => &mut r.taghide,
         "tagroot" => &mut r.tagroot,
         "tagleaf" => &mut r.tagleaf,
-        "noinlines" => return Some(Ok(r.noinlines = true)),
-        "relative_percentages" => return Some(Ok(r.relative_percentages = true)),
-        "drop_negative" => return Some(Ok(r.drop_negative = true)),
         _ => return None,
-    };
-    Some(value(flag).map(|v| *text = v))
+    })
 }

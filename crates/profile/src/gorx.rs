@@ -89,37 +89,17 @@ fn check(s: &str) -> Result<String, Reject> {
                 operand = true;
             }
             '*' | '+' | '?' => {
-                let mut j = i + 1;
-                if s[j..].starts_with('?') {
-                    j += 1;
-                }
-                if let Some(lr) = last_repeat {
-                    return Err((NESTED_REPEAT, s[lr..j].to_string()));
-                }
-                if !operand {
-                    return Err((MISSING_REPEAT_ARG, s[i..j].to_string()));
-                }
                 repeat = Some(i);
-                i = j;
+                i = repetition(s, i, 1, operand, last_repeat)?;
             }
             '{' => match repeat_op(t) {
                 Some((min, max, len)) => {
                     let op = &s[i..i + len];
-                    if min < 0 || min > 1000 || max > 1000 || (max >= 0 && min > max) {
+                    if !(0..=1000).contains(&min) || max > 1000 || (max >= 0 && min > max) {
                         return Err(("invalid repeat count", op.to_string()));
                     }
-                    let mut j = i + len;
-                    if s[j..].starts_with('?') {
-                        j += 1;
-                    }
-                    if let Some(lr) = last_repeat {
-                        return Err((NESTED_REPEAT, s[lr..j].to_string()));
-                    }
-                    if !operand {
-                        return Err((MISSING_REPEAT_ARG, s[i..j].to_string()));
-                    }
                     repeat = Some(i);
-                    i = j;
+                    i = repetition(s, i, len, operand, last_repeat)?;
                 }
                 None => {
                     operand = true;
@@ -158,6 +138,28 @@ fn check(s: &str) -> Result<String, Reject> {
     Ok(out)
 }
 
+/// A repetition operator `len` bytes long at `s[i..]` (and a `?` after
+/// it): where what follows it starts.
+fn repetition(
+    s: &str,
+    i: usize,
+    len: usize,
+    operand: bool,
+    last_repeat: Option<usize>,
+) -> Result<usize, Reject> {
+    let mut j = i + len;
+    if s[j..].starts_with('?') {
+        j += 1;
+    }
+    if let Some(lr) = last_repeat {
+        return Err((NESTED_REPEAT, s[lr..j].to_string()));
+    }
+    if !operand {
+        return Err((MISSING_REPEAT_ARG, s[i..j].to_string()));
+    }
+    Ok(j)
+}
+
 /// `(?flags)` or `(?flags:`: its length and whether it opens a group.
 fn perl_flags(t: &str) -> Result<(usize, bool), Reject> {
     let (mut negated, mut saw_flag) = (false, false);
@@ -169,7 +171,7 @@ fn perl_flags(t: &str) -> Result<(usize, bool), Reject> {
                 negated = true;
                 saw_flag = false;
             }
-            ':' | ')' if !(negated && !saw_flag) => return Ok((end, c == ':')),
+            ':' | ')' if !negated || saw_flag => return Ok((end, c == ':')),
             _ => return Err(("invalid or unsupported Perl syntax", t[..end].to_string())),
         }
     }
@@ -285,9 +287,9 @@ fn class(t: &str) -> Result<usize, Reject> {
             return Ok(i + 1);
         }
         first = false;
-        if rest.starts_with("[:") {
-            if let Some(e) = rest[2..].find(":]") {
-                let name = &rest[2..2 + e];
+        if let Some(body) = rest.strip_prefix("[:") {
+            if let Some(e) = body.find(":]") {
+                let name = &body[..e];
                 const POSIX: [&str; 14] = [
                     "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower",
                     "print", "punct", "space", "upper", "word", "xdigit",
@@ -321,9 +323,9 @@ fn class(t: &str) -> Result<usize, Reject> {
 /// One character of a class (a literal or an escape): its value when it is
 /// a single character, and its length.
 fn class_char(t: &str) -> Result<(Option<char>, usize), Reject> {
-    if t.starts_with('\\') {
+    if let Some(after) = t.strip_prefix('\\') {
         let n = escape(t, true)?;
-        let c = t[1..].chars().next();
+        let c = after.chars().next();
         let plain = n == 2 && c.is_some_and(|c| !c.is_ascii_alphanumeric());
         return Ok((plain.then_some(c).flatten(), n));
     }

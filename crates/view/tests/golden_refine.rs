@@ -5,6 +5,9 @@
 //! top table: every row (name, flat, cum, inline mark) and the whole text
 //! but the `Time:` line ("Active filters", totals, percentages).
 
+// Test helpers: a failure stops the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use heaplens_analysis::{top, Granularity, TopOptions};
