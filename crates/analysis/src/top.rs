@@ -48,6 +48,9 @@ pub struct TopOptions {
     pub node_count: usize,
     /// Compute pprof's `(inline)` marks (text reports need them).
     pub inline_marks: bool,
+    /// pprof's `-drop_negative`: leave out rows whose flat value is
+    /// negative, or 0 with a negative cum.
+    pub drop_negative: bool,
 }
 
 impl TopOptions {
@@ -58,6 +61,7 @@ impl TopOptions {
             edge_fraction: 0.001,
             node_count: 0,
             inline_marks: true,
+            drop_negative: false,
         }
     }
 }
@@ -147,7 +151,10 @@ pub fn top_keys(p: &Profile, tree: &CallTree, opts: &TopOptions) -> KeyTop {
     let mut cum = vec![0i64; nk];
     key_values(tree, &col, &mut flat, &mut cum);
 
-    let present: Vec<bool> = (0..nk).map(|k| flat[k] != 0 || cum[k] != 0).collect();
+    let negative = |k: usize| flat[k] < 0 || (flat[k] == 0 && cum[k] < 0);
+    let present: Vec<bool> = (0..nk)
+        .map(|k| (flat[k] != 0 || cum[k] != 0) && !(opts.drop_negative && negative(k)))
+        .collect();
     let total_value: i64 = (0..nk)
         .filter(|&k| present[k])
         .fold(0i64, |a, k| a.wrapping_add(flat[k]));

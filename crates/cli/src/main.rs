@@ -16,7 +16,9 @@ use heaplens_view::pipeline::{Input, Inputs, Pipeline, Prepared};
 use heaplens_view::report::TableFormat;
 use heaplens_view::{benchfmt, benchtab, gate as gates, report};
 
-const USAGE: &str = "\
+mod refine_flags;
+
+const USAGE_HEAD: &str = "\
 heaplens — read pprof profiles (Go heap/allocs, CPU, and other producers)
 
 Usage:
@@ -69,6 +71,9 @@ Options:
   --tagfocus [KEY=]VALUE      top/folded/diff/list: only samples with a matching
                               label, as pprof's -tagfocus: bytes=1kB: (numeric
                               ranges lo:hi with units), thread=worker.* (regexes)
+";
+
+const USAGE_TAIL: &str = "\
   --source DIR                list: where the sources are; a recorded path is
                               tried whole under DIR, then ever shorter suffixes
                               of it (default: the path as recorded)
@@ -114,7 +119,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
     let mut positional: Vec<String> = Vec::new();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            Some((f, v)) if f.starts_with('-') => (f.to_string(), Some(v.to_string())),
             _ => (arg.clone(), None),
         };
         let mut value = |name: &str| -> Result<String, String> {
@@ -125,6 +130,10 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
                 .cloned()
                 .ok_or_else(|| format!("{name} needs a value"))
         };
+        if let Some(set) = refine_flags::set(&flag, &mut a.params, &mut value) {
+            set?;
+            continue;
+        }
         match flag.as_str() {
             "--sample-index" | "--sample_index" | "-sample_index" => {
                 a.params.sample_type = Some(value(&flag)?)
@@ -233,7 +242,10 @@ fn io_reason(e: &io::Error) -> String {
 fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let write_err = |e: io::Error| format!("cannot write output: {e}");
     match a.command.as_str() {
-        "help" => out.write_all(USAGE.as_bytes()).map_err(write_err),
+        "help" => [USAGE_HEAD, refine_flags::HELP, USAGE_TAIL]
+            .iter()
+            .try_for_each(|part| out.write_all(part.as_bytes()))
+            .map_err(write_err),
         "version" => writeln!(out, "heaplens {}", env!("CARGO_PKG_VERSION")).map_err(write_err),
         "info" => {
             let path = a.file.as_deref().ok_or("info: no FILE given")?;
@@ -339,8 +351,11 @@ fn prepare<'p>(
     if let Some(e) = &problems.sample_type {
         return Err(format!("{path}: {e}"));
     }
-    if let Some(e) = &problems.tagfocus {
+    if let Some(e) = &problems.filters {
         return Err(e.clone());
+    }
+    for w in &prepared.filter_warnings {
+        eprintln!("{w}");
     }
     Ok(prepared)
 }
@@ -379,6 +394,7 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         .map_err(write_err);
     }
     let mut opts = TopOptions::new(ty);
+    opts.drop_negative = a.params.refine.drop_negative;
     if a.format == "text" {
         opts.node_fraction = a.node_fraction.unwrap_or(0.005);
         opts.node_count = a.node_count;

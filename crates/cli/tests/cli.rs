@@ -527,3 +527,78 @@ fn tagfocus_keeps_the_samples_with_matching_labels() {
         "label filter",
     );
 }
+
+/// pprof's filter flags, in both spellings, on every command that runs the
+/// view pipeline; what `go tool pprof` prints (tests/golden/pprof-refine).
+#[test]
+fn filter_flags_are_pprofs() {
+    let golden = |name: &str| {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/golden/pprof-refine")
+            .join(name);
+        std::fs::read_to_string(p).expect("golden")
+    };
+    let no_time = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("Time: "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (base, new) = (testdata("baseline.prof"), testdata("optimized.prof"));
+    let common = ["--nodefraction=0", "--sample_index=1", "--unit=B"];
+    for (args, want) in [
+        (
+            vec!["top", "--focus", "Claim", "-relative_percentages"],
+            "sched-focus-relative.txt",
+        ),
+        (vec!["top", "-show_from=Claim"], "sched-show-from.txt"),
+        (vec!["top", "--prune_from=Claim"], "sched-prune-from.txt"),
+        (
+            vec!["diff", "--base", &base, "-hide=json", "--drop_negative"],
+            "diff-hide-drop-negative.txt",
+        ),
+    ] {
+        let file = if args[0] == "diff" { &new } else { &base };
+        let all: Vec<&str> = args
+            .iter()
+            .copied()
+            .chain(common)
+            .chain([file.as_str()])
+            .collect();
+        let o = heaplens(&all);
+        assert!(o.status.success(), "{all:?}: {}", stderr(&o));
+        assert_eq!(no_time(&stdout(&o)), no_time(&golden(want)), "{all:?}");
+    }
+    // folded and list take them too.
+    let o = heaplens(&["folded", "--show", "^heaplens/", "--sample_index=1", &base]);
+    assert!(o.status.success() && stdout(&o).lines().all(|l| !l.contains("json")));
+    let o = heaplens(&[
+        "list",
+        "--format=tsv",
+        "Claim",
+        "--focus=Claim",
+        "--noinlines",
+        &base,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A filter that keeps nothing: an empty table, not an error.
+    let o = heaplens(&["top", "--focus=^nothing$", &base]);
+    assert!(o.status.success() && stdout(&o).contains("Showing nodes accounting for 0"));
+    // A regex pprof refuses: pprof's reason, one line, exit 2.
+    let o = heaplens(&["top", "--ignore=a**", &base]);
+    assert_one_line_error(
+        &o,
+        "parsing ignore regexp: error parsing regexp: invalid nested repetition operator: `**`",
+    );
+    let help = stdout(&heaplens(&["--help"]));
+    for f in [
+        "--focus",
+        "--show_from",
+        "--prune_from",
+        "--tagroot",
+        "--noinlines",
+        "--drop_negative",
+    ] {
+        assert!(help.contains(f), "{f} in help");
+    }
+}

@@ -2,8 +2,10 @@
 //! protobuf, gzipped or not, and the text formats that heaplens-text reads),
 //! the resolved [`model`] every analysis works on, and the profile-level
 //! transforms pprof applies before any report: combining a base and a new profile ([`diff`]), pprof's totals
-//! ([`totals`]), `drop_frames`/`keep_frames` ([`prune`]) and label filters
-//! ([`tags`]). [`units`] formats values as pprof does.
+//! ([`totals`]), `drop_frames`/`keep_frames` ([`prune`]), label filters
+//! ([`tags`]) and pprof's node filters ([`refine`], [`labelframes`], whose
+//! regular expressions [`gorx`] reads as Go does).
+//! [`units`] formats values as pprof does.
 //!
 //! Data flow: bytes → [`decode`] (gzip sniffed by magic; text or protobuf)
 //! → [`Profile`] (index-based tables, samples in flat columns) → the
@@ -15,9 +17,12 @@
 pub mod decode;
 pub mod diff;
 pub mod error;
+pub mod gorx;
+pub mod labelframes;
 pub mod model;
 pub mod proto;
 pub mod prune;
+pub mod refine;
 pub mod sorting;
 pub mod tags;
 pub mod totals;

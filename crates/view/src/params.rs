@@ -34,6 +34,60 @@ pub struct ViewParams {
     pub table: TableParams,
     /// pprof's `-tagfocus` label filter; "" for none.
     pub tagfocus: String,
+    /// pprof's other node and label filters and report options.
+    #[serde(default)]
+    pub refine: RefineParams,
+}
+
+/// pprof's node filters (regular expressions in Go's syntax, matched
+/// against function names and files, and binary paths), label filters and
+/// report options; "" and false for none, as pprof's flags of the same
+/// names.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct RefineParams {
+    /// `-focus`: only samples with a matching frame.
+    pub focus: String,
+    /// `-ignore`: no samples with a matching frame.
+    pub ignore: String,
+    /// `-hide`: matching frames dropped from stacks.
+    pub hide: String,
+    /// `-show`: only matching frames kept in stacks.
+    pub show: String,
+    /// `-show_from`: stacks start at their highest matching frame.
+    pub show_from: String,
+    /// `-prune_from`: stacks end at their lowest matching frame.
+    pub prune_from: String,
+    /// `-tagignore`: no samples with a matching label (as `tagfocus`).
+    pub tagignore: String,
+    /// `-tagshow`: only labels whose key matches are kept.
+    pub tagshow: String,
+    /// `-taghide`: labels whose key matches are dropped.
+    pub taghide: String,
+    /// `-tagroot`: label keys (`,`-separated) whose values become frames
+    /// at the root of every stack.
+    pub tagroot: String,
+    /// `-tagleaf`: label keys whose values become frames at the leaf.
+    pub tagleaf: String,
+    /// `-noinlines`: inlined frames merged into their caller.
+    pub noinlines: bool,
+    /// `-relative_percentages`: percentages of the filtered total.
+    pub relative_percentages: bool,
+    /// `-drop_negative`: rows with a negative value left out.
+    pub drop_negative: bool,
+}
+
+impl RefineParams {
+    /// The filters that name frames or labels cleared (for a new profile);
+    /// the report options kept.
+    pub fn for_new_profile(&self) -> RefineParams {
+        RefineParams {
+            noinlines: self.noinlines,
+            relative_percentages: self.relative_percentages,
+            drop_negative: self.drop_negative,
+            ..RefineParams::default()
+        }
+    }
 }
 
 impl ViewParams {
@@ -47,6 +101,7 @@ impl ViewParams {
             selected: None,
             search: String::new(),
             tagfocus: String::new(),
+            refine: self.refine.for_new_profile(),
             ..self.clone()
         }
     }

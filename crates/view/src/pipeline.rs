@@ -10,7 +10,11 @@
 //! touches, while the CLI runs them once:
 //! 1. combine: the profile minus the base when a diff is asked for and a
 //!    base is loaded ([`heaplens_profile::diff`]), else the profile.
-//! 2. filter: the label filter (`-tagfocus`, [`heaplens_profile::tags`]).
+//! 2. filter: pprof's node and label filters in pprof's order (`-focus`,
+//!    `-ignore`, `-hide`, `-show`, `-show_from`, `-tagfocus`, `-tagignore`,
+//!    `-tagshow`, `-taghide`, `-prune_from`, with `-tagroot`/`-tagleaf`
+//!    first and `-noinlines` last: [`heaplens_profile::refine`]). With
+//!    `-relative_percentages` the totals are the filtered profile's.
 //!    A new profile-level filter is one more part of this step.
 //! 3. per call: the sample type (by name; when none, pprof's default, or
 //!    the first type with values when the default's are all 0), its
@@ -22,7 +26,7 @@ use std::rc::Rc;
 
 use heaplens_analysis::{CallTree, Granularity};
 use heaplens_profile::diff::{combine_split, DiffOptions};
-use heaplens_profile::tags::{self, TagFocus};
+use heaplens_profile::refine::{Refine, RefineSpec};
 use heaplens_profile::Profile;
 
 use crate::params::ViewParams;
@@ -124,19 +128,37 @@ struct FilterKey {
 /// The profile-level filters of a view.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filters {
-    /// pprof's `-tagfocus`, trimmed; "" for none.
-    pub tagfocus: String,
+    /// pprof's filters (`tagfocus` trimmed), as text.
+    pub spec: RefineSpec,
+    /// pprof's `-relative_percentages`: totals of the filtered profile.
+    pub relative: bool,
 }
 
 impl Filters {
     pub fn of(params: &ViewParams) -> Filters {
+        let r = &params.refine;
         Filters {
-            tagfocus: params.tagfocus.trim().to_string(),
+            spec: RefineSpec {
+                focus: r.focus.clone(),
+                ignore: r.ignore.clone(),
+                hide: r.hide.clone(),
+                show: r.show.clone(),
+                show_from: r.show_from.clone(),
+                prune_from: r.prune_from.clone(),
+                tagfocus: params.tagfocus.trim().to_string(),
+                tagignore: r.tagignore.trim().to_string(),
+                tagshow: r.tagshow.clone(),
+                taghide: r.taghide.clone(),
+                tagroot: r.tagroot.clone(),
+                tagleaf: r.tagleaf.clone(),
+                noinlines: r.noinlines,
+            },
+            relative: r.relative_percentages,
         }
     }
 
     fn is_empty(&self) -> bool {
-        self.tagfocus.is_empty()
+        self.spec.is_empty() && !self.relative
     }
 }
 
@@ -170,8 +192,9 @@ pub struct Problems {
     /// Why the profile and the base cannot be compared (the profile alone
     /// is shown).
     pub diff: Option<String>,
-    /// The label filter cannot be read.
-    pub tagfocus: Option<String>,
+    /// A filter cannot be read (pprof's reason for the first one, in its
+    /// order); no filter is applied.
+    pub filters: Option<String>,
     /// The sample type asked for is not in the profile (its default is
     /// shown).
     pub sample_type: Option<String>,
@@ -193,6 +216,8 @@ pub struct Prepared {
     pub kept: Option<(usize, usize)>,
     /// The filters applied, as pprof lists them under "Active filters".
     pub filters: Vec<String>,
+    /// pprof's warnings about them ("Focus expression matched no samples").
+    pub filter_warnings: Vec<String>,
     pub problems: Problems,
     /// The sample type of the last [`Pipeline::prepare`] ([`Prepared::total`]
     /// is pprof's total of it over the whole profile).
@@ -358,6 +383,7 @@ fn filter(c: &Combined, key: FilterKey, generation: u64) -> Prepared {
         split: c.split,
         kept: None,
         filters: Vec::new(),
+        filter_warnings: Vec::new(),
         problems: Problems {
             diff: c.error.clone(),
             ..Problems::default()
@@ -371,19 +397,25 @@ fn filter(c: &Combined, key: FilterKey, generation: u64) -> Prepared {
         other: None,
         key,
     };
-    let spec = prepared.key.filters.tagfocus.clone();
     if prepared.key.filters.is_empty() {
         return prepared;
     }
-    match TagFocus::parse(&spec) {
-        Err(e) => prepared.problems.tagfocus = Some(e.to_string()),
-        Ok(f) => {
+    let spec = &prepared.key.filters.spec;
+    match Refine::parse(spec) {
+        Err(e) => prepared.problems.filters = Some(e.to_string()),
+        Ok(r) => {
             let mut p = (*c.profile).clone();
-            let kept = tags::apply(&mut p, &f);
-            prepared.kept = Some((kept, p.num_samples()));
-            prepared.profile = Rc::new(p);
+            let applied = r.apply(&mut p, "");
+            prepared.kept = Some((applied.kept, p.num_samples()));
+            prepared.filters = spec.active();
+            prepared.filter_warnings = applied.warnings;
+            let p = Rc::new(p);
+            if prepared.key.filters.relative {
+                // pprof filters before it takes its total.
+                prepared.unfiltered = p.clone();
+            }
+            prepared.profile = p;
             prepared.functions = shared_tree(None);
-            prepared.filters.push(format!("tagfocus={spec}"));
         }
     }
     prepared

@@ -109,7 +109,7 @@ impl Session {
             matched: flame.matched,
             search_error: flame.search_error,
             focus: prepared.kept,
-            focus_error: prepared.problems.tagfocus.clone(),
+            focus_error: prepared.problems.filters.clone(),
             rows,
             rows_fresh: fresh,
             rows_matching,

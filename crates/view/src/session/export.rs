@@ -68,6 +68,7 @@ impl Session {
                 let tree = prepared.tree(view.params.granularity);
                 let opts = TopOptions {
                     node_fraction: 0.005,
+                    drop_negative: view.params.refine.drop_negative,
                     ..TopOptions::new(ty)
                 };
                 let mut top = top(&p, &tree, &opts);

@@ -18,6 +18,20 @@
 //! | `f` | `table.filter` | top table filter |
 //! | `s` | `table.sort`, `table.descending` | sort column, `-` first for ascending |
 //! | `tf` | `tagfocus` | label filter (`go tool pprof -tagfocus`) |
+//! | `focus` | `refine.focus` | pprof's `-focus` |
+//! | `ignore` | `refine.ignore` | pprof's `-ignore` |
+//! | `hide` | `refine.hide` | pprof's `-hide` |
+//! | `show` | `refine.show` | pprof's `-show` |
+//! | `sfrom` | `refine.show_from` | pprof's `-show_from` |
+//! | `pfrom` | `refine.prune_from` | pprof's `-prune_from` |
+//! | `tign` | `refine.tagignore` | pprof's `-tagignore` |
+//! | `tshow` | `refine.tagshow` | pprof's `-tagshow` |
+//! | `thide` | `refine.taghide` | pprof's `-taghide` |
+//! | `troot` | `refine.tagroot` | pprof's `-tagroot` |
+//! | `tleaf` | `refine.tagleaf` | pprof's `-tagleaf` |
+//! | `noinl` | `refine.noinlines` | `1`: pprof's `-noinlines` |
+//! | `relpct` | `refine.relative_percentages` | `1`: pprof's `-relative_percentages` |
+//! | `dropneg` | `refine.drop_negative` | `1`: pprof's `-drop_negative` |
 //!
 //! [`KEYS`] is this table in code; a test checks that the two agree and that
 //! every field survives the round trip.
@@ -35,6 +49,36 @@ pub struct Key {
     pub key: &'static str,
     write: fn(&ViewParams) -> Option<String>,
     read: fn(&mut ViewParams, &str) -> Result<(), String>,
+}
+
+/// A key for a text field of [`crate::params::RefineParams`] ("" is the
+/// default).
+macro_rules! refine_text {
+    ($key:literal, $field:ident) => {
+        Key {
+            key: $key,
+            write: |v| (!v.refine.$field.is_empty()).then(|| encode(&v.refine.$field)),
+            read: |v, raw| {
+                v.refine.$field = text($key, raw)?;
+                Ok(())
+            },
+        }
+    };
+}
+
+/// A key for a flag of [`crate::params::RefineParams`] (false is the
+/// default).
+macro_rules! refine_flag {
+    ($key:literal, $field:ident) => {
+        Key {
+            key: $key,
+            write: |v| v.refine.$field.then(|| "1".into()),
+            read: |v, raw| {
+                v.refine.$field = flag($key, raw)?;
+                Ok(())
+            },
+        }
+    };
 }
 
 /// Every view key, in the order they are written.
@@ -202,6 +246,20 @@ pub const KEYS: &[Key] = &[
             Ok(())
         },
     },
+    refine_text!("focus", focus),
+    refine_text!("ignore", ignore),
+    refine_text!("hide", hide),
+    refine_text!("show", show),
+    refine_text!("sfrom", show_from),
+    refine_text!("pfrom", prune_from),
+    refine_text!("tign", tagignore),
+    refine_text!("tshow", tagshow),
+    refine_text!("thide", taghide),
+    refine_text!("troot", tagroot),
+    refine_text!("tleaf", tagleaf),
+    refine_flag!("noinl", noinlines),
+    refine_flag!("relpct", relative_percentages),
+    refine_flag!("dropneg", drop_negative),
 ];
 
 /// `key=value` for every field of `v` that is not the default.
@@ -307,7 +365,7 @@ mod tests {
         let base = serde_json::to_value(ViewParams::default()).expect("to JSON");
         let mut paths = Vec::new();
         leaves(&base, &mut Vec::new(), &mut paths);
-        assert!(paths.len() >= 13, "only {} leaves: {paths:?}", paths.len());
+        assert!(paths.len() >= 27, "only {} leaves: {paths:?}", paths.len());
         let choices: Vec<(Vec<String>, Vec<Value>)> = paths
             .iter()
             .map(|p| (p.clone(), values_for(&base, p)))
@@ -398,6 +456,26 @@ mod tests {
                 "tf",
                 ViewParams {
                     tagfocus: "bytes=1kB:".into(),
+                    ..d()
+                },
+            ),
+            (
+                "sfrom",
+                ViewParams {
+                    refine: crate::params::RefineParams {
+                        show_from: "^main\\.".into(),
+                        ..Default::default()
+                    },
+                    ..d()
+                },
+            ),
+            (
+                "dropneg",
+                ViewParams {
+                    refine: crate::params::RefineParams {
+                        drop_negative: true,
+                        ..Default::default()
+                    },
                     ..d()
                 },
             ),

@@ -304,6 +304,14 @@ mod tests {
                     filter: "Task".into(),
                 },
                 tagfocus: "bytes=1kB:".into(),
+                refine: crate::params::RefineParams {
+                    focus: "main\\.(a|b)".into(),
+                    prune_from: "json&x=1".into(),
+                    tagroot: "bytes,pod".into(),
+                    noinlines: true,
+                    drop_negative: true,
+                    ..Default::default()
+                },
             },
             profile: Some(Source::embed("new.pb.gz", b"\x1f\x8b\x08 profile bytes")),
             base: Some(Source::Url(
