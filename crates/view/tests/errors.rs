@@ -211,7 +211,8 @@ fn negative_values_are_accepted() {
 /// refused with an error. Files named `share-link-*` are link fragments,
 /// the rest profiles. A new file goes here with its outcome.
 const FUZZ_FOUND: &[(&str, bool)] = &[
-    // A `--- threadz` text profile, read as one.
+    // A `--- threadz` profile whose memory map's `$name`s name each other
+    // (substituting them once grew a line to gigabytes).
     ("decode-threadz-map-substitution", true),
     // A link whose inline profile data (`p=`) is padded base64; it parses.
     ("share-link-padded-data", true),
