@@ -29,23 +29,6 @@ fn numbers(p: &Profile) -> Vec<Numbers> {
         .collect()
 }
 
-/// Corpus files heaplens refuses to read (so there is nothing to write
-/// back), sorted; every other file must decode. pprof refuses three of
-/// them too (tests/golden/pprof/REJECTED.tsv) and reads the legacy binary
-/// CPU profiles.
-const REFUSED: &[&str] = &[
-    // A legacy Java heap sample with an object count of 0.
-    "pprof/7e3c92482f6f39fc502b822ded792c589849cca8",
-    // Legacy binary CPU profiles: not supported yet.
-    "pprof/cppbench.cpu",
-    "pprof/gobench.cpu",
-    "pprof/java.cpu",
-    // jemalloc's heap_v2 text: not supported yet.
-    "pprof/jemalloc.heap",
-    // A function with the reserved id 0.
-    "pyroscope/dotnet-pprof-73.pb.gz",
-];
-
 #[test]
 fn written_profiles_read_back_with_the_same_numbers() {
     let mut files = common::corpus_files();
@@ -87,7 +70,7 @@ fn written_profiles_read_back_with_the_same_numbers() {
         .collect();
     assert_eq!(
         refused_names,
-        REFUSED,
+        common::REFUSED,
         "refused corpus files:\n{}",
         refused.join("\n")
     );
