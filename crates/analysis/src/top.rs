@@ -199,6 +199,18 @@ pub fn top_keys(p: &Profile, tree: &CallTree, opts: &TopOptions) -> KeyTop {
     let rows_before_count = rows.len();
     if opts.node_count > 0 && rows.len() > opts.node_count {
         rows.truncate(opts.node_count);
+        if opts.inline_marks {
+            // pprof rebuilds its graph from the nodes it keeps: a row whose
+            // callers were all cut has no edge in, hence no inline mark.
+            let mut shown = vec![false; nk];
+            for r in &rows {
+                shown[r.key as usize] = true;
+            }
+            let marks = inline_marks(tree, &col, &shown, edge_cutoff);
+            for r in &mut rows {
+                r.inline = marks[r.key as usize];
+            }
+        }
     }
     KeyTop {
         rows,

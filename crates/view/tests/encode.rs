@@ -36,12 +36,17 @@ fn written_profiles_read_back_with_the_same_numbers() {
     files.push(root.join("baseline.prof"));
     files.push(root.join("optimized.prof"));
     let mut checked = 0;
+    let mut refused = Vec::new();
     for path in &files {
-        let Ok(bytes) = std::fs::read(path) else {
-            continue;
-        };
-        let Ok(p) = decode(&bytes) else { continue };
         let name = common::corpus_name(path);
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let p = match decode(&bytes) {
+            Ok(p) => p,
+            Err(e) => {
+                refused.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
         let want = numbers(&p);
         for opts in [EncodeOptions::FULL, EncodeOptions::SLIM] {
             let e = encode(&p, opts);
@@ -59,6 +64,16 @@ fn written_profiles_read_back_with_the_same_numbers() {
         }
         checked += 1;
     }
+    let refused_names: Vec<&str> = refused
+        .iter()
+        .map(|r| r.split_once(": ").map_or(r.as_str(), |(n, _)| n))
+        .collect();
+    assert_eq!(
+        refused_names,
+        common::REFUSED,
+        "refused corpus files:\n{}",
+        refused.join("\n")
+    );
     assert!(checked >= 60, "only {checked} profiles checked");
 }
 

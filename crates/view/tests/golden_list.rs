@@ -183,9 +183,62 @@ fn flat_and_cum_per_line() {
     assert!(text.contains("         5         12     20:"), "{text}");
 }
 
-/// Every corpus profile, every sample type, every function: no panic, and
-/// where every function has a file, the flat values add up to the samples
-/// whose leaf has a function.
+/// A function annotated with a two-line source ("a", "b"): the lines of
+/// its shown range that the source has, in order, with its values there.
+fn check_two_line_source(f: &list::FunctionLines) {
+    let rows = list::annotate(f, "a\nb\n");
+    let (start, end) = list::shown_range(f).expect("a listed function has lines");
+    let want: Vec<(i64, &str, i64, i64)> = (start.max(1)..=end.min(2))
+        .map(|line| {
+            let (flat, cum) = f
+                .lines
+                .iter()
+                .find(|l| l.line == line)
+                .map_or((0, 0), |l| (l.flat, l.cum));
+            (line, if line == 1 { "a" } else { "b" }, flat, cum)
+        })
+        .collect();
+    let got: Vec<(i64, &str, i64, i64)> = rows
+        .iter()
+        .map(|r| (r.line, r.text.as_str(), r.flat, r.cum))
+        .collect();
+    assert_eq!(got, want, "{}", f.name);
+}
+
+/// The text listing with no source found: `Total:`, then per function with
+/// a file a ROUTINE header, its values line, the not-found note and one line
+/// per line with values; per function without, "No source information".
+fn check_text_without_sources(
+    p: &heaplens_profile::Profile,
+    ty: usize,
+    funcs: &[list::FunctionLines],
+) {
+    let text = list::text(p, ty, funcs, &list::TextOptions::default(), &mut |_| None);
+    assert!(text.starts_with("Total: "), "{text}");
+    let (with, without): (Vec<_>, Vec<_>) = funcs.iter().partition(|f| !f.file.is_empty());
+    let count = |prefix: &str| text.lines().filter(|l| l.starts_with(prefix)).count();
+    assert_eq!(count("ROUTINE ======================== "), with.len());
+    assert_eq!(count(" (source not found: "), with.len());
+    assert_eq!(count("No source information for "), without.len());
+    let lines: usize = with.iter().map(|f| f.lines.len()).sum();
+    // Total, and per function with a file: header, values, note, lines.
+    // (A name with a line break adds lines; the corpus has one such profile.)
+    let want = 1 + 3 * with.len() + lines + without.len();
+    let extra: usize = funcs
+        .iter()
+        .map(|f| f.name.matches('\n').count())
+        .sum::<usize>()
+        + with
+            .iter()
+            .map(|f| 2 * f.file.matches('\n').count())
+            .sum::<usize>();
+    assert_eq!(text.lines().count(), want + extra, "lines of the listing");
+}
+
+/// Every corpus profile, every sample type, every function: the flat values
+/// add up to the samples whose leaf has a function (where every function
+/// has a file), a short source is annotated line by line, and the listing
+/// without sources has one header per function and one line per line.
 #[test]
 fn every_corpus_profile_lists() {
     let mut listed = 0;
@@ -210,9 +263,9 @@ fn every_corpus_profile_lists() {
             }
             for f in &funcs {
                 assert!(f.lines.windows(2).all(|w| w[0].line < w[1].line));
-                let _ = list::annotate(f, "a\nb\n");
+                check_two_line_source(f);
             }
-            let _ = list::text(&p, ty, &funcs, &list::TextOptions::default(), &mut |_| None);
+            check_text_without_sources(&p, ty, &funcs);
             listed += 1;
         }
     }

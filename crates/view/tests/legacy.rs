@@ -62,25 +62,17 @@ fn text_and_protobuf_show_the_same_top_tables() {
                 "{g:?} {}: row names",
                 name
             );
-            // Both writers unsample each record by the same formula, through
-            // a float that is truncated to an integer; a row may sum its
-            // records' truncated values in another order or grouping, so
-            // each value may differ by one (in practice they are equal).
             for (name, &(flat, cum, mark)) in &got {
                 let (wf, wc, wm) = want[name];
                 assert_eq!(mark, wm, "{g:?} {} {name}: inline mark", name);
-                assert!(
-                    (flat - wf).abs() <= 1 && (cum - wc).abs() <= 1,
-                    "{g:?} {} {name}: text {flat}/{cum}, protobuf {wf}/{wc}",
+                assert_eq!(
+                    (flat, cum),
+                    (wf, wc),
+                    "{g:?} {} {name}: text flat/cum vs protobuf",
                     name
                 );
             }
-            let slack = want.len() as i64;
-            assert!(
-                (got_total - want_total).abs() <= slack,
-                "{g:?} {}: total {got_total} vs {want_total}",
-                name
-            );
+            assert_eq!(got_total, want_total, "{g:?} {}: total", name);
         }
     }
 }

@@ -158,7 +158,6 @@ pub(crate) fn to_profile(t: TextProfile) -> Profile {
 mod tests {
     use super::*;
     use crate::error::Error;
-    use heaplens_text::legacy::unsample_heap;
 
     #[test]
     fn go_heap_with_symbols_and_memstats() {
@@ -196,8 +195,12 @@ mod tests {
                 ("NumGC".to_string(), "2".to_string())
             ]
         );
-        let (c, b) = unsample_heap(3, 12288, 4096);
-        assert_eq!(&p.values[..2], &[c, b]);
+        // Unsampled at rate 4096 (the header's heap/8192 is twice the rate):
+        // each value times 1 / (1 - e^(-avg/4096)), truncated; the averages
+        // are 4096 bytes, so the factor is 1 / (1 - e^-1) = 1.58197670...
+        // 3 -> 4, 12288 -> 19439, 1 -> 1, 4096 -> 6479, the values
+        // `go tool pprof -raw` shows for this profile.
+        assert_eq!(p.values, [4, 19439, 1, 6479]);
     }
 
     #[test]
