@@ -64,10 +64,7 @@ async fn open() -> Result<IdbDatabase, String> {
     let req = factory.open_with_u32(DB, 1).map_err(|_| unavailable())?;
     let r = req.clone();
     let upgrade = Closure::once_into_js(move || {
-        if let Ok(db) = r
-            .result()
-            .and_then(|d| d.dyn_into::<IdbDatabase>())
-        {
+        if let Ok(db) = r.result().and_then(|d| d.dyn_into::<IdbDatabase>()) {
             let params = IdbObjectStoreParameters::new();
             params.set_key_path(&JsValue::from_str("id"));
             let _ = db.create_object_store_with_optional_parameters(STORE, &params);

@@ -291,7 +291,7 @@ fn tooltip(
 
 /// Every sample type's self and total (changes in a diff), and the bytes
 /// per object where a type counts objects and another their bytes.
-fn all_types(vals: &[heaplens_view::session::values::TypeValue], diff: bool) -> Html {
+fn all_types(vals: &[heaplens_view::session::TypeValue], diff: bool) -> Html {
     let show = |v: i64, unit: &str| {
         let s = heaplens_profile::units::label(v, unit);
         if diff && v > 0 {

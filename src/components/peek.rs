@@ -77,7 +77,7 @@ pub fn PeekPanel(props: &PeekPanelProps) -> Html {
 }
 
 /// The function's flat and cum of every sample type, and bytes per object.
-fn types(vals: &[heaplens_view::session::values::TypeValue], diff: bool) -> Html {
+fn types(vals: &[heaplens_view::session::TypeValue], diff: bool) -> Html {
     let show = |v: i64, unit: &str| {
         if diff && v > 0 {
             format!("+{}", units::label(v, unit))

@@ -129,7 +129,7 @@ pub struct AppState {
 }
 
 /// Every sample type's values of one frame.
-pub type FrameValues = (NodeId, Vec<heaplens_view::session::values::TypeValue>);
+pub type FrameValues = (NodeId, Vec<heaplens_view::session::TypeValue>);
 
 impl Default for AppState {
     fn default() -> Self {

@@ -23,8 +23,8 @@ pub mod values;
 pub use info::{ProfileInfo, SampleTypeInfo};
 pub use protocol::{ExportKind, Request, Response, Slot, ViewRequest};
 pub use render::{
-    file_stem, package_of, Crumb, FlameRect, FrameName, NodeId, PeekData, ViewData, ANCESTOR,
-    INLINED, MATCHED, SELECTED,
+    file_stem, package_of, Crumb, FlameRect, FrameName, NodeId, PeekData, TypeValue, ViewData,
+    ANCESTOR, INLINED, MATCHED, SELECTED,
 };
 
 use crate::encode::{encode, encode_with, EncodeOptions, Fold, Trim};

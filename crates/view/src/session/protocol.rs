@@ -148,6 +148,6 @@ pub enum Response {
     /// Every sample type's values of frame `node`.
     Values {
         node: NodeId,
-        values: Vec<super::values::TypeValue>,
+        values: Vec<super::render::TypeValue>,
     },
 }

@@ -77,7 +77,7 @@ pub struct PeekData {
     pub lines: Vec<heaplens_analysis::list::FunctionLines>,
     /// Flat and cum of the function for every sample type (objects and
     /// bytes side by side).
-    pub types: Vec<super::values::TypeValue>,
+    pub types: Vec<TypeValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -330,6 +330,16 @@ pub fn package_of(name: &str) -> &str {
         return name;
     }
     name.rfind('.').map_or(name, |i| &name[..i])
+}
+
+/// One sample type's values of a frame (self and total) or a function
+/// (flat and cum). In a diff, changes (new − base).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypeValue {
+    pub name: String,
+    pub unit: String,
+    pub self_value: i64,
+    pub total: i64,
 }
 
 #[cfg(test)]

@@ -8,23 +8,12 @@ use std::rc::Rc;
 use heaplens_analysis::peek::peek;
 use heaplens_analysis::tree::{CallTree, Column};
 use heaplens_analysis::Granularity;
-use serde::{Deserialize, Serialize};
 
 use super::caches::Caches;
-use super::render::NodeId;
+use super::render::{NodeId, TypeValue};
 use super::Session;
 use crate::params::ViewParams;
 use crate::pipeline::Prepared;
-
-/// One sample type's values of a frame (self and total) or a function
-/// (flat and cum). In a diff, changes (new − base).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TypeValue {
-    pub name: String,
-    pub unit: String,
-    pub self_value: i64,
-    pub total: i64,
-}
 
 /// Bytes per object where one type counts objects (`X_objects`) and another
 /// their bytes (`X_space`), by total: (X, bytes, unit), first such pair.
