@@ -10,6 +10,7 @@ use yew::prelude::*;
 use super::links::Latest;
 
 use crate::state::{Action, AppState, Move, Orientation, Theme};
+use heaplens_view::params::NodeFilter;
 use heaplens_view::session::NodeId;
 
 /// Listens to the page's keys for as long as the app is mounted.
@@ -86,6 +87,7 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
             true
         }
         "Escape" => {
+            state.dispatch(Action::RefineMenu(None));
             state.dispatch(Action::Search(String::new()));
             act(Action::Select(None))
         }
@@ -94,6 +96,19 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
         "-" | "_" => act(Action::ZoomOut),
         "ArrowUp" => act(Action::Move(if flip { Move::Child } else { Move::Parent })),
         "ArrowDown" => act(Action::Move(if flip { Move::Parent } else { Move::Child })),
+        "F" | "I" | "H" | "S" | "P" => match state.params.selected.clone() {
+            Some(name) => {
+                let kind = match key.as_str() {
+                    "F" => NodeFilter::Focus,
+                    "I" => NodeFilter::Ignore,
+                    "H" => NodeFilter::Hide,
+                    "S" => NodeFilter::ShowFrom,
+                    _ => NodeFilter::PruneFrom,
+                };
+                act(Action::RefineWith(kind, name))
+            }
+            None => false,
+        },
         "ArrowLeft" => act(Action::Move(Move::Left)),
         "ArrowRight" => act(Action::Move(Move::Right)),
         _ => false,

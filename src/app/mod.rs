@@ -111,7 +111,8 @@ fn page(
 
 /// The alert's text: the last error, then dropped files not opened.
 fn alert_text(state: &AppState) -> Option<AttrValue> {
-    let parts: Vec<&str> = [state.error.as_deref(), state.refused.as_deref()]
+    let filters = state.view.as_ref().and_then(|v| v.focus_error.as_deref());
+    let parts: Vec<&str> = [state.error.as_deref(), filters, state.refused.as_deref()]
         .into_iter()
         .flatten()
         .collect();

@@ -14,8 +14,8 @@ use super::keys::is_dark;
 use super::sharing::Sharing;
 use super::DispatchExt;
 use crate::components::{
-    FlameGraph, ImpactPanel, InfoPanel, LinesPanel, PeekPanel, ShareBar, SharePanel, Toolbar,
-    TopTable,
+    FlameGraph, ImpactPanel, InfoPanel, LinesPanel, PeekPanel, RefineBar, RefineMenu, ShareBar,
+    SharePanel, Toolbar, TopTable,
 };
 use crate::state::{Action, AppState};
 
@@ -45,6 +45,14 @@ pub fn view_panels(
                     on_close={d.callback_to(|_| Action::CloseShare)} />
             }
             { toolbar(state, view, info, search_ref) }
+            <RefineBar refine={state.params.refine.clone()} kept={view.kept_total} total={view.total}
+                unit={unit.clone()} warnings={view.filter_warnings.clone()}
+                on_change={d.callback_to(Action::Refine)} />
+            if let Some(m) = state.refine_menu.clone() {
+                <RefineMenu x={m.0} y={m.1} name={AttrValue::from(m.2.clone())}
+                    on_pick={d.callback_to(|(k, n)| Action::RefineWith(k, n))}
+                    on_close={d.callback_to(|_| Action::RefineMenu(None))} />
+            }
             <FlameGraph
                 view={view.clone()}
                 orientation={state.params.orientation}
@@ -54,6 +62,8 @@ pub fn view_panels(
                 on_click={d.callback_to(|(node, name): (NodeId, String)| Action::ClickFrame(node, name))}
                 on_width={d.callback_to(Action::Width)}
                 on_hover={frame_values(state, info, channel)}
+                on_menu={d.callback_to(|m: (f64, f64, String)| Action::RefineMenu(Some(Rc::new(m))))}
+                filtered={state.params.refine.any_node_filter() || !state.params.tagfocus.is_empty()}
                 values={state.frame_values.clone()}
             />
             if view.diff.is_some() { { diff_legend(&state.params.diff) } }
@@ -201,6 +211,7 @@ fn table(state: &UseReducerHandle<AppState>, view: &ViewData) -> Html {
             matching={state.rows_matching}
             all={state.rows_total}
             on_more={d.callback_to(|_| Action::TableMore)}
+            on_menu={d.callback_to(|m: (f64, f64, String)| Action::RefineMenu(Some(Rc::new(m))))}
         />
     }
 }

@@ -31,6 +31,12 @@ pub struct FlameGraphProps {
     /// The pointer is over another frame (or none).
     #[prop_or_default]
     pub on_hover: Callback<Option<NodeId>>,
+    /// A right-click on a frame: window pixels and its function.
+    #[prop_or_default]
+    pub on_menu: Callback<(f64, f64, String)>,
+    /// Filters are set (an empty graph is theirs, not the sample type's).
+    #[prop_or_default]
+    pub filtered: bool,
     /// Every sample type's values of a frame, once the worker sent them.
     #[prop_or_default]
     pub values: Option<Rc<crate::state::FrameValues>>,
@@ -84,6 +90,22 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
         Callback::from(move |_| hover.set(None))
     };
     let onclick = on_frame_click(&props.view, props.orientation, *width, &props.on_click);
+    let oncontextmenu = {
+        let (view, o, w, cb) = (
+            props.view.clone(),
+            props.orientation,
+            *width,
+            props.on_menu.clone(),
+        );
+        Callback::from(move |e: MouseEvent| {
+            let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
+            if let Some(r) = paint::hit(&view, x, y, w, o).and_then(|i| view.rects.get(i)) {
+                e.prevent_default();
+                let name = view.names[r.name as usize].name.clone();
+                cb.emit((f64::from(e.client_x()), f64::from(e.client_y()), name));
+            }
+        })
+    };
     {
         // Ask for the hovered frame's values of every sample type.
         let node = current
@@ -106,11 +128,14 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
 
     html! {
         <div class="flame-wrap" ref={wrap}>
-            <canvas id="flame" ref={canvas} data-cursor={selected} {onmousemove} {onmouseleave} {onclick}
+            <canvas id="flame" ref={canvas} data-cursor={selected} {onmousemove} {onmouseleave} {onclick} {oncontextmenu}
                 role="img" aria-label="Flame graph of the profile; use the arrow keys to move, Enter to zoom"></canvas>
             { for tooltip }
             if props.view.rects.is_empty() {
-                <p class="flame-empty">{ "No sample has a value of this sample type; pick another one above." }</p>
+                <p class="flame-empty">{
+                    if props.filtered { "The filters keep nothing of this sample type; remove one above." }
+                    else { "No sample has a value of this sample type; pick another one above." }
+                }</p>
             }
             if props.view.deeper {
                 <p class="culled">{ format!("Frames deeper than {} rows are not drawn; click a frame near the bottom to zoom in and see below it.", heaplens_analysis::layout::MAX_ROWS) }</p>

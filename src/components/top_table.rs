@@ -42,6 +42,22 @@ pub struct TopTableProps {
     pub matching: u32,
     pub all: u32,
     pub on_more: Callback<()>,
+    /// A right-click on a row: window pixels and the row's function.
+    #[prop_or_default]
+    pub on_menu: Callback<(f64, f64, String)>,
+}
+
+/// The refine menu of a row's function on a right-click.
+fn menu(props: &TopTableProps, function: &str) -> Callback<MouseEvent> {
+    let (cb, function) = (props.on_menu.clone(), function.to_string());
+    Callback::from(move |e: MouseEvent| {
+        e.prevent_default();
+        cb.emit((
+            f64::from(e.client_x()),
+            f64::from(e.client_y()),
+            function.clone(),
+        ));
+    })
 }
 
 #[component]
@@ -223,6 +239,7 @@ fn diff_row(props: &TopTableProps, r: &Row, unit: &str) -> Html {
     html! {
         <tr data-name={r.name.clone()} data-flat={r.flat.to_string()} data-cum={r.cum.to_string()}
             class={classes!(selected.then_some("selected"))}
+            oncontextmenu={menu(props, &r.function)}
             onclick={Callback::from(move |_| cb.emit(function.clone()))}>
             <td class={classes!("num", tone(r.flat))} title={r.flat.to_string()}>{ sign(r.flat) }</td>
             if props.net_pct { <td class="num net-pct">{ units::percentage(r.flat, props.total).trim().to_string() }</td> }
@@ -253,6 +270,7 @@ fn plain_row(props: &TopTableProps, r: &Row, sum: i64, unit: &str) -> Html {
     html! {
         <tr data-name={r.name.clone()} data-flat={r.flat.to_string()} data-cum={r.cum.to_string()}
             class={classes!(selected.then_some("selected"))}
+            oncontextmenu={menu(props, &r.function)}
             onclick={Callback::from(move |_| cb.emit(function.clone()))}>
             <td class="num" title={r.flat.to_string()}>{ units::label(r.flat, unit) }</td>
             <td class="num">{ units::percentage(r.flat, total).trim().to_string() }</td>

@@ -126,6 +126,8 @@ pub struct AppState {
     pub recent: Rc<Vec<crate::recent::Entry>>,
     /// Every sample type's values of the frame last hovered.
     pub frame_values: Option<Rc<FrameValues>>,
+    /// The refine menu open on a function: where (window pixels) and which.
+    pub refine_menu: Option<Rc<(f64, f64, String)>>,
 }
 
 /// Every sample type's values of one frame.
@@ -161,6 +163,7 @@ impl Default for AppState {
             code: Rc::default(),
             recent: Rc::default(),
             frame_values: None,
+            refine_menu: None,
         }
     }
 }
@@ -321,6 +324,12 @@ pub enum Action {
     /// Closes the share panel.
     CloseShare,
     Notice(Option<String>),
+    /// pprof's filters, as the refine bar sets them.
+    Refine(heaplens_view::params::RefineParams),
+    /// A function added to one filter (the refine menu, or a key).
+    RefineWith(heaplens_view::params::NodeFilter, String),
+    /// Opens the refine menu on a function at window pixels, or closes it.
+    RefineMenu(Option<Rc<(f64, f64, String)>>),
     /// Dropped files not opened (by name and why), or None at a new drop.
     Refused(Option<String>),
     /// Source files read (name, text): the line view shows their code.

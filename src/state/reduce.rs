@@ -84,6 +84,18 @@ fn on_action(next: &mut AppState, action: Action) {
         Action::Error(e) => next.error = Some(e),
         Action::Notice(n) => next.notice = n,
         Action::Refused(r) => next.refused = r,
+        // Other stacks: other node ids.
+        Action::Refine(r) => {
+            next.params.refine = r;
+            next.refine_menu = None;
+            next.forget_frames();
+        }
+        Action::RefineWith(kind, name) => {
+            next.params.refine.add_function(kind, &name);
+            next.refine_menu = None;
+            next.forget_frames();
+        }
+        Action::RefineMenu(m) => next.refine_menu = m,
         Action::Sources(s) => next.sources = s,
         Action::SourceOf(Slot::Profile, s) => next.sources.0 = s,
         Action::SourceOf(Slot::Base, s) => next.sources.1 = s,

@@ -78,6 +78,51 @@ pub struct RefineParams {
 }
 
 impl RefineParams {
+    /// Whether a filter of frames or labels is set (the report options
+    /// aside).
+    pub fn any_node_filter(&self) -> bool {
+        [
+            &self.focus,
+            &self.ignore,
+            &self.hide,
+            &self.show,
+            &self.show_from,
+            &self.prune_from,
+            &self.tagignore,
+            &self.tagshow,
+            &self.taghide,
+            &self.tagroot,
+            &self.tagleaf,
+        ]
+        .iter()
+        .any(|s| !s.trim().is_empty())
+    }
+
+    /// The regex field of filter `kind`.
+    pub fn field_mut(&mut self, kind: NodeFilter) -> &mut String {
+        match kind {
+            NodeFilter::Focus => &mut self.focus,
+            NodeFilter::Ignore => &mut self.ignore,
+            NodeFilter::Hide => &mut self.hide,
+            NodeFilter::Show => &mut self.show,
+            NodeFilter::ShowFrom => &mut self.show_from,
+            NodeFilter::PruneFrom => &mut self.prune_from,
+        }
+    }
+
+    /// Adds function `name` (exactly) to filter `kind`: an alternative of
+    /// its regex, as `-focus='a|b'` in pprof.
+    pub fn add_function(&mut self, kind: NodeFilter, name: &str) {
+        let exact = format!("^{}$", go_quote_meta(name));
+        let field = self.field_mut(kind);
+        if field.trim().is_empty() {
+            *field = exact;
+        } else if !field.split('|').any(|alt| alt == exact) {
+            field.push('|');
+            field.push_str(&exact);
+        }
+    }
+
     /// The filters that name frames or labels cleared (for a new profile);
     /// the report options kept.
     pub fn for_new_profile(&self) -> RefineParams {
@@ -88,6 +133,64 @@ impl RefineParams {
             ..RefineParams::default()
         }
     }
+}
+
+/// The filters of frames, as the page offers them on a frame or a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeFilter {
+    Focus,
+    Ignore,
+    Hide,
+    Show,
+    ShowFrom,
+    PruneFrom,
+}
+
+impl NodeFilter {
+    pub const ALL: [NodeFilter; 6] = [
+        NodeFilter::Focus,
+        NodeFilter::Ignore,
+        NodeFilter::Hide,
+        NodeFilter::Show,
+        NodeFilter::ShowFrom,
+        NodeFilter::PruneFrom,
+    ];
+
+    /// pprof's option name.
+    pub fn option(self) -> &'static str {
+        match self {
+            NodeFilter::Focus => "focus",
+            NodeFilter::Ignore => "ignore",
+            NodeFilter::Hide => "hide",
+            NodeFilter::Show => "show",
+            NodeFilter::ShowFrom => "show_from",
+            NodeFilter::PruneFrom => "prune_from",
+        }
+    }
+
+    /// What the page's menu calls it.
+    pub fn verb(self) -> &'static str {
+        match self {
+            NodeFilter::Focus => "Focus on",
+            NodeFilter::Ignore => "Ignore",
+            NodeFilter::Hide => "Hide",
+            NodeFilter::Show => "Show only",
+            NodeFilter::ShowFrom => "Show from here",
+            NodeFilter::PruneFrom => "Prune below",
+        }
+    }
+}
+
+/// `s` with Go's regex metacharacters escaped (Go's `regexp.QuoteMeta`).
+pub fn go_quote_meta(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl ViewParams {
@@ -201,5 +304,24 @@ impl Default for TableParams {
             descending: true,
             filter: String::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_function_is_added_to_a_filter_exactly_and_once() {
+        let mut r = RefineParams::default();
+        r.add_function(NodeFilter::Focus, "main.(*T).Run");
+        assert_eq!(r.focus, r"^main\.\(\*T\)\.Run$");
+        r.add_function(NodeFilter::Focus, "bytes.growSlice");
+        r.add_function(NodeFilter::Focus, "bytes.growSlice");
+        assert_eq!(r.focus, r"^main\.\(\*T\)\.Run$|^bytes\.growSlice$");
+        r.add_function(NodeFilter::PruneFrom, "a[b]{c}|d^e$f?g+");
+        assert_eq!(r.prune_from, r"^a\[b\]\{c\}\|d\^e\$f\?g\+$");
+        assert!(r.any_node_filter());
+        assert!(!RefineParams::default().any_node_filter());
     }
 }

@@ -56,6 +56,7 @@ impl Session {
         let rkey = RowsKey {
             column: ckey,
             granularity: req.params.granularity,
+            drop_negative: req.params.refine.drop_negative,
         };
         let asked = RowsAsked {
             table: req.params.table.clone(),
@@ -110,6 +111,14 @@ impl Session {
             search_error: flame.search_error,
             focus: prepared.kept,
             focus_error: prepared.problems.filters.clone(),
+            filter_warnings: prepared.filter_warnings.clone(),
+            kept_total: req.params.refine.any_node_filter().then(|| {
+                functions
+                    .children_of(heaplens_analysis::tree::ROOT)
+                    .iter()
+                    .map(|&c| cols.shown.totals[c as usize])
+                    .sum()
+            }),
             rows,
             rows_fresh: fresh,
             rows_matching,

@@ -24,6 +24,8 @@ pub struct ColumnKey {
 pub struct RowsKey {
     pub column: ColumnKey,
     pub granularity: Granularity,
+    /// pprof's `-drop_negative`.
+    pub drop_negative: bool,
 }
 
 /// A table's rows in an order, filtered.

@@ -91,11 +91,14 @@ impl Session {
                         sample_type: ty,
                     },
                     granularity: view.params.granularity,
+                    drop_negative: view.params.refine.drop_negative,
                 };
                 let split = prepared.split;
                 let entries = caches
                     .rows
-                    .get_or(key, || Rc::new(all_rows(&p, &tree, ty, split)))
+                    .get_or(key, || {
+                        Rc::new(all_rows(&p, &tree, ty, split, key.drop_negative))
+                    })
                     .clone();
                 let rows: Vec<_> = entries.iter().map(|e| entry_row(&p, &tree, e)).collect();
                 let lines = rows.iter().map(|r| TableLine {

@@ -103,6 +103,11 @@ pub struct ViewData {
     /// filter cannot be read.
     pub focus: Option<(usize, usize)>,
     pub focus_error: Option<String>,
+    /// What the node and label filters warn of (pprof's words, e.g. a
+    /// focus expression that matched no samples).
+    pub filter_warnings: Vec<String>,
+    /// With node filters: the value they keep of the sample type shown.
+    pub kept_total: Option<i64>,
     /// The top table's rows the page asked for (`ViewRequest::table`):
     /// sorted, filtered, the first `limit`. Sent only when they changed
     /// since the previous answer (`rows_fresh`), else empty.
@@ -158,6 +163,8 @@ impl ViewData {
             search_error: None,
             focus: None,
             focus_error: None,
+            filter_warnings: Vec::new(),
+            kept_total: None,
             rows: Vec::new(),
             rows_fresh: false,
             rows_matching: 0,
@@ -295,6 +302,8 @@ impl ViewData {
             search_error: self.search_error.clone(),
             focus: self.focus,
             focus_error: self.focus_error.clone(),
+            filter_warnings: self.filter_warnings.clone(),
+            kept_total: self.kept_total,
             rows: Vec::new(),
             rows_fresh: false,
             rows_matching: self.rows_matching,

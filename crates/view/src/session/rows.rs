@@ -43,7 +43,13 @@ pub fn rows(
     let all = caches
         .rows
         .get_or(key, || {
-            Rc::new(all_rows(p, tree, key.column.sample_type, split))
+            Rc::new(all_rows(
+                p,
+                tree,
+                key.column.sample_type,
+                split,
+                key.drop_negative,
+            ))
         })
         .clone();
     let q = &asked.table;
@@ -78,9 +84,20 @@ pub fn rows(
 }
 
 /// Every row of the top table of `tree`, in pprof's order; in a diff
-/// (`split`: where the base's samples start) with the base's own values.
-pub fn all_rows(p: &Profile, tree: &CallTree, ty: usize, split: Option<usize>) -> Vec<Entry> {
-    let t = top_keys(p, tree, &TopOptions::new(ty));
+/// (`split`: where the base's samples start) with the base's own values;
+/// with `drop_negative`, pprof's `-drop_negative`.
+pub fn all_rows(
+    p: &Profile,
+    tree: &CallTree,
+    ty: usize,
+    split: Option<usize>,
+    drop_negative: bool,
+) -> Vec<Entry> {
+    let opts = TopOptions {
+        drop_negative,
+        ..TopOptions::new(ty)
+    };
+    let t = top_keys(p, tree, &opts);
     // The base's own flat and cum per row, in a diff.
     let (base_flat, base_cum) = match split {
         Some(split) => {
