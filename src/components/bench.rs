@@ -36,6 +36,32 @@ fn delta(c: &Comparison) -> (String, &'static str) {
     }
 }
 
+/// Downloads the comparison as benchstat's text or as TSV.
+fn save(b: &Rc<Bench>, tsv: bool) -> Callback<MouseEvent> {
+    let b = b.clone();
+    Callback::from(move |_| {
+        let Some(rows) = &b.comparison else {
+            return;
+        };
+        let (name, mime, body) = if tsv {
+            (
+                "benchmarks.tsv",
+                "text/tab-separated-values",
+                heaplens_view::benchtab::tsv(rows),
+            )
+        } else {
+            let names = (b.base_name.as_str(), b.new_name.as_str());
+            (
+                "benchmarks.txt",
+                "text/plain",
+                heaplens_view::benchtab::text(rows, names, &[]),
+            )
+        };
+        // A failed download leaves the table as it is; there is nothing to undo.
+        let _ = crate::link::download(name, mime, body.as_bytes());
+    })
+}
+
 #[component]
 pub fn BenchPanel(props: &BenchPanelProps) -> Html {
     let b = &props.bench;
@@ -103,6 +129,10 @@ pub fn BenchPanel(props: &BenchPanelProps) -> Html {
             if let Some(hint) = count_hint(rows) {
                 <p class="hint" id="bench-count-hint">{ hint }</p>
             }
+            <p class="bench-export">
+                <button id="bench-text" onclick={save(b, false)} title="The comparison as benchstat prints it">{ "Download as text" }</button>
+                <button id="bench-tsv" onclick={save(b, true)} title="One row per benchmark and unit, raw numbers">{ "Download as TSV" }</button>
+            </p>
         </section>
     }
 }

@@ -229,6 +229,17 @@ test('four files dropped outside the central column: profiles, benchmark outputs
   const bench = await page.locator('#bench').textContent();
   assert.match(bench, /scheduler-baseline\.txt/);
   assert.match(bench, /scheduler-optimized\.txt/);
+  // The comparison downloads as TSV, the same as `heaplens bench --format tsv`.
+  {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#bench-tsv')]);
+    const { readFileSync } = await import('node:fs');
+    const saved = join(out, 'benchmarks.tsv');
+    await download.saveAs(saved);
+    const { execFileSync } = await import('node:child_process');
+    const { CLI } = await import('./cli.mjs');
+    const want = execFileSync(CLI, ['bench', '--format', 'tsv', join(demo, 'scheduler-baseline.txt'), join(demo, 'scheduler-optimized.txt')], { encoding: 'utf8' });
+    assert.equal(readFileSync(saved, 'utf8'), want);
+  }
   // The image: refused by name, in words.
   assert.match(await page.locator('[role=alert]').textContent(), /dropped-screenshot\.png \(a PNG image, not a profile\)/);
   await page.click('#pair-as-guessed');
