@@ -12,7 +12,7 @@ if (!file) {
   console.error('usage: node tests/bench/quick.mjs FILE [LOADS]');
   process.exit(2);
 }
-const server = await serveDir(join(root, 'dist'), '/heaplens/');
+const server = await serveDir(process.env.HEAPLENS_DIST ?? join(root, 'dist'), '/heaplens/');
 try {
   for (let k = 0; k < Number(n); k++) {
     const r = await runHeaplens(server.url, file, { interactions: k === 0 });
