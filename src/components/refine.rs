@@ -37,8 +37,9 @@ fn fields(r: &mut RefineParams) -> [(&'static str, &mut String); 11] {
 }
 
 /// The switches: pprof's option name, the field.
-fn switches(r: &mut RefineParams) -> [(&'static str, &mut bool); 3] {
+fn switches(r: &mut RefineParams) -> [(&'static str, &mut bool); 4] {
     [
+        ("only_mine", &mut r.only_mine),
         ("noinlines", &mut r.noinlines),
         ("relative_percentages", &mut r.relative_percentages),
         ("drop_negative", &mut r.drop_negative),
@@ -70,11 +71,29 @@ pub fn RefineBar(props: &RefineBarProps) -> Html {
     html! {
         <div class="refine" id="refine">
             <span class="refine-label">{ "Refine" }</span>
+            { mine(props) }
             { for chips }
             if let Some(k) = keeps { <span class="refine-keeps" id="refine-keeps">{ k }</span> }
             { for props.warnings.iter().map(|w| html! { <span class="refine-warning">{ w.clone() }</span> }) }
             { editor(props) }
         </div>
+    }
+}
+
+/// The "Only my code" toggle.
+fn mine(props: &RefineBarProps) -> Html {
+    let (cb, refine) = (props.on_change.clone(), props.refine.clone());
+    let on = refine.only_mine;
+    let onchange = Callback::from(move |_: Event| {
+        cb.emit(RefineParams {
+            only_mine: !on,
+            ..refine.clone()
+        })
+    });
+    html! {
+        <label class="mine" title="Hide Go's standard library and runtime: what they allocate is charged to your function that called them">
+            <input id="only-mine" type="checkbox" checked={on} {onchange} />{ " Only my code" }
+        </label>
     }
 }
 

@@ -109,3 +109,16 @@ test('refine: a regex pprof rejects is explained with pprof\'s reason and change
   await page.close();
   assert.deepEqual(problems, []);
 });
+
+test('only my code: the standard library\'s values go to the program\'s functions, as the CLI --only-mine', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openApp();
+  await page.check('#only-mine');
+  await page.locator('#refine .chip[data-filter=only_mine]').waitFor();
+  const rows = await tableIsCli(page, ['--only-mine']);
+  assert.ok(rows.length > 0 && rows.every(([n]) => n.startsWith('heaplens/') || n.startsWith('main.')), rows.map((r) => r[0]).join(' '));
+  assert.ok((await page.evaluate(() => location.hash)).includes('mine=1'));
+  await page.uncheck('#only-mine');
+  await tableIsCli(page, []);
+  await page.close();
+  assert.deepEqual(problems, []);
+});

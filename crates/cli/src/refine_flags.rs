@@ -20,6 +20,8 @@ pub const HELP: &str = "\
   --noinlines                 inlined frames merged into their callers
   --relative_percentages      percentages of the filtered total, not the whole
   --drop_negative             leave out rows with a negative value (diffs)
+  --only-mine                 only my code: Go's standard library hidden (its
+                              values charged to the nearest caller outside it)
 ";
 
 /// Sets the field `flag` names (`--focus`, `-focus`, `--show-from` …), with
@@ -38,6 +40,7 @@ pub fn set(
         "noinlines" => &mut r.noinlines,
         "relative_percentages" => &mut r.relative_percentages,
         "drop_negative" => &mut r.drop_negative,
+        "only_mine" => &mut r.only_mine,
         _ => {
             let text = text_field(r, &name)?;
             return Some(value(flag).map(|v| *text = v));

@@ -75,27 +75,49 @@ pub struct RefineParams {
     pub relative_percentages: bool,
     /// `-drop_negative`: rows with a negative value left out.
     pub drop_negative: bool,
+    /// "Only my code": every frame of Go's standard library (see
+    /// [`GO_STD`]) hidden, so what it allocates is charged to its nearest
+    /// caller outside it — pprof's `-hide` with that regex.
+    pub only_mine: bool,
 }
 
+/// Go's standard library as function names start: a top-level package of
+/// the standard library (which has no dot in its first path element), its
+/// subpackages, and the runtime's own frames. A module of one's own whose
+/// path has no dot (e.g. `heaplens/testgen`) is not in it: only the
+/// standard library's top-level names are.
+pub const GO_STD: &str = r"^(archive|bufio|bytes|cmp|compress|container|context|crypto|database|debug|embed|encoding|errors|expvar|flag|fmt|go|hash|html|image|index|internal|io|iter|log|maps|math|mime|net|os|path|plugin|reflect|regexp|runtime|slices|sort|strconv|strings|structs|sync|syscall|testing|text|time|unicode|unique|unsafe|vendor|weak)(/[^.]*)?\.";
+
 impl RefineParams {
+    /// pprof's `-hide` as applied: the hide regex, and the standard
+    /// library's with "only my code".
+    pub fn effective_hide(&self) -> String {
+        match (self.only_mine, self.hide.trim().is_empty()) {
+            (false, _) => self.hide.clone(),
+            (true, true) => GO_STD.to_string(),
+            (true, false) => format!("{GO_STD}|{}", self.hide),
+        }
+    }
+
     /// Whether a filter of frames or labels is set (the report options
     /// aside).
     pub fn any_node_filter(&self) -> bool {
-        [
-            &self.focus,
-            &self.ignore,
-            &self.hide,
-            &self.show,
-            &self.show_from,
-            &self.prune_from,
-            &self.tagignore,
-            &self.tagshow,
-            &self.taghide,
-            &self.tagroot,
-            &self.tagleaf,
-        ]
-        .iter()
-        .any(|s| !s.trim().is_empty())
+        self.only_mine
+            || [
+                &self.focus,
+                &self.ignore,
+                &self.hide,
+                &self.show,
+                &self.show_from,
+                &self.prune_from,
+                &self.tagignore,
+                &self.tagshow,
+                &self.taghide,
+                &self.tagroot,
+                &self.tagleaf,
+            ]
+            .iter()
+            .any(|s| !s.trim().is_empty())
     }
 
     /// The regex field of filter `kind`.
@@ -130,6 +152,7 @@ impl RefineParams {
             noinlines: self.noinlines,
             relative_percentages: self.relative_percentages,
             drop_negative: self.drop_negative,
+            only_mine: self.only_mine,
             ..RefineParams::default()
         }
     }

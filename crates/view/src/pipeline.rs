@@ -141,7 +141,7 @@ impl Filters {
             spec: RefineSpec {
                 focus: r.focus.clone(),
                 ignore: r.ignore.clone(),
-                hide: r.hide.clone(),
+                hide: r.effective_hide(),
                 show: r.show.clone(),
                 show_from: r.show_from.clone(),
                 prune_from: r.prune_from.clone(),

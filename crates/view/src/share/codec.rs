@@ -32,6 +32,7 @@
 //! | `noinl` | `refine.noinlines` | `1`: pprof's `-noinlines` |
 //! | `relpct` | `refine.relative_percentages` | `1`: pprof's `-relative_percentages` |
 //! | `dropneg` | `refine.drop_negative` | `1`: pprof's `-drop_negative` |
+//! | `mine` | `refine.only_mine` | `1`: only my code (the standard library hidden) |
 //!
 //! [`KEYS`] is this table in code; a test checks that the two agree and that
 //! every field survives the round trip.
@@ -260,6 +261,7 @@ pub const KEYS: &[Key] = &[
     refine_flag!("noinl", noinlines),
     refine_flag!("relpct", relative_percentages),
     refine_flag!("dropneg", drop_negative),
+    refine_flag!("mine", only_mine),
 ];
 
 /// `key=value` for every field of `v` that is not the default.
