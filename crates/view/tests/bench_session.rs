@@ -9,15 +9,6 @@ mod common;
 use heaplens_view::benchtab::{count_hint, geomeans};
 use heaplens_view::session::{Response, Session, Slot};
 
-fn read(name: &str) -> Vec<u8> {
-    std::fs::read(
-        common::repo_root()
-            .join("tests/testdata/scheduler")
-            .join(name),
-    )
-    .expect("read")
-}
-
 fn rows(r: Response) -> (Vec<heaplens_view::benchfmt::Comparison>, (String, String)) {
     match r {
         Response::Bench {
@@ -33,7 +24,11 @@ fn rows(r: Response) -> (Vec<heaplens_view::benchfmt::Comparison>, (String, Stri
 fn one_output_answers_its_values_then_two_compare() {
     let mut s = Session::new();
     let one = s
-        .load_bench(Slot::Base, "baseline.txt", &read("baseline.txt"))
+        .load_bench(
+            Slot::Base,
+            "baseline.txt",
+            &common::scheduler("baseline.txt"),
+        )
         .expect("loads");
     let (single, names) = rows(one);
     assert_eq!(names, ("baseline.txt".to_string(), String::new()));
@@ -43,7 +38,11 @@ fn one_output_answers_its_values_then_two_compare() {
     assert_eq!(geomeans(&single).len(), 3);
     assert_eq!(count_hint(&single), None);
     let two = s
-        .load_bench(Slot::Profile, "optimized.txt", &read("optimized.txt"))
+        .load_bench(
+            Slot::Profile,
+            "optimized.txt",
+            &common::scheduler("optimized.txt"),
+        )
         .expect("loads");
     let (pair, _) = rows(two);
     assert_eq!(pair.len(), 9);

@@ -10,21 +10,12 @@ mod common;
 use heaplens_view::params::{DiffParams, ViewParams};
 use heaplens_view::session::{ExportKind, Session, Slot, ViewRequest};
 
-fn read(name: &str) -> Vec<u8> {
-    std::fs::read(
-        common::repo_root()
-            .join("tests/testdata/scheduler")
-            .join(name),
-    )
-    .expect("read")
-}
-
 fn session(with_base: bool) -> Session {
     let mut s = Session::new();
     s.load(
         Slot::Profile,
         "optimized.prof",
-        &read("optimized.prof"),
+        &common::scheduler("optimized.prof"),
         &mut |_, _, _| {},
     )
     .expect("loads");
@@ -32,7 +23,7 @@ fn session(with_base: bool) -> Session {
         s.load(
             Slot::Base,
             "baseline.prof",
-            &read("baseline.prof"),
+            &common::scheduler("baseline.prof"),
             &mut |_, _, _| {},
         )
         .expect("loads");
@@ -89,7 +80,7 @@ fn a_diffs_differential_folded_stacks_have_base_and_new() {
         s.load(
             Slot::Profile,
             "baseline.prof",
-            &read("baseline.prof"),
+            &common::scheduler("baseline.prof"),
             &mut |_, _, _| {},
         )
         .expect("loads");

@@ -14,7 +14,7 @@ use heaplens_analysis::{top, Granularity, TopOptions};
 use heaplens_profile::decode;
 use heaplens_view::params::{RefineParams, ViewParams};
 use heaplens_view::pipeline::{Input, Inputs, Pipeline};
-use heaplens_view::report::{top_text, TextOptions};
+use heaplens_view::report::TextOptions;
 
 /// The view parameters of pprof's flags (`-focus=RE`, `-noinlines`, …):
 /// the field of [`RefineParams`] of each flag's name.
@@ -70,53 +70,13 @@ fn compare(inputs: &Inputs, params: &ViewParams, unit: &str, want: &str) -> Resu
     };
     let mut t = top(p, &tree, &opts);
     t.total = total;
-    let rows = common::parse_rows(want);
-    if rows.len() != t.rows.len() {
-        return Err(format!("{} rows, pprof has {}", t.rows.len(), rows.len()));
-    }
-    for (w, got) in rows.iter().zip(&t.rows) {
-        let same = w.name == got.name
-            && w.flat == got.flat
-            && w.cum == got.cum
-            && w.mark == got.inline.as_str();
-        if !same {
-            return Err(format!(
-                "row {:?} {} {} {} != pprof {:?} {} {} {}",
-                got.name,
-                got.flat,
-                got.cum,
-                got.inline.as_str(),
-                w.name,
-                w.flat,
-                w.cum,
-                w.mark
-            ));
-        }
-    }
     let topts = TextOptions {
         unit: unit.to_string(),
         node_fraction: 0.0,
         node_count: 0,
         filters: prepared.filters.clone(),
     };
-    let got = top_text(p, ty, &t, &topts);
-    let strip = |s: &str| {
-        s.lines()
-            .filter(|l| !l.starts_with("Time: "))
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    };
-    let (got, want) = (strip(&got), strip(want));
-    if got != want {
-        let first = got
-            .iter()
-            .zip(&want)
-            .find(|(a, b)| a != b)
-            .map(|(a, b)| format!("ours {a:?} / pprof {b:?}"))
-            .unwrap_or_else(|| format!("{} lines, pprof has {}", got.len(), want.len()));
-        return Err(format!("text differs: {first}"));
-    }
-    Ok(rows.len())
+    common::check_top(p, ty, &t, &topts, want)
 }
 
 #[test]

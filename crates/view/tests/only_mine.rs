@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use heaplens_analysis::{top, TopOptions};
 use heaplens_profile::decode;
 use heaplens_view::params::{RefineParams, ViewParams, GO_STD};
@@ -31,11 +33,7 @@ fn rows(inputs: &Inputs, refine: RefineParams) -> (Vec<(String, i64, i64)>, i64)
 
 #[test]
 fn only_my_code_charges_the_standard_library_to_its_callers() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/testdata/scheduler/baseline.prof"
-    );
-    let profile = decode(&std::fs::read(path).unwrap()).unwrap();
+    let profile = decode(&common::scheduler("baseline.prof")).unwrap();
     let mut inputs = Inputs::default();
     inputs.set_profile(Input::new("baseline.prof", profile));
     let (all, total) = rows(&inputs, RefineParams::default());

@@ -20,6 +20,12 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// A file of tests/testdata/scheduler (the project's generated pair).
+pub fn scheduler(name: &str) -> Vec<u8> {
+    let path = repo_root().join("tests/testdata/scheduler").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// Every file of the corpus (recursively), sorted, without SOURCES.tsv.
 pub fn corpus_files() -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -169,7 +175,7 @@ pub fn compare_focused_top(
     tagfocus: Option<&str>,
 ) -> Result<usize, String> {
     use heaplens_analysis::{top, CallTree, TopOptions};
-    use heaplens_view::report::{top_text, TextOptions};
+    use heaplens_view::report::TextOptions;
     // pprof takes percentages of the whole profile's total.
     let full_total = p.total(ty);
     let mut focused;
@@ -185,6 +191,28 @@ pub fn compare_focused_top(
     let tree = CallTree::build(p, g);
     let mut t = top(p, &tree, &TopOptions::new(ty));
     t.total = full_total;
+    let topts = TextOptions {
+        unit: unit.to_string(),
+        node_fraction: 0.0,
+        node_count: 0,
+        filters: tagfocus
+            .map(|f| format!("tagfocus={f}"))
+            .into_iter()
+            .collect(),
+    };
+    check_top(p, ty, &t, &topts, want_text)
+}
+
+/// Holds table `t` of `p` (sample type `ty`) to pprof's `want_text`: every
+/// row (name, flat, cum, inline mark), then the text `topts` makes of it
+/// but the `Time:` line. Returns the rows checked.
+pub fn check_top(
+    p: &heaplens_profile::Profile,
+    ty: usize,
+    t: &heaplens_analysis::top::Top,
+    topts: &heaplens_view::report::TextOptions,
+    want_text: &str,
+) -> Result<usize, String> {
     let want = parse_rows(want_text);
     if want.len() != t.rows.len() {
         return Err(format!("{} rows, pprof has {}", t.rows.len(), want.len()));
@@ -208,16 +236,7 @@ pub fn compare_focused_top(
             ));
         }
     }
-    let topts = TextOptions {
-        unit: unit.to_string(),
-        node_fraction: 0.0,
-        node_count: 0,
-        filters: tagfocus
-            .map(|f| format!("tagfocus={f}"))
-            .into_iter()
-            .collect(),
-    };
-    let got_text = top_text(p, ty, &t, &topts);
+    let got_text = heaplens_view::report::top_text(p, ty, t, topts);
     let strip = |s: &str| {
         s.lines()
             .filter(|l| !l.starts_with("Time: "))
