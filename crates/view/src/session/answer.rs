@@ -74,10 +74,17 @@ impl Session {
         }
 
         let peek = flame.selected.map(|k| {
-            let mut peek = peek_data(caches, ckey, &prepared.profile, &functions, &cols.shown, k);
             let all = all_columns(caches, prepared, &functions);
-            peek.types = function_values(prepared, &functions, &all, k as u32);
-            peek
+            let types = || function_values(prepared, &functions, &all, k as u32);
+            peek_data(
+                caches,
+                ckey,
+                &prepared.profile,
+                &functions,
+                &cols.shown,
+                k,
+                types,
+            )
         });
         let diff = prepared
             .split
@@ -150,7 +157,8 @@ fn columns(prepared: &Prepared, functions: &CallTree, ty: usize) -> Columns {
 
 /// Callers, callees and source lines of the function with key `k` (the
 /// walk over the whole tree is the most expensive part of a view; zooming
-/// keeps the selection, so it is kept).
+/// keeps the selection, so it is kept), with `types`, its values of every
+/// sample type.
 fn peek_data(
     caches: &mut Caches,
     column: ColumnKey,
@@ -158,6 +166,7 @@ fn peek_data(
     tree: &CallTree,
     col: &Column,
     k: usize,
+    types: impl FnOnce() -> Vec<super::render::TypeValue>,
 ) -> PeekData {
     let key = PeekKey {
         column,
@@ -180,7 +189,7 @@ fn peek_data(
                 callees: pk.callees.iter().map(|(k, v)| (name_of(*k), *v)).collect(),
                 lines: lines_where(p, column.sample_type, |n| n == name),
                 name,
-                types: Vec::new(),
+                types: types(),
             }
         })
         .clone()
