@@ -19,31 +19,14 @@ pub struct RefineBarProps {
     pub on_change: Callback<RefineParams>,
 }
 
-/// The text filters: pprof's option name, the field.
+/// The text filters by pprof's option name.
 fn fields(r: &mut RefineParams) -> [(&'static str, &mut String); 11] {
-    [
-        ("focus", &mut r.focus),
-        ("ignore", &mut r.ignore),
-        ("hide", &mut r.hide),
-        ("show", &mut r.show),
-        ("show_from", &mut r.show_from),
-        ("prune_from", &mut r.prune_from),
-        ("tagignore", &mut r.tagignore),
-        ("tagshow", &mut r.tagshow),
-        ("taghide", &mut r.taghide),
-        ("tagroot", &mut r.tagroot),
-        ("tagleaf", &mut r.tagleaf),
-    ]
+    r.texts_mut()
 }
 
-/// The switches: pprof's option name, the field.
+/// The switches by name.
 fn switches(r: &mut RefineParams) -> [(&'static str, &mut bool); 4] {
-    [
-        ("only_mine", &mut r.only_mine),
-        ("noinlines", &mut r.noinlines),
-        ("relative_percentages", &mut r.relative_percentages),
-        ("drop_negative", &mut r.drop_negative),
-    ]
+    r.switches_mut()
 }
 
 #[component]

@@ -2,7 +2,7 @@
 //! of [`RefineParams`], read by the pipeline's filter step as the page's
 //! controls are.
 
-use heaplens_view::params::{RefineParams, ViewParams};
+use heaplens_view::params::ViewParams;
 
 /// The help lines of these flags.
 pub const HELP: &str = "\
@@ -35,35 +35,11 @@ pub fn set(
     if !flag.starts_with('-') {
         return None;
     }
-    let r: &mut RefineParams = &mut params.refine;
-    let on: &mut bool = match name.as_str() {
-        "noinlines" => &mut r.noinlines,
-        "relative_percentages" => &mut r.relative_percentages,
-        "drop_negative" => &mut r.drop_negative,
-        "only_mine" => &mut r.only_mine,
-        _ => {
-            let text = text_field(r, &name)?;
-            return Some(value(flag).map(|v| *text = v));
-        }
-    };
-    *on = true;
-    Some(Ok(()))
-}
-
-/// The text field `name` names.
-fn text_field<'r>(r: &'r mut RefineParams, name: &str) -> Option<&'r mut String> {
-    Some(match name {
-        "focus" => &mut r.focus,
-        "ignore" => &mut r.ignore,
-        "hide" => &mut r.hide,
-        "show" => &mut r.show,
-        "show_from" => &mut r.show_from,
-        "prune_from" => &mut r.prune_from,
-        "tagignore" => &mut r.tagignore,
-        "tagshow" => &mut r.tagshow,
-        "taghide" => &mut r.taghide,
-        "tagroot" => &mut r.tagroot,
-        "tagleaf" => &mut r.tagleaf,
-        _ => return None,
-    })
+    let r = &mut params.refine;
+    if let Some((_, on)) = r.switches_mut().into_iter().find(|(k, _)| *k == name) {
+        *on = true;
+        return Some(Ok(()));
+    }
+    let (_, text) = r.texts_mut().into_iter().find(|(k, _)| *k == name)?;
+    Some(value(flag).map(|v| *text = v))
 }

@@ -89,6 +89,34 @@ pub struct RefineParams {
 pub const GO_STD: &str = r"^(archive|bufio|bytes|cmp|compress|container|context|crypto|database|debug|embed|encoding|errors|expvar|flag|fmt|go|hash|html|image|index|internal|io|iter|log|maps|math|mime|net|os|path|plugin|reflect|regexp|runtime|slices|sort|strconv|strings|structs|sync|syscall|testing|text|time|unicode|unique|unsafe|vendor|weak)(/[^.]*)?\.";
 
 impl RefineParams {
+    /// The regex and label filters by pprof's option names, in pprof's
+    /// order (the CLI's flags and the page's form name them so).
+    pub fn texts_mut(&mut self) -> [(&'static str, &mut String); 11] {
+        [
+            ("focus", &mut self.focus),
+            ("ignore", &mut self.ignore),
+            ("hide", &mut self.hide),
+            ("show", &mut self.show),
+            ("show_from", &mut self.show_from),
+            ("prune_from", &mut self.prune_from),
+            ("tagignore", &mut self.tagignore),
+            ("tagshow", &mut self.tagshow),
+            ("taghide", &mut self.taghide),
+            ("tagroot", &mut self.tagroot),
+            ("tagleaf", &mut self.tagleaf),
+        ]
+    }
+
+    /// The switches by name: "only my code", then pprof's options.
+    pub fn switches_mut(&mut self) -> [(&'static str, &mut bool); 4] {
+        [
+            ("only_mine", &mut self.only_mine),
+            ("noinlines", &mut self.noinlines),
+            ("relative_percentages", &mut self.relative_percentages),
+            ("drop_negative", &mut self.drop_negative),
+        ]
+    }
+
     /// pprof's `-hide` as applied: the hide regex, and the standard
     /// library's with "only my code".
     pub fn effective_hide(&self) -> String {
