@@ -157,12 +157,14 @@ pub fn open_link(
             Ok(()) => {}
             Err(Failed::Said(message)) => d.dispatch(Action::ReadFailed { message }),
             Err(Failed::NotKept) => {
+                let message = missing_local(&profile, base.as_ref());
                 d.dispatch(Action::ReadFailed {
-                    message: missing_local(&profile, base.as_ref()),
+                    message: message.clone(),
                 });
-                // Opening the file again takes on the link's view.
+                // Opening the file again takes on the link's view (which
+                // clears the error, so it is said again after).
                 d.dispatch(Action::OpenLink(view));
-                d.dispatch(Action::Error(missing_local(&profile, base.as_ref())));
+                d.dispatch(Action::Error(message));
             }
         }
     });
