@@ -1,5 +1,7 @@
 //! The keyboard, as speedscope's: `/` search, `Esc` clear, `0` reset zoom,
 //! `+`/`-` zoom in and out, arrows move the cursor, `Enter` zooms to it;
+//! `B` bottom-up, `T` top-down, `C`/`E` the selection's callers/callees,
+//! `R` the next recursion option;
 //! and whether the page is dark (for the flame graph's colours).
 
 use gloo_events::{EventListener, EventListenerOptions};
@@ -10,6 +12,7 @@ use yew::prelude::*;
 use super::links::Latest;
 
 use crate::state::{Action, AppState, Move, Orientation, Theme};
+use heaplens_analysis::{GraphView, Recursion};
 use heaplens_view::params::NodeFilter;
 use heaplens_view::session::NodeId;
 
@@ -109,6 +112,21 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
             }
             None => false,
         },
+        "B" => act(Action::Graph(match state.params.graph {
+            GraphView::BottomUp => GraphView::TopDown,
+            _ => GraphView::BottomUp,
+        })),
+        "T" => act(Action::Graph(GraphView::TopDown)),
+        "C" | "E" => match state.params.selected.clone() {
+            Some(name) if key == "C" => act(Action::Graph(GraphView::Callers(name))),
+            Some(name) => act(Action::Graph(GraphView::Callees(name))),
+            None => false,
+        },
+        "R" => act(Action::Recursion(match state.params.recursion {
+            Recursion::Keep => Recursion::Direct,
+            Recursion::Direct => Recursion::All,
+            Recursion::All => Recursion::Keep,
+        })),
         "ArrowLeft" => act(Action::Move(Move::Left)),
         "ArrowRight" => act(Action::Move(Move::Right)),
         _ => false,

@@ -51,6 +51,7 @@ pub fn view_panels(
             if let Some(m) = state.refine_menu.clone() {
                 <RefineMenu x={m.0} y={m.1} name={AttrValue::from(m.2.clone())}
                     on_pick={d.callback_to(|(k, n)| Action::RefineWith(k, n))}
+                    on_graph={d.callback_to(Action::Graph)}
                     on_close={d.callback_to(|_| Action::RefineMenu(None))} />
             }
             <FlameGraph
@@ -64,6 +65,7 @@ pub fn view_panels(
                 on_hover={frame_values(state, info, channel)}
                 on_menu={d.callback_to(|m: (f64, f64, String)| Action::RefineMenu(Some(Rc::new(m))))}
                 filtered={state.params.refine.any_node_filter() || !state.params.tagfocus.is_empty()}
+                sandwich={state.params.graph.function().map(|f| AttrValue::from(f.to_string()))}
                 values={state.frame_values.clone()}
             />
             if view.diff.is_some() { { diff_legend(&state.params.diff) } }
@@ -186,6 +188,11 @@ fn toolbar(
             focus={view.focus}
             focus_error={view.focus_error.clone().map(AttrValue::from)}
             on_tagfocus={d.callback_to(Action::TagFocus)}
+            graph={state.params.graph.clone()}
+            selected={state.params.selected.clone().map(AttrValue::from)}
+            recursion={state.params.recursion}
+            on_graph={d.callback_to(Action::Graph)}
+            on_recursion={d.callback_to(Action::Recursion)}
         />
     }
 }

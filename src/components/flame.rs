@@ -37,6 +37,9 @@ pub struct FlameGraphProps {
     /// Filters are set (an empty graph is theirs, not the sample type's).
     #[prop_or_default]
     pub filtered: bool,
+    /// The function a callers or callees graph is of.
+    #[prop_or_default]
+    pub sandwich: Option<AttrValue>,
     /// Every sample type's values of a frame, once the worker sent them.
     #[prop_or_default]
     pub values: Option<Rc<crate::state::FrameValues>>,
@@ -133,8 +136,10 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
             { for tooltip }
             if props.view.rects.is_empty() {
                 <p class="flame-empty">{
-                    if props.filtered { "The filters keep nothing of this sample type; remove one above." }
-                    else { "No sample has a value of this sample type; pick another one above." }
+                    if let Some(f) = &props.sandwich {
+                        format!("{f} is on no stack with a value of this sample type; press T for the whole graph.")
+                    } else if props.filtered { "The filters keep nothing of this sample type; remove one above.".to_string() }
+                    else { "No sample has a value of this sample type; pick another one above.".to_string() }
                 }</p>
             }
             if props.view.deeper {

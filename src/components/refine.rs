@@ -164,6 +164,9 @@ pub struct RefineMenuProps {
     pub y: f64,
     pub name: AttrValue,
     pub on_pick: Callback<(NodeFilter, String)>,
+    /// The function's callers or callees graph.
+    #[prop_or_default]
+    pub on_graph: Callback<heaplens_analysis::GraphView>,
     pub on_close: Callback<()>,
 }
 
@@ -179,6 +182,23 @@ pub fn RefineMenu(props: &RefineMenuProps) -> Html {
         });
         html! { <li><button role="menuitem" data-filter={k.option()} {onclick}>{ k.verb() }</button></li> }
     });
+    let graphs =
+        [("callers", "Callers graph"), ("callees", "Callees graph")].map(|(key, label)| {
+            let (cb, close, name) = (
+                props.on_graph.clone(),
+                props.on_close.clone(),
+                props.name.to_string(),
+            );
+            let onclick = Callback::from(move |_: MouseEvent| {
+                cb.emit(if key == "callers" {
+                    heaplens_analysis::GraphView::Callers(name.clone())
+                } else {
+                    heaplens_analysis::GraphView::Callees(name.clone())
+                });
+                close.emit(());
+            });
+            html! { <li><button role="menuitem" data-graph={key} {onclick}>{ label }</button></li> }
+        });
     let close = props.on_close.reform(|_: MouseEvent| ());
     let style = format!("left:{:.0}px;top:{:.0}px", props.x, props.y);
     html! {
@@ -186,7 +206,7 @@ pub fn RefineMenu(props: &RefineMenuProps) -> Html {
             <div class="menu-backdrop" onclick={close.clone()} oncontextmenu={Callback::from(move |e: MouseEvent| { e.prevent_default(); close.emit(e); })}></div>
             <div class="refine-menu" role="menu" id="refine-menu" {style}>
                 <p class="menu-title" title={props.name.clone()}>{ crate::paint::truncate(&props.name, 60) }</p>
-                <ul>{ for items }</ul>
+                <ul>{ for items }{ for graphs }</ul>
             </div>
         </>
     }

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use heaplens_analysis::{GraphView, Recursion};
 use heaplens_profile::units;
 use heaplens_view::session::{Crumb, NodeId, SampleTypeInfo};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -38,6 +39,18 @@ pub struct ToolbarProps {
     pub focus: Option<(usize, usize)>,
     pub focus_error: Option<AttrValue>,
     pub on_tagfocus: Callback<String>,
+    /// The graph's shape, the selected function (the callers and callees
+    /// buttons need one) and recursion.
+    #[prop_or_default]
+    pub graph: GraphView,
+    #[prop_or_default]
+    pub selected: Option<AttrValue>,
+    #[prop_or_default]
+    pub recursion: Recursion,
+    #[prop_or_default]
+    pub on_graph: Callback<GraphView>,
+    #[prop_or_default]
+    pub on_recursion: Callback<Recursion>,
 }
 
 #[component]
@@ -83,6 +96,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                     { side(Orientation::Icicle, "Icicle ▾", "Root on top, callees below (pprof's flame graph)") }
                     { side(Orientation::Flame, "Flame ▴", "Root at the bottom, callees above") }
                 </div>
+                { graph_controls(props) }
                 <input
                     id="search"
                     type="search"
@@ -97,6 +111,67 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             { labels }
             { breadcrumb(props) }
         </div>
+    }
+}
+
+/// The graph's shape (top-down, bottom-up, the selection's callers or
+/// callees) and the recursion option.
+fn graph_controls(props: &ToolbarProps) -> Html {
+    let subject = props
+        .graph
+        .function()
+        .map(str::to_string)
+        .or_else(|| props.selected.as_ref().map(|s| s.to_string()));
+    let button = |v: Option<GraphView>, label: &str, title: String, key: &'static str| {
+        let on = match &v {
+            Some(v) => std::mem::discriminant(v) == std::mem::discriminant(&props.graph),
+            None => false,
+        };
+        let disabled = v.is_none();
+        let cb = props.on_graph.clone();
+        let onclick = Callback::from(move |_| {
+            if let Some(v) = v.clone() {
+                cb.emit(v);
+            }
+        });
+        html! {
+            <button class={classes!("seg", on.then_some("on"))} aria-pressed={on.to_string()}
+                data-graph={key} {title} {disabled} {onclick}>{ label.to_string() }</button>
+        }
+    };
+    let of = |what: &str| match &subject {
+        Some(f) => format!(
+            "{what} of {f} ({})",
+            if what == "Callers" { "C" } else { "E" }
+        ),
+        None => format!("{what} of the selected function: select a frame or a row first"),
+    };
+    let on_rec = {
+        let cb = props.on_recursion.clone();
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(r) = Recursion::parse(&sel.value()) {
+                cb.emit(r);
+            }
+        })
+    };
+    let rec = |r: Recursion, label: &str| {
+        html! { <option value={r.as_str()} selected={props.recursion == r}>{ label.to_string() }</option> }
+    };
+    html! {
+        <>
+            <div class="segmented" role="group" aria-label="Graph" id="graph-view">
+                { button(Some(GraphView::TopDown), "Top-down", "Stacks as sampled, roots first (T)".into(), "down") }
+                { button(Some(GraphView::BottomUp), "Bottom-up", "Every stack reversed: the allocating functions are the roots (B)".into(), "up") }
+                { button(subject.clone().map(GraphView::Callers), "Callers", of("Callers"), "callers") }
+                { button(subject.clone().map(GraphView::Callees), "Callees", of("Callees"), "callees") }
+            </div>
+            <select id="recursion" aria-label="Recursion" title="Fold recursive calls into their outer call (R)" onchange={on_rec}>
+                { rec(Recursion::Keep, "Recursion as sampled") }
+                { rec(Recursion::Direct, "Collapse direct recursion") }
+                { rec(Recursion::All, "Collapse all recursion") }
+            </select>
+        </>
     }
 }
 

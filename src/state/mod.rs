@@ -291,6 +291,11 @@ pub enum Action {
     Normalize(bool),
     Width(u32),
     Orientation(Orientation),
+    /// The flame graph's shape: top-down, bottom-up, callers or callees
+    /// of a function.
+    Graph(heaplens_analysis::GraphView),
+    /// Recursion collapsed in the flame graph, or not.
+    Recursion(heaplens_analysis::Recursion),
     ColorBySelf(bool),
     /// The arrow keys: the selection moves to a neighbouring frame.
     Move(Move),

@@ -73,6 +73,15 @@ fn on_action(next: &mut AppState, action: Action) {
         }
         Action::Granularity(g) => next.params.granularity = g,
         Action::Orientation(o) => next.params.orientation = o,
+        // Another tree: other node ids.
+        Action::Graph(g) => {
+            next.params.graph = g;
+            next.forget_frames();
+        }
+        Action::Recursion(r) => {
+            next.params.recursion = r;
+            next.forget_frames();
+        }
         Action::ColorBySelf(b) => {
             next.params.diff.color_by = if b {
                 ColorBy::SelfValue

@@ -279,6 +279,18 @@ function report(rows, runs) {
     const reset = it.zoom.n ? fmtMs(it.zoom.resetP95) : '-';
     out(`| ${name} | ${hover} | ${zoom} | ${reset} | ${fmtMs(it.sampleType.max)} (${it.sampleType.n}) |`);
   }
+  out();
+  out('heaplens view switches and filters (first load of each file; from the input event to the last repaint; target <= 300 ms):');
+  out();
+  out('| file | operation | p95 ms | max ms | rounds | within 300 ms |');
+  out('|---|---|---:|---:|---:|---|');
+  for (const { name, hl } of rows) {
+    const views = hl.interactions?.views;
+    if (!views) continue;
+    for (const [op, v] of Object.entries(views)) {
+      out(`| ${name} | ${op} | ${fmtMs(v.p95)} | ${fmtMs(v.max)} | ${v.n} | ${v.p95 <= 300 ? 'yes' : 'no'} |`);
+    }
+  }
 }
 
 main().then(

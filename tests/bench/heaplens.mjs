@@ -266,7 +266,54 @@ async function measureInteractions(page) {
     hover: await measureHover(page, x, rowY),
     zoom: await measureZoom(page, x, rowY),
     sampleType: await measureSampleTypes(page),
+    views: await measureViews(page),
   };
+}
+
+/**
+ * View switches and filters, from the input event to the last repaint (nothing changes for
+ * 300 ms after it): bottom-up and back (B), recursion collapsed and back (the select), the
+ * callers graph of the top table's first function and back (C, T), hiding that function and
+ * taking the chip off (H, the chip's remove button). Five rounds each; p95 and max per operation.
+ */
+async function measureViews(page) {
+  const blur = () => page.evaluate(() => document.activeElement?.blur());
+  const timed = async (type, act) => {
+    await mark(page);
+    await act();
+    const r = await settle(page, type, { quietMs: 300 });
+    if (r.timeout) throw new Error(`no repaint after ${type}`);
+    return r.last;
+  };
+  const first = page.locator('#top-table tbody tr').first();
+  await first.click();
+  await blur();
+  const ops = {
+    'bottom-up': [],
+    'top-down': [],
+    'collapse recursion': [],
+    'recursion as sampled': [],
+    'callers graph': [],
+    'whole graph': [],
+    'hide (H)': [],
+    'hide removed': [],
+  };
+  for (let i = 0; i < 5; i++) {
+    ops['bottom-up'].push(await timed('keydown', () => page.keyboard.press('Shift+B')));
+    ops['top-down'].push(await timed('keydown', () => page.keyboard.press('Shift+B')));
+    ops['collapse recursion'].push(await timed('change', () => page.selectOption('#recursion', 'all')));
+    ops['recursion as sampled'].push(await timed('change', () => page.selectOption('#recursion', 'keep')));
+    await blur();
+    ops['callers graph'].push(await timed('keydown', () => page.keyboard.press('Shift+C')));
+    ops['whole graph'].push(await timed('keydown', () => page.keyboard.press('Shift+T')));
+    ops['hide (H)'].push(await timed('keydown', () => page.keyboard.press('Shift+H')));
+    ops['hide removed'].push(await timed('mousedown', () => page.click('#refine .chip[data-filter=hide] .chip-remove')));
+    await first.click();
+    await blur();
+  }
+  return Object.fromEntries(
+    Object.entries(ops).map(([k, t]) => [k, { n: t.length, p95: percentile(t, 95), max: Math.max(...t) }]),
+  );
 }
 
 /**

@@ -23,9 +23,11 @@ pub mod layout;
 pub mod list;
 pub mod peek;
 pub mod search;
+pub mod shape;
 pub mod top;
 pub mod tree;
 
 pub use keys::Granularity;
+pub use shape::{GraphView, Recursion, Shape};
 pub use top::{top, InlineMark, Top, TopOptions, TopRow};
 pub use tree::CallTree;

@@ -4,6 +4,7 @@
 //! recurses (stacks 100 000 frames deep are fine).
 
 use crate::keys::{Granularity, Keys};
+use crate::shape::Shape;
 use heaplens_profile::model::{Profile, NONE};
 
 pub const ROOT: u32 = 0;
@@ -129,109 +130,64 @@ pub struct CallTree {
 impl CallTree {
     pub fn build(p: &Profile, granularity: Granularity) -> CallTree {
         let keys = Keys::build(p, granularity);
-        // Most profiles have about one to two nodes per sample.
-        let guess = (p.num_samples() * 2).clamp(64, 1 << 24);
-        let mut parent = Vec::with_capacity(guess);
-        let mut key = Vec::with_capacity(guess);
+        let mut b = Builder::new(p, keys.len());
         let mut leaf = vec![NONE; p.num_samples()];
-        let mut flags: Vec<u8> = Vec::with_capacity(guess);
-        flags.push(0);
-        // Which sample last put each key on its path; the path's keys; the
-        // call pairs on the path, only kept once a key repeats (recursion).
-        let mut stamp = vec![u32::MAX; keys.len()];
-        let mut path_keys: Vec<u32> = Vec::new();
-        let mut pairs = rustc_hash::FxHashSet::<u64>::default();
-        let mut pairs_for = u32::MAX;
-        parent.push(NONE);
-        key.push(NONE);
-        // A node's first child is found through `first_child` (most nodes
-        // deep in a stack have one child); later siblings through the map.
-        let mut first_child: Vec<(u32, u32)> = Vec::with_capacity(guess);
-        first_child.push((NONE, NONE));
-        let mut index = ChildTable::with_capacity(guess / 2);
         #[allow(clippy::needless_range_loop)] // s indexes the profile's columns too
         for s in 0..p.num_samples() {
             if p.sample_values(s).iter().all(|&v| v == 0) {
                 continue;
             }
+            b.start(s as u32);
             let mut node = ROOT;
-            let sid = s as u32;
-            path_keys.clear();
             for loc in p.stack(s).iter().rev() {
                 for &k in keys.of_location(loc) {
-                    let kid = k >> 1;
-                    let pk = path_keys.last().copied();
-                    let repeated = stamp[kid as usize] == sid;
-                    if repeated && pairs_for != sid {
-                        // First repeat in this sample: remember the pairs so far.
-                        pairs.clear();
-                        pairs.extend(
-                            path_keys
-                                .windows(2)
-                                .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1])),
-                        );
-                        pairs_for = sid;
-                    }
-                    let pair = pk.map(|pk| (u64::from(pk) << 32) | u64::from(kid));
-                    let slot = (u64::from(node) << 32) | u64::from(k);
-                    // (first child, its key), kept beside the parent so the
-                    // common case touches no other memory.
-                    let (fc, fck) = first_child[node as usize];
-                    let found = if fc != NONE && fck == k {
-                        Some(fc)
-                    } else if fc == NONE {
-                        None
-                    } else {
-                        index.get(slot)
-                    };
-                    node = match found {
-                        Some(c) => c,
-                        None => {
-                            let c = parent.len() as u32;
-                            if fc == NONE {
-                                first_child[node as usize] = (c, k);
-                            } else {
-                                index.insert(slot, c);
-                            }
-                            first_child.push((NONE, NONE));
-                            parent.push(node);
-                            key.push(k);
-                            let mut f = 0u8;
-                            if !repeated {
-                                f |= FIRST;
-                            }
-                            if let (Some(pk), Some(pair)) = (pk, pair) {
-                                if pk != kid && (!repeated || !pairs.contains(&pair)) {
-                                    f |= EDGE_FIRST;
-                                }
-                            }
-                            flags.push(f);
-                            c
-                        }
-                    };
-                    stamp[kid as usize] = sid;
-                    if pairs_for == sid {
-                        if let Some(pair) = pair {
-                            pairs.insert(pair);
-                        }
-                    }
-                    path_keys.push(kid);
+                    node = b.step(node, k);
                 }
             }
             leaf[s] = node;
         }
-        drop(index);
-        drop(first_child);
-        let (child_offsets, children) = children_lists(&parent);
-        CallTree {
-            keys,
-            parent,
-            key,
-            leaf,
-            flags,
-            child_offsets,
-            children,
+        b.finish(keys, leaf)
+    }
+
+    /// The tree of the profile's stacks rewritten by `shape` (bottom-up,
+    /// a function's callers or callees, recursion collapsed); the plain
+    /// tree when the shape changes nothing. Samples whose stack the shape
+    /// empties (a sandwich's function not on it) are in no node.
+    pub fn build_shaped(p: &Profile, granularity: Granularity, shape: &Shape) -> CallTree {
+        if shape.is_identity() {
+            return CallTree::build(p, granularity);
         }
+        let keys = Keys::build(p, granularity);
+        let subject = shape
+            .view
+            .function()
+            .and_then(|f| keys.names.iter().position(|n| n == f))
+            .map(|k| k as u32);
+        let mut seen = vec![0u32; keys.len()];
+        let mut b = Builder::new(p, keys.len());
+        let mut leaf = vec![NONE; p.num_samples()];
+        let mut stack: Vec<u32> = Vec::new();
+        #[allow(clippy::needless_range_loop)] // s indexes the profile's columns too
+        for s in 0..p.num_samples() {
+            if p.sample_values(s).iter().all(|&v| v == 0) {
+                continue;
+            }
+            stack.clear();
+            for loc in p.stack(s).iter().rev() {
+                stack.extend_from_slice(keys.of_location(loc));
+            }
+            shape.apply(&mut stack, subject, &mut seen);
+            if stack.is_empty() {
+                continue;
+            }
+            b.start(s as u32);
+            let mut node = ROOT;
+            for &k in &stack {
+                node = b.step(node, k);
+            }
+            leaf[s] = node;
+        }
+        b.finish(keys, leaf)
     }
 
     pub fn len(&self) -> usize {
@@ -323,6 +279,145 @@ impl CallTree {
         }
         path.reverse();
         path
+    }
+}
+
+/// A call tree while stacks are added to it, root first.
+struct Builder {
+    parent: Vec<u32>,
+    key: Vec<u32>,
+    flags: Vec<u8>,
+    /// A node's first child (and its key): most nodes deep in a stack
+    /// have one child; later siblings are found through `index`.
+    first_child: Vec<(u32, u32)>,
+    index: ChildTable,
+    /// Which sample last put each key on its path; the path's keys; the
+    /// call pairs on the path, only kept once a key repeats (recursion).
+    stamp: Vec<u32>,
+    path_keys: Vec<u32>,
+    pairs: rustc_hash::FxHashSet<u64>,
+    pairs_for: u32,
+    sample: u32,
+}
+
+impl Builder {
+    fn new(p: &Profile, keys: usize) -> Builder {
+        // Most profiles have about one to two nodes per sample.
+        let guess = (p.num_samples() * 2).clamp(64, 1 << 24);
+        let mut parent = Vec::with_capacity(guess);
+        let mut key = Vec::with_capacity(guess);
+        let mut flags: Vec<u8> = Vec::with_capacity(guess);
+        let mut first_child: Vec<(u32, u32)> = Vec::with_capacity(guess);
+        parent.push(NONE);
+        key.push(NONE);
+        flags.push(0);
+        first_child.push((NONE, NONE));
+        Builder {
+            parent,
+            key,
+            flags,
+            first_child,
+            index: ChildTable::with_capacity(guess / 2),
+            stamp: vec![u32::MAX; keys],
+            path_keys: Vec::new(),
+            pairs: Default::default(),
+            pairs_for: u32::MAX,
+            sample: 0,
+        }
+    }
+
+    /// A new stack (of sample `sid`) starts at the root.
+    fn start(&mut self, sid: u32) {
+        self.sample = sid;
+        self.path_keys.clear();
+    }
+
+    /// The child of `node` for key `k` (`key << 1 | inlined`), made when
+    /// new.
+    #[inline(always)]
+    fn step(&mut self, node: u32, k: u32) -> u32 {
+        let sid = self.sample;
+        let kid = k >> 1;
+        let pk = self.path_keys.last().copied();
+        let repeated = self.stamp[kid as usize] == sid;
+        if repeated && self.pairs_for != sid {
+            // First repeat in this sample: remember the pairs so far.
+            self.pairs.clear();
+            self.pairs.extend(
+                self.path_keys
+                    .windows(2)
+                    .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1])),
+            );
+            self.pairs_for = sid;
+        }
+        let pair = pk.map(|pk| (u64::from(pk) << 32) | u64::from(kid));
+        let slot = (u64::from(node) << 32) | u64::from(k);
+        // (first child, its key), kept beside the parent so the common case
+        // touches no other memory.
+        let (fc, fck) = self.first_child[node as usize];
+        let found = if fc != NONE && fck == k {
+            Some(fc)
+        } else if fc == NONE {
+            None
+        } else {
+            self.index.get(slot)
+        };
+        let child = match found {
+            Some(c) => c,
+            None => {
+                let c = self.parent.len() as u32;
+                if fc == NONE {
+                    self.first_child[node as usize] = (c, k);
+                } else {
+                    self.index.insert(slot, c);
+                }
+                self.first_child.push((NONE, NONE));
+                self.parent.push(node);
+                self.key.push(k);
+                let mut f = 0u8;
+                if !repeated {
+                    f |= FIRST;
+                }
+                if let (Some(pk), Some(pair)) = (pk, pair) {
+                    if pk != kid && (!repeated || !self.pairs.contains(&pair)) {
+                        f |= EDGE_FIRST;
+                    }
+                }
+                self.flags.push(f);
+                c
+            }
+        };
+        self.stamp[kid as usize] = sid;
+        if self.pairs_for == sid {
+            if let Some(pair) = pair {
+                self.pairs.insert(pair);
+            }
+        }
+        self.path_keys.push(kid);
+        child
+    }
+
+    fn finish(self, keys: Keys, leaf: Vec<u32>) -> CallTree {
+        let Builder {
+            parent,
+            key,
+            flags,
+            first_child,
+            index,
+            ..
+        } = self;
+        drop(index);
+        drop(first_child);
+        let (child_offsets, children) = children_lists(&parent);
+        CallTree {
+            keys,
+            parent,
+            key,
+            leaf,
+            flags,
+            child_offsets,
+            children,
+        }
     }
 }
 

@@ -381,7 +381,12 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let ty = prepared.sample_type;
     // pprof's percentages stay of the whole profile's total.
     let total = prepared.total();
-    let tree = prepared.tree(a.params.granularity);
+    let shape = a.params.shape();
+    let tree = if a.command == "folded" && !shape.is_identity() {
+        prepared.graph_tree(&shape)
+    } else {
+        prepared.tree(a.params.granularity)
+    };
     let p = &prepared.profile;
     if a.command == "folded" {
         return match prepared.split {

@@ -1,7 +1,9 @@
 //! pprof's filter flags (`--focus RE`, `-focus=RE`, …): each sets its field
-//! of [`RefineParams`], read by the pipeline's filter step as the page's
-//! controls are.
+//! of [`heaplens_view::params::RefineParams`], read by the pipeline's filter
+//! step as the page's controls are; and the flame graph's shape
+//! (`--graph`, `--recursion`), as the page's graph buttons.
 
+use heaplens_analysis::{GraphView, Recursion};
 use heaplens_view::params::ViewParams;
 
 /// The help lines of these flags.
@@ -22,6 +24,12 @@ pub const HELP: &str = "\
   --drop_negative             leave out rows with a negative value (diffs)
   --only-mine                 only my code: Go's standard library hidden (its
                               values charged to the nearest caller outside it)
+  --graph up|callers:F|callees:F
+                              folded: the stacks bottom-up (leaves first), or
+                              those through function F cut at its outermost
+                              call: its callers (F first, reversed) or callees
+  --recursion direct|all      folded: recursive calls folded into the outer
+                              call (direct: f;f → f; all: f;g;f;h → f;h)
 ";
 
 /// Sets the field `flag` names (`--focus`, `-focus`, `--show-from` …), with
@@ -34,6 +42,21 @@ pub fn set(
     let name = flag.trim_start_matches('-').replace('-', "_");
     if !flag.starts_with('-') {
         return None;
+    }
+    if name == "graph" {
+        return Some(value(flag).and_then(|v| {
+            params.graph = GraphView::parse(&v).ok_or_else(|| {
+                format!("--graph must be up, callers:FUNCTION or callees:FUNCTION, not {v:?}")
+            })?;
+            Ok(())
+        }));
+    }
+    if name == "recursion" {
+        return Some(value(flag).and_then(|v| {
+            params.recursion = Recursion::parse(&v)
+                .ok_or_else(|| format!("--recursion must be direct or all, not {v:?}"))?;
+            Ok(())
+        }));
     }
     let r = &mut params.refine;
     if let Some((_, on)) = r.switches_mut().into_iter().find(|(k, _)| *k == name) {

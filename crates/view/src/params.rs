@@ -4,7 +4,7 @@
 //! the CLI builds one from its flags; [`crate::pipeline`] and the session
 //! read it. A new view option is one field here plus its fragment key.
 
-use heaplens_analysis::Granularity;
+use heaplens_analysis::{Granularity, GraphView, Recursion, Shape};
 use heaplens_profile::diff::{DiffMode, DiffOptions};
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +37,13 @@ pub struct ViewParams {
     /// pprof's other node and label filters and report options.
     #[serde(default)]
     pub refine: RefineParams,
+    /// The flame graph's shape: top-down, bottom-up, or one function's
+    /// callers or callees (the sandwich). The top table is not changed.
+    #[serde(default)]
+    pub graph: GraphView,
+    /// Recursive calls folded into their outer call, in the flame graph.
+    #[serde(default)]
+    pub recursion: Recursion,
 }
 
 /// pprof's node filters (regular expressions in Go's syntax, matched
@@ -256,7 +263,20 @@ impl ViewParams {
             search: String::new(),
             tagfocus: String::new(),
             refine: self.refine.for_new_profile(),
+            // A sandwich names a function of the old profile.
+            graph: match self.graph {
+                GraphView::BottomUp => GraphView::BottomUp,
+                _ => GraphView::TopDown,
+            },
             ..self.clone()
+        }
+    }
+
+    /// The flame graph's shape.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            view: self.graph.clone(),
+            recursion: self.recursion,
         }
     }
 

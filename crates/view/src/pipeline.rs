@@ -24,7 +24,7 @@
 use std::cell::OnceCell;
 use std::rc::Rc;
 
-use heaplens_analysis::{CallTree, Granularity};
+use heaplens_analysis::{CallTree, Granularity, Shape};
 use heaplens_profile::diff::{combine_split, DiffOptions};
 use heaplens_profile::refine::{Refine, RefineSpec};
 use heaplens_profile::Profile;
@@ -233,6 +233,9 @@ pub struct Prepared {
     functions: SharedTree,
     /// The tree at lines or addresses, the last one asked for.
     other: Option<Rc<CallTree>>,
+    /// The flame graph's tree of the last shape asked for other than
+    /// top-down as sampled.
+    shaped: Option<(Shape, Rc<CallTree>)>,
 }
 
 impl Prepared {
@@ -253,6 +256,26 @@ impl Prepared {
         self.other = None;
         let t = Rc::new(CallTree::build(&self.profile, g));
         self.other = Some(t.clone());
+        t
+    }
+
+    /// The function tree drawn as `shape` says (bottom-up, a sandwich,
+    /// recursion collapsed): the function tree itself when the shape
+    /// changes nothing; one other shape is kept.
+    pub fn graph_tree(&mut self, shape: &Shape) -> Rc<CallTree> {
+        if shape.is_identity() {
+            return self.tree(Granularity::Functions);
+        }
+        if let Some((_, t)) = self.shaped.as_ref().filter(|(s, _)| s == shape) {
+            return t.clone();
+        }
+        self.shaped = None;
+        let t = Rc::new(CallTree::build_shaped(
+            &self.profile,
+            Granularity::Functions,
+            shape,
+        ));
+        self.shaped = Some((shape.clone(), t.clone()));
         t
     }
 
@@ -395,6 +418,7 @@ fn filter(c: &Combined, key: FilterKey, generation: u64) -> Prepared {
         whole_totals: Vec::new(),
         functions: c.functions.clone(),
         other: None,
+        shaped: None,
         key,
     };
     if prepared.key.filters.is_empty() {

@@ -43,10 +43,21 @@ impl Session {
             .columns
             .get_or(ckey, || Rc::new(columns(prepared, &functions, ty)))
             .clone();
+        let shape = req.params.shape();
+        let (graph, graph_cols) = if shape.is_identity() {
+            (functions.clone(), cols.clone())
+        } else {
+            let g = prepared.graph_tree(&shape);
+            let c = caches
+                .graph_columns
+                .get_or((ckey, shape), || Rc::new(columns(prepared, &g, ty)))
+                .clone();
+            (g, c)
+        };
         let flame = flame(
             &prepared.profile,
-            &functions,
-            &cols,
+            &graph,
+            &graph_cols,
             &req.params,
             req.width_px,
             req.zoom_node,

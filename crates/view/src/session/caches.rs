@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use heaplens_analysis::tree::Column;
-use heaplens_analysis::Granularity;
+use heaplens_analysis::{Granularity, Shape};
 
 use super::render::PeekData;
 use super::summary::HotSites;
@@ -101,6 +101,8 @@ impl<K: PartialEq, V> Cached<K, V> {
 #[derive(Default)]
 pub struct Caches {
     pub columns: Cached<ColumnKey, Rc<Columns>>,
+    /// The flame graph's columns when its shape is not the function tree's.
+    pub graph_columns: Cached<(ColumnKey, Shape), Rc<Columns>>,
     /// Every row of the table last asked for, in pprof's order.
     pub rows: Cached<RowsKey, Rc<Vec<Entry>>>,
     /// Those rows in the order and with the filter last asked for.

@@ -47,7 +47,9 @@ impl Session {
         let text = |name: String, text: String| (name, "text/plain".to_string(), text.into_bytes());
         Ok(match kind {
             ExportKind::Folded => {
-                let tree = prepared.tree(heaplens_analysis::Granularity::Functions);
+                // The graph as drawn: bottom-up, a sandwich, recursion
+                // collapsed.
+                let tree = prepared.graph_tree(&view.params.shape());
                 let folded = match prepared.split {
                     Some(split) => folded_diff_string(&p, &tree, ty, split, DiffFormat::New),
                     None => folded_string(&p, &tree, ty),

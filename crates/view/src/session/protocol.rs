@@ -63,7 +63,8 @@ pub enum Request {
 /// Files the worker writes for the page to download.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExportKind {
-    /// Folded stacks (`a;b;c value`) of the sample type shown; in a diff,
+    /// Folded stacks (`a;b;c value`) of the sample type shown, of the graph
+    /// as drawn (bottom-up, a sandwich, recursion collapsed); in a diff,
     /// the new profile's values (plain folded stacks every tool reads).
     Folded,
     /// A diff's folded stacks in the differential format (`a;b;c base new`)

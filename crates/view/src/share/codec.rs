@@ -6,6 +6,8 @@
 //! |---|---|---|
 //! | `t` | `sample_type` | sample type name |
 //! | `o` | `orientation` | `flame` (default: icicle, root on top) |
+//! | `view` | `graph` | `up` (bottom-up), `callers:NAME` or `callees:NAME` (default top-down) |
+//! | `rec` | `recursion` | `direct` or `all`: recursion collapsed |
 //! | `d` | `diff.show` | `0`: the profile alone, not its diff with the base |
 //! | `sub` | `diff.mode` | `1`: pprof's `-base` (default `-diff_base`) |
 //! | `norm` | `diff.normalize` | `1`: pprof's `-normalize` |
@@ -37,7 +39,7 @@
 //! [`KEYS`] is this table in code; a test checks that the two agree and that
 //! every field survives the round trip.
 
-use heaplens_analysis::Granularity;
+use heaplens_analysis::{Granularity, GraphView, Recursion};
 use heaplens_profile::diff::DiffMode;
 
 use super::escape::{decode, encode};
@@ -105,6 +107,27 @@ pub const KEYS: &[Key] = &[
                     ))
                 }
             };
+            Ok(())
+        },
+    },
+    Key {
+        key: "view",
+        write: |v| (v.graph != GraphView::TopDown).then(|| encode(&v.graph.text())),
+        read: |v, raw| {
+            let t = text("view", raw)?;
+            v.graph = GraphView::parse(&t).ok_or_else(|| {
+                format!("its \"view\" part should be up, callers:NAME or callees:NAME, not {t:?}")
+            })?;
+            Ok(())
+        },
+    },
+    Key {
+        key: "rec",
+        write: |v| (v.recursion != Recursion::Keep).then(|| v.recursion.as_str().into()),
+        read: |v, raw| {
+            let t = text("rec", raw)?;
+            v.recursion = Recursion::parse(&t)
+                .ok_or_else(|| format!("its \"rec\" part should be direct or all, not {t:?}"))?;
             Ok(())
         },
     },
@@ -331,7 +354,14 @@ mod tests {
     /// enum (named by serde's own error for an unknown one), texts that
     /// need escaping, the other boolean, lists of names, numbers.
     fn values_for(base: &Value, path: &[String]) -> Vec<Value> {
-        let texts = ["json", "", "a,b&c=d #%/é\n", "/^main\\./"];
+        let texts = [
+            "json",
+            "",
+            "a,b&c=d #%/é\n",
+            "/^main\\./",
+            "up",
+            "callees:a,b&c=d #%/é",
+        ];
         let mut probe = base.clone();
         *at(&mut probe, path) = Value::String("no-such-variant".into());
         if let Err(e) = serde_json::from_value::<ViewParams>(probe) {
@@ -355,7 +385,16 @@ mod tests {
                 serde_json::json!([""]),
                 serde_json::json!(["x"]),
             ],
-            _ => texts.iter().map(|&t| Value::String(t.into())).collect(),
+            // The texts the field reads (a graph view reads only its own).
+            _ => texts
+                .iter()
+                .map(|&t| Value::String(t.into()))
+                .filter(|t| {
+                    let mut v = base.clone();
+                    *at(&mut v, path) = t.clone();
+                    serde_json::from_value::<ViewParams>(v).is_ok()
+                })
+                .collect(),
         }
     }
 
@@ -430,6 +469,20 @@ mod tests {
                 "z",
                 ViewParams {
                     zoom: vec!["main.main".into()],
+                    ..d()
+                },
+            ),
+            (
+                "view",
+                ViewParams {
+                    graph: GraphView::Callers("main.(*T).Run".into()),
+                    ..d()
+                },
+            ),
+            (
+                "rec",
+                ViewParams {
+                    recursion: Recursion::All,
                     ..d()
                 },
             ),

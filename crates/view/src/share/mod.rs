@@ -312,6 +312,8 @@ mod tests {
                     drop_negative: true,
                     ..Default::default()
                 },
+                graph: heaplens_analysis::GraphView::Callees("main.(*T).Run".into()),
+                recursion: heaplens_analysis::Recursion::Direct,
             },
             profile: Some(Source::embed("new.pb.gz", b"\x1f\x8b\x08 profile bytes")),
             base: Some(Source::Url(
