@@ -395,4 +395,23 @@ mod tests {
         assert!(r.any_node_filter());
         assert!(!RefineParams::default().any_node_filter());
     }
+
+    #[test]
+    fn a_new_profile_keeps_the_graph_shape_but_not_a_sandwich_of_the_old_one() {
+        let v = ViewParams {
+            graph: GraphView::Callers("main.f".into()),
+            recursion: Recursion::All,
+            ..ViewParams::default()
+        };
+        let n = v.for_new_profile();
+        assert_eq!(n.graph, GraphView::TopDown);
+        assert_eq!(n.recursion, Recursion::All);
+        let up = ViewParams {
+            graph: GraphView::BottomUp,
+            ..ViewParams::default()
+        };
+        assert_eq!(up.for_new_profile().graph, GraphView::BottomUp);
+        assert!(up.shape().view == GraphView::BottomUp && !up.shape().is_identity());
+        assert!(ViewParams::default().shape().is_identity());
+    }
 }
