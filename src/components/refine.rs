@@ -200,14 +200,43 @@ pub fn RefineMenu(props: &RefineMenuProps) -> Html {
             html! { <li><button role="menuitem" data-graph={key} {onclick}>{ label }</button></li> }
         });
     let close = props.on_close.reform(|_: MouseEvent| ());
+    let menu = use_node_ref();
+    {
+        // Kept inside the window: opened near its bottom or right edge, the
+        // menu moves up or left by what would be cut off.
+        let menu = menu.clone();
+        use_effect_with((props.x as i64, props.y as i64), move |_| {
+            keep_in_window(&menu);
+        });
+    }
     let style = format!("left:{:.0}px;top:{:.0}px", props.x, props.y);
     html! {
         <>
             <div class="menu-backdrop" onclick={close.clone()} oncontextmenu={Callback::from(move |e: MouseEvent| { e.prevent_default(); close.emit(e); })}></div>
-            <div class="refine-menu" role="menu" id="refine-menu" {style}>
+            <div class="refine-menu" role="menu" id="refine-menu" ref={menu} {style}>
                 <p class="menu-title" title={props.name.clone()}>{ crate::paint::truncate(&props.name, 60) }</p>
                 <ul>{ for items }{ for graphs }</ul>
             </div>
         </>
+    }
+}
+
+/// Moves a fixed element up and left so that all of it is in the window
+/// (8 px from its edges where it fits).
+fn keep_in_window(node: &NodeRef) {
+    let (Some(el), Some(win)) = (node.cast::<web_sys::HtmlElement>(), web_sys::window()) else {
+        return;
+    };
+    let size = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+    let (w, h) = (size(win.inner_width()), size(win.inner_height()));
+    let r = el.get_bounding_client_rect();
+    let style = el.style();
+    if r.bottom() > h - 8.0 {
+        let top = (h - r.height() - 8.0).max(8.0);
+        let _ = style.set_property("top", &format!("{top:.0}px"));
+    }
+    if r.right() > w - 8.0 {
+        let left = (w - r.width() - 8.0).max(8.0);
+        let _ = style.set_property("left", &format!("{left:.0}px"));
     }
 }
