@@ -191,3 +191,64 @@ fn a_merge_is_named_by_its_files() {
         a.duration_nanos + b.duration_nanos
     );
 }
+
+/// The worker's session opens a merge as the CLI does: its info names the
+/// files, its totals are the merge's; a mismatch or a file that does not
+/// decode fails with the files' names, and the open profile stays.
+#[test]
+fn the_session_opens_merges_as_the_cli_does() {
+    use heaplens_view::session::{Session, Slot};
+    let read = |p: &str| {
+        let name = p.rsplit('/').next().unwrap().to_string();
+        (name, std::fs::read(common::repo_root().join(p)).unwrap())
+    };
+    let files = vec![
+        read("tests/testdata/scheduler/baseline.prof"),
+        read("tests/testdata/scheduler/optimized.prof"),
+        read("../shared/corpus/dd-trace-go/heap.before.pprof"),
+    ];
+    let mut s = Session::new();
+    let info = s
+        .load_merged(Slot::Profile, &files, &mut |_, _, _| {})
+        .expect("merges");
+    assert_eq!(
+        info.file_name,
+        "baseline.prof + optimized.prof + heap.before.pprof"
+    );
+    assert_eq!(
+        info.merged_from,
+        ["baseline.prof", "optimized.prof", "heap.before.pprof"]
+    );
+    let m = merged(&[
+        "tests/testdata/scheduler/baseline.prof",
+        "tests/testdata/scheduler/optimized.prof",
+        "../shared/corpus/dd-trace-go/heap.before.pprof",
+    ]);
+    let totals: Vec<i64> = info.sample_types.iter().map(|t| t.total).collect();
+    assert_eq!(
+        totals,
+        (0..4).map(|t| m.profile.total(t)).collect::<Vec<_>>()
+    );
+    assert!(totals.iter().all(|&t| t > 0));
+
+    let mismatch = vec![
+        read("tests/testdata/scheduler/baseline.prof"),
+        read("../shared/corpus/pprof/sample.cpu"),
+    ];
+    let e = s
+        .load_merged(Slot::Profile, &mismatch, &mut |_, _, _| {})
+        .unwrap_err();
+    assert_eq!(
+        e,
+        "baseline.prof and sample.cpu cannot be merged: period types differ (space/bytes and cpu/nanoseconds)"
+    );
+    let broken = vec![
+        read("tests/testdata/scheduler/baseline.prof"),
+        ("notes.txt".to_string(), b"\x00\x01 not a profile".to_vec()),
+    ];
+    let e = s
+        .load_merged(Slot::Profile, &broken, &mut |_, _, _| {})
+        .unwrap_err();
+    assert!(e.starts_with("notes.txt: "), "{e}");
+    assert_eq!(s.profile_protobuf().map(|(n, _)| n), Some(info.file_name));
+}
