@@ -9,8 +9,6 @@ use heaplens_profile::Profile;
 use heaplens_view::encode::{encode, gzip, EncodeOptions};
 use heaplens_view::pipeline::{Input, Inputs};
 
-use crate::Args;
-
 pub fn load(path: &str) -> Result<Profile, String> {
     let bytes =
         std::fs::read(path).map_err(|e| format!("{path}: cannot read: {}", io_reason(&e)))?;
@@ -52,15 +50,20 @@ fn merged(paths: &[String]) -> Result<Input, String> {
     Input::merged(parts)
 }
 
-/// The inputs a command names: its FILEs (merged when several), and the
-/// base as `base` says.
-pub fn inputs(a: &Args, base: Base) -> Result<Inputs, String> {
-    if a.files.is_empty() {
-        return Err(format!("{}: no FILE given", a.command));
+/// The inputs of `command`: its `files` (merged when several), and the
+/// base (`base_path`) as `base` says.
+pub fn inputs(
+    command: &str,
+    files: &[String],
+    base_path: Option<&str>,
+    base: Base,
+) -> Result<Inputs, String> {
+    if files.is_empty() {
+        return Err(format!("{command}: no FILE given"));
     }
     let mut inputs = Inputs::default();
-    inputs.set_profile(merged(&a.files)?);
-    match (a.base.as_deref(), base) {
+    inputs.set_profile(merged(files)?);
+    match (base_path, base) {
         (_, Base::Ignored) | (None, Base::Optional) => {}
         (Some(b), _) => inputs.set_base(Input::new(b, load(b)?)),
         (None, Base::Required) => {
@@ -73,13 +76,13 @@ pub fn inputs(a: &Args, base: Base) -> Result<Inputs, String> {
 /// `heaplens merge -o OUT FILE...`: the merge of the FILEs written to OUT
 /// as a gzipped pprof profile, whole (labels, addresses and mappings kept),
 /// which `go tool pprof` and heaplens open.
-pub fn merge(a: &Args) -> Result<(), String> {
+pub fn merge(output: Option<&str>, files: &[String]) -> Result<(), String> {
     let usage = "merge: give the output and the files (heaplens merge -o OUT FILE...)";
-    let out = a.output.as_deref().ok_or(usage)?;
-    if a.files.is_empty() {
+    let out = output.ok_or(usage)?;
+    if files.is_empty() {
         return Err(usage.into());
     }
-    let input = merged(&a.files)?;
+    let input = merged(files)?;
     let bytes = gzip(&encode(&input.profile, EncodeOptions::FULL).protobuf);
     std::fs::write(out, bytes).map_err(|e| format!("{out}: cannot write: {}", io_reason(&e)))
 }

@@ -256,7 +256,7 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         "top" | "folded" | "diff" => top(a, out),
         "gate" => gate(a, out),
         "list" => list(a, out),
-        "merge" => inputs::merge(a),
+        "merge" => inputs::merge(a.output.as_deref(), &a.files),
         "bench" => bench(a, out),
         other => Err(format!(
             "unknown command {other:?} (commands: top, diff, list, gate, bench, folded, merge, info; see heaplens --help)"
@@ -340,7 +340,7 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         "folded" => Base::Optional,
         _ => Base::Ignored,
     };
-    let inputs = inputs(a, base)?;
+    let inputs = inputs(&a.command, &a.files, a.base.as_deref(), base)?;
     let mut pipeline = Pipeline::default();
     let prepared = prepare(a, &inputs, &mut pipeline)?;
     if let Some(note) = &prepared.sample_type_note {
@@ -395,7 +395,7 @@ fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let usage = "list: give a pattern and a file (heaplens list REGEX FILE)";
     let pattern = a.pattern.as_deref().ok_or(usage)?;
     a.file().ok_or(usage)?;
-    let inputs = inputs(a, Base::Optional)?;
+    let inputs = inputs(&a.command, &a.files, a.base.as_deref(), Base::Optional)?;
     let mut pipeline = Pipeline::default();
     let prepared = prepare(a, &inputs, &mut pipeline)?;
     drop(inputs);

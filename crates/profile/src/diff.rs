@@ -7,8 +7,8 @@
 //! on the combined profile, and its numbers are net values (new − base).
 
 use crate::error::{Error, Result};
-use crate::merge::{append_samples, append_tables, header, merged, Side};
-use crate::model::{Profile, ValueType};
+use crate::merge::{append_samples, append_tables, header, merged, mismatch, Side};
+use crate::model::Profile;
 
 /// pprof's two ways of subtracting a base.
 #[derive(
@@ -26,37 +26,6 @@ pub enum DiffMode {
 pub struct DiffOptions {
     pub mode: DiffMode,
     pub normalize: bool,
-}
-
-fn describe(types: &[ValueType]) -> String {
-    types
-        .iter()
-        .map(|t| format!("{}/{}", t.ty, t.unit))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Why two profiles cannot be combined (pprof's rule: the same period
-/// type, and the same sample types, type and unit, in the same order), or
-/// `None` when they can: "period types differ (…)" or "their sample types
-/// differ (…)".
-pub fn mismatch(a: &Profile, b: &Profile) -> Option<String> {
-    let pt = |p: &Profile| p.period_type.clone().unwrap_or_default();
-    let (pa, pb) = (pt(a), pt(b));
-    if pa != pb {
-        return Some(format!(
-            "period types differ ({}/{} and {}/{})",
-            pa.ty, pa.unit, pb.ty, pb.unit
-        ));
-    }
-    if a.sample_types != b.sample_types {
-        return Some(format!(
-            "their sample types differ ({} vs {})",
-            describe(&a.sample_types),
-            describe(&b.sample_types)
-        ));
-    }
-    None
 }
 
 /// Checks that `base` can be subtracted from `new` (pprof's rule).

@@ -12,7 +12,7 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use crate::model::{Label, Profile, SampleLabelsBuilder, StackLocs, NONE};
+use crate::model::{Label, Profile, SampleLabelsBuilder, StackLocs, ValueType, NONE};
 
 /// Why profiles could not be merged: profile `other` cannot be merged with
 /// profile `first` (indices into the list given), and why.
@@ -34,7 +34,7 @@ pub fn merge(profiles: &[&Profile]) -> Result<Profile, Mismatch> {
         });
     };
     for (i, p) in rest.iter().enumerate() {
-        if let Some(reason) = crate::diff::mismatch(first, p) {
+        if let Some(reason) = mismatch(first, p) {
             return Err(Mismatch {
                 first: 0,
                 other: i + 1,
@@ -75,6 +75,37 @@ pub fn merge(profiles: &[&Profile]) -> Result<Profile, Mismatch> {
     out.labels = labels.finish();
     canonicalize(&mut out);
     Ok(merged(&out, true))
+}
+
+fn describe(types: &[ValueType]) -> String {
+    types
+        .iter()
+        .map(|t| format!("{}/{}", t.ty, t.unit))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why two profiles cannot be merged or combined (pprof's rule: the same
+/// period type, and the same sample types, type and unit, in the same
+/// order), or `None` when they can: "period types differ (…)" or "their
+/// sample types differ (…)".
+pub fn mismatch(a: &Profile, b: &Profile) -> Option<String> {
+    let pt = |p: &Profile| p.period_type.clone().unwrap_or_default();
+    let (pa, pb) = (pt(a), pt(b));
+    if pa != pb {
+        return Some(format!(
+            "period types differ ({}/{} and {}/{})",
+            pa.ty, pa.unit, pb.ty, pb.unit
+        ));
+    }
+    if a.sample_types != b.sample_types {
+        return Some(format!(
+            "their sample types differ ({} vs {})",
+            describe(&a.sample_types),
+            describe(&b.sample_types)
+        ));
+    }
+    None
 }
 
 /// Points every frame at the first of its equal functions and every stack
