@@ -80,6 +80,7 @@ async fn handle(
             Ok(blob) => load_blob(inner, scope, id, slot, name, blob).await,
             Err(message) => respond(failed(slot, name, message)),
         },
+        Request::FetchMerged { slot, files } => load_merged(inner, scope, id, slot, files).await,
         Request::Swap => {
             let swapped = inner.borrow_mut().session.swap();
             if let Some((profile, base)) = swapped {
@@ -147,28 +148,23 @@ async fn handle(
     }
 }
 
-/// Reads a profile (or benchmark output) from `blob` into `slot`: gzip is
-/// inflated by the browser straight into the session's memory (the
-/// compressed bytes never enter it), with progress and a cap.
-async fn load_blob(
-    inner: &Rc<RefCell<Inner>>,
+/// The bytes of `blob`, inflated when gzipped (by the browser, straight
+/// into the session's memory: the compressed bytes never enter it), with
+/// progress and a cap; and the size of the gzip file, when it was one.
+async fn blob_bytes(
     scope: &WorkerScope<AnalysisWorker>,
     id: HandlerId,
-    slot: Slot,
-    name: String,
     blob: web_sys::Blob,
-) {
-    let respond = |r: Response| scope.respond(id, r);
+) -> Result<(Vec<u8>, Option<u64>), String> {
     let size = blob.size() as u64;
     if size > BROWSER_LIMITS.max_input {
         let e = heaplens_profile::Error::InputTooLarge {
             size,
             limit: BROWSER_LIMITS.max_input,
         };
-        respond(failed(slot, name, e.to_string()));
-        return;
+        return Err(e.to_string());
     }
-    let (data, gzip_size) = if gzip::blob_is_gzip(&blob).await {
+    if gzip::blob_is_gzip(&blob).await {
         let inflating = {
             let scope = scope.clone();
             move |n: u64| {
@@ -182,41 +178,61 @@ async fn load_blob(
                 )
             }
         };
-        match gzip::inflate(&blob, BROWSER_LIMITS.max_decoded, inflating).await {
-            Ok(d) => (d, Some(size)),
-            Err(message) => {
-                respond(failed(slot, name, message));
-                return;
-            }
+        let data = gzip::inflate(&blob, BROWSER_LIMITS.max_decoded, inflating).await?;
+        return Ok((data, Some(size)));
+    }
+    match JsFuture::from(blob.array_buffer()).await {
+        Ok(b) => Ok((js_sys::Uint8Array::new(&b).to_vec(), None)),
+        Err(_) => Err("its contents could not be read".into()),
+    }
+}
+
+/// A progress reporter for decoding: at most one message every 50 ms, plus
+/// every stage's end.
+fn decode_progress(
+    scope: &WorkerScope<AnalysisWorker>,
+    id: HandlerId,
+) -> impl FnMut(&str, u64, u64) + '_ {
+    let mut last = 0.0f64;
+    move |stage: &str, done: u64, total: u64| {
+        let now = now_ms();
+        if now - last >= 50.0 || (total > 0 && done == total) {
+            last = now;
+            scope.respond(
+                id,
+                Response::Progress {
+                    stage: stage.to_string(),
+                    done,
+                    total,
+                },
+            );
         }
-    } else {
-        match JsFuture::from(blob.array_buffer()).await {
-            Ok(b) => (js_sys::Uint8Array::new(&b).to_vec(), None),
-            Err(_) => {
-                respond(failed(slot, name, "its contents could not be read".into()));
-                return;
-            }
+    }
+}
+
+/// Reads a profile (or benchmark output) from `blob` into `slot`.
+async fn load_blob(
+    inner: &Rc<RefCell<Inner>>,
+    scope: &WorkerScope<AnalysisWorker>,
+    id: HandlerId,
+    slot: Slot,
+    name: String,
+    blob: web_sys::Blob,
+) {
+    let respond = |r: Response| scope.respond(id, r);
+    let (data, gzip_size) = match blob_bytes(scope, id, blob).await {
+        Ok(read) => read,
+        Err(message) => {
+            respond(failed(slot, name, message));
+            return;
         }
     };
-    drop(blob);
     if gzip_size.is_none() && Session::is_bench(&data) {
         let resp = inner.borrow_mut().session.load_bench(slot, &name, &data);
         respond(resp.unwrap_or_else(|message| failed(slot, name, message)));
         return;
     }
-    let mut last = 0.0f64;
-    let mut progress = |stage: &str, done: u64, total: u64| {
-        // At most one message every 50 ms, plus every stage end.
-        let now = now_ms();
-        if now - last >= 50.0 || (total > 0 && done == total) {
-            last = now;
-            respond(Response::Progress {
-                stage: stage.to_string(),
-                done,
-                total,
-            });
-        }
-    };
+    let mut progress = decode_progress(scope, id);
     let result =
         inner
             .borrow_mut()
@@ -229,6 +245,63 @@ async fn load_blob(
             info: Box::new(info),
         },
         Err(message) => failed(slot, name, message),
+    });
+}
+
+/// Reads every file of `files` (name, URL), decoding each as it comes, and
+/// opens their merge in `slot`; the first file that cannot be read or
+/// decoded, or two whose sample types differ, fail the whole merge (the
+/// message names the file or files).
+async fn load_merged(
+    inner: &Rc<RefCell<Inner>>,
+    scope: &WorkerScope<AnalysisWorker>,
+    id: HandlerId,
+    slot: Slot,
+    files: Vec<(String, String)>,
+) {
+    let all = files
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(heaplens_view::pipeline::MERGE_JOIN);
+    let respond = |r: Response| scope.respond(id, r);
+    let mut parts = Vec::with_capacity(files.len());
+    for (name, url) in files {
+        let read = match crate::link::fetch_blob(&url).await {
+            Ok(blob) => blob_bytes(scope, id, blob).await,
+            Err(message) => Err(message),
+        };
+        let decoded = read.and_then(|(data, gzip_size)| {
+            let mut progress = decode_progress(scope, id);
+            inner
+                .borrow_mut()
+                .session
+                .decode_part(&name, &data, gzip_size, &mut progress)
+        });
+        match decoded {
+            Ok(p) => parts.push((name, p)),
+            Err(message) => {
+                let message = if message.starts_with(&name) {
+                    message
+                } else {
+                    format!("{name}: {message}")
+                };
+                respond(failed(slot, all, message));
+                return;
+            }
+        }
+    }
+    let mut progress = decode_progress(scope, id);
+    let result = inner
+        .borrow_mut()
+        .session
+        .install_merged(slot, parts, &mut progress);
+    respond(match result {
+        Ok(info) => Response::Loaded {
+            slot,
+            info: Box::new(info),
+        },
+        Err(message) => failed(slot, all, message),
     });
 }
 

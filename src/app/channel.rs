@@ -54,14 +54,29 @@ impl Channel {
     /// of ours (revoked once a few newer ones exist).
     pub fn fetch(&mut self, slot: Slot, name: String, url: String, blob: bool) {
         if blob {
-            self.blobs.push_back(url.clone());
-            while self.blobs.len() > 4 {
-                if let Some(old) = self.blobs.pop_front() {
-                    let _ = web_sys::Url::revoke_object_url(&old);
-                }
-            }
+            self.remember_blobs(std::slice::from_ref(&url));
         }
         self.send(Request::Fetch { slot, name, url });
+    }
+
+    /// Has the worker read the merge of `files` (name, blob: address of
+    /// ours) into `slot`.
+    pub fn fetch_merged(&mut self, slot: Slot, files: Vec<(String, String)>) {
+        let urls: Vec<String> = files.iter().map(|(_, u)| u.clone()).collect();
+        self.remember_blobs(&urls);
+        self.send(Request::FetchMerged { slot, files });
+    }
+
+    /// Keeps blob: addresses of ours until a few newer ones exist (at
+    /// least those of the latest request, which the worker has yet to
+    /// read), then revokes them.
+    fn remember_blobs(&mut self, urls: &[String]) {
+        self.blobs.extend(urls.iter().cloned());
+        while self.blobs.len() > urls.len().max(4) {
+            if let Some(old) = self.blobs.pop_front() {
+                let _ = web_sys::Url::revoke_object_url(&old);
+            }
+        }
     }
 
     pub fn send(&self, req: Request) {

@@ -1,7 +1,9 @@
 //! Drag and drop anywhere in the window. Every dropped file is used or
 //! named in a message: sources go to the line view, `go test -bench`
-//! outputs to the benchmark comparison, profiles open by the base/new rule
-//! (two ask which is the base), and the rest is refused by name.
+//! outputs to the benchmark comparison, profiles open by their number (one
+//! is the profile, two ask which is the base, or to merge them, three or
+//! more are merged as `go tool pprof a.prof b.prof c.prof` merges them),
+//! and the rest is refused by name.
 
 use std::rc::Rc;
 
@@ -162,16 +164,12 @@ async fn sort_out(
     if !code.is_empty() {
         open.sources.emit(code);
     }
-    let extra = |list: &mut Vec<web_sys::File>, what: &str, refused: &mut Vec<String>| {
-        for f in list.drain(2.min(list.len())..) {
-            refused.push(format!(
-                "{} (only two {what} are compared at a time)",
-                f.name()
-            ));
-        }
-    };
-    extra(&mut benches, "benchmark outputs", &mut refused);
-    extra(&mut profiles, "profiles", &mut refused);
+    for f in benches.drain(2.min(benches.len())..) {
+        refused.push(format!(
+            "{} (only two benchmark outputs are compared at a time)",
+            f.name()
+        ));
+    }
     // Benchmark outputs first (small): base and new by their names.
     match benches.as_slice() {
         [one] => open.bench.emit((Slot::Profile, one.clone())),
@@ -188,7 +186,9 @@ async fn sort_out(
             let (base, new) = guess_base(a, b);
             pair.set(Some(Rc::new((new.clone(), base.clone()))));
         }
-        _ => {}
+        [] => {}
+        // Three or more: merged, in the order dropped.
+        _ => open.merge.emit(profiles),
     }
     if !refused.is_empty() {
         d.dispatch(Action::Refused(Some(format!(

@@ -1,11 +1,13 @@
 //! Opening files: picked or dropped local files (handed to the worker as
-//! blob: addresses), URLs and the demo (fetched by the worker), source
-//! files for the line view (read here), and the two-files dialog that asks
-//! which one is the base (drops are sorted out in [`super::drops`]).
+//! blob: addresses), several merged into one profile, URLs and the demo
+//! (fetched by the worker), source files for the line view (read here),
+//! and the two-files dialog that asks which one is the base, or merges
+//! them (drops are sorted out in [`super::drops`]).
 
 use std::rc::Rc;
 
 use heaplens_profile::units;
+use heaplens_view::pipeline::MERGE_JOIN;
 use heaplens_view::session::Slot;
 use heaplens_view::share::Source;
 use yew::prelude::*;
@@ -28,6 +30,9 @@ const DEMO_NEW_BENCH: &str = "./static/demo/scheduler-optimized.txt";
 pub struct Openers {
     /// A local file into a slot.
     pub file: Callback<(Slot, web_sys::File)>,
+    /// Several local files merged into the profile, as `go tool pprof
+    /// a.prof b.prof` merges them.
+    pub merge: Callback<Vec<web_sys::File>>,
     /// A local `go test -bench` output into a side of the comparison.
     pub bench: Callback<(Slot, web_sys::File)>,
     /// Source files for the line view.
@@ -63,6 +68,10 @@ pub fn use_openers(state: &UseReducerHandle<AppState>, channel: &SharedChannel) 
                 .keep_when_open(slot, file.clone(), name);
             read_file(slot, file, &channel, &d);
         })
+    };
+    let merge = {
+        let (channel, d) = (channel.clone(), d.clone());
+        Callback::from(move |files: Vec<web_sys::File>| open_merged(files, &channel, &d))
     };
     let bench = {
         let (channel, d) = (channel.clone(), d.clone());
@@ -117,6 +126,7 @@ pub fn use_openers(state: &UseReducerHandle<AppState>, channel: &SharedChannel) 
     });
     Openers {
         file,
+        merge,
         bench,
         sources,
         demo,
@@ -221,6 +231,34 @@ fn read_file(
     }
 }
 
+/// Hands several local files to the worker, which opens their merge as
+/// the profile. A merge is not one file the address bar could name or the
+/// browser keep among the recent ones: the link holds the view alone.
+fn open_merged(
+    files: Vec<web_sys::File>,
+    channel: &SharedChannel,
+    d: &UseReducerDispatcher<AppState>,
+) {
+    let names: Vec<String> = files.iter().map(|f| f.name()).collect();
+    d.dispatch(Action::SourceOf(Slot::Profile, None));
+    d.dispatch(Action::Reading {
+        name: names.join(MERGE_JOIN),
+    });
+    let mut list = Vec::with_capacity(files.len());
+    for (f, name) in files.iter().zip(names) {
+        match web_sys::Url::create_object_url_with_blob(f) {
+            Ok(url) => list.push((name, url)),
+            Err(_) => {
+                d.dispatch(Action::ReadFailed {
+                    message: format!("Could not read {name}: the browser would not open it. Is it still there, and readable?"),
+                });
+                return;
+            }
+        }
+    }
+    channel.borrow_mut().fetch_merged(Slot::Profile, list);
+}
+
 /// Has the worker fetch `url` (same origin, or CORS-enabled) into `slot`.
 pub fn fetch_into(
     slot: Slot,
@@ -246,11 +284,12 @@ pub fn fetch_into(
 /// confirms.
 pub type Pair = Option<Rc<(web_sys::File, web_sys::File)>>;
 
-/// Asks which of two dropped files is the base.
+/// Asks which of two dropped files is the base, or whether to merge them.
 pub fn pair_dialog(
     files: &Rc<(web_sys::File, web_sys::File)>,
     pair: UseStateHandle<Pair>,
     load: Callback<(Slot, web_sys::File)>,
+    merge: Callback<Vec<web_sys::File>>,
 ) -> Html {
     let (new, base) = (files.0.clone(), files.1.clone());
     let choose = |new: web_sys::File, base: web_sys::File| {
@@ -262,19 +301,27 @@ pub fn pair_dialog(
             pair.set(None);
         })
     };
+    let merged = {
+        let (pair, files) = (pair.clone(), vec![base.clone(), new.clone()]);
+        Callback::from(move |_: MouseEvent| {
+            merge.emit(files.clone());
+            pair.set(None);
+        })
+    };
     let cancel = {
         let pair = pair.clone();
         Callback::from(move |_: MouseEvent| pair.set(None))
     };
     html! {
         <div class="pair-dialog" role="dialog" aria-label="Which file is the base?" id="pair-dialog">
-            <p>{ "Two files: which one is the base (before) and which the new profile (after)?" }</p>
+            <p>{ "Two files: which one is the base (before) and which the new profile (after)? Or merge them into one profile." }</p>
             <button class="primary" id="pair-as-guessed" onclick={choose(new.clone(), base.clone())} autofocus=true>
                 { format!("Base: {} → new: {}", base.name(), new.name()) }
             </button>
             <button id="pair-swapped" onclick={choose(base.clone(), new.clone())}>
                 { format!("Base: {} → new: {}", new.name(), base.name()) }
             </button>
+            <button id="pair-merge" onclick={merged}>{ format!("Merge {} + {}", base.name(), new.name()) }</button>
             <button onclick={cancel}>{ "Cancel" }</button>
         </div>
     }

@@ -58,12 +58,13 @@ fn page(
     view_part: Html,
 ) -> Html {
     let d = state.dispatcher();
+    // Several profiles picked at once are merged.
     let on_pick = |slot: Slot| {
-        let load = open.file.clone();
-        Callback::from(move |file: Option<web_sys::File>| {
-            if let Some(f) = file {
-                load.emit((slot, f));
-            }
+        let (load, merge) = (open.file.clone(), open.merge.clone());
+        Callback::from(move |mut files: Vec<web_sys::File>| match files.len() {
+            0 => {}
+            1 => load.emit((slot, files.remove(0))),
+            _ => merge.emit(files),
         })
     };
     let theme_label = match state.theme {
@@ -76,7 +77,7 @@ fn page(
             <header class="masthead">
                 <h1><img class="logo" src="static/favicon.svg" alt="" width="24" height="24" />{ "heaplens" }</h1>
                 <div class="pickers">
-                    <FilePicker id="profile-input" label="Profile" hint="" open={open_name(state.info.as_deref())} on_pick={on_pick(Slot::Profile)} />
+                    <FilePicker id="profile-input" label="Profile" hint="" multiple=true open={open_name(state.info.as_deref())} on_pick={on_pick(Slot::Profile)} />
                     <FilePicker id="base-input" label="Base (optional)" hint="" open={open_name(state.base_info.as_deref())} on_pick={on_pick(Slot::Base)} />
                 </div>
                 <UrlForm on_open={open.url.clone()} />
@@ -84,10 +85,10 @@ fn page(
                 <button class="theme" onclick={d.callback_to(|_| Action::ToggleTheme)} title="Light, dark, or follow the system">{ theme_label }</button>
             </header>
             if let Some(p) = (*drop.pair).clone() {
-                { pair_dialog(&p, drop.pair.clone(), open.file.clone()) }
+                { pair_dialog(&p, drop.pair.clone(), open.file.clone(), open.merge.clone()) }
             }
             if drop.dragging {
-                <div class="drop-overlay" aria-hidden="true"><p>{ "Drop profiles (two: base and new), go test -bench outputs or source files" }</p></div>
+                <div class="drop-overlay" aria-hidden="true"><p>{ "Drop profiles (two: base and new; three or more: merged), go test -bench outputs or source files" }</p></div>
             }
             <ErrorAlert message={alert_text(state)} />
             if let Some(n) = state.notice.clone() {

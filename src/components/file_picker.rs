@@ -1,6 +1,7 @@
-//! A labelled file input that reports the chosen file (or `None` when the
-//! choice is cleared) and names the file that is open in its slot, however
-//! it was opened (picked, dropped, a link, a recent profile).
+//! A labelled file input that reports the chosen files (none when the
+//! choice is cleared; several only when it takes several) and names the
+//! file that is open in its slot, however it was opened (picked, dropped, a
+//! link, a recent profile; of a merge, its files).
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -15,7 +16,10 @@ pub struct FilePickerProps {
     /// The file open in this slot, if any.
     #[prop_or_default]
     pub open: Option<AttrValue>,
-    pub on_pick: Callback<Option<web_sys::File>>,
+    /// Whether several files can be chosen at once.
+    #[prop_or_default]
+    pub multiple: bool,
+    pub on_pick: Callback<Vec<web_sys::File>>,
 }
 
 #[component]
@@ -24,7 +28,11 @@ pub fn FilePicker(props: &FilePickerProps) -> Html {
         let on_pick = props.on_pick.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            on_pick.emit(input.files().and_then(|files| files.get(0)));
+            let files = input
+                .files()
+                .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
+                .unwrap_or_default();
+            on_pick.emit(files);
             // Picking the same file again is a new choice too.
             input.set_value("");
         })
@@ -35,7 +43,7 @@ pub fn FilePicker(props: &FilePickerProps) -> Html {
     html! {
         <div class="picker">
             <label for={props.id.clone()} class="pick">{ &props.label }</label>
-            <input type="file" class="visually-hidden" id={props.id.clone()} aria-describedby={described} {onchange} />
+            <input type="file" class="visually-hidden" id={props.id.clone()} aria-describedby={described} multiple={props.multiple} {onchange} />
             <span class={classes!("open-name", props.open.is_none().then_some("none"))} id={name_id} title={props.open.clone()}>
                 { props.open.clone().unwrap_or_else(|| AttrValue::from("none open")) }
             </span>

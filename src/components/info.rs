@@ -10,6 +10,17 @@ use crate::format;
 /// Values longer than this many characters fold.
 const LONG: usize = 80;
 
+/// What a merge was made of: how many files, merged as pprof merges them.
+fn merged(files: &[String]) -> String {
+    if files.is_empty() {
+        return String::new();
+    }
+    format!(
+        "{} profiles, merged as go tool pprof merges them (samples summed)",
+        files.len()
+    )
+}
+
 #[derive(Properties, PartialEq)]
 pub struct InfoPanelProps {
     pub info: std::rc::Rc<ProfileInfo>,
@@ -57,6 +68,7 @@ pub fn InfoPanel(props: &InfoPanelProps) -> Html {
             <summary>{ "Profile" }</summary>
             <dl>
                 { row("File", i.file_name.clone()) }
+                { row("Merged", merged(&i.merged_from)) }
                 { row("Size", size) }
                 { row("Kind", i.kind.clone()) }
                 { row("Binary", i.main_binary.clone()) }

@@ -11,6 +11,7 @@ use heaplens_view::session::NodeId;
 fn info() -> ProfileInfo {
     ProfileInfo {
         file_name: "mem.prof".into(),
+        merged_from: Vec::new(),
         file_size: 10,
         inflated_size: 20,
         gzipped: true,

@@ -10,25 +10,27 @@ use std::process::ExitCode;
 use heaplens_analysis::folded::{self, DiffFormat};
 use heaplens_analysis::{list, Granularity, TopOptions};
 use heaplens_profile::diff::DiffMode;
-use heaplens_profile::Profile;
 use heaplens_view::params::ViewParams;
-use heaplens_view::pipeline::{Input, Inputs, Pipeline, Prepared};
+use heaplens_view::pipeline::{Inputs, Pipeline, Prepared};
 use heaplens_view::report::TableFormat;
 use heaplens_view::{benchfmt, benchtab, gate as gates, report};
 
+mod inputs;
 mod refine_flags;
+
+use inputs::{inputs, io_reason, load, Base};
 
 const USAGE_HEAD: &str = "\
 heaplens — read pprof profiles (Go heap/allocs, CPU, and other producers)
 
 Usage:
-  heaplens top    [options] FILE   flat/cum table, like `go tool pprof -top`
-  heaplens folded [options] FILE   folded stacks: `root;...;leaf value`
+  heaplens top    [options] FILE...  flat/cum table, like `go tool pprof -top`
+  heaplens folded [options] FILE...  folded stacks: `root;...;leaf value`
   heaplens folded --base BASE [--diff-format two-column|new] NEW
                                    folded stacks of a diff: `root;...;leaf base new`
                                    (default) or the new profile's values alone
   heaplens info   FILE             sample types, totals, counts, metadata
-  heaplens list   REGEX FILE [--source DIR] [--base BASE] [options]
+  heaplens list   REGEX FILE... [--source DIR] [--base BASE] [options]
                                    flat/cum per source line of the functions
                                    matching REGEX, like `go tool pprof -list`
   heaplens diff   --base BASE [options] NEW
@@ -40,8 +42,13 @@ Usage:
                                    benchstat does (mean ± variation, change,
                                    Mann-Whitney p, geomean); one output: its values
 
+  heaplens merge  -o OUT FILE...   the merge of the profiles, written as a
+                                   gzipped pprof profile (`go tool pprof` opens it)
+
 FILE: a pprof profile (protobuf, gzipped or not) or folded stacks text
-(`root;...;leaf 123` per line).
+(`root;...;leaf 123` per line). Several FILEs (top, folded, list, merge) are
+merged as `go tool pprof a.prof b.prof` merges them; their sample types
+must be the same.
 
 Options:
   --sample-index NAME|N       sample type (default: the profile's default,
@@ -81,6 +88,7 @@ const USAGE_TAIL: &str = "\
   --subtract                  diff/list: pprof's -base (percent of the net total) instead
                               of -diff_base (percent of the base's total)
   --max LIMIT                 gate: TYPE:+5% | TYPE:+1MB | 'func=REGEX:TYPE:+1MB'
+  -o, --output OUT            merge: the file written (gzipped pprof protobuf)
   -h, --help                  this help
   -V, --version               version
 
@@ -90,7 +98,11 @@ Exit codes: 0 ok, 1 a gate limit was exceeded, 2 bad input or usage.
 #[derive(Default)]
 struct Args {
     command: String,
-    file: Option<String>,
+    /// The FILE arguments (several for `top`, `folded`, `list` and
+    /// `merge`: their merge is read).
+    files: Vec<String>,
+    /// merge: where the merged profile is written (`-o`).
+    output: Option<String>,
     /// What the view shows: sample type, granularity, diff mode, filters.
     params: ViewParams,
     format: String,
@@ -98,8 +110,6 @@ struct Args {
     node_fraction: Option<f64>,
     unit: String,
     base: Option<String>,
-    /// Second positional (bench: NEW.txt).
-    file2: Option<String>,
     /// Gate limits (`--max TYPE:LIMIT`, `--max 'func=REGEX:TYPE:LIMIT'`).
     max: Vec<String>,
     /// list: the function name pattern.
@@ -108,6 +118,13 @@ struct Args {
     source: Option<String>,
     /// folded --base: how the diff is written.
     diff_format: Option<DiffFormat>,
+}
+
+impl Args {
+    /// The first FILE argument.
+    fn file(&self) -> Option<&str> {
+        self.files.first().map(String::as_str)
+    }
 }
 
 fn parse_args(argv: &[String]) -> Result<Args, String> {
@@ -177,6 +194,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "--normalize" | "-normalize" => a.params.diff.normalize = true,
             "--subtract" => a.params.diff.mode = DiffMode::Base,
             "--max" => a.max.push(value(&flag)?),
+            "-o" | "--output" => a.output = Some(value(&flag)?),
             "--source" | "--source_path" | "-source_path" => a.source = Some(value(&flag)?),
             "--tagfocus" | "-tagfocus" => a.params.tagfocus = value(&flag)?,
             "--diff-format" => {
@@ -204,39 +222,21 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
     if a.command == "list" {
         a.pattern = pos.next();
     }
-    a.file = pos.next();
-    if a.command == "bench" {
-        a.file2 = pos.next();
-    }
+    a.files = pos.collect();
     if a.diff_format.is_some() && (a.command != "folded" || a.base.is_none()) {
         return Err("--diff-format is for folded --base BASE NEW".into());
     }
-    if let Some(extra) = pos.next() {
+    let most = match a.command.as_str() {
+        "top" | "folded" | "list" | "merge" => usize::MAX,
+        "bench" => 2,
+        _ => 1,
+    };
+    if let Some(extra) = a.files.get(most) {
         return Err(format!(
-            "unexpected argument {extra:?} (one FILE per command)"
+            "unexpected argument {extra:?} (one FILE per command; top, folded, list and merge take several)"
         ));
     }
     Ok(a)
-}
-
-fn load(path: &str) -> Result<Profile, String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("{path}: cannot read: {}", io_reason(&e)))?;
-    heaplens_profile::decode(&bytes).map_err(|e| format!("{path}: {e}"))
-}
-
-fn io_reason(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "no such file".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            if e.raw_os_error() == Some(21) {
-                "it is a directory".into()
-            } else {
-                e.to_string()
-            }
-        }
-    }
 }
 
 fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
@@ -248,7 +248,7 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
             .map_err(write_err),
         "version" => writeln!(out, "heaplens {}", env!("CARGO_PKG_VERSION")).map_err(write_err),
         "info" => {
-            let path = a.file.as_deref().ok_or("info: no FILE given")?;
+            let path = a.file().ok_or("info: no FILE given")?;
             let p = load(path)?;
             out.write_all(report::info_text(&p).as_bytes())
                 .map_err(write_err)
@@ -256,9 +256,10 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         "top" | "folded" | "diff" => top(a, out),
         "gate" => gate(a, out),
         "list" => list(a, out),
+        "merge" => inputs::merge(a.output.as_deref(), &a.files),
         "bench" => bench(a, out),
         other => Err(format!(
-            "unknown command {other:?} (commands: top, diff, list, gate, bench, folded, info; see heaplens --help)"
+            "unknown command {other:?} (commands: top, diff, list, gate, bench, folded, merge, info; see heaplens --help)"
         )),
     }
 }
@@ -268,8 +269,7 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
 fn bench(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let write_err = |e: io::Error| format!("cannot write output: {e}");
     let b = a
-        .file
-        .as_deref()
+        .file()
         .ok_or("bench: give one or two files (heaplens bench BASE.txt [NEW.txt])")?;
     let read = |path: &str| -> Result<benchfmt::BenchSet, String> {
         let bytes =
@@ -282,7 +282,7 @@ fn bench(a: &Args, out: &mut dyn Write) -> Result<(), String> {
             .file_name()
             .map_or(p.to_string(), |f| f.to_string_lossy().into_owned())
     };
-    let (rows, names, config) = match a.file2.as_deref() {
+    let (rows, names, config) = match a.files.get(1).map(String::as_str) {
         Some(n) => {
             let new = read(n)?;
             let rows = benchtab::compare(&base, &new);
@@ -304,35 +304,6 @@ fn bench(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         benchtab::text(&rows, (&names.0, &names.1), &config)
     };
     out.write_all(text.as_bytes()).map_err(write_err)
-}
-
-/// What a command does with `--base`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Base {
-    /// Not read (`top`).
-    Ignored,
-    /// A diff when given (`list`, `folded`).
-    Optional,
-    /// Always a diff (`diff`).
-    Required,
-}
-
-/// The inputs a command names: FILE, and the base as `base` says.
-fn inputs(a: &Args, base: Base) -> Result<Inputs, String> {
-    let path = a
-        .file
-        .as_deref()
-        .ok_or_else(|| format!("{}: no FILE given", a.command))?;
-    let mut inputs = Inputs::default();
-    inputs.set_profile(Input::new(path, load(path)?));
-    match (a.base.as_deref(), base) {
-        (_, Base::Ignored) | (None, Base::Optional) => {}
-        (Some(b), _) => inputs.set_base(Input::new(b, load(b)?)),
-        (None, Base::Required) => {
-            return Err("diff: no base given (heaplens diff --base BASE NEW)".into())
-        }
-    }
-    Ok(inputs)
 }
 
 /// Runs the pipeline for `a`'s parameters; its problems are errors here,
@@ -369,7 +340,7 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         "folded" => Base::Optional,
         _ => Base::Ignored,
     };
-    let inputs = inputs(a, base)?;
+    let inputs = inputs(&a.command, &a.files, a.base.as_deref(), base)?;
     let mut pipeline = Pipeline::default();
     let prepared = prepare(a, &inputs, &mut pipeline)?;
     if let Some(note) = &prepared.sample_type_note {
@@ -428,8 +399,8 @@ fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let write_err = |e: io::Error| format!("cannot write output: {e}");
     let usage = "list: give a pattern and a file (heaplens list REGEX FILE)";
     let pattern = a.pattern.as_deref().ok_or(usage)?;
-    a.file.as_deref().ok_or(usage)?;
-    let inputs = inputs(a, Base::Optional)?;
+    a.file().ok_or(usage)?;
+    let inputs = inputs(&a.command, &a.files, a.base.as_deref(), Base::Optional)?;
     let mut pipeline = Pipeline::default();
     let prepared = prepare(a, &inputs, &mut pipeline)?;
     drop(inputs);
@@ -482,8 +453,7 @@ fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
 fn gate(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let write_err = |e: io::Error| format!("cannot write output: {e}");
     let path = a
-        .file
-        .as_deref()
+        .file()
         .ok_or("gate: no NEW profile given (heaplens gate --base BASE NEW --max TYPE:+5%)")?;
     let base_path = a
         .base

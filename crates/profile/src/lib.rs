@@ -1,7 +1,8 @@
 //! heaplens-profile: a profile as data. Reading it ([`decode`]: pprof
 //! protobuf, gzipped or not, and the text formats that heaplens-text reads),
 //! the resolved [`model`] every analysis works on, and the profile-level
-//! transforms pprof applies before any report: combining a base and a new profile ([`diff`]), pprof's totals
+//! transforms pprof applies before any report: merging several profiles
+//! ([`merge`]), combining a base and a new profile ([`diff`]), pprof's totals
 //! ([`totals`]), `drop_frames`/`keep_frames` ([`prune`]), label filters
 //! ([`tags`]) and pprof's node filters ([`refine`], [`labelframes`], whose
 //! regular expressions [`gorx`] reads as Go does).
@@ -19,6 +20,7 @@ pub mod diff;
 pub mod error;
 pub mod gorx;
 pub mod labelframes;
+pub mod merge;
 pub mod model;
 pub mod proto;
 pub mod prune;

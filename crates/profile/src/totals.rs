@@ -44,6 +44,14 @@ type LocationKey = (u32, u64, Vec<(u32, i64)>);
 
 /// Canonical index of each location: equal locations share one index.
 fn canonical_locations(p: &Profile) -> Vec<u32> {
+    canonical_tables(p).1
+}
+
+/// pprof's equality of a profile's entries, as canonical indices: of each
+/// function (equal name, system name, file and start line) and of each
+/// location (equal mapping, address within it, and frames of equal
+/// functions and lines); the first of equal entries is the canonical one.
+pub(crate) fn canonical_tables(p: &Profile) -> (Vec<u32>, Vec<u32>) {
     // Functions are equal when name, system name, file and start line are.
     let mut fkeys: HashMap<(&str, &str, &str, i64), u32> = HashMap::new();
     let fcanon: Vec<u32> = p
@@ -79,7 +87,8 @@ fn canonical_locations(p: &Profile) -> Vec<u32> {
         })
         .collect();
     let mut lkeys: HashMap<LocationKey, u32> = HashMap::new();
-    p.locations
+    let lcanon = p
+        .locations
         .iter()
         .enumerate()
         .map(|(i, l)| {
@@ -95,7 +104,8 @@ fn canonical_locations(p: &Profile) -> Vec<u32> {
                 .collect();
             *lkeys.entry((m, addr, lines)).or_insert(i as u32)
         })
-        .collect()
+        .collect();
+    (fcanon, lcanon)
 }
 
 /// Label string contents interned to ids, so that equal strings at

@@ -1,9 +1,10 @@
 //! The one pipeline every view and every CLI command runs, as pprof's
-//! driver applies its options before any report: the [`Inputs`] (a profile
-//! and, for a diff, a base) and the [`ViewParams`] → [`Prepared`]: the
-//! profile the view shows (combined with the base as pprof combines them,
-//! then filtered), the whole profile's totals (pprof's percentages stay of
-//! them) and its call trees.
+//! driver applies its options before any report: the [`Inputs`] (a profile,
+//! one file or several merged ([`Input::merged`]), and, for a diff, a
+//! base) and the [`ViewParams`] → [`Prepared`]: the profile the view shows
+//! (combined with the base as pprof combines them, then filtered), the
+//! whole profile's totals (pprof's percentages stay of them) and its call
+//! trees.
 //!
 //! Steps, each cached by what it depends on (named key structs), so that
 //! the web worker's session redoes only what a change of parameters
@@ -26,28 +27,72 @@ use std::rc::Rc;
 
 use heaplens_analysis::{CallTree, Granularity, Shape};
 use heaplens_profile::diff::{combine_split, DiffOptions};
+use heaplens_profile::merge::merge;
 use heaplens_profile::refine::{Refine, RefineSpec};
 use heaplens_profile::Profile;
 
 use crate::params::ViewParams;
 
-/// One loaded profile, decoded once and shared by every view.
+/// One loaded profile, decoded once and shared by every view: one file,
+/// or several merged as `go tool pprof a.prof b.prof` merges them.
 #[derive(Debug, Clone)]
 pub struct Input {
-    /// The file's name (or a link's name for it).
+    /// The file's name (or a link's name for it); of a merge, the files'
+    /// names joined by [`MERGE_JOIN`].
     pub name: String,
+    /// The files a merge was made of, in the order given (empty for one
+    /// file).
+    pub merged_from: Vec<String>,
     pub profile: Rc<Profile>,
     /// Its call tree at function granularity, when the loader made it.
     pub functions: Option<Rc<CallTree>>,
 }
 
+/// What joins the names of merged files: `a.prof + b.prof + c.prof`.
+pub const MERGE_JOIN: &str = " + ";
+
 impl Input {
     pub fn new(name: &str, profile: Profile) -> Input {
         Input {
             name: name.to_string(),
+            merged_from: Vec::new(),
             profile: Rc::new(profile),
             functions: None,
         }
+    }
+
+    /// The merge of `parts` (file name, profile), as pprof merges several
+    /// profiles ([`heaplens_profile::merge`]); one part is that file alone.
+    /// Profiles whose sample or period types differ are refused, naming
+    /// the two files: `a.prof and b.prof cannot be merged: their sample
+    /// types differ (…)`.
+    pub fn merged(parts: Vec<(String, Profile)>) -> Result<Input, String> {
+        let mut parts = parts;
+        if parts.len() == 1 {
+            if let Some((name, p)) = parts.pop() {
+                return Ok(Input::new(&name, p));
+            }
+        }
+        let profiles: Vec<&Profile> = parts.iter().map(|(_, p)| p).collect();
+        let name = |i: usize| parts.get(i).map_or("", |(n, _)| n.as_str());
+        let merged = merge(&profiles).map_err(|m| {
+            if parts.is_empty() {
+                return m.reason;
+            }
+            format!(
+                "{} and {} cannot be merged: {}",
+                name(m.first),
+                name(m.other),
+                m.reason
+            )
+        })?;
+        let files: Vec<String> = parts.into_iter().map(|(n, _)| n).collect();
+        Ok(Input {
+            name: files.join(MERGE_JOIN),
+            merged_from: files,
+            profile: Rc::new(merged),
+            functions: None,
+        })
     }
 
     /// With its function tree built now (the page shows its size, and every

@@ -17,7 +17,10 @@ pub struct SampleTypeInfo {
 /// What the info panel shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProfileInfo {
+    /// The file's name; of a merge, the files' names joined by ` + `.
     pub file_name: String,
+    /// The files a merge was made of, in order (empty for one file).
+    pub merged_from: Vec<String>,
     pub file_size: u64,
     pub inflated_size: u64,
     pub gzipped: bool,
@@ -102,6 +105,7 @@ pub fn info(name: &str, p: &Profile, tree_nodes: usize) -> ProfileInfo {
     };
     ProfileInfo {
         file_name: name.to_string(),
+        merged_from: Vec::new(),
         file_size: p.stats.input_bytes,
         inflated_size: p.stats.decoded_bytes,
         gzipped: p.stats.gzipped,

@@ -102,6 +102,62 @@ impl Session {
         Ok(self.install(slot, name, profile, progress))
     }
 
+    /// Decodes several files (name, bytes, gzipped or not) and opens their
+    /// merge in `slot`, as [`Input::merged`] merges them (the CLI's merge
+    /// too). On error (a file that does not decode, whose name the message
+    /// starts with, or two files whose sample types differ) the slot keeps
+    /// what it had. Native only, as [`Session::load`].
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn load_merged(
+        &mut self,
+        slot: Slot,
+        files: &[(String, Vec<u8>)],
+        progress: &mut dyn FnMut(&str, u64, u64),
+    ) -> Result<ProfileInfo, String> {
+        self.caches.drop_tables();
+        let mut parts = Vec::with_capacity(files.len());
+        for (name, bytes) in files {
+            let p = heaplens_profile::decode_with(bytes, BROWSER_LIMITS, progress)
+                .map_err(|e| format!("{name}: {e}"))?;
+            parts.push((name.clone(), p));
+        }
+        self.install_merged(slot, parts, progress)
+    }
+
+    /// Decodes one part of a merge that is not gzipped (as
+    /// [`Session::load_inflated`], without opening it): the browser's
+    /// worker decodes each file, then opens them with
+    /// [`Session::install_merged`].
+    pub fn decode_part(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        gzip_size: Option<u64>,
+        progress: &mut dyn FnMut(&str, u64, u64),
+    ) -> Result<Profile, String> {
+        self.caches.drop_tables();
+        let mut profile =
+            decode_inflated(bytes, BROWSER_LIMITS, progress).map_err(|e| format!("{name}: {e}"))?;
+        if let Some(size) = gzip_size {
+            profile.stats.input_bytes = size;
+            profile.stats.gzipped = true;
+        }
+        Ok(profile)
+    }
+
+    /// Opens the merge of decoded `parts` (file name, profile) in `slot`.
+    pub fn install_merged(
+        &mut self,
+        slot: Slot,
+        parts: Vec<(String, Profile)>,
+        progress: &mut dyn FnMut(&str, u64, u64),
+    ) -> Result<ProfileInfo, String> {
+        progress("merge", 0, 1);
+        let input = Input::merged(parts)?;
+        progress("merge", 1, 1);
+        Ok(self.install_input(slot, input, progress))
+    }
+
     fn install(
         &mut self,
         slot: Slot,
@@ -109,8 +165,17 @@ impl Session {
         profile: Profile,
         progress: &mut dyn FnMut(&str, u64, u64),
     ) -> ProfileInfo {
+        self.install_input(slot, Input::new(name, profile), progress)
+    }
+
+    fn install_input(
+        &mut self,
+        slot: Slot,
+        input: Input,
+        progress: &mut dyn FnMut(&str, u64, u64),
+    ) -> ProfileInfo {
         progress("tree", 0, 1);
-        let input = Input::new(name, profile).with_functions();
+        let input = input.with_functions();
         progress("tree", 1, 1);
         let info = describe(&input);
         match slot {
@@ -258,5 +323,7 @@ impl Session {
 /// The info panel's description of a loaded input.
 fn describe(input: &Input) -> ProfileInfo {
     let nodes = input.functions.as_ref().map_or(0, |t| t.len());
-    info::info(&input.name, &input.profile, nodes)
+    let mut info = info::info(&input.name, &input.profile, nodes);
+    info.merged_from = input.merged_from.clone();
+    info
 }

@@ -34,6 +34,14 @@ pub enum Request {
         name: String,
         url: String,
     },
+    /// Load the merge of several files into `slot` (name, URL each, as
+    /// [`Request::Fetch`]), as `go tool pprof a.prof b.prof` merges them;
+    /// answered with one [`Response::Loaded`] whose file name joins the
+    /// files' names, or one [`Response::Error`].
+    FetchMerged {
+        slot: Slot,
+        files: Vec<(String, String)>,
+    },
     View(ViewRequest),
     /// Exchange the profile and the base.
     Swap,
