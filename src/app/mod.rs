@@ -104,7 +104,9 @@ fn page(
             </main>
             <footer class="keys">
                 { "Keys: " }<kbd>{ "/" }</kbd>{ " search · " }<kbd>{ "Esc" }</kbd>{ " clear · " }<kbd>{ "0" }</kbd>{ " reset zoom · " }
-                <kbd>{ "+" }</kbd>{ " / " }<kbd>{ "-" }</kbd>{ " zoom · arrows move · " }<kbd>{ "Enter" }</kbd>{ " zoom to the selected frame" }
+                <kbd>{ "+" }</kbd>{ " / " }<kbd>{ "-" }</kbd>{ " zoom · arrows move · " }<kbd>{ "Enter" }</kbd>{ " zoom to the selected frame · " }
+                <kbd>{ "F" }</kbd><kbd>{ "I" }</kbd><kbd>{ "H" }</kbd><kbd>{ "S" }</kbd><kbd>{ "P" }</kbd>{ " refine by it · " }
+                <kbd>{ "B" }</kbd>{ " bottom-up · " }<kbd>{ "C" }</kbd>{ " / " }<kbd>{ "E" }</kbd>{ " its callers / callees · " }<kbd>{ "T" }</kbd>{ " top-down · " }<kbd>{ "R" }</kbd>{ " recursion" }
             </footer>
         </div>
     }

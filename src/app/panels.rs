@@ -66,6 +66,7 @@ pub fn view_panels(
                 on_menu={d.callback_to(|m: (f64, f64, String)| Action::RefineMenu(Some(Rc::new(m))))}
                 filtered={state.params.refine.any_node_filter() || !state.params.tagfocus.is_empty()}
                 sandwich={state.params.graph.function().map(|f| AttrValue::from(f.to_string()))}
+                callers={matches!(state.params.graph, heaplens_analysis::GraphView::Callers(_))}
                 values={state.frame_values.clone()}
             />
             if view.diff.is_some() { { diff_legend(&state.params.diff) } }

@@ -40,6 +40,9 @@ pub struct FlameGraphProps {
     /// The function a callers or callees graph is of.
     #[prop_or_default]
     pub sandwich: Option<AttrValue>,
+    /// The sandwich graph is of callers (else of callees).
+    #[prop_or_default]
+    pub callers: bool,
     /// Every sample type's values of a frame, once the worker sent them.
     #[prop_or_default]
     pub values: Option<Rc<crate::state::FrameValues>>,
@@ -141,6 +144,12 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
                     } else if props.filtered { "The filters keep nothing of this sample type; remove one above.".to_string() }
                     else { "No sample has a value of this sample type; pick another one above.".to_string() }
                 }</p>
+            }
+            if let (Some(f), false) = (&props.sandwich, props.view.rects.is_empty()) {
+                <p class="culled" id="sandwich-note">{ format!(
+                    "{} of {f}: its stacks from its outermost call, the function at the root. T shows the whole graph.",
+                    if props.callers { "Callers" } else { "Callees" }
+                ) }</p>
             }
             if props.view.deeper {
                 <p class="culled">{ format!("Frames deeper than {} rows are not drawn; click a frame near the bottom to zoom in and see below it.", heaplens_analysis::layout::MAX_ROWS) }</p>

@@ -76,6 +76,7 @@ test('bottom-up and collapsed recursion: the graph drawn is the CLI\'s, the tabl
   await paintedAfter(page, n);
   await page.locator('#graph-view button[data-graph=up][aria-pressed=true]').waitFor();
   assert.equal((await fragment(page)).get('view'), 'up');
+  await page.screenshot({ path: join(out, 'graph-bottom-up.png') });
   const up = cliFolded(['--graph', 'up']);
   assert.deepEqual(await pageFolded(page), up);
   // The roots of the bottom-up graph are the allocating functions: the cursor's first step lands
@@ -122,6 +123,7 @@ test('sandwich: a function\'s callers and callees from the menu and the keys, zo
   assert.ok(callers.length > 1 && callers.every((l) => l.startsWith(`${fn};`) || l.startsWith(`${fn} `)));
   assert.deepEqual(await pageFolded(page), callers);
   await page.screenshot({ path: join(out, 'graph-callers.png') });
+  assert.match(await page.locator('#sandwich-note').textContent(), /^Callers of .*logEvent/);
 
   // The function is the graph's root; its widest caller is the next frame down; Enter zooms.
   const widest = widestPath(callers, 2);
