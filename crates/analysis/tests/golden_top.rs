@@ -12,6 +12,7 @@
 use std::path::PathBuf;
 
 use heaplens_analysis::{top, CallTree, Granularity, InlineMark, Top, TopOptions};
+use heaplens_profile::diff::{combine, DiffMode, DiffOptions};
 use heaplens_profile::units::percentage;
 use heaplens_profile::Profile;
 
@@ -217,4 +218,82 @@ fn pprofs_default_cutoffs_keep_the_same_rows() {
         checked += 1;
     }
     assert!(checked >= 20, "{checked} goldens");
+}
+
+/// A golden's rows as (name, flat, cum, mark), raw values.
+fn raw_rows(text: &str) -> Vec<(String, i64, i64, String)> {
+    rows(text)
+        .into_iter()
+        .map(|r| (r.name, raw(&r.cols[0]), raw(&r.cols[3]), r.mark))
+        .collect()
+}
+
+fn rows_of(t: &Top) -> Vec<(String, i64, i64, String)> {
+    t.rows
+        .iter()
+        .map(|r| (r.name.clone(), r.flat, r.cum, mark(r.inline).to_string()))
+        .collect()
+}
+
+#[test]
+fn scheduler_diffs_equal_pprofs_rows() {
+    // Every mode of tests/golden/pprof-diff's scheduler pair: net values
+    // (negative ones sorted by magnitude), marks.
+    let mut checked = 0;
+    for g in manifest("tests/golden/pprof-diff") {
+        if !g["golden"].starts_with("pairs/scheduler/") {
+            continue;
+        }
+        let text =
+            std::fs::read_to_string(root().join("tests/golden/pprof-diff").join(&g["golden"]))
+                .unwrap();
+        let opts = DiffOptions {
+            mode: if g["mode"] == "base" {
+                DiffMode::Base
+            } else {
+                DiffMode::DiffBase
+            },
+            normalize: g["mode"] == "diff_base_normalize",
+        };
+        let p = combine(&load(&g["new"]), &load(&g["base"]), opts).unwrap();
+        let t = table(
+            &p,
+            &g["granularity"],
+            &TopOptions::new(g["sample_index"].parse().unwrap()),
+        );
+        assert_eq!(rows_of(&t), raw_rows(&text), "{}", g["golden"]);
+        checked += 1;
+    }
+    assert!(checked >= 16, "{checked} goldens");
+}
+
+#[test]
+fn drop_negative_leaves_out_pprofs_rows() {
+    // pprof's -drop_negative on the scheduler diff (pprof-refine): rows
+    // whose flat is negative, or 0 with a negative cum, are left out, and
+    // so is their share of the kept rows' total.
+    let text =
+        std::fs::read_to_string(root().join("tests/golden/pprof-refine/diff-drop-negative.txt"))
+            .unwrap();
+    let new = load("tests/testdata/scheduler/optimized.prof");
+    let base = load("tests/testdata/scheduler/baseline.prof");
+    let p = combine(&new, &base, DiffOptions::default()).unwrap();
+    let opts = TopOptions {
+        drop_negative: true,
+        ..TopOptions::new(1)
+    };
+    let t = table(&p, "functions", &opts);
+    let want = raw_rows(&text);
+    assert!(want.len() > 10);
+    assert_eq!(rows_of(&t), want);
+    // Without the option the same table has the negative rows too.
+    let all = table(&p, "functions", &TopOptions::new(1));
+    assert!(all.rows.iter().any(|r| r.flat < 0));
+    assert!(all.rows.iter().any(|r| r.flat == 0 && r.cum < 0));
+    assert!(all.rows.iter().any(|r| r.flat == 0 && r.cum > 0));
+    let kept: Vec<_> = rows_of(&all)
+        .into_iter()
+        .filter(|r| r.1 > 0 || (r.1 == 0 && r.2 >= 0))
+        .collect();
+    assert_eq!(kept, want);
 }
