@@ -219,6 +219,12 @@ fn incompatible_profiles_are_refused() {
         assert!(compatible(new, base).is_err());
     }
     assert!(compatible(&count, &count).is_ok());
+    // The message names both sides' types.
+    let e = combine(&both, &count, DIFF_BASE).unwrap_err().to_string();
+    assert!(
+        e.ends_with("their sample types differ (samples/count, cpu/nanoseconds vs samples/count)"),
+        "{e}"
+    );
 
     // Equal sample types, different period types.
     let by_cpu = Builder::new(&[("samples", "count")])
