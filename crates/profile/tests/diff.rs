@@ -398,7 +398,17 @@ fn the_combined_header_is_pprofs_merge() {
     base.default_sample_type_name = "samples".into();
     new.warnings = vec!["w1".into()];
     base.warnings = vec!["w2".into()];
+    let space = heaplens_profile::model::ValueType {
+        ty: "space".into(),
+        unit: "bytes".into(),
+    };
+    new.period_type = Some(space.clone());
+    base.period_type = Some(space.clone());
+    new.stats.input_bytes = 123;
+    base.stats.input_bytes = 7;
     let p = combine(&new, &base, DIFF_BASE).unwrap();
+    assert_eq!(p.period_type, Some(space));
+    assert_eq!(p.stats, new.stats);
     assert_eq!((p.time_nanos, p.duration_nanos, p.period), (1_000, 42, 9));
     assert_eq!(p.comments, ["a", "b", "c"]);
     assert_eq!(
