@@ -266,6 +266,7 @@ fn inline_marks_when_the_node_fraction_drops_a_caller() {
 /// main → a → [a inlined into a]           10, 0  (a self-call)
 /// main → e → [d inlined into e]            0, 7  (no value of type 0)
 /// main → d                                10, 0
+/// main → e                                 3, 0
 /// main → z                                 1, 0  (small)
 fn edge_rules() -> Profile {
     let mut b = Builder::new(&[("alloc", "count"), ("other", "count")]);
@@ -276,6 +277,7 @@ fn edge_rules() -> Profile {
         b.inlined_loc(&["c", "b"]),
     );
     let laa = b.inlined_loc(&["a", "a"]);
+    let le = b.inlined_loc(&["e"]);
     let (lde, ld, lz) = (
         b.inlined_loc(&["d", "e"]),
         b.inlined_loc(&["d"]),
@@ -285,6 +287,7 @@ fn edge_rules() -> Profile {
         .sample_locs(&[laa, main], &[10, 0], &[])
         .sample_locs(&[lde, main], &[0, 7], &[])
         .sample_locs(&[ld, main], &[10, 0], &[])
+        .sample_locs(&[le, main], &[3, 0], &[])
         .sample_locs(&[lz, main], &[1, 0], &[]);
     b.build()
 }
@@ -294,7 +297,7 @@ fn inline_marks_follow_pprofs_edge_rules_with_and_without_dropped_rows() {
     // c's one counted call is the first, inlined, one: (inline). a's self
     // call and e's call of d (no value of this type) are no edges: a and d
     // have real callers only. The same with z dropped by the node
-    // fraction (cutoff 31 × 0.1 = 3), where the marks come from the kept
+    // fraction (cutoff 34 × 0.1 = 3), where the marks come from the kept
     // rows' edges.
     let p = edge_rules();
     for (fraction, dropped) in [(0.0, 0), (0.1, 1)] {
