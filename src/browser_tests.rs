@@ -1,7 +1,9 @@
 //! Component tests in a real browser (wasm-bindgen-test in headless
 //! Chromium): the page mounts with its inputs, the flame graph paints real
-//! pixels where the layout says and nowhere else, and the top table carries
-//! the raw numbers and sorts.
+//! pixels where the layout says and nowhere else, the top table carries
+//! the raw numbers and sorts, and a real profile (the scheduler's baseline,
+//! inflated by the browser and analysed by the worker's session) renders
+//! pprof's numbers in the table and the callers/callees panel.
 
 // Test helpers: a failure stops the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -17,7 +19,7 @@ use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement}
 use yew::prelude::*;
 
 use crate::app::App;
-use crate::components::{FlameGraph, SortColumn, TopTable};
+use crate::components::{FlameGraph, PeekPanel, SortColumn, TopTable};
 use crate::state::Orientation;
 
 fn root() -> Element {
@@ -248,4 +250,203 @@ async fn the_top_table_carries_raw_numbers_and_sorts() {
     cum.click();
     settle().await;
     assert_eq!(names(&root)[0].0, "b.caller");
+}
+
+/// The scheduler's baseline profile, and what `go tool pprof` prints of it:
+/// its alloc_space top table and the callers/callees of Claim.
+const BASELINE: &[u8] = include_bytes!("../tests/testdata/scheduler/baseline.prof");
+const BASELINE_TOP: &str = include_str!(
+    "../tests/golden/pprof/testdata/scheduler/baseline.prof/functions.1.alloc_space.txt"
+);
+const CLAIM_PEEK: &str = include_str!("../tests/golden/pprof-peek/sched-claim.txt");
+const CLAIM: &str = "heaplens/testgen/scheduler.(*Scheduler).Claim";
+
+/// Cells of an element's rows: `sel` selects the rows, `cell` reads a cell.
+fn cells(root: &Element, sel: &str, cell: impl Fn(&Element) -> Vec<String>) -> Vec<Vec<String>> {
+    let trs = root.query_selector_all(sel).unwrap();
+    (0..trs.length())
+        .map(|i| cell(&trs.item(i).unwrap().dyn_into().unwrap()))
+        .collect()
+}
+
+/// Each `td`'s text and each listed attribute of the row.
+fn row_of(tr: &Element, attrs: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = attrs
+        .iter()
+        .map(|a| tr.get_attribute(a).unwrap_or_default())
+        .collect();
+    let tds = tr.query_selector_all("td").unwrap();
+    for i in 0..tds.length() {
+        let td: Element = tds.item(i).unwrap().dyn_into().unwrap();
+        out.push(td.text_content().unwrap_or_default().trim().to_string());
+        out.push(td.get_attribute("title").unwrap_or_default());
+    }
+    out
+}
+
+/// A pprof value printed with `-unit=B` (`123B`, `0`) as the raw integer.
+fn raw(v: &str) -> String {
+    v.trim_end_matches('B').to_string()
+}
+
+#[derive(Properties, PartialEq)]
+struct ProfileHost {
+    view: Rc<ViewData>,
+}
+
+#[component]
+fn PHost(p: &ProfileHost) -> Html {
+    let v = &p.view;
+    let rows = Rc::new(v.rows.clone());
+    let n = v.rows.len() as u32;
+    html! {
+        <>
+            <TopTable {rows} total={v.total} unit={v.unit.clone()} granularity={Granularity::Functions}
+                selected={Some(AttrValue::from(CLAIM))} on_select={Callback::noop()} on_granularity={Callback::noop()}
+                sort={(SortColumn::Flat, true)} filter={AttrValue::default()} on_sort={Callback::noop()}
+                on_filter={Callback::noop()} matching={n} all={v.rows_total} on_more={Callback::noop()} />
+            <PeekPanel peek={v.peek.clone().unwrap()} total={v.total} unit={v.unit.clone()}
+                on_select={Callback::noop()} on_close={Callback::noop()} />
+        </>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_real_profile_renders_pprofs_numbers() {
+    use heaplens_view::params::ViewParams;
+    use heaplens_view::session::{Session, Slot, ViewRequest};
+    let blob = crate::gzip::blob_of(BASELINE).unwrap();
+    let bytes = crate::gzip::inflate(&blob, 1 << 30, |_| {}).await.unwrap();
+    let mut s = Session::new();
+    s.load_inflated(
+        Slot::Profile,
+        "baseline.prof",
+        &bytes,
+        Some(BASELINE.len() as u64),
+        &mut |_, _, _| {},
+    )
+    .unwrap();
+    let view = s
+        .view(&ViewRequest {
+            params: ViewParams {
+                sample_type: Some("alloc_space".into()),
+                selected: Some(CLAIM.into()),
+                ..ViewParams::default()
+            },
+            ..ViewRequest::default()
+        })
+        .unwrap();
+    let root = root();
+    yew::Renderer::<PHost>::with_root_and_props(
+        root.clone(),
+        ProfileHost {
+            view: Rc::new(view),
+        },
+    )
+    .render();
+    settle().await;
+
+    // The table: pprof's rows, in pprof's order, with its raw values in
+    // the row's data and the cells' titles, and its percentages as text.
+    let want: Vec<Vec<String>> = BASELINE_TOP
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("flat  flat%"))
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split_whitespace().collect();
+            let name = c[5..].join(" ");
+            let name = name.trim_end_matches(" (inline)").to_string();
+            let (flat, cum) = (raw(c[0]), raw(c[3]));
+            vec![
+                name.clone(),
+                flat.clone(),
+                cum.clone(),
+                // flat (label, raw), flat%, sum%, cum (label, raw), cum%, name
+                flat,
+                c[1].into(),
+                c[2].into(),
+                cum,
+                c[4].into(),
+                name,
+            ]
+        })
+        .collect();
+    let got = cells(&root, "#top-table tbody tr", |tr| {
+        let r = row_of(tr, &["data-name", "data-flat", "data-cum"]);
+        // Leave out the flat and cum labels (scaled by heaplens's own
+        // rule) and the percentage cells' empty titles.
+        vec![
+            r[0].clone(),
+            r[1].clone(),
+            r[2].clone(),
+            r[4].clone(),
+            r[5].clone(),
+            r[7].clone(),
+            r[10].clone(),
+            r[11].clone(),
+            r[14].clone(),
+        ]
+    });
+    assert!(want.len() > 100, "{} rows in the golden", want.len());
+    assert_eq!(got.len(), want.len().min(200));
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(g, w, "row {i}");
+    }
+
+    // The callers/callees panel: pprof's -peek rows of Claim (it has no
+    // (root) caller: drain calls it), raw values in the titles.
+    let edges = |text: &str, after_node: bool| -> Vec<Vec<String>> {
+        let mut seen_node = false;
+        text.lines()
+            .skip_while(|l| !l.trim_start().starts_with("flat  flat%"))
+            .filter(|l| l.contains('|'))
+            .filter_map(|l| {
+                let (values, name) = l.split_once('|').unwrap();
+                let c: Vec<&str> = values.split_whitespace().collect();
+                if c.len() == 5 {
+                    seen_node = true;
+                    return None;
+                }
+                (seen_node == after_node).then(|| vec![raw(c[0]), name.trim().to_string()])
+            })
+            .collect()
+    };
+    let shown = |id: &str| {
+        cells(&root, &format!("#{id} tr"), |tr| {
+            let r = row_of(tr, &[]);
+            // value (label, raw), percent, name (text, title)
+            vec![r[1].clone(), r[5].clone()]
+        })
+    };
+    let (callers, callees) = (edges(CLAIM_PEEK, false), edges(CLAIM_PEEK, true));
+    assert!(!callers.is_empty() && !callees.is_empty());
+    assert_eq!(shown("callers"), callers);
+    assert_eq!(shown("callees"), callees);
+    let head = root.query_selector(".peek-head").unwrap().unwrap();
+    assert_eq!(
+        head.query_selector("h2")
+            .unwrap()
+            .unwrap()
+            .get_attribute("title")
+            .as_deref(),
+        Some(CLAIM)
+    );
+    // Claim's cum as pprof's percentage of the total.
+    let cum_pct = CLAIM_PEEK
+        .lines()
+        .filter_map(|l| l.split_once('|'))
+        .map(|(v, _)| v.split_whitespace().collect::<Vec<_>>())
+        .find(|c| c.len() == 5)
+        .map(|c| c[4].to_string())
+        .unwrap();
+    let values = head
+        .query_selector(".peek-values")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(
+        values.ends_with(&format!("({cum_pct})")),
+        "{values} vs cum {cum_pct}"
+    );
 }

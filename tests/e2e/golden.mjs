@@ -49,3 +49,52 @@ export function goldenRows(golden) {
   if (rows.length > 0) rows[rows.length - 1][0] = rows[rows.length - 1][0].replace(/\n$/, '');
   return rows;
 }
+
+const peekDir = join(root, 'tests', 'golden', 'pprof-peek');
+
+/** tests/golden/pprof-peek/MANIFEST.tsv rows: { golden, input, base ('' for none), regex, sampleIndex, sampleType }. */
+export function peekManifest() {
+  const [head, ...lines] = readFileSync(join(peekDir, 'MANIFEST.tsv'), 'utf8').split('\n').filter((l) => l.length > 0);
+  const cols = head.split('\t');
+  return lines.map((l) => {
+    const f = Object.fromEntries(l.split('\t').map((v, i) => [cols[i], v]));
+    return { golden: f.golden, input: f.input, base: f.base, regex: f.regex, sampleIndex: Number(f.sample_index), sampleType: f.sample_type };
+  });
+}
+
+/**
+ * The functions of a `go tool pprof -peek` golden: { name, flat, cum, callers, callees } with
+ * raw integer strings, callers and callees as [name, value] in pprof's order (" (inline)" after
+ * an edge's name is dropped: the panel does not mark inlined calls).
+ */
+export function peekBlocks(golden) {
+  const text = readFileSync(join(peekDir, golden), 'utf8');
+  const blocks = [];
+  let cur = null;
+  let legend = false;
+  for (const line of text.split('\n')) {
+    if (/^-+\+-+$/.test(line)) {
+      if (legend) {
+        if (cur?.name) blocks.push(cur);
+        cur = { name: '', flat: '', cum: '', callers: [], callees: [] };
+      }
+      continue;
+    }
+    if (line.trimStart().startsWith('flat  flat%')) {
+      legend = true;
+      continue;
+    }
+    if (!cur || line === '') continue;
+    const bar = line.indexOf('|');
+    const cols = line.slice(0, bar).trim().split(/\s+/);
+    if (cols.length === 2) {
+      const edge = [line.slice(bar + 4).replace(/ \(inline\)$/, ''), raw(cols[0])];
+      (cur.name ? cur.callees : cur.callers).push(edge);
+    } else if (cols.length === 5) {
+      Object.assign(cur, { name: line.slice(bar + 2), flat: raw(cols[0]), cum: raw(cols[3]) });
+    } else {
+      throw new Error(`${golden}: not a peek line: ${line}`);
+    }
+  }
+  return blocks;
+}

@@ -2,7 +2,9 @@
 // local files, its view changed (sample type, zoom, search), shared, and the link opened in a
 // fresh browser shows the same view and numbers without any request leaving the site (the
 // profiles travel in the fragment); back and forward step through views; a damaged link is
-// explained; a link too long for chat is slimmed on request (call paths under 1/N folded into (other)) with exact totals; exports are real
+// explained (and the page then opens the demo with the CLI's numbers); a link too long for chat is
+// slimmed on request (call paths under 1/N folded into (other)) and keeps the original's total,
+// flat values and the cum of functions holding 1/N, as the CLI reads the original; exports are real
 // files (SVG with the frames shown, the table, the profile the CLI reads).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -169,6 +171,7 @@ test('back and forward step through views; reload keeps the view; a damaged link
   assert.deepEqual(problems, []);
 
   // Damaged links: plain words in the alert, and the page still works.
+  const demoRows = cliTop(demoProfile, undefined, 'functions', demoBase).slice(0, 200);
   for (const [frag, says] of [
     ['#v=1&p=AAAA$$$', /embedded profile is damaged/],
     ['#v=1&o=sideways', /flame or icicle/],
@@ -179,14 +182,15 @@ test('back and forward step through views; reload keeps the view; a damaged link
     const alert = p.locator('[role=alert]');
     await alert.filter({ hasText: /\S/ }).waitFor({ timeout: 30_000 });
     assert.match(await alert.textContent(), says, frag);
+    // The page still works: the demo opens with the CLI's numbers of its diff.
     await p.click('#demo-button');
-    await p.locator('canvas#flame[data-painted]').waitFor({ timeout: 30_000 });
+    await waitRows(p, demoRows);
     await p.close();
     assert.deepEqual(pr, [], frag);
   }
 });
 
-test('a link too long for chat is slimmed on request, keeps its totals and top row and says so', { timeout: 180_000 }, async () => {
+test('a link too long for chat is slimmed on request, keeps its total, every shown flat and the cum of functions holding 1/N, and says so', { timeout: 180_000 }, async () => {
   const file = join(corpus, 'dd-trace-go', 'big-heap.pprof');
   const { page, problems } = await open(browser, server.url);
   await page.locator('#profile-input').setInputFiles(file);
@@ -207,11 +211,32 @@ test('a link too long for chat is slimmed on request, keeps its totals and top r
 
   const { page: p2, problems: pr2 } = await open(browser, short);
   await p2.locator('canvas#flame[data-painted]').waitFor({ timeout: 30_000 });
-  assert.match(await p2.locator('.notice').textContent(), /slimmed to fit in its share link: addresses, labels and binary names dropped; call-tree nodes under 1\/\d+/);
+  const notice = await p2.locator('.notice').textContent();
+  assert.match(notice, /slimmed to fit in its share link: addresses, labels and binary names dropped; call-tree nodes under 1\/\d+/);
   assert.equal(await p2.locator('#sample-type option:checked').textContent(), total);
+  // The numbers the slimmed link promises to keep, against the CLI's table of the original
+  // file: every function's flat, and the cum of every function holding 1/N of the total. The
+  // rows are sorted by flat as the original's are, with (other) among them.
+  const n = Number(/under 1\/(\d+)/.exec(notice)[1]);
+  const original = new Map(cliTop(file, undefined).map(([name, flat, cum]) => [name, { flat, cum }]));
+  const whole = [...original.values()].reduce((a, r) => a + Number(r.flat), 0);
+  const shown = await tableRows(p2);
+  assert.equal(shown.length, 200);
+  let [flats, cums] = [0, 0];
+  for (const [name, flat, cum] of shown) {
+    if (name === '(other)') continue;
+    const want = original.get(name);
+    assert.ok(want, `${name} is not a function of the original`);
+    assert.equal(flat, want.flat, `${name}: flat`);
+    flats++;
+    if (Math.abs(Number(want.cum)) * n >= whole) {
+      assert.equal(cum, want.cum, `${name}: cum (at least 1/${n} of the total)`);
+      cums++;
+    }
+  }
+  assert.ok(flats >= 150 && cums >= 10, `${flats} flat values, ${cums} cum values compared`);
   // The top row is the original's, never the (other) frames the small call paths were folded into.
-  const top = await p2.$eval('#top-table tbody tr', (t) => t.dataset.name);
-  assert.notEqual(top, '(other)');
+  assert.equal(shown[0][0], [...original.keys()][0]);
   await p2.fill('#table-filter', '(other)');
   await p2.waitForFunction(() => [...document.querySelectorAll('#top-table tbody tr')].some((t) => t.dataset.name === '(other)'), null, { timeout: 10_000 });
   await p2.close();

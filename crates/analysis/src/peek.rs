@@ -1,71 +1,82 @@
 //! Callers and callees of one function (pprof's `peek`, speedscope's
-//! sandwich): how much of its cum comes through each caller, and how much
-//! of it goes to each callee, counting each stack once under recursion.
+//! sandwich): the value of every call edge into and out of it, each stack
+//! counted once per edge, as pprof's call graph counts them.
 
-use crate::tree::{CallTree, Column, FIRST, ROOT};
+use crate::tree::{CallTree, Column, EDGE_FIRST, FIRST, ROOT};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Peek {
-    /// (caller key, value), largest |value| first; `None` key = called from
-    /// the root (the function starts some stacks).
+    /// (caller key, value), largest |value| first, then by name; `None`
+    /// key = called from the root (the function starts some stacks).
     pub callers: Vec<(Option<u32>, i64)>,
-    /// (callee key, value), largest |value| first.
+    /// (callee key, value), largest |value| first, then by name.
     pub callees: Vec<(u32, i64)>,
     pub flat: i64,
     pub cum: i64,
 }
 
-/// Callers and callees of `key` for one sample type's column. One pass
-/// over the nodes in order: a node of the key whose key is not on its path
-/// above (the tree's FIRST flag) is the top-most occurrence in its stacks,
-/// and carries their value to its caller and callees.
+/// Callers and callees of `key` for one sample type's column, with the
+/// values `go tool pprof -peek` prints: an edge caller → key (or key →
+/// callee) holds the value of every stack in which that call occurs,
+/// however often it occurs in it (the tree's EDGE_FIRST flag marks its
+/// top-most occurrence on a path); a function calling itself is neither.
+/// Under recursion the callers can add up to more than cum (pprof's too).
+/// The root "caller" holds the stacks the function starts, which pprof
+/// does not print. Flat and cum count each stack once (FIRST).
 pub fn peek(tree: &CallTree, col: &Column, key: u32) -> Peek {
     let totals = &col.totals;
     let nk = tree.keys.len();
-    let mut callers = vec![0i64; nk + 1];
-    let mut callees = vec![0i64; nk];
+    // Per caller key (the root last) and per callee key: the edge's value,
+    // or None while no sample with a value of this type makes the call (a
+    // diff's edge whose base and new values cancel out stays, at 0).
+    let mut callers: Vec<Option<i64>> = vec![None; nk + 1];
+    let mut callees: Vec<Option<i64>> = vec![None; nk];
+    let add = |slot: &mut Option<i64>, i: usize| {
+        if col.nonzero[i] {
+            *slot = Some(slot.unwrap_or(0).wrapping_add(totals[i]));
+        }
+    };
     let mut out = Peek::default();
     for n in 1..tree.len() as u32 {
-        if tree.key_of(n) != key {
-            continue;
-        }
         let i = n as usize;
-        out.flat = out.flat.wrapping_add(col.self_value(tree, n));
-        if tree.flags[i] & FIRST == 0 {
+        let pa = tree.parent[i];
+        let edge_first = tree.flags[i] & EDGE_FIRST != 0;
+        if tree.key_of(n) != key {
+            // A call from the key: its top-most occurrence on the path.
+            if pa != ROOT && edge_first && tree.key_of(pa) == key {
+                add(&mut callees[tree.key_of(n) as usize], i);
+            }
             continue;
         }
-        out.cum = out.cum.wrapping_add(totals[i]);
-        let pa = tree.parent[i];
-        let slot = if pa == ROOT {
-            nk
-        } else {
-            tree.key_of(pa) as usize
-        };
-        callers[slot] = callers[slot].wrapping_add(totals[i]);
-        for &g in tree.children_of(n) {
-            let gk = tree.key_of(g);
-            if gk != key {
-                callees[gk as usize] = callees[gk as usize].wrapping_add(totals[g as usize]);
-            }
+        out.flat = out.flat.wrapping_add(col.self_value(tree, n));
+        if tree.flags[i] & FIRST != 0 {
+            out.cum = out.cum.wrapping_add(totals[i]);
+        }
+        if pa == ROOT {
+            add(&mut callers[nk], i);
+        } else if edge_first {
+            add(&mut callers[tree.key_of(pa) as usize], i);
         }
     }
+    // pprof's order: the largest |value| first, then by name (the root,
+    // which pprof does not print, before any name).
+    let name = |k: Option<u32>| k.map_or("", |k| tree.keys.names[k as usize].as_str());
     out.callers = callers
         .iter()
         .enumerate()
-        .filter(|(_, &v)| v != 0)
-        .map(|(k, &v)| (if k == nk { None } else { Some(k as u32) }, v))
+        .filter_map(|(k, v)| Some((if k == nk { None } else { Some(k as u32) }, (*v)?)))
         .collect();
-    heaplens_profile::sorting::sort_by_key(&mut out.callers, |c| {
-        std::cmp::Reverse(c.1.unsigned_abs())
+    heaplens_profile::sorting::sort_by(&mut out.callers, |a, b| {
+        (b.1.unsigned_abs().cmp(&a.1.unsigned_abs())).then_with(|| name(a.0).cmp(name(b.0)))
     });
     out.callees = callees
         .iter()
         .enumerate()
-        .filter(|(_, &v)| v != 0)
-        .map(|(k, &v)| (k as u32, v))
+        .filter_map(|(k, v)| Some((k as u32, (*v)?)))
         .collect();
-    heaplens_profile::sorting::sort_by_key(&mut out.callees, |c| {
-        std::cmp::Reverse(c.1.unsigned_abs())
+    heaplens_profile::sorting::sort_by(&mut out.callees, |a, b| {
+        (b.1.unsigned_abs().cmp(&a.1.unsigned_abs()))
+            .then_with(|| name(Some(a.0)).cmp(name(Some(b.0))))
     });
     out
 }

@@ -258,3 +258,69 @@ fn inline_marks_when_the_node_fraction_drops_a_caller() {
     assert_eq!(mark(&t, "part"), InlineMark::PartialInline);
     assert_eq!(mark(&t, "outer"), InlineMark::None);
 }
+
+/// Inline marks where pprof's edge rules matter (two sample types):
+/// main → b → [c inlined into b] → b → c   10, 0  (the call b → c twice in
+///                                                 one stack: the first,
+///                                                 inlined, counts)
+/// main → a → [a inlined into a]           10, 0  (a self-call)
+/// main → e → [d inlined into e]            0, 7  (no value of type 0)
+/// main → d                                10, 0
+/// main → e                                 3, 0
+/// main → z                                 1, 0  (small)
+fn edge_rules() -> Profile {
+    let mut b = Builder::new(&[("alloc", "count"), ("other", "count")]);
+    let main = b.inlined_loc(&["main"]);
+    let (lb, lc, lcb) = (
+        b.inlined_loc(&["b"]),
+        b.inlined_loc(&["c"]),
+        b.inlined_loc(&["c", "b"]),
+    );
+    let laa = b.inlined_loc(&["a", "a"]);
+    let le = b.inlined_loc(&["e"]);
+    let (lde, ld, lz) = (
+        b.inlined_loc(&["d", "e"]),
+        b.inlined_loc(&["d"]),
+        b.inlined_loc(&["z"]),
+    );
+    b.sample_locs(&[lc, lb, lcb, main], &[10, 0], &[])
+        .sample_locs(&[laa, main], &[10, 0], &[])
+        .sample_locs(&[lde, main], &[0, 7], &[])
+        .sample_locs(&[ld, main], &[10, 0], &[])
+        .sample_locs(&[le, main], &[3, 0], &[])
+        .sample_locs(&[lz, main], &[1, 0], &[]);
+    b.build()
+}
+
+#[test]
+fn inline_marks_follow_pprofs_edge_rules_with_and_without_dropped_rows() {
+    // c's one counted call is the first, inlined, one: (inline). a's self
+    // call and e's call of d (no value of this type) are no edges: a and d
+    // have real callers only. The same with z dropped by the node
+    // fraction (cutoff 34 × 0.1 = 3), where the marks come from the kept
+    // rows' edges.
+    let p = edge_rules();
+    for (fraction, dropped) in [(0.0, 0), (0.1, 1)] {
+        let t = table(
+            &p,
+            &TopOptions {
+                node_fraction: fraction,
+                ..TopOptions::new(0)
+            },
+        );
+        assert_eq!(t.dropped, dropped);
+        assert_eq!(mark(&t, "c"), InlineMark::Inline, "fraction {fraction}");
+        for plain in ["main", "a", "b", "d"] {
+            assert_eq!(
+                mark(&t, plain),
+                InlineMark::None,
+                "{plain}, fraction {fraction}"
+            );
+        }
+        assert_eq!(rows(&t)[..3], [("a", 10, 10), ("c", 10, 10), ("d", 10, 10)]);
+    }
+    // Of the second type, d's only call is the inlined one from e.
+    let t = table(&p, &TopOptions::new(1));
+    assert_eq!(rows(&t), [("d", 7, 7), ("e", 0, 7), ("main", 0, 7)]);
+    assert_eq!(mark(&t, "d"), InlineMark::Inline);
+}

@@ -219,6 +219,12 @@ fn incompatible_profiles_are_refused() {
         assert!(compatible(new, base).is_err());
     }
     assert!(compatible(&count, &count).is_ok());
+    // The message names both sides' types.
+    let e = combine(&both, &count, DIFF_BASE).unwrap_err().to_string();
+    assert!(
+        e.ends_with("their sample types differ (samples/count, cpu/nanoseconds vs samples/count)"),
+        "{e}"
+    );
 
     // Equal sample types, different period types.
     let by_cpu = Builder::new(&[("samples", "count")])
@@ -261,4 +267,172 @@ fn times_durations_periods_and_comments() {
     assert_eq!(p.time_nanos, 100);
     let p = combine(&make(200, 1, 1, &[]), &make(0, 1, 1, &[]), DIFF_BASE).unwrap();
     assert_eq!(p.time_nanos, 0);
+}
+
+/// Everything a sample says, resolved to strings: per location its
+/// address, mapping (file, build id, range) and frames (name, system
+/// name, file, start line, line); its labels (key, string, number, unit).
+type Resolved = (Vec<String>, Vec<String>);
+
+fn resolve(p: &Profile, s: usize) -> Resolved {
+    let stack = p
+        .stack(s)
+        .iter()
+        .map(|l| {
+            let loc = &p.locations[l as usize];
+            let mapping = p.mappings.get(loc.mapping as usize).map(|m| {
+                format!(
+                    "{} {} {:x}-{:x}+{:x}",
+                    p.str(m.file),
+                    p.str(m.build_id),
+                    m.start,
+                    m.limit,
+                    m.offset
+                )
+            });
+            let frames: Vec<String> = p
+                .location_frames(l)
+                .iter()
+                .map(|fr| {
+                    let f = &p.functions[fr.function as usize];
+                    format!(
+                        "{} {} {} {} {}",
+                        p.str(f.name),
+                        p.str(f.system_name),
+                        p.str(f.filename),
+                        f.start_line,
+                        fr.line
+                    )
+                })
+                .collect();
+            format!("{:x} {mapping:?} {frames:?}", loc.address)
+        })
+        .collect();
+    let labels = p
+        .sample_labels(s)
+        .iter()
+        .map(|l| {
+            format!(
+                "{}={}/{}/{}",
+                p.str(l.key),
+                p.str(l.str),
+                l.num,
+                p.str(l.unit)
+            )
+        })
+        .collect();
+    (stack, labels)
+}
+
+fn corpus_profile(rel: &str) -> Profile {
+    let path = common::corpus_dir().join(rel);
+    heaplens_profile::decode(&std::fs::read(&path).unwrap()).unwrap()
+}
+
+#[test]
+fn every_combined_sample_says_what_its_source_said() {
+    // Real pairs: Go heaps with mappings, numeric labels and inlined
+    // frames, and a profile with string labels against itself.
+    let scheduler = |name: &str| {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/testdata/scheduler")
+            .join(name);
+        heaplens_profile::decode(&std::fs::read(path).unwrap()).unwrap()
+    };
+    let labelled = corpus_profile("parca/profile-with-labels.pb.gz");
+    let pairs = [
+        (scheduler("optimized.prof"), scheduler("baseline.prof")),
+        (labelled.clone(), labelled),
+    ];
+    for (new, base) in &pairs {
+        for opts in [DIFF_BASE, BASE] {
+            let (p, split) = combine_split(new, base, opts).unwrap();
+            // Without -normalize every sample of the new profile is kept, even
+            // one without values; the base's are negated (pprof's ScaleN(-1)),
+            // which drops those whose values are all 0.
+            let sources: Vec<(&Profile, usize, bool)> = (0..new.num_samples())
+                .map(|s| (new, s, false))
+                .chain(
+                    (0..base.num_samples())
+                        .filter(|&s| base.sample_values(s).iter().any(|&v| v != 0))
+                        .map(|s| (base, s, true)),
+                )
+                .collect();
+            assert_eq!(p.num_samples(), sources.len());
+            assert_eq!(split, new.num_samples());
+            for (i, &(src, s, is_base)) in sources.iter().enumerate() {
+                let (stack, mut labels) = resolve(src, s);
+                if is_base && opts.mode == DiffMode::DiffBase {
+                    labels.push("pprof::base=true/0/".to_string());
+                }
+                assert_eq!(resolve(&p, i), (stack, labels), "sample {i}");
+                let want: Vec<i64> = src
+                    .sample_values(s)
+                    .iter()
+                    .map(|&v| if is_base { -v } else { v })
+                    .collect();
+                assert_eq!(p.sample_values(i), want.as_slice(), "sample {i}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_combined_header_is_pprofs_merge() {
+    // pprof's merge of the two headers: the earlier time, the durations
+    // added, the larger period, comments once each,
+    // the new profile's drop/keep frames and types, the base's default type
+    // when the new one has none, every warning.
+    let (mut new, mut base) = pair();
+    new.time_nanos = 2_000;
+    base.time_nanos = 1_000;
+    new.duration_nanos = 30;
+    base.duration_nanos = 12;
+    new.period = 5;
+    base.period = 9;
+    new.comments = vec!["a".into(), "b".into()];
+    base.comments = vec!["b".into(), "c".into()];
+    new.drop_frames = "drop".into();
+    base.drop_frames = "other".into();
+    new.keep_frames = "keep".into();
+    base.default_sample_type_name = "samples".into();
+    new.warnings = vec!["w1".into()];
+    base.warnings = vec!["w2".into()];
+    let space = heaplens_profile::model::ValueType {
+        ty: "space".into(),
+        unit: "bytes".into(),
+    };
+    new.period_type = Some(space.clone());
+    base.period_type = Some(space.clone());
+    new.stats.input_bytes = 123;
+    base.stats.input_bytes = 7;
+    let p = combine(&new, &base, DIFF_BASE).unwrap();
+    assert_eq!(p.period_type, Some(space));
+    assert_eq!(p.stats, new.stats);
+    assert_eq!((p.time_nanos, p.duration_nanos, p.period), (1_000, 42, 9));
+    assert_eq!(p.comments, ["a", "b", "c"]);
+    assert_eq!(
+        (p.drop_frames.as_str(), p.keep_frames.as_str()),
+        ("drop", "keep")
+    );
+    assert_eq!(p.default_sample_type_name, "samples");
+    assert_eq!(p.warnings, ["w1", "w2"]);
+    // The new profile's time when it is the earlier one, the base's zero
+    // time, the base's time when the new one has none (pprof's merge: a
+    // zero time is replaced by the next profile's); the new profile's
+    // default type first.
+    new.time_nanos = 500;
+    new.default_sample_type_name = "count".into();
+    let p = combine(&new, &base, DIFF_BASE).unwrap();
+    assert_eq!(
+        (p.time_nanos, p.default_sample_type_name.as_str()),
+        (500, "count")
+    );
+    base.time_nanos = 0;
+    assert_eq!(combine(&new, &base, DIFF_BASE).unwrap().time_nanos, 0);
+    base.time_nanos = 700;
+    new.time_nanos = 0;
+    assert_eq!(combine(&new, &base, DIFF_BASE).unwrap().time_nanos, 700);
+    assert_eq!(p.period_type, new.period_type);
+    assert_eq!(p.sample_types, new.sample_types);
 }
