@@ -10,9 +10,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { openBrowser, watchPage } from './browser.mjs';
+import { openBrowser } from './browser.mjs';
 import { CLI, cliTop } from './cli.mjs';
-import { painted, paintedAfter, tableRows } from './page.mjs';
+import { openPage, painted, paintedAfter, tableRows } from './page.mjs';
 import { serveDir } from './server.mjs';
 import { out, root, useSite } from './site.mjs';
 
@@ -20,17 +20,7 @@ const site = useSite(before, after, serveDir, openBrowser);
 const file = join(root, 'tests', 'testdata', 'scheduler', 'baseline.prof');
 const fn = 'heaplens/testgen/scheduler.(*Scheduler).logEvent';
 
-async function openApp() {
-  const page = await site.browser.context.newPage();
-  await page.setViewportSize({ width: 1400, height: 900 });
-  const problems = watchPage(page, new URL(site.server.url).origin);
-  await page.goto(site.server.url);
-  await page.locator('#profile-input').waitFor({ state: 'attached', timeout: 20_000 });
-  const n = await painted(page);
-  await page.locator('#profile-input').setInputFiles(file);
-  await paintedAfter(page, n);
-  return { page, problems };
-}
+const openApp = () => openPage(site, { file, width: 1400 });
 
 /** `heaplens folded FLAGS file` as sorted lines. */
 function cliFolded(flags) {

@@ -9,10 +9,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { openBrowser, watchPage } from './browser.mjs';
+import { openBrowser } from './browser.mjs';
 import { CLI } from './cli.mjs';
 import { goldenRows } from './golden.mjs';
-import { painted, paintedAfter } from './page.mjs';
+import { openPage, painted, paintedAfter } from './page.mjs';
 import { serveDir } from './server.mjs';
 import { corpus, out, root, useSite } from './site.mjs';
 
@@ -20,14 +20,7 @@ const site = useSite(before, after, serveDir, openBrowser);
 const scheduler = join(root, 'tests', 'testdata', 'scheduler');
 const DD_HEAPS = ['heap.before.pprof', 'heap.after.pprof', 'heap.pprof'].map((f) => join(corpus, 'dd-trace-go', f));
 
-async function openApp() {
-  const page = await site.browser.context.newPage();
-  await page.setViewportSize({ width: 1280, height: 900 });
-  const problems = watchPage(page, new URL(site.server.url).origin);
-  await page.goto(site.server.url);
-  await page.locator('#profile-input').waitFor({ state: 'attached', timeout: 20_000 });
-  return { page, problems };
-}
+const openApp = () => openPage(site, { width: 1280 });
 
 /** Drops `files` on the element `selector` (as a reader dragging them from a file manager). */
 async function dropFiles(page, selector, files) {

@@ -1,6 +1,26 @@
 // What the end-to-end tests read from the page: the flame graph's paint counter and the top
 // table's rows.
 
+import { watchPage } from './browser.mjs';
+
+/**
+ * A new page of the site (`useSite`'s) at `width` × 900 with its problems watched, once the file
+ * inputs are there; with `file`, that profile opened and its flame graph painted.
+ */
+export async function openPage(site, { file = undefined, width = 1280 } = {}) {
+  const page = await site.browser.context.newPage();
+  await page.setViewportSize({ width, height: 900 });
+  const problems = watchPage(page, new URL(site.server.url).origin);
+  await page.goto(site.server.url);
+  await page.locator('#profile-input').waitFor({ state: 'attached', timeout: 20_000 });
+  if (file) {
+    const n = await painted(page);
+    await page.locator('#profile-input').setInputFiles(file);
+    await paintedAfter(page, n);
+  }
+  return { page, problems };
+}
+
 /** The paint counter of canvas#flame (0 before the first paint). */
 export async function painted(page) {
   return page.evaluate(() => Number(document.querySelector('canvas#flame')?.dataset.painted ?? 0));

@@ -7,26 +7,16 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 
-import { openBrowser, watchPage } from './browser.mjs';
+import { openBrowser } from './browser.mjs';
 import { CLI, cliTop } from './cli.mjs';
-import { painted, paintedAfter, tableRows } from './page.mjs';
+import { openPage, painted, paintedAfter, tableRows } from './page.mjs';
 import { serveDir } from './server.mjs';
 import { root, useSite } from './site.mjs';
 
 const site = useSite(before, after, serveDir, openBrowser);
 const file = join(root, 'tests', 'testdata', 'scheduler', 'baseline.prof');
 
-async function openApp() {
-  const page = await site.browser.context.newPage();
-  await page.setViewportSize({ width: 1280, height: 900 });
-  const problems = watchPage(page, new URL(site.server.url).origin);
-  await page.goto(site.server.url);
-  await page.locator('#profile-input').waitFor({ state: 'attached', timeout: 20_000 });
-  const n = await painted(page);
-  await page.locator('#profile-input').setInputFiles(file);
-  await paintedAfter(page, n);
-  return { page, problems };
-}
+const openApp = () => openPage(site, { file, width: 1280 });
 
 /** Waits until the table (first 200 rows) is the CLI's with `flags`. */
 async function tableIsCli(page, flags) {

@@ -43,17 +43,7 @@ impl Session {
             .columns
             .get_or(ckey, || Rc::new(columns(prepared, &functions, ty)))
             .clone();
-        let shape = req.params.shape();
-        let (graph, graph_cols) = if shape.is_identity() {
-            (functions.clone(), cols.clone())
-        } else {
-            let g = prepared.graph_tree(&shape);
-            let c = caches
-                .graph_columns
-                .get_or((ckey, shape), || Rc::new(columns(prepared, &g, ty)))
-                .clone();
-            (g, c)
-        };
+        let (graph, graph_cols) = graph(prepared, caches, ckey, &req.params, (&functions, &cols));
         let flame = flame(
             &prepared.profile,
             &graph,
@@ -148,6 +138,30 @@ impl Session {
             sample_type_note: prepared.sample_type_note.clone(),
         })
     }
+}
+
+/// The tree and columns the flame graph draws: the function tree's, or
+/// the tree of the stacks in the shape `params` asks for (bottom-up, a
+/// sandwich, recursion collapsed) with its columns.
+fn graph(
+    prepared: &mut Prepared,
+    caches: &mut Caches,
+    ckey: ColumnKey,
+    params: &crate::params::ViewParams,
+    (functions, cols): (&Rc<CallTree>, &Rc<Columns>),
+) -> (Rc<CallTree>, Rc<Columns>) {
+    let shape = params.shape();
+    if shape.is_identity() {
+        return (functions.clone(), cols.clone());
+    }
+    let tree = prepared.graph_tree(&shape);
+    let c = caches
+        .graph_columns
+        .get_or((ckey, shape), || {
+            Rc::new(columns(prepared, &tree, ckey.sample_type))
+        })
+        .clone();
+    (tree, c)
 }
 
 /// The function tree's column of sample type `ty`, and in a diff the new
