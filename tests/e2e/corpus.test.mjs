@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import { openBrowser, watchPage } from './browser.mjs';
 import { CLI, cliTop } from './cli.mjs';
 import { goldenRows, manifest } from './golden.mjs';
-import { painted } from './page.mjs';
+import { allRows, painted } from './page.mjs';
 import { serveDir } from './server.mjs';
 import { corpus, root, useSite } from './site.mjs';
 
@@ -34,18 +34,6 @@ function cliOf(file) {
   if (r.status === 0) return { rows: cliTop(file, undefined) };
   if (r.status === 2) return { refusal: r.stderr.trim() };
   throw new Error(`the CLI crashed on ${file}: status ${r.status}, signal ${r.signal}: ${r.stderr}`);
-}
-
-/** Every row of the top table, pressing "Show more" until the table holds `n` rows. */
-async function allRows(page, n) {
-  for (;;) {
-    const rows = await page.$$eval('#top-table tbody tr', (trs) => trs.map((t) => [t.dataset.name, t.dataset.flat, t.dataset.cum]));
-    if (rows.length >= n) return rows;
-    const more = page.locator('p.more button');
-    if ((await more.count()) === 0) return rows;
-    await more.click();
-    await page.waitForFunction((k) => document.querySelectorAll('#top-table tbody tr').length > k, rows.length, { timeout: 30_000 });
-  }
 }
 
 const GRAN = { functions: 'Functions', lines: 'Lines', addresses: 'Addresses' };

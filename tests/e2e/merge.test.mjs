@@ -5,14 +5,14 @@
 // differ are refused in the alert, which names both files, and the open profile stays.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { openBrowser } from './browser.mjs';
-import { CLI } from './cli.mjs';
+import { CLI, cliTop } from './cli.mjs';
 import { goldenRows } from './golden.mjs';
-import { openPage, painted, paintedAfter } from './page.mjs';
+import { allRows, dropFiles, openPage, painted, paintedAfter } from './page.mjs';
 import { serveDir } from './server.mjs';
 import { corpus, out, root, useSite } from './site.mjs';
 
@@ -21,42 +21,6 @@ const scheduler = join(root, 'tests', 'testdata', 'scheduler');
 const DD_HEAPS = ['heap.before.pprof', 'heap.after.pprof', 'heap.pprof'].map((f) => join(corpus, 'dd-trace-go', f));
 
 const openApp = () => openPage(site, { width: 1280 });
-
-/** Drops `files` on the element `selector` (as a reader dragging them from a file manager). */
-async function dropFiles(page, selector, files) {
-  const payload = files.map((f) => ({ name: basename(f), b64: readFileSync(f).toString('base64') }));
-  await page.evaluate(
-    ({ selector, payload }) => {
-      const dt = new DataTransfer();
-      for (const { name, b64 } of payload) {
-        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-        dt.items.add(new File([bytes], name));
-      }
-      const target = document.querySelector(selector);
-      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    },
-    { selector, payload },
-  );
-}
-
-/** `heaplens top --format tsv --sample-index I FILE...` as [name, flat, cum] rows. */
-function cliMerged(files, sampleIndex) {
-  const text = execFileSync(CLI, ['top', '--format', 'tsv', '--sample-index', String(sampleIndex), ...files], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  return text.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
-}
-
-/** Every row of the top table, pressing "Show more" until it holds `n` rows. */
-async function allRows(page, n) {
-  for (;;) {
-    const rows = await page.$$eval('#top-table tbody tr', (trs) => trs.map((t) => [t.dataset.name, t.dataset.flat, t.dataset.cum]));
-    if (rows.length >= n) return rows;
-    const more = page.locator('p.more button');
-    if ((await more.count()) === 0) return rows;
-    await more.click();
-    await page.waitForFunction((k) => document.querySelectorAll('#top-table tbody tr').length > k, rows.length, { timeout: 30_000 });
-  }
-}
 
 /** Shows sample type `i` and waits for its table to start with `first`. */
 async function showType(page, i, first) {
@@ -89,7 +53,7 @@ test('merge by dropping three files: the page\'s whole tables equal the CLI\'s a
   assert.equal(await page.locator('#sample-type').inputValue(), '1');
   let rows = 0;
   for (const i of [0, 1, 2, 3]) {
-    const want = cliMerged(DD_HEAPS, i);
+    const want = cliTop(DD_HEAPS, i);
     assert.ok(want.length > 20, `type ${i}: ${want.length} rows`);
     await showType(page, i, want[0]);
     const got = await allRows(page, want.length);
@@ -103,7 +67,7 @@ test('merge by dropping three files: the page\'s whole tables equal the CLI\'s a
   }
   assert.ok(rows > 300, `${rows} rows`);
   console.log(`# 4 whole tables, ${rows} rows of a three-file merge equal the CLI's and pprof's`);
-  await showType(page, 1, cliMerged(DD_HEAPS, 1)[0]);
+  await showType(page, 1, cliTop(DD_HEAPS, 1)[0]);
   mkdirSync(out, { recursive: true });
   await page.screenshot({ path: join(out, 'merge.png') });
   await page.close();
@@ -117,7 +81,7 @@ test('several profiles picked in Profile merge; two dropped can be merged from t
   await page.locator('#profile-input').setInputFiles(pair);
   await paintedAfter(page, n);
   assert.equal(await page.locator('#profile-input-open').textContent(), 'baseline.prof + optimized.prof');
-  const want = cliMerged(pair, 3);
+  const want = cliTop(pair, 3);
   await showType(page, 3, want[0]);
   assert.deepEqual(await allRows(page, want.length), want);
   // Two dropped: the dialog offers the merge beside base and new.
@@ -130,7 +94,7 @@ test('several profiles picked in Profile merge; two dropped can be merged from t
   await paintedAfter(page, n);
   // The base is the guessed one (heap.before.pprof by its name) and comes first.
   assert.equal(await page.locator('#profile-input-open').textContent(), 'heap.before.pprof + optimized.prof');
-  const two = cliMerged([DD_HEAPS[0], pair[1]], 0);
+  const two = cliTop([DD_HEAPS[0], pair[1]], 0);
   await showType(page, 0, two[0]);
   assert.deepEqual(await allRows(page, two.length), two);
   assert.equal(await page.locator('#impact-summary').count(), 0, 'a merge, not a diff');

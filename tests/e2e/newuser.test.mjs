@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { openBrowser, watchPage } from './browser.mjs';
-import { painted, paintedAfter } from './page.mjs';
+import { dropFiles, painted, paintedAfter } from './page.mjs';
 import { serveDir } from './server.mjs';
 import { root, useSite } from './site.mjs';
 
@@ -180,29 +180,6 @@ test('a breadcrumb click is one history entry; the file inputs name what is open
   await page.close();
   assert.deepEqual(problems, []);
 });
-
-/** Drops `files` (paths) on the element matching `selector`, as a user's drag and drop. */
-async function dropFiles(page, selector, files) {
-  const { readFileSync } = await import('node:fs');
-  const { basename } = await import('node:path');
-  const payload = files.map((f) => ({ name: basename(f), b64: readFileSync(f).toString('base64') }));
-  return page.evaluate(
-    ({ selector, payload }) => {
-      const dt = new DataTransfer();
-      for (const { name, b64 } of payload) {
-        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-        dt.items.add(new File([bytes], name));
-      }
-      const target = document.querySelector(selector);
-      const over = new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true });
-      target.dispatchEvent(over);
-      const drop = new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true });
-      target.dispatchEvent(drop);
-      return { overPrevented: over.defaultPrevented, dropPrevented: drop.defaultPrevented };
-    },
-    { selector, payload },
-  );
-}
 
 test('four files dropped outside the central column: profiles, benchmark outputs, and a refusal by name', { timeout: 90_000 }, async () => {
   const { page, problems } = await openApp();

@@ -1,6 +1,9 @@
 // What the end-to-end tests read from the page: the flame graph's paint counter and the top
 // table's rows.
 
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+
 import { watchPage } from './browser.mjs';
 
 /**
@@ -57,4 +60,40 @@ export async function clickRow(page, name, timeout = 30_000) {
     throw new Error(`no row ${name} in the top table: ${err.message}\npage: ${JSON.stringify(seen)}`);
   }
   await row.click();
+}
+
+/** Every row of the top table, pressing "Show more" until the table holds `n` rows. */
+export async function allRows(page, n) {
+  for (;;) {
+    const rows = await tableRows(page);
+    if (rows.length >= n) return rows;
+    const more = page.locator('p.more button');
+    if ((await more.count()) === 0) return rows;
+    await more.click();
+    await page.waitForFunction((k) => document.querySelectorAll('#top-table tbody tr').length > k, rows.length, { timeout: 30_000 });
+  }
+}
+
+/**
+ * Drops `files` (paths) on the element matching `selector`, as a user's drag and drop; says
+ * whether the page took the dragover and the drop (prevented their defaults).
+ */
+export async function dropFiles(page, selector, files) {
+  const payload = files.map((f) => ({ name: basename(f), b64: readFileSync(f).toString('base64') }));
+  return page.evaluate(
+    ({ selector, payload }) => {
+      const dt = new DataTransfer();
+      for (const { name, b64 } of payload) {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        dt.items.add(new File([bytes], name));
+      }
+      const target = document.querySelector(selector);
+      const over = new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true });
+      target.dispatchEvent(over);
+      const drop = new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true });
+      target.dispatchEvent(drop);
+      return { overPrevented: over.defaultPrevented, dropPrevented: drop.defaultPrevented };
+    },
+    { selector, payload },
+  );
 }
