@@ -15,6 +15,7 @@ use heaplens_view::pipeline::{Inputs, Pipeline, Prepared};
 use heaplens_view::report::TableFormat;
 use heaplens_view::{benchfmt, benchtab, gate as gates, report};
 
+mod gc;
 mod inputs;
 mod refine_flags;
 
@@ -41,6 +42,12 @@ Usage:
                                    `go test -bench -benchmem` outputs compared as
                                    benchstat does (mean ± variation, change,
                                    Mann-Whitney p, geomean); one output: its values
+
+  heaplens gctrace [--base BASE.log] NEW.log [--format text|tsv] [--process NAME]
+                                   GC figures of a GODEBUG=gctrace=1 log (pauses,
+                                   GC rate and CPU, live heap), or two compared
+                                   with Mann-Whitney tests; gate takes the logs too
+                                   (--max gc_pause_p99:+10% --max gc_cpu:+1)
 
   heaplens merge  -o OUT FILE...   the merge of the profiles, written as a
                                    gzipped pprof profile (`go tool pprof` opens it)
@@ -88,6 +95,10 @@ const USAGE_TAIL: &str = "\
   --subtract                  diff/list: pprof's -base (percent of the net total) instead
                               of -diff_base (percent of the base's total)
   --max LIMIT                 gate: TYPE:+5% | TYPE:+1MB | 'func=REGEX:TYPE:+1MB'
+                              gctrace logs: FIGURE:+10% | gc_cpu:+1 (points) |
+                              gc_pause_p99:+200us | gc_heap_live_peak:+1MB
+  --process NAME              gctrace, gate: the process of a log that holds
+                              several (its line prefix, e.g. 'api-1')
   -o, --output OUT            merge: the file written (gzipped pprof protobuf)
   -h, --help                  this help
   -V, --version               version
@@ -118,6 +129,8 @@ struct Args {
     source: Option<String>,
     /// folded --base: how the diff is written.
     diff_format: Option<DiffFormat>,
+    /// gctrace, gate: the process of a log that holds several.
+    process: Option<String>,
 }
 
 impl Args {
@@ -194,6 +207,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "--normalize" | "-normalize" => a.params.diff.normalize = true,
             "--subtract" => a.params.diff.mode = DiffMode::Base,
             "--max" => a.max.push(value(&flag)?),
+            "--process" => a.process = Some(value(&flag)?),
             "-o" | "--output" => a.output = Some(value(&flag)?),
             "--source" | "--source_path" | "-source_path" => a.source = Some(value(&flag)?),
             "--tagfocus" | "-tagfocus" => a.params.tagfocus = value(&flag)?,
@@ -258,8 +272,15 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         "list" => list(a, out),
         "merge" => inputs::merge(a.output.as_deref(), &a.files),
         "bench" => bench(a, out),
+        "gctrace" => gc::gctrace(
+            a.file(),
+            a.base.as_deref(),
+            a.process.as_deref(),
+            a.format == "tsv",
+            out,
+        ),
         other => Err(format!(
-            "unknown command {other:?} (commands: top, diff, list, gate, bench, folded, merge, info; see heaplens --help)"
+            "unknown command {other:?} (commands: top, diff, list, gate, bench, gctrace, folded, merge, info; see heaplens --help)"
         )),
     }
 }
@@ -470,10 +491,35 @@ fn gate(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         .iter()
         .map(|m| gates::parse_limit(m).map_err(|e| e.to_string()))
         .collect::<Result<Vec<_>, _>>()?;
+    let (mut text, failed, count) = if gc::is_gctrace(path) {
+        gc::gate(path, base_path, a.process.as_deref(), &limits)?
+    } else {
+        profile_gate(path, base_path, &limits)?
+    };
+    text.push_str(&match (failed, count) {
+        (0, 1) => "gate: the limit holds\n".to_string(),
+        (_, 1) => "gate: the limit is exceeded\n".to_string(),
+        (0, n) => format!("gate: all {n} limits hold\n"),
+        (f, n) => format!("gate: {f} of {n} limits exceeded\n"),
+    });
+    out.write_all(text.as_bytes()).map_err(write_err)?;
+    if failed > 0 {
+        Err(GATE_FAILED.into())
+    } else {
+        Ok(())
+    }
+}
+
+/// The checks of a profile gate: (their lines, failed, count).
+fn profile_gate(
+    path: &str,
+    base_path: &str,
+    limits: &[gates::Limit],
+) -> Result<(String, usize, usize), String> {
     let new = load(path)?;
     let base = load(base_path)?;
     let checks =
-        gates::evaluate(&new, &base, &limits).map_err(|e| format!("{base_path} vs {path}: {e}"))?;
+        gates::evaluate(&new, &base, limits).map_err(|e| format!("{base_path} vs {path}: {e}"))?;
     let mut text = String::new();
     for c in &checks {
         text.push_str(&c.line());
@@ -486,18 +532,7 @@ fn gate(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         }
     }
     let failed = checks.iter().filter(|c| !c.pass).count();
-    text.push_str(&match (failed, checks.len()) {
-        (0, 1) => "gate: the limit holds\n".to_string(),
-        (_, 1) => "gate: the limit is exceeded\n".to_string(),
-        (0, n) => format!("gate: all {n} limits hold\n"),
-        (f, n) => format!("gate: {f} of {n} limits exceeded\n"),
-    });
-    out.write_all(text.as_bytes()).map_err(write_err)?;
-    if failed > 0 {
-        Err(GATE_FAILED.into())
-    } else {
-        Ok(())
-    }
+    Ok((text, failed, checks.len()))
 }
 
 /// Marker error: the gate ran and a limit was exceeded (exit code 1).

@@ -7,6 +7,8 @@
 //!   `go tool pprof` reads them, plus the `#` symbol lines of Go's `debug=1`
 //!   output.
 //! - [`folded`]: folded stacks, `root;caller;leaf 123`.
+//! - [`gctrace`]: the Go runtime's `GODEBUG=gctrace=1` log (not a profile:
+//!   one record per garbage collection).
 //!
 //! Both produce a [`TextProfile`]: the tables of a profile (strings,
 //! mappings, functions, frames, locations, samples) already resolved to
@@ -18,6 +20,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 pub mod folded;
+pub mod gctrace;
 pub mod legacy;
 
 /// `n` and its noun, singular for 1: `1 frame`, `0 frames`, `2 entries`.

@@ -17,12 +17,14 @@
 //! - [`report`]: text reports (`go tool pprof -top` text, TSV/CSV, info).
 //! - [`gate`]: limits on a diff for CI; [`benchfmt`]: `go test -bench`
 //!   outputs read and compared; [`benchtab`]: their benchstat-like table,
-//!   as text and TSV.
+//!   as text and TSV; [`gc`]: `GODEBUG=gctrace=1` logs summarised,
+//!   compared and charted.
 
 pub mod benchfmt;
 pub mod benchtab;
 pub mod encode;
 pub mod gate;
+pub mod gc;
 pub mod params;
 pub mod pipeline;
 pub mod report;
