@@ -129,6 +129,13 @@ async fn handle(
                 Err(e) => Response::Failed(format!("Could not export: {e}.")),
             });
         }
+        Request::LoadGcSeries { slot, name, bytes } => {
+            let resp = inner
+                .borrow_mut()
+                .session
+                .load_gc_series(slot, &name, &bytes);
+            respond(resp.unwrap_or_else(|message| failed(slot, name, message)));
+        }
         Request::ClearBase => {
             inner.borrow_mut().session.clear_base();
             respond(Response::BaseCleared);
@@ -210,7 +217,7 @@ fn decode_progress(
     }
 }
 
-/// Reads a profile (or benchmark output) from `blob` into `slot`.
+/// Reads a profile (or benchmark output, or gctrace log) from `blob` into `slot`.
 async fn load_blob(
     inner: &Rc<RefCell<Inner>>,
     scope: &WorkerScope<AnalysisWorker>,
@@ -229,6 +236,11 @@ async fn load_blob(
     };
     if gzip_size.is_none() && Session::is_bench(&data) {
         let resp = inner.borrow_mut().session.load_bench(slot, &name, &data);
+        respond(resp.unwrap_or_else(|message| failed(slot, name, message)));
+        return;
+    }
+    if gzip_size.is_none() && Session::is_gctrace(&data) {
+        let resp = inner.borrow_mut().session.load_gctrace(slot, &name, &data);
         respond(resp.unwrap_or_else(|message| failed(slot, name, message)));
         return;
     }

@@ -97,6 +97,8 @@ fn listen(
 pub enum Kind {
     Source,
     Bench,
+    /// A `GODEBUG=gctrace=1` log.
+    GcLog,
     Profile,
     /// Clearly something else: what it is.
     Other(&'static str),
@@ -129,7 +131,15 @@ pub fn classify(name: &str, head: &[u8]) -> Kind {
     if heaplens_view::benchfmt::looks_like_bench(head) {
         return Kind::Bench;
     }
+    if is_gc_log(head) {
+        return Kind::GcLog;
+    }
     Kind::Profile
+}
+
+/// Whether `head` is the start of a gctrace log.
+fn is_gc_log(head: &[u8]) -> bool {
+    heaplens_view::session::Session::is_gctrace(head)
 }
 
 /// The first bytes of `f`.
@@ -152,11 +162,13 @@ async fn sort_out(
 ) {
     d.dispatch(Action::Refused(None));
     let (mut code, mut benches, mut profiles, mut refused) = (vec![], vec![], vec![], vec![]);
+    let mut logs = vec![];
     for f in files {
         let head = head_of(&f).await;
         match classify(&f.name(), &head) {
             Kind::Source => code.push(f),
             Kind::Bench => benches.push(f),
+            Kind::GcLog => logs.push(f),
             Kind::Profile => profiles.push(f),
             Kind::Other(what) => refused.push(format!("{} ({what}, not a profile)", f.name())),
         }
@@ -172,6 +184,22 @@ async fn sort_out(
     }
     // Benchmark outputs first (small): base and new by their names.
     match benches.as_slice() {
+        [one] => open.bench.emit((Slot::Profile, one.clone())),
+        [a, b] => {
+            let (base, new) = guess_base(a, b);
+            open.bench.emit((Slot::Base, base.clone()));
+            open.bench.emit((Slot::Profile, new.clone()));
+        }
+        _ => {}
+    }
+    for f in logs.drain(2.min(logs.len())..) {
+        refused.push(format!(
+            "{} (only two gctrace logs are compared at a time)",
+            f.name()
+        ));
+    }
+    // gctrace logs as benchmark outputs: read by the worker, by content.
+    match logs.as_slice() {
         [one] => open.bench.emit((Slot::Profile, one.clone())),
         [a, b] => {
             let (base, new) = guess_base(a, b);

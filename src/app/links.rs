@@ -117,6 +117,10 @@ pub fn open_link(
     channel: &SharedChannel,
     has_profile: bool,
 ) {
+    if let Some(gc) = heaplens_view::share::gclink::parse(frag) {
+        open_gc_link(gc, state, channel);
+        return;
+    }
     let parsed = match Link::parse(frag) {
         Ok(p) => p,
         Err(e) => {
@@ -168,6 +172,40 @@ pub fn open_link(
             }
         }
     });
+}
+
+/// Opens a GC view link: its logs fetched, or its series handed to the
+/// worker.
+fn open_gc_link(
+    gc: Result<heaplens_view::share::gclink::GcLink, String>,
+    state: &UseReducerHandle<AppState>,
+    channel: &SharedChannel,
+) {
+    use heaplens_view::share::gclink::GcSource;
+    let link = match gc {
+        Ok(l) => l,
+        Err(e) => {
+            state.dispatch(Action::Error(format!(
+                "This link's GC view could not be read: {e}. Was it copied whole?"
+            )));
+            return;
+        }
+    };
+    let sources = link
+        .base
+        .map(|b| (Slot::Base, b))
+        .into_iter()
+        .chain([(Slot::Profile, link.new)]);
+    for (slot, source) in sources {
+        match source {
+            GcSource::Url(u) => super::files::fetch_into(slot, u, channel, &state.dispatcher()),
+            GcSource::Series { name, bytes } => {
+                channel
+                    .borrow_mut()
+                    .send(Request::LoadGcSeries { slot, name, bytes })
+            }
+        }
+    }
 }
 
 /// Why a link's profiles could not be handed to the worker.

@@ -16,7 +16,7 @@ use heaplens_view::session::Slot;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::{BenchPanel, ErrorAlert, FilePicker, Landing, ProgressBar};
+use crate::components::{BenchPanel, ErrorAlert, FilePicker, GcPanel, Landing, ProgressBar};
 use crate::state::{Action, AppState, Theme};
 use drops::Dropping;
 use files::{pair_dialog, Openers};
@@ -32,6 +32,7 @@ pub fn App() -> Html {
     links::use_link_sync(&state, &channel, &latest);
     channel::use_view_requests(&state, &channel);
     use_theme_and_title(&state);
+    use_gc_fragment(&state);
     let search_ref = use_node_ref();
     keys::use_keyboard(&latest, &search_ref);
     let open = files::use_openers(&state, &channel);
@@ -42,7 +43,7 @@ pub fn App() -> Html {
             panels::view_panels(&state, view, info, &channel, &sharing, &open, &search_ref)
         }
         (None, Some(_)) => html! { <p class="working">{ "Analysing…" }</p> },
-        _ if state.busy.is_none() && state.bench.is_none() => {
+        _ if state.busy.is_none() && state.bench.is_none() && state.gc.is_none() => {
             html! { <Landing on_demo={open.demo.clone()} recent={state.recent.clone()} on_recent={open.recent.clone()} on_forget={open.forget.clone()} /> }
         }
         _ => html! {},
@@ -88,7 +89,7 @@ fn page(
                 { pair_dialog(&p, drop.pair.clone(), open.file.clone(), open.merge.clone()) }
             }
             if drop.dragging {
-                <div class="drop-overlay" aria-hidden="true"><p>{ "Drop profiles (two: base and new; three or more: merged), go test -bench outputs or source files" }</p></div>
+                <div class="drop-overlay" aria-hidden="true"><p>{ "Drop profiles (two: base and new; three or more: merged), go test -bench outputs, GODEBUG=gctrace=1 logs or source files" }</p></div>
             }
             <ErrorAlert message={alert_text(state)} />
             if let Some(n) = state.notice.clone() {
@@ -99,6 +100,7 @@ fn page(
             }
             if let Some(b) = state.busy.clone() { <ProgressBar busy={b} /> }
             <main>
+                if let Some(gc) = state.gc.clone() { <GcPanel {gc} /> }
                 if let Some(bench) = state.bench.clone() { <BenchPanel {bench} /> }
                 { view_part }
             </main>
@@ -168,6 +170,24 @@ fn use_first_width(dispatcher: UseReducerDispatcher<AppState>) {
             .and_then(|v| v.as_f64())
         {
             dispatcher.dispatch(Action::Width((w.min(1680.0) - 50.0).max(300.0) as u32));
+        }
+    });
+}
+
+/// With a GC view and no profile open, the address bar holds the GC
+/// view's link (in place of the current entry).
+#[hook]
+fn use_gc_fragment(state: &UseReducerHandle<AppState>) {
+    let frag = state
+        .gc
+        .as_ref()
+        .filter(|_| state.info.is_none())
+        .and_then(|g| g.fragment.clone().ok());
+    use_effect_with(frag, |frag| {
+        if let Some(f) = frag {
+            if crate::link::fragment() != *f {
+                crate::link::set_fragment(f, false);
+            }
         }
     });
 }

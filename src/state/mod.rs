@@ -82,6 +82,8 @@ pub struct AppState {
     pub error: Option<String>,
     pub view: Option<Rc<ViewData>>,
     pub bench: Option<Rc<Bench>>,
+    /// The GC view of gctrace logs loaded beside the profiles.
+    pub gc: Option<Rc<heaplens_view::session::gclog::GcData>>,
     /// The top rows the table shows (sorted, filtered and paged by the
     /// worker), how many pass the filter, and how many there are.
     pub rows: Rc<Vec<Row>>,
@@ -142,6 +144,7 @@ impl Default for AppState {
             error: None,
             view: None,
             bench: None,
+            gc: None,
             rows: Rc::default(),
             rows_matching: 0,
             rows_total: 0,

@@ -228,6 +228,11 @@ fn on_response(next: &mut AppState, resp: Response, before: &mut (ViewParams, u3
                 comparison,
             }));
         }
+        Response::Gc(data) => {
+            next.busy = None;
+            next.error = None;
+            next.gc = Some(Rc::from(data));
+        }
         Response::Share(data) => {
             next.sharing = false;
             next.shared = Some(Rc::from(data));

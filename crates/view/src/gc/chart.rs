@@ -215,7 +215,8 @@ pub fn ticks(max: f64, unit: Unit) -> (f64, Vec<(f64, String)>) {
         .find(|s| *s >= raw)
         .unwrap_or(10.0 * mag)
         * base;
-    let n = (max / step).ceil().max(1.0) as usize;
+    // A run of 10.002 s ends at the 10 s tick, not a tick later.
+    let n = (max / step - 0.01).ceil().max(1.0) as usize;
     let ticks = (0..=n)
         .map(|i| {
             let v = step * i as f64;

@@ -192,6 +192,12 @@ impl Change {
         (self.base != 0.0).then(|| (self.new - self.base) / self.base.abs() * 100.0)
     }
 
+    /// Whether a larger value is better (the time between GCs); for every
+    /// other figure smaller is better or neither.
+    pub fn larger_is_better(&self) -> bool {
+        self.key == "gc_interval_mean_ms"
+    }
+
     /// Whether the test behind it rejects "no difference" at α = 0.05.
     pub fn significant(&self) -> bool {
         self.p.is_some_and(|p| p < 0.05)

@@ -19,7 +19,13 @@ pub fn value(v: f64, unit: Unit) -> String {
 
 /// Three significant figures, at most three decimals.
 fn sig(v: f64) -> String {
+    // Decided on the value as it will print: 9.996 is `10.0`, not `10.00`.
     let a = v.abs();
+    let a = if a >= 0.9995 {
+        (a * 100.0).round() / 100.0
+    } else {
+        a
+    };
     if a >= 100.0 || a == 0.0 {
         format!("{v:.0}")
     } else if a >= 10.0 {

@@ -13,6 +13,7 @@ mod answer;
 pub mod caches;
 mod export;
 pub mod flame;
+pub mod gclog;
 pub mod info;
 pub mod protocol;
 pub mod render;
@@ -53,6 +54,9 @@ pub struct Session {
     /// Benchmark outputs loaded beside the profiles (name, parsed).
     bench_new: Option<(String, BenchSet)>,
     bench_base: Option<(String, BenchSet)>,
+    /// GC logs loaded beside the profiles.
+    gc_new: Option<gclog::LoadedGc>,
+    gc_base: Option<gclog::LoadedGc>,
     /// The rows last sent (which table, which of its rows): an answer
     /// carries rows only when they change.
     rows_sent: Option<(RowsKey, RowsAsked)>,

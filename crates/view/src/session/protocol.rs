@@ -58,6 +58,13 @@ pub enum Request {
         kind: ExportKind,
         view: ViewRequest,
     },
+    /// Load a GC link's compact series (`gc::series`) into `slot`.
+    LoadGcSeries {
+        slot: Slot,
+        name: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
     /// Close the base (a share link without one was opened).
     ClearBase,
     /// Every sample type's values of frame `node` of the view `params`
@@ -137,6 +144,8 @@ pub enum Response {
         comparison: Option<Vec<Comparison>>,
         names: (String, String),
     },
+    /// A GC log (or a link's series) was loaded: the GC view.
+    Gc(Box<super::gclog::GcData>),
     View(Box<ViewData>),
     Error {
         slot: Option<Slot>,

@@ -18,6 +18,7 @@
 
 pub mod codec;
 pub mod escape;
+pub mod gclink;
 pub mod trim;
 
 pub use escape::{base64url, decode, encode, size, unbase64url};
