@@ -191,19 +191,26 @@ fn classify(line: &str) -> Line {
 
 /// Where `gc N @` starts in `line` (after a prefix, at a word start).
 fn find_gc(line: &str) -> Option<usize> {
+    if line.starts_with("gc ") && is_gc_at(&line[3..]) {
+        return Some(0);
+    }
     let mut from = 0;
     while let Some(p) = line[from..].find("gc ") {
         let at = from + p;
         let word_start = at == 0 || !line.as_bytes()[at - 1].is_ascii_alphanumeric();
-        let rest = &line[at + 3..];
-        let rest = rest.strip_prefix('#').unwrap_or(rest);
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if word_start && digits > 0 && rest[digits..].starts_with(" @") {
+        if word_start && is_gc_at(&line[at + 3..]) {
             return Some(at);
         }
         from = at + 3;
     }
     None
+}
+
+/// Whether `rest` (after `gc `) is `N @` or `#N @`.
+fn is_gc_at(rest: &str) -> bool {
+    let rest = rest.strip_prefix('#').unwrap_or(rest);
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && rest[digits..].starts_with(" @")
 }
 
 /// The process key of a prefix: its words without timestamps and dates,
@@ -226,97 +233,169 @@ fn is_timestamp(w: &str) -> bool {
 }
 
 /// Parses `gc N @Ts P%: clock ms clock, cpu ms cpu, heap MB, …` (the text
-/// from `gc` on).
+/// from `gc` on), in one pass over its bytes (a load test's log has
+/// 100 000 lines and more).
 fn parse_gc(s: &str) -> Option<Gc> {
-    let s = s.strip_prefix("gc ")?;
-    let s = s.strip_prefix('#').unwrap_or(s);
-    let (num, s) = s.split_once(" @")?;
-    let (at, s) = s.split_once("s ")?;
-    let (pct, s) = s.split_once("%: ")?;
-    let (clock, s) = s.split_once(" ms clock, ")?;
-    let (cpu, s) = s.split_once(" ms cpu, ")?;
+    let mut c = Cursor {
+        b: s.as_bytes(),
+        i: 0,
+    };
+    c.lit(b"gc ")?;
+    c.opt(b"#");
+    let num = c.uint()?;
+    c.lit(b" @")?;
+    let at_s = c.dec()?;
+    c.lit(b"s ")?;
+    let cpu_percent = c.dec()?;
+    c.lit(b"%: ")?;
+    let mut clock = [0.0; 5];
+    let phases = c.list(&mut clock, &mut [0u8; 5])?;
+    c.lit(b" ms clock, ")?;
+    let clock_ms = match phases {
+        3 => [clock[0], clock[1], clock[2]],
+        5 => [clock[0] + clock[2], clock[1] + clock[3], clock[4]],
+        _ => return None,
+    };
+    let (mut cpu, mut seps) = ([0.0; 7], [0u8; 7]);
+    let n = c.list(&mut cpu, &mut seps)?;
+    c.lit(b" ms cpu, ")?;
+    let cpu_ms = cpu_split(&cpu[..n], &seps[..n])?;
+    let heap_start = mib(c.uint()?);
+    c.lit(b"->")?;
+    let heap_end = mib(c.uint()?);
+    c.lit(b"->")?;
+    let heap_live = mib(c.uint()?);
+    c.lit(b" MB")?;
     let mut gc = Gc {
-        num: num.parse().ok()?,
-        at_s: number(at)?,
-        cpu_percent: number(pct)?,
-        clock_ms: clock_phases(clock)?,
-        cpu_ms: cpu_split(cpu)?,
-        heap_start: 0,
-        heap_end: 0,
-        heap_live: 0,
+        num,
+        at_s,
+        cpu_percent,
+        clock_ms,
+        cpu_ms,
+        heap_start,
+        heap_end,
+        heap_live,
         goal: 0,
         stacks: None,
         globals: None,
         procs: 0,
         forced: false,
     };
-    let (fields, forced) = match s.trim_end().strip_suffix("(forced)") {
-        Some(f) => (f.trim_end(), true),
-        None => (s.trim_end(), false),
-    };
-    gc.forced = forced;
-    let mut seen_procs = false;
-    for (i, field) in fields.split(", ").enumerate() {
-        let field = field.trim();
-        if i == 0 {
-            let heap = field.strip_suffix(" MB")?;
-            let mut parts = heap.split("->").map(|p| p.trim().parse::<u64>().ok());
-            gc.heap_start = mib(parts.next()??);
-            gc.heap_end = mib(parts.next()??);
-            gc.heap_live = mib(parts.next()??);
-            if parts.next().is_some() {
-                return None;
-            }
-        } else if let Some(v) = field.strip_suffix(" MB goal") {
-            gc.goal = mib(v.trim().parse().ok()?);
-        } else if let Some(v) = field.strip_suffix(" MB stacks") {
-            gc.stacks = Some(mib(v.trim().parse().ok()?));
-        } else if let Some(v) = field.strip_suffix(" MB globals") {
-            gc.globals = Some(mib(v.trim().parse().ok()?));
-        } else if let Some(v) = field.strip_suffix(" P") {
-            gc.procs = v.trim().parse().ok()?;
-            seen_procs = true;
+    // `, N MB goal`, `, N MB stacks`, `, N MB globals`, then `, N P`: the
+    // P count ends every complete line, so without it the line was cut.
+    loop {
+        c.lit(b", ")?;
+        let v = c.uint()?;
+        if c.opt(b" MB goal") {
+            gc.goal = mib(v);
+        } else if c.opt(b" MB stacks") {
+            gc.stacks = Some(mib(v));
+        } else if c.opt(b" MB globals") {
+            gc.globals = Some(mib(v));
+        } else if c.opt(b" P") {
+            gc.procs = u32::try_from(v).ok()?;
+            break;
         } else {
             return None;
         }
     }
-    // The P count ends every complete line: without it the line was cut.
-    seen_procs.then_some(gc)
+    gc.forced = c.opt(b" (forced)");
+    c.rest_is_blank().then_some(gc)
+}
+
+/// The CPU split from its numbers and what followed each (`+`, `/`, or 0
+/// for the last): `a+b/c/d+e`, or Go 1.5/1.6's `a+b+c+d/e/f+g` (the scan
+/// and write-barrier phases join the first).
+fn cpu_split(v: &[f64], seps: &[u8]) -> Option<[f64; 5]> {
+    // The assist time is the first number a `/` follows.
+    let k = seps.iter().position(|&s| s == b'/')?;
+    if v.len() != k + 4 || seps[k..] != [b'/', b'/', b'+', 0] {
+        return None;
+    }
+    if !matches!(k, 1 | 3) || seps[..k].iter().any(|&s| s != b'+') {
+        return None;
+    }
+    Some([v[..k].iter().sum(), v[k], v[k + 1], v[k + 2], v[k + 3]])
+}
+
+/// A cursor over a line's bytes.
+struct Cursor<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Cursor<'_> {
+    /// Steps over `lit`, or fails.
+    fn lit(&mut self, lit: &[u8]) -> Option<()> {
+        self.opt(lit).then_some(())
+    }
+
+    /// Steps over `lit` when it comes next.
+    fn opt(&mut self, lit: &[u8]) -> bool {
+        let hit = self.b[self.i..].starts_with(lit);
+        if hit {
+            self.i += lit.len();
+        }
+        hit
+    }
+
+    fn digits(&mut self) -> (u64, usize) {
+        let (mut v, mut n) = (0u64, 0);
+        while let Some(d) = self.b.get(self.i).filter(|b| b.is_ascii_digit()) {
+            v = v.saturating_mul(10).saturating_add(u64::from(d - b'0'));
+            self.i += 1;
+            n += 1;
+        }
+        (v, n)
+    }
+
+    fn uint(&mut self) -> Option<u64> {
+        let (v, n) = self.digits();
+        (n > 0).then_some(v)
+    }
+
+    /// `12`, `0.045`, `1.5`: the runtime's decimals (no sign, no exponent).
+    fn dec(&mut self) -> Option<f64> {
+        let (int, n) = self.digits();
+        if n == 0 {
+            return None;
+        }
+        if !self.opt(b".") {
+            return Some(int as f64);
+        }
+        let (frac, k) = self.digits();
+        if k == 0 || k > 18 {
+            return None;
+        }
+        Some(int as f64 + frac as f64 / 10f64.powi(k as i32))
+    }
+
+    /// Decimals joined by `+` or `/` into `out`, what followed each into
+    /// `seps` (0 after the last); how many.
+    fn list<const N: usize>(&mut self, out: &mut [f64; N], seps: &mut [u8; N]) -> Option<usize> {
+        let mut n = 0;
+        loop {
+            *out.get_mut(n)? = self.dec()?;
+            let sep = match self.b.get(self.i) {
+                Some(&s @ (b'+' | b'/')) => s,
+                _ => 0,
+            };
+            seps[n] = sep;
+            n += 1;
+            if sep == 0 {
+                return Some(n);
+            }
+            self.i += 1;
+        }
+    }
+
+    fn rest_is_blank(&self) -> bool {
+        self.b[self.i..].iter().all(u8::is_ascii_whitespace)
+    }
 }
 
 fn mib(v: u64) -> u64 {
     v.saturating_mul(1 << 20)
-}
-
-fn number(s: &str) -> Option<f64> {
-    let v: f64 = s.trim().parse().ok()?;
-    v.is_finite().then_some(v)
-}
-
-/// `a+b+c` (Go ≥ 1.7) or `a+b+c+d+e` (Go 1.5, 1.6: the third is STW).
-fn clock_phases(s: &str) -> Option<[f64; 3]> {
-    let v: Option<Vec<f64>> = s.split('+').map(number).collect();
-    match v?.as_slice() {
-        [a, b, c] => Some([*a, *b, *c]),
-        [a, b, c, d, e] => Some([*a + *c, *b + *d, *e]),
-        _ => None,
-    }
-}
-
-/// `a+b/c/d+e` (assist/background/idle), or Go 1.5/1.6's
-/// `a+b+c+d/e/f+g` (the scan and write-barrier phases join the first).
-fn cpu_split(s: &str) -> Option<[f64; 5]> {
-    let parts: Vec<&str> = s.split('+').collect();
-    let (first, mark, last) = match parts.as_slice() {
-        [a, m, e] => (number(a)?, *m, number(e)?),
-        [a, b, c, m, e] => (number(a)? + number(b)? + number(c)?, *m, number(e)?),
-        _ => return None,
-    };
-    let m: Option<Vec<f64>> = mark.split('/').map(number).collect();
-    match m?.as_slice() {
-        [x, y, z] => Some([first, *x, *y, *z, last]),
-        _ => None,
-    }
 }
 
 /// The processes being read, by key.

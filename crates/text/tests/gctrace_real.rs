@@ -142,3 +142,46 @@ fn format_variants() {
         Err(GcError::NoGcLines { lines: 10 })
     ));
 }
+
+/// Every cut of a real line, and every line with one byte removed or
+/// changed, is read as a GC or counted as malformed; never a panic, and
+/// never a GC that is not the line's.
+#[test]
+fn mangled_lines_are_never_misread() {
+    let text = read("baseline.log");
+    let line = text.lines().nth(41).expect("a line");
+    let whole = parse(line)
+        .expect("the line")
+        .processes
+        .remove(0)
+        .gcs
+        .remove(0);
+    for cut in 0..line.len() {
+        if let Ok(log) = parse(&line[..cut]) {
+            panic!("cut at {cut} read as {:?}", log.processes[0].gcs);
+        }
+    }
+    let bytes = line.as_bytes();
+    for i in 0..bytes.len() {
+        for replacement in [None, Some(b'x'), Some(b'9'), Some(b'+')] {
+            let mut b = bytes.to_vec();
+            match replacement {
+                None => {
+                    b.remove(i);
+                }
+                Some(r) => b[i] = r,
+            }
+            let mangled = String::from_utf8_lossy(&b);
+            if let Ok(log) = parse(&mangled) {
+                let gcs = &log.processes[0].gcs;
+                assert_eq!(gcs.len(), 1, "{mangled}");
+                // Only a digit may change a figure; a '9' in place of a
+                // digit, or a digit dropped, changes that figure alone.
+                assert!(
+                    gcs[0] != whole || b == bytes || replacement == Some(bytes[i]),
+                    "{mangled}"
+                );
+            }
+        }
+    }
+}
