@@ -176,37 +176,25 @@ async fn sort_out(
     if !code.is_empty() {
         open.sources.emit(code);
     }
-    for f in benches.drain(2.min(benches.len())..) {
-        refused.push(format!(
-            "{} (only two benchmark outputs are compared at a time)",
-            f.name()
-        ));
-    }
-    // Benchmark outputs first (small): base and new by their names.
-    match benches.as_slice() {
-        [one] => open.bench.emit((Slot::Profile, one.clone())),
-        [a, b] => {
-            let (base, new) = guess_base(a, b);
-            open.bench.emit((Slot::Base, base.clone()));
-            open.bench.emit((Slot::Profile, new.clone()));
+    // Benchmark outputs and gctrace logs first (small), each kind as a
+    // pair at most: base and new by their names; the worker reads them by
+    // content.
+    for (mut files, what) in [(benches, "benchmark outputs"), (logs, "gctrace logs")] {
+        for f in files.drain(2.min(files.len())..) {
+            refused.push(format!(
+                "{} (only two {what} are compared at a time)",
+                f.name()
+            ));
         }
-        _ => {}
-    }
-    for f in logs.drain(2.min(logs.len())..) {
-        refused.push(format!(
-            "{} (only two gctrace logs are compared at a time)",
-            f.name()
-        ));
-    }
-    // gctrace logs as benchmark outputs: read by the worker, by content.
-    match logs.as_slice() {
-        [one] => open.bench.emit((Slot::Profile, one.clone())),
-        [a, b] => {
-            let (base, new) = guess_base(a, b);
-            open.bench.emit((Slot::Base, base.clone()));
-            open.bench.emit((Slot::Profile, new.clone()));
+        match files.as_slice() {
+            [one] => open.bench.emit((Slot::Profile, one.clone())),
+            [a, b] => {
+                let (base, new) = guess_base(a, b);
+                open.bench.emit((Slot::Base, base.clone()));
+                open.bench.emit((Slot::Profile, new.clone()));
+            }
+            _ => {}
         }
-        _ => {}
     }
     match profiles.as_slice() {
         [one] => open.file.emit((Slot::Profile, one.clone())),
@@ -264,6 +252,9 @@ mod tests {
         );
         let bench = b"goos: linux\ngoarch: amd64\nBenchmarkX-8   \t 1000\t  1234 ns/op\t 56 B/op\t 7 allocs/op\n";
         assert_eq!(classify("new.txt", bench), Kind::Bench);
+        let gc = b"api-1  | gc 7 @0.310s 2%: 0.01+1.1+0.02 ms clock, 0.02+0.1/0.5/0.9+0.04 ms cpu, 4->4->1 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
+        assert_eq!(classify("gc.log", gc), Kind::GcLog);
+        assert_eq!(classify("notes.log", b"gc is on\nno trace here\n"), Kind::Profile);
         assert_eq!(classify("mem.prof", b"\x1f\x8b\x08\x00"), Kind::Profile);
         assert_eq!(
             classify("BMx.txt", b"BM is not a bitmap here"),
