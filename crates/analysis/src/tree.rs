@@ -25,8 +25,9 @@ struct ChildTable {
 impl ChildTable {
     const EMPTY: u64 = u64::MAX;
 
+    /// Room for `n` keys (at least 8) before the table grows.
     fn with_capacity(n: usize) -> ChildTable {
-        let cap = (n.max(8) * 10 / 7).next_power_of_two();
+        let cap = (n.max(8) * 10).div_ceil(7).next_power_of_two();
         ChildTable {
             slots: vec![(Self::EMPTY, 0); cap],
             len: 0,
@@ -446,18 +447,63 @@ fn children_lists(parent: &[u32]) -> (Vec<u32>, Vec<u32>) {
 mod tests {
     use super::ChildTable;
 
+    /// The smallest power of two holding `n` keys at most 70% full.
+    fn slots_for(n: usize) -> usize {
+        let mut s = 1;
+        while s * 7 < n * 10 {
+            s *= 2;
+        }
+        s
+    }
+
     #[test]
     fn child_table_finds_what_it_holds_across_growth() {
         let mut t = ChildTable::with_capacity(4);
+        assert_eq!(t.slots.len(), 16);
         for i in 0..10_000u64 {
             let key = (i % 97) << 32 | i;
             assert_eq!(t.get(key), None);
             t.insert(key, i as u32);
+            // Doubled exactly when the next key would pass 70%.
+            assert_eq!(t.len, i as usize + 1);
+            assert_eq!(t.slots.len(), slots_for(t.len).max(16), "after {i}");
         }
         for i in 0..10_000u64 {
             assert_eq!(t.get((i % 97) << 32 | i), Some(i as u32));
         }
         assert_eq!(t.get(5 << 32 | 3), None);
-        assert!(t.len * 10 <= t.slots.len() * 7);
+    }
+
+    #[test]
+    fn child_table_first_allocation_holds_what_it_was_sized_for() {
+        for n in 0..300usize {
+            let mut t = ChildTable::with_capacity(n);
+            let cap = t.slots.len();
+            assert_eq!(cap, slots_for(n.max(8)), "capacity {n}");
+            assert_eq!(t.get(7), None);
+            for i in 0..n as u64 {
+                t.insert(i << 32 | 1, i as u32);
+            }
+            assert_eq!(t.slots.len(), cap, "capacity {n} grew");
+            for i in 0..n as u64 {
+                assert_eq!(t.get(i << 32 | 1), Some(i as u32));
+            }
+        }
+    }
+
+    #[test]
+    fn child_table_homes_spread_over_the_slots() {
+        // Keys as the tree makes them (parent << 32 | key): 1024 of them
+        // in 2048 slots. Uniform homes would leave about 800 distinct.
+        let t = ChildTable::with_capacity(1024);
+        assert_eq!(t.slots.len(), 2048);
+        let mut homes: Vec<usize> = (0..256u64)
+            .flat_map(|p| (0..4u64).map(move |k| p << 32 | k << 1))
+            .map(|key| t.home(key))
+            .collect();
+        assert!(homes.iter().all(|&h| h < 2048));
+        homes.sort_unstable();
+        homes.dedup();
+        assert!(homes.len() > 700, "{} distinct homes", homes.len());
     }
 }

@@ -8,7 +8,7 @@ mod common;
 
 use common::{corpus_profile, folded, Builder};
 use heaplens_analysis::tree::{CallTree, EDGE_FIRST, FIRST, ROOT};
-use heaplens_analysis::Granularity;
+use heaplens_analysis::{Granularity, GraphView, Recursion, Shape};
 use heaplens_profile::diff::{combine, DiffOptions};
 use heaplens_profile::model::NONE;
 use heaplens_profile::Profile;
@@ -290,4 +290,159 @@ fn inlined_frames_are_nodes_of_their_own() {
     assert_eq!(tree.parent[4], 2);
     let col = tree.column(&p, 0);
     assert_eq!(col.totals, [5, 5, 5, 4, 1]);
+}
+
+/// Node names, in creation order.
+fn names(tree: &CallTree) -> Vec<&str> {
+    (0..tree.len() as u32).map(|n| tree.name(n)).collect()
+}
+
+#[test]
+fn later_children_are_found_under_their_own_parent() {
+    // r and q each have an x first and an a later (found through the
+    // child table, keyed by parent and key): q's a is not r's.
+    let p = folded("r;x 1\nr;a 2\nq;x 4\nq;a 8\nr;x;y 16\n");
+    let tree = CallTree::build(&p, Granularity::Functions);
+    assert_eq!(names(&tree), ["root", "r", "x", "a", "q", "x", "a", "y"]);
+    assert_eq!(tree.parent, [NONE, 0, 1, 1, 0, 4, 4, 2]);
+    assert_eq!(tree.leaf, [2, 3, 5, 6, 7]);
+    let kids: Vec<&[u32]> = (0..8).map(|n| tree.children_of(n)).collect();
+    let none: &[u32] = &[];
+    assert_eq!(
+        kids,
+        [&[1, 4][..], &[2, 3], &[7], none, &[5, 6], none, none, none]
+    );
+    // Every key is new on its path; every call too, but from the root.
+    let edge = FIRST | EDGE_FIRST;
+    assert_eq!(tree.flags, [0, FIRST, edge, edge, FIRST, edge, edge, edge]);
+    assert_eq!(tree.column(&p, 0).totals, [31, 19, 17, 2, 12, 4, 8, 16]);
+}
+
+#[test]
+fn a_call_seen_after_the_first_repeat_is_not_new() {
+    // main → a → b → a → b → a: the last b→a repeats the call made at
+    // the first repeat of a.
+    let p = folded("main;a;b;a;b;a 1\n");
+    let tree = CallTree::build(&p, Granularity::Functions);
+    assert_eq!(names(&tree), ["root", "main", "a", "b", "a", "b", "a"]);
+    let edge = FIRST | EDGE_FIRST;
+    assert_eq!(tree.flags, [0, FIRST, edge, edge, EDGE_FIRST, 0, 0]);
+}
+
+/// main → a → b (2, 0), main → c (0, 5), main → z (0, 0), main (1, 3).
+fn two_types() -> Profile {
+    let mut b = Builder::new(&[("samples", "count"), ("space", "bytes")]);
+    b.sample(&["b", "a", "main"], &[2, 0])
+        .sample(&["c", "main"], &[0, 5])
+        .sample(&["z", "main"], &[0, 0])
+        .sample(&["main"], &[1, 3]);
+    b.build()
+}
+
+#[test]
+fn columns_sum_one_type_and_mark_where_it_is_not_zero() {
+    let p = two_types();
+    let tree = CallTree::build(&p, Granularity::Functions);
+    // The all-zero sample makes no node.
+    assert_eq!(names(&tree), ["root", "main", "a", "b", "c"]);
+    assert_eq!(tree.leaf, [3, 4, NONE, 1]);
+    let (t, f) = (true, false);
+    let count = tree.column(&p, 0);
+    assert_eq!(count.ty, 0);
+    assert_eq!(count.totals, [3, 3, 2, 2, 0]);
+    assert_eq!(count.nonzero, [t, t, t, t, f]);
+    let space = tree.column(&p, 1);
+    assert_eq!(space.totals, [8, 8, 0, 0, 5]);
+    assert_eq!(space.nonzero, [t, t, f, f, t]);
+    let selves: Vec<i64> = (0..5).map(|n| space.self_value(&tree, n)).collect();
+    assert_eq!(selves, [0, 3, 0, 0, 5]);
+    // A type the profile does not have sums to nothing.
+    let missing = tree.column(&p, 2);
+    assert_eq!((missing.ty, missing.totals), (2, vec![0; 5]));
+    assert_eq!(missing.nonzero, [f; 5]);
+    // Samples 1..4 negated (a diff's base part): c's 5 and main's 3.
+    let base = tree.column_of(&p, 1, 1..4, true);
+    assert_eq!(base.totals, [-8, -8, 0, 0, -5]);
+    assert_eq!(base.nonzero, [t, t, f, f, t]);
+    // A range past the samples stops at the last.
+    let tail = tree.column_of(&p, 0, 2..10, false);
+    assert_eq!(tail.totals, [1, 1, 0, 0, 0]);
+    assert_eq!(tail.nonzero, [t, t, f, f, f]);
+}
+
+#[test]
+fn the_root_and_an_empty_tree() {
+    let p = two_types();
+    let tree = CallTree::build(&p, Granularity::Functions);
+    assert_eq!((tree.len(), tree.is_empty()), (5, false));
+    assert_eq!(tree.name(ROOT), "root");
+    assert!(!tree.is_inlined(ROOT));
+    assert!((1..5).all(|n| !tree.is_inlined(n)));
+    assert_eq!(tree.path(ROOT), Vec::<u32>::new());
+    assert_eq!(tree.path(3), [1, 2, 3]);
+    assert_eq!(tree.path(4), [1, 4]);
+    let mut zeros = Builder::new(&[("samples", "count")]);
+    zeros.sample(&["main"], &[0]).sample(&["a", "main"], &[0]);
+    let empty = CallTree::build(&zeros.build(), Granularity::Functions);
+    assert_eq!((empty.len(), empty.is_empty()), (1, true));
+    assert_eq!(empty.leaf, [NONE, NONE]);
+    assert_eq!(empty.children_of(ROOT), &[] as &[u32]);
+}
+
+/// main;a;b 1, main;b;c 2, main;c 4, main;x 0, main;a;b;a;b 8.
+fn for_shapes() -> Profile {
+    let mut b = Builder::new(&[("samples", "count")]);
+    b.sample(&["b", "a", "main"], &[1])
+        .sample(&["c", "b", "main"], &[2])
+        .sample(&["c", "main"], &[4])
+        .sample(&["x", "main"], &[0])
+        .sample(&["b", "a", "b", "a", "main"], &[8]);
+    b.build()
+}
+
+fn shaped(p: &Profile, view: GraphView, recursion: Recursion) -> CallTree {
+    CallTree::build_shaped(p, Granularity::Functions, &Shape { view, recursion })
+}
+
+#[test]
+fn shaped_trees_of_the_callers_and_callees_of_a_function() {
+    let p = for_shapes();
+    // Cut below the outermost b and reversed: b;a;main (twice), b;main.
+    // main;c has no b, main;x is all zero: neither is in the tree.
+    let callers = shaped(&p, GraphView::Callers("b".into()), Recursion::Keep);
+    assert_eq!(names(&callers), ["root", "b", "a", "main", "main"]);
+    assert_eq!(callers.parent, [NONE, 0, 1, 2, 1]);
+    assert_eq!(callers.leaf, [3, 4, NONE, NONE, 3]);
+    assert_eq!(callers.column(&p, 0).totals, [11, 11, 9, 9, 2]);
+    // From the outermost b down, recursion collapsed: b, b;c, b.
+    let callees = shaped(&p, GraphView::Callees("b".into()), Recursion::All);
+    assert_eq!(names(&callees), ["root", "b", "c"]);
+    assert_eq!(callees.leaf, [1, 2, NONE, NONE, 1]);
+    assert_eq!(callees.column(&p, 0).totals, [11, 11, 2]);
+}
+
+#[test]
+fn a_bottom_up_tree_with_its_flags() {
+    let p = for_shapes();
+    let up = shaped(&p, GraphView::BottomUp, Recursion::Keep);
+    assert_eq!(
+        names(&up),
+        ["root", "b", "a", "main", "c", "b", "main", "main", "b", "a", "main"]
+    );
+    assert_eq!(up.parent, [NONE, 0, 1, 2, 0, 4, 5, 4, 2, 8, 9]);
+    assert_eq!(up.leaf, [3, 6, 7, NONE, 10]);
+    let edge = FIRST | EDGE_FIRST;
+    // b;a;b;a;main: the second b is a new call (a→b), the second a not.
+    assert_eq!(
+        up.flags,
+        [0, FIRST, edge, edge, FIRST, edge, edge, edge, EDGE_FIRST, 0, edge]
+    );
+    assert_eq!(up.column(&p, 0).totals, [15, 9, 9, 1, 6, 2, 2, 4, 8, 8, 8]);
+    // The identity shape is the plain tree.
+    let plain = CallTree::build(&p, Granularity::Functions);
+    let same = shaped(&p, GraphView::TopDown, Recursion::Keep);
+    assert_eq!(
+        (same.parent, same.key, same.leaf),
+        (plain.parent, plain.key, plain.leaf)
+    );
 }

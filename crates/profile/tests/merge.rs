@@ -113,3 +113,28 @@ fn other_types_are_refused_against_the_first_profile() {
     );
     assert!(merge(&[]).is_err());
 }
+
+#[test]
+fn a_zero_sample_is_dropped_before_the_samples_are_merged() {
+    // pprof drops a zero sample as it reads it: free;main takes its place
+    // among the merged samples from the second profile, after main.
+    let mut a = heap();
+    a.sample(&["malloc", "main"], &[1, 10])
+        .sample(&["free", "main"], &[0, 0]);
+    let mut b = heap();
+    b.sample(&["main"], &[1, 1])
+        .sample(&["free", "main"], &[2, 2]);
+    let (a, b) = (a.build(), b.build());
+    let m = merge(&[&a, &b]).unwrap();
+    let samples: Vec<(Vec<&str>, Vec<i64>)> = (0..m.num_samples())
+        .map(|s| (stack_names(&m, s), m.sample_values(s).to_vec()))
+        .collect();
+    assert_eq!(
+        samples,
+        [
+            (vec!["malloc", "main"], vec![1, 10]),
+            (vec!["main"], vec![1, 1]),
+            (vec!["free", "main"], vec![2, 2]),
+        ]
+    );
+}
