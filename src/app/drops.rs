@@ -254,7 +254,10 @@ mod tests {
         assert_eq!(classify("new.txt", bench), Kind::Bench);
         let gc = b"api-1  | gc 7 @0.310s 2%: 0.01+1.1+0.02 ms clock, 0.02+0.1/0.5/0.9+0.04 ms cpu, 4->4->1 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
         assert_eq!(classify("gc.log", gc), Kind::GcLog);
-        assert_eq!(classify("notes.log", b"gc is on\nno trace here\n"), Kind::Profile);
+        assert_eq!(
+            classify("notes.log", b"gc is on\nno trace here\n"),
+            Kind::Profile
+        );
         assert_eq!(classify("mem.prof", b"\x1f\x8b\x08\x00"), Kind::Profile);
         assert_eq!(
             classify("BMx.txt", b"BM is not a bitmap here"),

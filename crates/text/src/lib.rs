@@ -7,6 +7,8 @@
 //!   `go tool pprof` reads them, plus the `#` symbol lines of Go's `debug=1`
 //!   output.
 //! - [`folded`]: folded stacks, `root;caller;leaf 123`.
+//! - [`escape`]: the Go compiler's `-gcflags=-m` / `-m=2` / `-json=0`
+//!   diagnostics (escape analysis and inlining), by file and line.
 //! - [`gctrace`]: the Go runtime's `GODEBUG=gctrace=1` log (not a profile:
 //!   one record per garbage collection).
 //!
@@ -19,6 +21,8 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
+pub mod escape;
+mod escape_json;
 pub mod folded;
 pub mod gctrace;
 pub mod legacy;
