@@ -22,7 +22,6 @@ use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 pub mod escape;
-mod escape_json;
 pub mod folded;
 pub mod gctrace;
 pub mod legacy;

@@ -6,7 +6,7 @@
 //! `message`, and `relatedInformation` whose `escflow:` messages are the
 //! `-m=2` flow. Read with a small JSON reader of its own (no dependency).
 
-use crate::escape::{Diag, Diagnostics, EscapeError, Kind};
+use super::{Diag, Diagnostics, EscapeError, Kind};
 
 /// Whether `line` is a `-json=0` header.
 pub fn is_header(line: &str) -> bool {
@@ -50,6 +50,8 @@ fn diag(v: &Json, path: &str) -> Option<Diag> {
     let code = v.get("code")?.str()?;
     let raw = v.get("message").and_then(Json::str).unwrap_or_default();
     let (kind, message) = match code {
+        // With -trimpath the compiler leaves most of these empty.
+        "escape" if raw.is_empty() => (Kind::Escapes, "escapes to heap".to_string()),
         "escape" => (Kind::Escapes, raw.to_string()),
         "escapes" => (
             Kind::MovedToHeap,
@@ -78,7 +80,7 @@ fn diag(v: &Json, path: &str) -> Option<Diag> {
         line,
         col,
         kind,
-        cost: crate::escape::cost(&message),
+        cost: super::cost(&message),
         message,
         flow,
     })

@@ -12,6 +12,8 @@
 
 use std::fmt;
 
+mod json;
+
 /// What a diagnostic says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -144,7 +146,7 @@ fn split(line: &str) -> Option<(&str, u32, u32, &str)> {
 /// line or a `-json` header.
 pub fn looks_like_diagnostics(head: &[u8]) -> bool {
     let text = String::from_utf8_lossy(head);
-    if crate::escape_json::is_header(text.lines().next().unwrap_or("")) {
+    if json::is_header(text.lines().next().unwrap_or("")) {
         return true;
     }
     text.lines().take(500).any(|l| {
@@ -154,8 +156,8 @@ pub fn looks_like_diagnostics(head: &[u8]) -> bool {
 
 /// Reads `-m` / `-m=2` text or a `-json=0` file.
 pub fn parse(text: &str) -> Result<Diagnostics, EscapeError> {
-    if crate::escape_json::is_header(text.lines().next().unwrap_or("")) {
-        return crate::escape_json::parse(text);
+    if json::is_header(text.lines().next().unwrap_or("")) {
+        return json::parse(text);
     }
     let mut out = Diagnostics::default();
     // The `-m=2` block being read: its diagnostic's index.
