@@ -379,6 +379,20 @@ pub fn text(
     opts: &TextOptions,
     source: &mut dyn FnMut(&FunctionLines) -> Option<String>,
 ) -> String {
+    text_annotated(p, ty, funcs, opts, source, &mut |_, _| Vec::new())
+}
+
+/// [`text`] with notes under lines: `notes(function, line)` gives the
+/// lines printed under that source line, after the value columns' width
+/// (`# moved to heap: buf`).
+pub fn text_annotated(
+    p: &Profile,
+    ty: usize,
+    funcs: &[FunctionLines],
+    opts: &TextOptions,
+    source: &mut dyn FnMut(&FunctionLines) -> Option<String>,
+    notes: &mut dyn FnMut(&FunctionLines, i64) -> Vec<String>,
+) -> String {
     let sample_unit = p.sample_types.get(ty).map_or("", |s| s.unit.as_str());
     let to = if opts.unit.is_empty() {
         "minimum"
@@ -421,12 +435,18 @@ pub fn text(
                         r.line,
                         r.text
                     );
+                    for n in notes(f, r.line) {
+                        let _ = writeln!(s, "{:>29}# {n}", "");
+                    }
                 }
             }
             None => {
                 let _ = writeln!(s, " (source not found: {}; lines with values)", f.file);
                 for r in &f.lines {
                     let _ = writeln!(s, "{:>10} {:>10} {:>6}:", dot(r.flat), dot(r.cum), r.line);
+                    for n in notes(f, r.line) {
+                        let _ = writeln!(s, "{:>29}# {n}", "");
+                    }
                 }
             }
         }

@@ -18,6 +18,7 @@ use heaplens_view::{benchfmt, benchtab, gate as gates, report};
 mod gc;
 mod inputs;
 mod refine_flags;
+mod why;
 
 use inputs::{inputs, io_reason, load, Base};
 
@@ -34,6 +35,15 @@ Usage:
   heaplens list   REGEX FILE... [--source DIR] [--base BASE] [options]
                                    flat/cum per source line of the functions
                                    matching REGEX, like `go tool pprof -list`
+  heaplens list   REGEX FILE --escape DIAG
+                                   the listing with what the compiler said about each
+                                   line (DIAG: go build -gcflags=-m or -m=2 output, or
+                                   a -json=0 file or directory; --escape may repeat)
+  heaplens why    FILE --escape DIAG [--sample-index NAME] [--format tsv]
+                                   how much of the sample type is at lines the compiler
+                                   reports as allocating on the heap, by reason, and hot
+                                   functions it could not inline; tsv: file, line, flat,
+                                   cum, diagnostics joined by ' | ', largest flat first
   heaplens diff   --base BASE [options] NEW
                                    new minus base, like `go tool pprof -top -diff_base`
   heaplens gate   --base BASE NEW --max TYPE:+5% [--max 'func=REGEX:TYPE:+1MB' ...]
@@ -107,7 +117,7 @@ Exit codes: 0 ok, 1 a gate limit was exceeded, 2 bad input or usage.
 ";
 
 #[derive(Default)]
-struct Args {
+pub(crate) struct Args {
     command: String,
     /// The FILE arguments (several for `top`, `folded`, `list` and
     /// `merge`: their merge is read).
@@ -131,11 +141,13 @@ struct Args {
     diff_format: Option<DiffFormat>,
     /// gctrace, gate: the process of a log that holds several.
     process: Option<String>,
+    /// why, list: the compiler's diagnostics (`--escape DIAG`).
+    escape: Vec<String>,
 }
 
 impl Args {
     /// The first FILE argument.
-    fn file(&self) -> Option<&str> {
+    pub(crate) fn file(&self) -> Option<&str> {
         self.files.first().map(String::as_str)
     }
 }
@@ -208,6 +220,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "--subtract" => a.params.diff.mode = DiffMode::Base,
             "--max" => a.max.push(value(&flag)?),
             "--process" => a.process = Some(value(&flag)?),
+            "--escape" => a.escape.push(value(&flag)?),
             "-o" | "--output" => a.output = Some(value(&flag)?),
             "--source" | "--source_path" | "-source_path" => a.source = Some(value(&flag)?),
             "--tagfocus" | "-tagfocus" => a.params.tagfocus = value(&flag)?,
@@ -272,6 +285,7 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         "list" => list(a, out),
         "merge" => inputs::merge(a.output.as_deref(), &a.files),
         "bench" => bench(a, out),
+        "why" => why::why(a, out),
         "gctrace" => gc::gctrace(
             a.file(),
             a.base.as_deref(),
@@ -280,7 +294,7 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
             out,
         ),
         other => Err(format!(
-            "unknown command {other:?} (commands: top, diff, list, gate, bench, gctrace, folded, merge, info; see heaplens --help)"
+            "unknown command {other:?} (commands: top, diff, list, why, gate, bench, gctrace, folded, merge, info; see heaplens --help)"
         )),
     }
 }
@@ -329,7 +343,7 @@ fn bench(a: &Args, out: &mut dyn Write) -> Result<(), String> {
 
 /// Runs the pipeline for `a`'s parameters; its problems are errors here,
 /// said as the CLI says them.
-fn prepare<'p>(
+pub(crate) fn prepare<'p>(
     a: &Args,
     inputs: &Inputs,
     pipeline: &'p mut Pipeline,
@@ -465,7 +479,22 @@ fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let opts = list::TextOptions {
         unit: a.unit.clone(),
     };
-    let text = list::text(p, ty, &funcs, &opts, &mut source);
+    let diags = (!a.escape.is_empty())
+        .then(|| why::read_diagnostics(&a.escape))
+        .transpose()?;
+    let all;
+    let index = match &diags {
+        Some(d) => {
+            all = list::lines_where(p, ty, |_| true);
+            let index = heaplens_view::why::Index::new(&d.diags, &all);
+            if let Some(note) = index.nothing_matched(&a.escape.join(", ")) {
+                eprintln!("heaplens: {note}");
+            }
+            index
+        }
+        None => heaplens_view::why::Index::default(),
+    };
+    let text = list::text_annotated(p, ty, &funcs, &opts, &mut source, &mut why::notes(&index));
     out.write_all(text.as_bytes()).map_err(write_err)
 }
 

@@ -50,16 +50,10 @@ fn diag(v: &Json, path: &str) -> Option<Diag> {
     let code = v.get("code")?.str()?;
     let raw = v.get("message").and_then(Json::str).unwrap_or_default();
     let (kind, message) = match code {
-        // With -trimpath the compiler leaves most of these empty.
-        "escape" if raw.is_empty() => (Kind::Escapes, "escapes to heap".to_string()),
-        "escape" => (Kind::Escapes, raw.to_string()),
-        "escapes" => (
-            Kind::MovedToHeap,
-            format!(
-                "moved to heap: {}",
-                raw.trim_end_matches(" escapes to heap")
-            ),
-        ),
+        // With -trimpath the compiler leaves most of these empty. The JSON
+        // has no `moved to heap`: a moved variable is `x escapes to heap`.
+        "escape" | "escapes" if raw.is_empty() => (Kind::Escapes, "escapes to heap".to_string()),
+        "escape" | "escapes" => (Kind::of(raw), raw.to_string()),
         "leak" => (Kind::Leaking, raw.to_string()),
         "canInlineFunction" => (Kind::CanInline, format!("can inline ({raw})")),
         "cannotInlineFunction" => (Kind::CannotInline, format!("cannot inline: {raw}")),
@@ -281,7 +275,7 @@ not json
         assert_eq!(e.flow, ["flow: ~R0 = &{storage}:"]);
         assert_eq!(
             (d.diags[1].kind, d.diags[1].message.as_str()),
-            (Kind::MovedToHeap, "moved to heap: buf")
+            (Kind::Escapes, "buf escapes to heap")
         );
         assert_eq!(
             (d.diags[2].kind, d.diags[2].cost),

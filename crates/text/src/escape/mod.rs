@@ -55,7 +55,7 @@ impl Kind {
         matches!(self, Kind::Escapes | Kind::MovedToHeap)
     }
 
-    fn of(message: &str) -> Kind {
+    pub(crate) fn of(message: &str) -> Kind {
         let m = message.trim_end_matches(':');
         if m.ends_with("escapes to heap") {
             Kind::Escapes
