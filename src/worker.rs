@@ -239,6 +239,11 @@ async fn load_blob(
         respond(resp.unwrap_or_else(|message| failed(slot, name, message)));
         return;
     }
+    if gzip_size.is_none() && Session::is_diagnostics(&data) {
+        let resp = inner.borrow_mut().session.load_diagnostics(&name, &data);
+        respond(resp.unwrap_or_else(|message| failed(slot, name, message)));
+        return;
+    }
     if gzip_size.is_none() && Session::is_gctrace(&data) {
         let resp = inner.borrow_mut().session.load_gctrace(slot, &name, &data);
         respond(resp.unwrap_or_else(|message| failed(slot, name, message)));

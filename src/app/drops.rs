@@ -99,6 +99,8 @@ pub enum Kind {
     Bench,
     /// A `GODEBUG=gctrace=1` log.
     GcLog,
+    /// The Go compiler's `-gcflags=-m` diagnostics (or a `-json=0` file).
+    Diagnostics,
     Profile,
     /// Clearly something else: what it is.
     Other(&'static str),
@@ -133,6 +135,9 @@ pub fn classify(name: &str, head: &[u8]) -> Kind {
     }
     if is_gc_log(head) {
         return Kind::GcLog;
+    }
+    if heaplens_view::session::Session::is_diagnostics(head) {
+        return Kind::Diagnostics;
     }
     Kind::Profile
 }
@@ -169,6 +174,8 @@ async fn sort_out(
             Kind::Source => code.push(f),
             Kind::Bench => benches.push(f),
             Kind::GcLog => logs.push(f),
+            // Read by the worker, by content, beside the profile.
+            Kind::Diagnostics => open.bench.emit((Slot::Profile, f)),
             Kind::Profile => profiles.push(f),
             Kind::Other(what) => refused.push(format!("{} ({what}, not a profile)", f.name())),
         }

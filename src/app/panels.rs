@@ -15,7 +15,7 @@ use super::sharing::Sharing;
 use super::DispatchExt;
 use crate::components::{
     FlameGraph, ImpactPanel, InfoPanel, LinesPanel, PeekPanel, RefineBar, RefineMenu, ShareBar,
-    SharePanel, Toolbar, TopTable,
+    SharePanel, Toolbar, TopTable, WhyPanel,
 };
 use crate::state::{Action, AppState};
 
@@ -77,8 +77,12 @@ pub fn view_panels(
             }
             if let Some(lines) = view.peek.as_ref().map(|p| &p.lines).filter(|l| !l.is_empty()) {
                 <LinesPanel lines={Rc::new(lines.clone())} sources={state.code.clone()}
+                    notes={Rc::new(view.why.as_ref().map(|w| w.notes.clone()).unwrap_or_default())}
                     total={view.total} unit={unit.clone()}
                     diff={view.diff.is_some()} on_sources={open.sources.clone()} />
+            }
+            if let Some(why) = view.why.clone() {
+                <WhyPanel {why} unit={unit.clone()} />
             }
             <div class="lower">
                 { table(state, view) }

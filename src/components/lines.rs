@@ -8,6 +8,7 @@ use std::rc::Rc;
 use heaplens_analysis::keys::base_name;
 use heaplens_analysis::list::{self, FunctionLines, SourceRow};
 use heaplens_profile::units;
+use heaplens_view::session::why::LineNote;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -28,6 +29,8 @@ pub fn is_source_file(name: &str) -> bool {
 pub struct LinesPanelProps {
     pub lines: Rc<Vec<FunctionLines>>,
     pub sources: Sources,
+    /// What the compiler said about lines (with diagnostics loaded).
+    pub notes: Rc<Vec<LineNote>>,
     pub total: i64,
     pub unit: AttrValue,
     /// Values are net (new − base).
@@ -87,10 +90,16 @@ pub fn LinesPanel(props: &LinesPanelProps) -> Html {
             .max()
             .unwrap_or(0)
             .max(1);
+        let cols = if source.is_some() { "4" } else { "3" };
         let body = rows.iter().map(|r| {
             let heat = r.flat.unsigned_abs() as f64 / hottest as f64;
             let style = (r.flat != 0).then(|| format!("--heat:{:.3}", 0.12 + 0.55 * heat));
-            html! {
+            let says: Vec<&LineNote> = props
+                .notes
+                .iter()
+                .filter(|n| n.line == r.line && n.file == f.file)
+                .collect();
+            html! { <>
                 <tr data-line={r.line.to_string()} data-flat={r.flat.to_string()} data-cum={r.cum.to_string()}
                     class={classes!((r.flat != 0).then_some("hot"), tone(r.flat))} {style}>
                     <td class="num" title={r.flat.to_string()}>{ value(r.flat) }</td>
@@ -100,7 +109,12 @@ pub fn LinesPanel(props: &LinesPanelProps) -> Html {
                         <td class="code"><code>{ r.text.clone() }</code></td>
                     }
                 </tr>
-            }
+                if !says.is_empty() {
+                    <tr class="why-line" data-line={r.line.to_string()}>
+                        <td colspan={cols}>{ for says.iter().map(|n| note(n)) }</td>
+                    </tr>
+                }
+            </> }
         });
         html! {
             <div class="routine" data-file={f.file.clone()}>
@@ -138,6 +152,21 @@ pub fn LinesPanel(props: &LinesPanelProps) -> Html {
             </div>
             { for props.lines.iter().map(routine) }
         </section>
+    }
+}
+
+/// One diagnostic under its line: the message, and `-m=2`'s flow folded
+/// under it.
+fn note(n: &LineNote) -> Html {
+    let class = classes!("why-say", n.allocates.then_some("allocates"));
+    if n.flow.is_empty() {
+        return html! { <div {class} data-kind={n.kind.clone()}>{ format!("▸ {}", n.message) }</div> };
+    }
+    html! {
+        <details {class} data-kind={n.kind.clone()}>
+            <summary>{ n.message.clone() }</summary>
+            <pre>{ n.flow.join("\n") }</pre>
+        </details>
     }
 }
 

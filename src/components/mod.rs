@@ -15,6 +15,7 @@ mod refine;
 mod share;
 mod toolbar;
 pub(crate) mod top_table;
+mod why;
 
 pub use bench::BenchPanel;
 pub use error_alert::ErrorAlert;
@@ -31,3 +32,4 @@ pub use refine::{RefineBar, RefineMenu};
 pub use share::{Export, ShareBar, SharePanel};
 pub use toolbar::Toolbar;
 pub use top_table::{Column as SortColumn, TopTable};
+pub use why::WhyPanel;

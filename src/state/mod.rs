@@ -84,6 +84,8 @@ pub struct AppState {
     pub bench: Option<Rc<Bench>>,
     /// The GC view of gctrace logs loaded beside the profiles.
     pub gc: Option<Rc<heaplens_view::session::gclog::GcData>>,
+    /// The compiler's diagnostics files loaded, and how many diagnostics.
+    pub diagnostics: Option<Rc<(Vec<String>, usize)>>,
     /// The top rows the table shows (sorted, filtered and paged by the
     /// worker), how many pass the filter, and how many there are.
     pub rows: Rc<Vec<Row>>,
@@ -145,6 +147,7 @@ impl Default for AppState {
             view: None,
             bench: None,
             gc: None,
+            diagnostics: None,
             rows: Rc::default(),
             rows_matching: 0,
             rows_total: 0,

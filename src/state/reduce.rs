@@ -228,6 +228,13 @@ fn on_response(next: &mut AppState, resp: Response, before: &mut (ViewParams, u3
                 comparison,
             }));
         }
+        Response::Diagnostics { names, count } => {
+            next.busy = None;
+            next.error = None;
+            next.diagnostics = Some(Rc::new((names, count)));
+            // Views carry the diagnostics from now on: ask again.
+            next.loaded += 1;
+        }
         Response::Gc(data) => {
             next.busy = None;
             next.error = None;

@@ -29,6 +29,7 @@ impl Session {
             pipeline,
             caches,
             rows_sent,
+            diagnostics,
             ..
         } = self;
         let prepared = pipeline.prepare(inputs, &req.params).ok()?;
@@ -96,6 +97,10 @@ impl Session {
             }
             _ => None,
         };
+        let why = diagnostics.as_ref().map(|d| {
+            let lines = peek.as_ref().map_or(&[][..], |p| p.lines.as_slice());
+            Box::new(super::why::why_view(d, &prepared.profile, ty, lines))
+        });
         let (rows, rows_matching, rows_total) =
             sent.map_or((Vec::new(), 0, 0), |s| (s.rows, s.matching, s.total));
         Some(ViewData {
@@ -136,6 +141,7 @@ impl Session {
             diff,
             diff_error,
             sample_type_note: prepared.sample_type_note.clone(),
+            why,
         })
     }
 }

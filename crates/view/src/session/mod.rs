@@ -20,6 +20,7 @@ pub mod render;
 pub mod rows;
 pub mod summary;
 pub mod values;
+pub mod why;
 
 pub use info::{ProfileInfo, SampleTypeInfo};
 pub use protocol::{ExportKind, Request, Response, Slot, ViewRequest};
@@ -57,6 +58,8 @@ pub struct Session {
     /// GC logs loaded beside the profiles.
     gc_new: Option<gclog::LoadedGc>,
     gc_base: Option<gclog::LoadedGc>,
+    /// The compiler's diagnostics loaded beside the profile.
+    diagnostics: Option<why::Loaded>,
     /// The rows last sent (which table, which of its rows): an answer
     /// carries rows only when they change.
     rows_sent: Option<(RowsKey, RowsAsked)>,

@@ -144,6 +144,12 @@ pub enum Response {
         comparison: Option<Vec<Comparison>>,
         names: (String, String),
     },
+    /// A compiler diagnostics file was added: the names of those loaded
+    /// and how many diagnostics they hold.
+    Diagnostics {
+        names: Vec<String>,
+        count: usize,
+    },
     /// A GC log (or a link's series) was loaded: the GC view.
     Gc(Box<super::gclog::GcData>),
     View(Box<ViewData>),

@@ -126,6 +126,8 @@ pub struct ViewData {
     /// Set when the default sample type is all zeros and another one is
     /// shown: says which.
     pub sample_type_note: Option<String>,
+    /// With the compiler's diagnostics loaded: why lines allocate.
+    pub why: Option<Box<super::why::WhyView>>,
 }
 
 /// A file name without its profile extensions (`mem.pb.gz` → `mem`), to
@@ -174,6 +176,7 @@ impl ViewData {
             diff: None,
             diff_error: None,
             sample_type_note: None,
+            why: None,
         }
     }
 
@@ -313,6 +316,7 @@ impl ViewData {
             diff: self.diff.clone(),
             diff_error: self.diff_error.clone(),
             sample_type_note: self.sample_type_note.clone(),
+            why: self.why.clone(),
         }
     }
 }

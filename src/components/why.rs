@@ -1,0 +1,52 @@
+//! Why lines allocate: with the Go compiler's diagnostics loaded
+//! (`go build -gcflags=-m` or `-m=2` output, `-json=0` files; dropped or
+//! picked, read in the tab), the share of the sample type at lines the
+//! compiler reports as allocating on the heap, by reason, the hot functions
+//! it could not inline, and the lines with the most, with what it said.
+
+use heaplens_profile::units;
+use heaplens_view::session::why::WhyView;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct WhyPanelProps {
+    pub why: Box<WhyView>,
+    pub unit: AttrValue,
+}
+
+#[component]
+pub fn WhyPanel(props: &WhyPanelProps) -> Html {
+    let w = &props.why;
+    let unit = props.unit.to_string();
+    let (head, rest) = w
+        .summary
+        .split_first()
+        .map_or(("", &[][..]), |(h, r)| (h.as_str(), r));
+    html! {
+        <section class="why" id="why-panel" aria-label="Why it allocates">
+            <h2>{ "Why it allocates" }<span class="hint">{ format!(" — the compiler's diagnostics: {}", w.names.join(", ")) }</span></h2>
+            if let Some(n) = &w.note {
+                <p class="why-note" role="status">{ n.clone() }</p>
+            }
+            <p class="why-head" id="why-summary">{ head.to_string() }</p>
+            <ul class="why-reasons">
+                { for rest.iter().map(|l| html! { <li>{ l.trim().to_string() }</li> }) }
+            </ul>
+            if !w.rows.is_empty() {
+                <table id="why-table">
+                    <thead><tr><th class="num">{ "flat" }</th><th class="num">{ "cum" }</th><th>{ "line" }</th><th>{ "the compiler says" }</th></tr></thead>
+                    <tbody>
+                        { for w.rows.iter().map(|r| html! {
+                            <tr data-file={r.file.clone()} data-line={r.line.to_string()} data-flat={r.flat.to_string()} data-cum={r.cum.to_string()}>
+                                <td class="num">{ units::label(r.flat, &unit) }</td>
+                                <td class="num">{ units::label(r.cum, &unit) }</td>
+                                <td class="file" title={r.file.clone()}>{ format!("{}:{}", heaplens_analysis::keys::base_name(&r.file), r.line) }</td>
+                                <td class="says">{ r.messages.clone() }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+        </section>
+    }
+}
