@@ -8,7 +8,7 @@ use std::rc::Rc;
 use heaplens_analysis::keys::base_name;
 use heaplens_analysis::list::{self, FunctionLines, SourceRow};
 use heaplens_profile::units;
-use heaplens_view::session::why::LineNote;
+use heaplens_view::why::view::LineNote;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

@@ -5,7 +5,7 @@
 //! it could not inline, and the lines with the most, with what it said.
 
 use heaplens_profile::units;
-use heaplens_view::session::why::WhyView;
+use heaplens_view::why::view::WhyView;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -22,6 +22,12 @@ pub fn WhyPanel(props: &WhyPanelProps) -> Html {
         .summary
         .split_first()
         .map_or(("", &[][..]), |(h, r)| (h.as_str(), r));
+    // The reasons, then a heading line and the functions not inlined.
+    let split = rest
+        .iter()
+        .position(|l| !l.starts_with(' '))
+        .unwrap_or(rest.len());
+    let (reasons, not_inlined) = rest.split_at(split);
     html! {
         <section class="why" id="why-panel" aria-label="Why it allocates">
             <h2>{ "Why it allocates" }<span class="hint">{ format!(" — the compiler's diagnostics: {}", w.names.join(", ")) }</span></h2>
@@ -30,8 +36,14 @@ pub fn WhyPanel(props: &WhyPanelProps) -> Html {
             }
             <p class="why-head" id="why-summary">{ head.to_string() }</p>
             <ul class="why-reasons">
-                { for rest.iter().map(|l| html! { <li>{ l.trim().to_string() }</li> }) }
+                { for reasons.iter().map(|l| html! { <li>{ l.trim().to_string() }</li> }) }
             </ul>
+            if let Some((title, fns)) = not_inlined.split_first() {
+                <p class="why-head">{ title.clone() }</p>
+                <ul class="why-inline">
+                    { for fns.iter().map(|l| html! { <li>{ l.trim().to_string() }</li> }) }
+                </ul>
+            }
             if !w.rows.is_empty() {
                 <table id="why-table">
                     <thead><tr><th class="num">{ "flat" }</th><th class="num">{ "cum" }</th><th>{ "line" }</th><th>{ "the compiler says" }</th></tr></thead>

@@ -97,10 +97,7 @@ impl Session {
             }
             _ => None,
         };
-        let why = diagnostics.as_ref().map(|d| {
-            let lines = peek.as_ref().map_or(&[][..], |p| p.lines.as_slice());
-            Box::new(super::why::why_view(d, &prepared.profile, ty, lines))
-        });
+        let why = why_of(diagnostics.as_ref(), prepared, peek.as_ref());
         let (rows, rows_matching, rows_total) =
             sent.map_or((Vec::new(), 0, 0), |s| (s.rows, s.matching, s.total));
         Some(ViewData {
@@ -261,4 +258,16 @@ fn diff_summary(
         hot_type,
         hot,
     })
+}
+
+/// The view's part of the compiler's diagnostics, when loaded: for the
+/// sample type shown, with the selected function's lines noted.
+fn why_of(
+    loaded: Option<&crate::why::view::Loaded>,
+    prepared: &Prepared,
+    peek: Option<&PeekData>,
+) -> Option<Box<crate::why::view::WhyView>> {
+    let lines = peek.map_or(&[][..], |p| p.lines.as_slice());
+    let p = &prepared.profile;
+    loaded.map(|d| Box::new(crate::why::view::view(d, p, prepared.sample_type, lines)))
 }

@@ -59,7 +59,7 @@ pub struct Session {
     gc_new: Option<gclog::LoadedGc>,
     gc_base: Option<gclog::LoadedGc>,
     /// The compiler's diagnostics loaded beside the profile.
-    diagnostics: Option<why::Loaded>,
+    diagnostics: Option<crate::why::view::Loaded>,
     /// The rows last sent (which table, which of its rows): an answer
     /// carries rows only when they change.
     rows_sent: Option<(RowsKey, RowsAsked)>,

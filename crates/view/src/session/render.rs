@@ -127,7 +127,7 @@ pub struct ViewData {
     /// shown: says which.
     pub sample_type_note: Option<String>,
     /// With the compiler's diagnostics loaded: why lines allocate.
-    pub why: Option<Box<super::why::WhyView>>,
+    pub why: Option<Box<crate::why::view::WhyView>>,
 }
 
 /// A file name without its profile extensions (`mem.pb.gz` → `mem`), to

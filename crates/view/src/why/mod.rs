@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use heaplens_analysis::list::{self, FunctionLines};
 use heaplens_profile::model::Profile;
 use heaplens_profile::units;
+
+pub mod view;
 pub use heaplens_text::escape::{parse, Diag, Diagnostics, EscapeError, Kind};
 
 /// The diagnostics of a profile's files, by (profile file, line).
