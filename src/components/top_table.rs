@@ -134,6 +134,7 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                             { plain_header("sum%", "running sum of flat% in this order") }
                             { header(props, "cum", Column::Cum, "Value of every stack through this row, counted once") }
                             { header(props, "cum%", Column::Cum, "cum as a share of the total") }
+                            if per_object(props) { { plain_header("B/obj", "Bytes per object: the space of the row's samples over their objects (cum)") } }
                             { header(props, "name", Column::Name, "Function (or function and line)") }
                         </tr>
                         }
@@ -269,6 +270,7 @@ fn plain_row(props: &TopTableProps, r: &Row, sum: i64, unit: &str) -> Html {
     let total = props.total;
     html! {
         <tr data-name={r.name.clone()} data-flat={r.flat.to_string()} data-cum={r.cum.to_string()}
+            data-per-object={r.per_object.map(|b| b.to_string())}
             class={classes!(selected.then_some("selected"))}
             oncontextmenu={menu(props, &r.function)}
             onclick={Callback::from(move |_| cb.emit(function.clone()))}>
@@ -277,12 +279,20 @@ fn plain_row(props: &TopTableProps, r: &Row, sum: i64, unit: &str) -> Html {
             <td class="num">{ units::percentage(sum, total).trim().to_string() }</td>
             <td class="num" title={r.cum.to_string()}>{ units::label(r.cum, unit) }</td>
             <td class="num">{ units::percentage(r.cum, total).trim().to_string() }</td>
+            if per_object(props) {
+                <td class="num per-object">{ r.per_object.map(|b| units::label(b as i64, "bytes")).unwrap_or_default() }</td>
+            }
             <td class="name" title={r.name.clone()}>
                 <span class="fn">{ crate::paint::truncate(&r.name, 160) }</span>
                 if !r.mark.is_empty() { <span class="mark">{ format!(" {}", r.mark) }</span> }
             </td>
         </tr>
     }
+}
+
+/// Whether the rows carry bytes per object (an objects/space pair shown).
+fn per_object(props: &TopTableProps) -> bool {
+    props.rows.iter().any(|r| r.per_object.is_some())
 }
 
 /// "Showing n of m rows" with a "Show more" button when rows are left out;

@@ -4,6 +4,7 @@
 // line view shows what the compiler said under each line, with -m=2's flow folded under it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -56,6 +57,35 @@ test('diagnostics of another build are loaded with a note that nothing matched',
   await page.locator('#why-panel .why-note').waitFor({ timeout: 30_000 });
   assert.match(await page.locator('#why-panel .why-note').textContent(), /another build or checkout/);
   assert.match(await page.locator('#why-summary').textContent(), /^0% of alloc_space/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+/** name → cum of a pprof function golden of the scheduler's baseline profile. */
+function goldenCums(file) {
+  const text = readFileSync(join(root, 'tests', 'golden', 'pprof', 'testdata', 'scheduler', 'baseline.prof', file), 'utf8');
+  const lines = text.split('\n');
+  const from = lines.findIndex((l) => l.trim().startsWith('flat')) + 1;
+  return new Map(
+    lines.slice(from).filter((l) => l.trim()).map((l) => {
+      const f = l.trim().split(/\s+/);
+      return [f.slice(5).join(' ').replace(/ \(inline\)$/, ''), Number(f[3].replace(/B$/, ''))];
+    }),
+  );
+}
+
+test('the top table shows bytes per object: pprof cum space over cum objects', async () => {
+  const { page, problems } = await openPage(site, { file: prof });
+  const space = goldenCums('functions.1.alloc_space.txt');
+  const objects = goldenCums('functions.0.alloc_objects.txt');
+  const rows = await page.$$eval('#top-table tbody tr', (trs) => trs.map((t) => [t.dataset.name, t.dataset.perObject ?? null]));
+  assert.ok(rows.length > 50);
+  for (const [name, per] of rows) {
+    const o = objects.get(name);
+    const want = o > 0 ? String(Math.round(space.get(name) / o)) : null;
+    assert.equal(per, want, name);
+  }
+  assert.equal(await page.locator('#top-table thead th', { hasText: 'B/obj' }).count(), 1);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -82,6 +82,12 @@ pub struct Row {
     pub base_cum: i64,
     /// "", "(inline)" or "(partial-inline)".
     pub mark: String,
+    /// Bytes per object of the row's samples (cum space over cum objects)
+    /// where the profile counts objects and their bytes (`X_objects` and
+    /// `X_space`, the shown type one of them); in a diff, of the new
+    /// profile's samples.
+    #[serde(default)]
+    pub per_object: Option<u64>,
 }
 
 impl Row {
@@ -95,6 +101,7 @@ impl Row {
             base_flat: 0,
             base_cum: 0,
             mark: String::new(),
+            per_object: None,
         }
     }
 }
@@ -109,6 +116,8 @@ pub struct Entry {
     pub base_flat: i64,
     pub base_cum: i64,
     pub inline: heaplens_analysis::top::InlineMark,
+    /// See [`Row::per_object`].
+    pub per_object: Option<u64>,
 }
 
 impl Entry {
@@ -217,6 +226,7 @@ pub fn order_rows(rows: &[Row], sort: Column, desc: bool, filter: &str) -> Vec<u
             base_flat: r.base_flat,
             base_cum: r.base_cum,
             inline: heaplens_analysis::top::InlineMark::None,
+            per_object: r.per_object,
         })
         .collect();
     order(&entries, &names, sort, desc, filter)

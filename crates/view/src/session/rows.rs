@@ -109,6 +109,7 @@ pub fn all_rows(
         }
         None => (Vec::new(), Vec::new()),
     };
+    let per_object = per_object(p, tree, ty, split);
     t.rows
         .into_iter()
         .map(|r| Entry {
@@ -118,7 +119,44 @@ pub fn all_rows(
             base_flat: base_flat.get(r.key as usize).copied().unwrap_or(0),
             base_cum: base_cum.get(r.key as usize).copied().unwrap_or(0),
             inline: r.inline,
+            per_object: per_object.get(r.key as usize).copied().flatten(),
         })
+        .collect()
+}
+
+/// The sample types (space, objects) of the pair `ty` belongs to:
+/// `X_space` and `X_objects` (Go's alloc and inuse pairs).
+pub fn object_pair(p: &Profile, ty: usize) -> Option<(usize, usize)> {
+    let name = p.sample_types.get(ty)?.ty.as_str();
+    let stem = name
+        .strip_suffix("_space")
+        .or_else(|| name.strip_suffix("_objects"))?;
+    let find = |n: String| p.sample_types.iter().position(|t| t.ty == n);
+    Some((
+        find(format!("{stem}_space"))?,
+        find(format!("{stem}_objects"))?,
+    ))
+}
+
+/// Bytes per object of each key's samples (cum over cum), where `ty` is
+/// one of a pair; in a diff, of the new profile's samples (before
+/// `split`). Empty without a pair.
+fn per_object(p: &Profile, tree: &CallTree, ty: usize, split: Option<usize>) -> Vec<Option<u64>> {
+    let Some((space, objects)) = object_pair(p, ty) else {
+        return Vec::new();
+    };
+    let range = 0..split.unwrap_or(p.num_samples());
+    let cum = |t: usize| {
+        let col = tree.column_of(p, t, range.clone(), false);
+        let mut f = vec![0i64; tree.keys.len()];
+        let mut c = vec![0i64; tree.keys.len()];
+        key_values(tree, &col, &mut f, &mut c);
+        c
+    };
+    let (s, o) = (cum(space), cum(objects));
+    s.iter()
+        .zip(&o)
+        .map(|(&s, &o)| (o > 0 && s >= 0).then(|| ((s as f64) / (o as f64)).round() as u64))
         .collect()
 }
 
@@ -146,5 +184,6 @@ pub fn entry_row(p: &Profile, tree: &CallTree, e: &Entry) -> Row {
         base_flat: e.base_flat,
         base_cum: e.base_cum,
         mark: e.inline.as_str().to_string(),
+        per_object: e.per_object,
     }
 }

@@ -1,0 +1,64 @@
+//! Bytes per object in the top table: for every function row of the
+//! scheduler's profile, its cum space over its cum objects, with both cums
+//! taken from `go tool pprof -top`'s goldens (alloc_space, alloc_objects).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use heaplens_analysis::{CallTree, Granularity};
+use heaplens_view::session::rows::{all_rows, entry_row, object_pair};
+
+/// name → cum of a pprof function golden.
+fn cums(file: &str) -> BTreeMap<String, i64> {
+    let path = common::repo_root()
+        .join("tests/golden/pprof/testdata/scheduler/baseline.prof")
+        .join(file);
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .skip_while(|l| !l.trim_start().starts_with("flat"))
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let cum = f[3].trim_end_matches('B').parse().unwrap();
+            (
+                f[5..].join(" ").trim_end_matches(" (inline)").to_string(),
+                cum,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn bytes_per_object_is_pprofs_cum_space_over_cum_objects() {
+    let p = heaplens_profile::decode(&common::scheduler("baseline.prof")).unwrap();
+    let tree = CallTree::build(&p, Granularity::Functions);
+    let space = cums("functions.1.alloc_space.txt");
+    let objects = cums("functions.0.alloc_objects.txt");
+    for ty in [0, 1] {
+        assert_eq!(object_pair(&p, ty), Some((1, 0)));
+        let rows = all_rows(&p, &tree, ty, None, false);
+        let mut checked = 0;
+        for e in &rows {
+            let row = entry_row(&p, &tree, e);
+            let (s, o) = (space[&row.name], objects[&row.name]);
+            let want = (o > 0).then(|| (s as f64 / o as f64).round() as u64);
+            assert_eq!(row.per_object, want, "{}", row.name);
+            checked += usize::from(want.is_some());
+        }
+        assert!(checked > 100, "{checked}");
+    }
+    // inuse_space pairs with inuse_objects; a profile without pairs has none.
+    assert_eq!(object_pair(&p, 3), Some((3, 2)));
+    let folded = heaplens_profile::decode(b"main;alloc 10\n").unwrap();
+    assert_eq!(object_pair(&folded, 0), None);
+    let rows = all_rows(
+        &folded,
+        &CallTree::build(&folded, Granularity::Functions),
+        0,
+        None,
+        false,
+    );
+    assert!(rows.iter().all(|e| e.per_object.is_none()));
+}
