@@ -133,18 +133,13 @@ pub fn classify(name: &str, head: &[u8]) -> Kind {
     if heaplens_view::benchfmt::looks_like_bench(head) {
         return Kind::Bench;
     }
-    if is_gc_log(head) {
+    if heaplens_view::session::Session::is_gctrace(head) {
         return Kind::GcLog;
     }
     if heaplens_view::session::Session::is_diagnostics(head) {
         return Kind::Diagnostics;
     }
     Kind::Profile
-}
-
-/// Whether `head` is the start of a gctrace log.
-fn is_gc_log(head: &[u8]) -> bool {
-    heaplens_view::session::Session::is_gctrace(head)
 }
 
 /// The first bytes of `f`.

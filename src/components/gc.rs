@@ -196,7 +196,7 @@ fn GcChart(props: &ChartProps) -> Html {
             </svg>
             <p class="gc-legend">
                 { for c.series.iter().filter(|s| s.mark != Mark::Rule || !props.pair || s.side == Side::New).map(|s| html! {
-                    <span class={classes!("key", format!("slot{}", s.slot), side_class(s.side))}>
+                    <span class={classes!("key", format!("slot{}", s.slot), side_word(s.side))}>
                         { if props.pair { format!("{} ({})", s.name, side_word(s.side)) } else { s.name.clone() } }
                     </span>
                 }) }
@@ -206,14 +206,8 @@ fn GcChart(props: &ChartProps) -> Html {
     }
 }
 
+/// The side's word: in labels, and as the CSS class of its marks.
 fn side_word(s: Side) -> &'static str {
-    match s {
-        Side::Base => "base",
-        Side::New => "new",
-    }
-}
-
-fn side_class(s: Side) -> &'static str {
     match s {
         Side::Base => "base",
         Side::New => "new",
@@ -242,7 +236,7 @@ fn axes(c: &Chart) -> Html {
 }
 
 fn series(c: &Chart, s: &heaplens_view::gc::chart::Series) -> Html {
-    let class = classes!("series", format!("slot{}", s.slot), side_class(s.side));
+    let class = classes!("series", format!("slot{}", s.slot), side_word(s.side));
     match s.mark {
         Mark::Line => {
             let pts: Vec<String> = s

@@ -4,12 +4,12 @@
 // line view shows what the compiler said under each line, with -m=2's flow folded under it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { openBrowser } from './browser.mjs';
 import { CLI } from './cli.mjs';
+import { goldenRows } from './golden.mjs';
 import { clickRow, dropFiles, openPage } from './page.mjs';
 import { serveDir } from './server.mjs';
 import { out, root, useSite } from './site.mjs';
@@ -63,15 +63,7 @@ test('diagnostics of another build are loaded with a note that nothing matched',
 
 /** name → cum of a pprof function golden of the scheduler's baseline profile. */
 function goldenCums(file) {
-  const text = readFileSync(join(root, 'tests', 'golden', 'pprof', 'testdata', 'scheduler', 'baseline.prof', file), 'utf8');
-  const lines = text.split('\n');
-  const from = lines.findIndex((l) => l.trim().startsWith('flat')) + 1;
-  return new Map(
-    lines.slice(from).filter((l) => l.trim()).map((l) => {
-      const f = l.trim().split(/\s+/);
-      return [f.slice(5).join(' ').replace(/ \(inline\)$/, ''), Number(f[3].replace(/B$/, ''))];
-    }),
-  );
+  return new Map(goldenRows(`testdata/scheduler/baseline.prof/${file}`).map(([name, , cum]) => [name, Number(cum)]));
 }
 
 test('the top table shows bytes per object: pprof cum space over cum objects', async () => {

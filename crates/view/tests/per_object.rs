@@ -16,17 +16,9 @@ fn cums(file: &str) -> BTreeMap<String, i64> {
         .join("tests/golden/pprof/testdata/scheduler/baseline.prof")
         .join(file);
     let text = std::fs::read_to_string(path).unwrap();
-    text.lines()
-        .skip_while(|l| !l.trim_start().starts_with("flat"))
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            let cum = f[3].trim_end_matches('B').parse().unwrap();
-            (
-                f[5..].join(" ").trim_end_matches(" (inline)").to_string(),
-                cum,
-            )
-        })
+    common::parse_rows(&text)
+        .into_iter()
+        .map(|r| (r.name, r.cum))
         .collect()
 }
 

@@ -31,22 +31,15 @@ fn pprof_lines(variant: &str) -> (BTreeMap<(String, i64), i64>, i64) {
         .map(|t| t.parse().unwrap())
         .expect("total");
     let mut flat = BTreeMap::new();
-    for l in text
-        .lines()
-        .skip_while(|l| !l.trim_start().starts_with("flat"))
-        .skip(1)
-    {
-        // pprof marks inlined functions' rows with a last `(inline)`.
-        let fields: Vec<&str> = l.split_whitespace().filter(|f| *f != "(inline)").collect();
-        let v: i64 = fields[0].trim_end_matches('B').parse().unwrap();
+    for r in common::parse_rows(&text) {
         // Rows without a file:line (no source information) are not lines.
-        let Some((file, line)) = fields.last().and_then(|f| f.rsplit_once(':')) else {
+        let Some((file, line)) = r.name.rsplit(' ').next().and_then(|f| f.rsplit_once(':')) else {
             continue;
         };
         let Ok(line) = line.parse::<i64>() else {
             continue;
         };
-        *flat.entry((file.to_string(), line)).or_insert(0) += v;
+        *flat.entry((file.to_string(), line)).or_insert(0) += r.flat;
     }
     (flat, total)
 }

@@ -1,3 +1,6 @@
+// Test helpers: a failure stops the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use super::*;
 
 /// A GC line with the given number, start (s), pause phases (ms), live

@@ -56,12 +56,14 @@ impl Session {
         name: &str,
         bytes: &[u8],
     ) -> Result<Response, String> {
-        let log = gctrace::parse(&String::from_utf8_lossy(bytes)).map_err(|e| e.to_string())?;
+        let mut log = gctrace::parse(&String::from_utf8_lossy(bytes)).map_err(|e| e.to_string())?;
         let mut notes = Vec::new();
         // The process with the most GCs; the others are named.
-        let Some(p) = log.processes.iter().max_by_key(|p| p.gcs.len()) else {
+        let Some(shown) = (0..log.processes.len()).max_by_key(|&i| log.processes[i].gcs.len())
+        else {
             return Err("no GC in the log".into());
         };
+        let p = &log.processes[shown];
         if log.processes.len() > 1 {
             let others: Vec<String> = log
                 .processes
@@ -84,7 +86,8 @@ impl Session {
             ));
         }
         let heading = report::heading(name, &p.name, &gc::summary(&p.gcs));
-        self.put_gc(slot, name, heading, p.gcs.clone());
+        let gcs = log.processes.swap_remove(shown).gcs;
+        self.put_gc(slot, name, heading, gcs);
         Ok(self.gc_view(notes))
     }
 

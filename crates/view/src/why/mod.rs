@@ -278,12 +278,8 @@ pub fn summary(
         .filter(|f| f.cum != 0)
         .filter_map(|f| {
             let d = cannot_inline(f, index)?;
-            let why = d.message.rsplit_once(": ").map_or("", |(_, w)| w);
             // `cannot inline F: function too complex: cost 384 exceeds budget 80`.
-            let why = match d.message.find(": ") {
-                Some(at) => &d.message[at + 2..],
-                None => why,
-            };
+            let why = d.message.split_once(": ").map_or("", |(_, w)| w);
             Some(NotInlined {
                 function: f.name.clone(),
                 cum: f.cum,
