@@ -240,7 +240,10 @@ async fn load_blob(
         return;
     }
     if gzip_size.is_none() && Session::is_diagnostics(&data) {
-        let resp = inner.borrow_mut().session.load_diagnostics(&name, &data);
+        let resp = inner
+            .borrow_mut()
+            .session
+            .load_diagnostics(slot, &name, &data);
         respond(resp.unwrap_or_else(|message| failed(slot, name, message)));
         return;
     }

@@ -76,13 +76,26 @@ fn listen(
     let dropped = EventListener::new_with_options(w, "drop", opts(), move |e| {
         e.prevent_default();
         dragging.set(false);
-        let files = e
-            .dyn_ref::<DragEvent>()
-            .and_then(|e| e.data_transfer())
-            .and_then(|t| t.files());
-        if let Some(files) = files {
-            let list: Vec<web_sys::File> =
-                (0..files.length()).filter_map(|i| files.get(i)).collect();
+        let transfer = e.dyn_ref::<DragEvent>().and_then(|e| e.data_transfer());
+        // A folder: its files (read recursively) are what was dropped.
+        if let Some(entries) = transfer.as_ref().and_then(super::folders::folder_entries) {
+            let (pair, open, d) = (pair.clone(), open.clone(), d.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let (list, left_out) = super::folders::files_under(entries).await;
+                sort_out(list, &pair, &open, &d).await;
+                if left_out > 0 {
+                    d.dispatch(Action::Refused(Some(format!(
+                        "Not opened: {left_out} more files of the dropped folders (at most 2000 are read)."
+                    ))));
+                }
+            });
+            return;
+        }
+        if let Some(files) = transfer.and_then(|t| t.files()) {
+            let list: Vec<(web_sys::File, String)> = (0..files.length())
+                .filter_map(|i| files.get(i))
+                .map(|f| (f, String::new()))
+                .collect();
             let (pair, open, d) = (pair.clone(), open.clone(), d.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 sort_out(list, &pair, &open, &d).await;
@@ -155,7 +168,7 @@ async fn head_of(f: &web_sys::File) -> Vec<u8> {
 
 /// Uses every dropped file or names it in a message.
 async fn sort_out(
-    files: Vec<web_sys::File>,
+    files: Vec<(web_sys::File, String)>,
     pair: &UseStateHandle<Pair>,
     open: &Openers,
     d: &UseReducerDispatcher<AppState>,
@@ -163,14 +176,26 @@ async fn sort_out(
     d.dispatch(Action::Refused(None));
     let (mut code, mut benches, mut profiles, mut refused) = (vec![], vec![], vec![], vec![]);
     let mut logs = vec![];
-    for f in files {
+    // Each file with the dropped folder it came from ("" for a file).
+    for (f, folder) in files {
         let head = head_of(&f).await;
         match classify(&f.name(), &head) {
             Kind::Source => code.push(f),
             Kind::Bench => benches.push(f),
             Kind::GcLog => logs.push(f),
-            // Read by the worker, by content, beside the profile.
-            Kind::Diagnostics => open.bench.emit((Slot::Profile, f)),
+            // Read by the worker, by content, beside the profile: the base
+            // build's when its name says so.
+            Kind::Diagnostics => {
+                // Named by its folder when it came in one (`-json=0,DIR`
+                // names its files after the sources).
+                let name = if folder.is_empty() { f.name() } else { folder };
+                let slot = if looks_like_base(&name) {
+                    Slot::Base
+                } else {
+                    Slot::Profile
+                };
+                open.bench.emit((slot, f));
+            }
             Kind::Profile => profiles.push(f),
             Kind::Other(what) => refused.push(format!("{} ({what}, not a profile)", f.name())),
         }

@@ -7,6 +7,7 @@
 mod channel;
 mod drops;
 mod files;
+mod folders;
 mod keys;
 mod links;
 mod panels;

@@ -15,7 +15,7 @@ use super::sharing::Sharing;
 use super::DispatchExt;
 use crate::components::{
     FlameGraph, ImpactPanel, InfoPanel, LinesPanel, PeekPanel, RefineBar, RefineMenu, ShareBar,
-    SharePanel, Toolbar, TopTable, WhyPanel,
+    SharePanel, SizesPanel, Toolbar, TopTable, WhyPanel,
 };
 use crate::state::{Action, AppState};
 
@@ -83,6 +83,9 @@ pub fn view_panels(
             }
             if let Some(why) = view.why.clone() {
                 <WhyPanel {why} unit={unit.clone()} />
+            }
+            if let Some(sizes) = view.sizes.clone().filter(|s| !s.bins.is_empty()) {
+                <SizesPanel {sizes} unit={unit.clone()} type_name={type_name(info, view)} />
             }
             <div class="lower">
                 { table(state, view) }
@@ -226,4 +229,13 @@ fn table(state: &UseReducerHandle<AppState>, view: &ViewData) -> Html {
             on_menu={d.callback_to(|m: (f64, f64, String)| Action::RefineMenu(Some(Rc::new(m))))}
         />
     }
+}
+
+/// The shown sample type's name.
+fn type_name(info: &ProfileInfo, view: &ViewData) -> AttrValue {
+    AttrValue::from(
+        info.sample_types
+            .get(view.sample_type)
+            .map_or(String::new(), |t| t.name.clone()),
+    )
 }

@@ -125,6 +125,8 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                             { header(props, "cum base", Column::BaseCum, "cum in the base profile") }
                             { header(props, "cum new", Column::NewCum, "cum in the new profile") }
                             { header(props, "cum Δ%", Column::CumPct, "change of cum in percent of the base") }
+                            if per_object(props) { { plain_header("B/obj", "Bytes per object, base → new: the space of the row's samples over their objects (cum) in each profile") } }
+                            if why(props) { { plain_header("why", "What the compiler said about the line (go build -gcflags=-m)") } }
                             { header(props, "name", Column::Name, "Function (or function and line)") }
                         </tr>
                         } else {
@@ -135,6 +137,7 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                             { header(props, "cum", Column::Cum, "Value of every stack through this row, counted once") }
                             { header(props, "cum%", Column::Cum, "cum as a share of the total") }
                             if per_object(props) { { plain_header("B/obj", "Bytes per object: the space of the row's samples over their objects (cum)") } }
+                            if why(props) { { plain_header("why", "What the compiler said about the line (go build -gcflags=-m)") } }
                             { header(props, "name", Column::Name, "Function (or function and line)") }
                         </tr>
                         }
@@ -239,6 +242,8 @@ fn diff_row(props: &TopTableProps, r: &Row, unit: &str) -> Html {
     };
     html! {
         <tr data-name={r.name.clone()} data-flat={r.flat.to_string()} data-cum={r.cum.to_string()}
+            data-per-object={r.per_object.map(|b| b.to_string())}
+            data-base-per-object={r.base_per_object.map(|b| b.to_string())}
             class={classes!(selected.then_some("selected"))}
             oncontextmenu={menu(props, &r.function)}
             onclick={Callback::from(move |_| cb.emit(function.clone()))}>
@@ -252,6 +257,10 @@ fn diff_row(props: &TopTableProps, r: &Row, unit: &str) -> Html {
             <td class="num side" title={r.base_cum.to_string()}>{ units::label(r.base_cum, unit) }</td>
             <td class="num side" title={new_cum.to_string()}>{ units::label(new_cum, unit) }</td>
             <td class={classes!("num", tone(r.cum))}>{ pct }</td>
+            if per_object(props) {
+                <td class="num per-object">{ per_object_change(r) }</td>
+            }
+            if why(props) { { why_cell(r) } }
             <td class="name" title={r.name.clone()}>
                 <span class="fn">{ crate::paint::truncate(&r.name, 160) }</span>
                 if !r.mark.is_empty() { <span class="mark">{ format!(" {}", r.mark) }</span> }
@@ -282,6 +291,7 @@ fn plain_row(props: &TopTableProps, r: &Row, sum: i64, unit: &str) -> Html {
             if per_object(props) {
                 <td class="num per-object">{ r.per_object.map(|b| units::label(b as i64, "bytes")).unwrap_or_default() }</td>
             }
+            if why(props) { { why_cell(r) } }
             <td class="name" title={r.name.clone()}>
                 <span class="fn">{ crate::paint::truncate(&r.name, 160) }</span>
                 if !r.mark.is_empty() { <span class="mark">{ format!(" {}", r.mark) }</span> }
@@ -292,7 +302,35 @@ fn plain_row(props: &TopTableProps, r: &Row, sum: i64, unit: &str) -> Html {
 
 /// Whether the rows carry bytes per object (an objects/space pair shown).
 fn per_object(props: &TopTableProps) -> bool {
-    props.rows.iter().any(|r| r.per_object.is_some())
+    props
+        .rows
+        .iter()
+        .any(|r| r.per_object.is_some() || r.base_per_object.is_some())
+}
+
+/// Whether the rows carry the compiler's diagnostics (lines, with
+/// diagnostics loaded).
+fn why(props: &TopTableProps) -> bool {
+    props.rows.iter().any(|r| !r.why.is_empty())
+}
+
+/// A diff row's bytes per object: `48 B → 32 B`, or one side's alone.
+fn per_object_change(r: &Row) -> String {
+    let b = |v: Option<u64>| v.map(|b| units::label(b as i64, "bytes"));
+    match (b(r.base_per_object), b(r.per_object)) {
+        (Some(base), Some(new)) if base == new => new,
+        (Some(base), Some(new)) => format!("{base} → {new}"),
+        (Some(base), None) => format!("{base} → –"),
+        (None, Some(new)) => format!("– → {new}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// The compiler's words about a row's line, cut short (all of it on hover).
+fn why_cell(r: &Row) -> Html {
+    html! {
+        <td class="why-cell" title={r.why.clone()}>{ crate::paint::truncate(&r.why, 60) }</td>
+    }
 }
 
 /// "Showing n of m rows" with a "Show more" button when rows are left out;

@@ -44,6 +44,16 @@ pub fn WhyPanel(props: &WhyPanelProps) -> Html {
                     { for fns.iter().map(|l| html! { <li>{ l.trim().to_string() }</li> }) }
                 </ul>
             }
+            if let Some((head, rest)) = w.compare.split_first() {
+                <div class="why-compare" id="why-compare">
+                    <h3>{ "Since the base build" }</h3>
+                    <p class="why-head">{ head.clone() }</p>
+                    <ul class="why-reasons">
+                        { for rest.iter().take_while(|l| l.starts_with(' ')).map(|l| html! { <li>{ l.trim().to_string() }</li> }) }
+                    </ul>
+                    { for compare_lists(rest) }
+                </div>
+            }
             if !w.rows.is_empty() {
                 <table id="why-table">
                     <thead><tr><th class="num">{ "flat" }</th><th class="num">{ "cum" }</th><th>{ "line" }</th><th>{ "the compiler says" }</th></tr></thead>
@@ -61,4 +71,27 @@ pub fn WhyPanel(props: &WhyPanelProps) -> Html {
             }
         </section>
     }
+}
+
+/// The comparison's "Removed:" and "Added:" lists, each folded under its
+/// heading.
+fn compare_lists(lines: &[String]) -> Vec<Html> {
+    let mut out = Vec::new();
+    let mut i = lines.iter().position(|l| !l.starts_with(' '));
+    while let Some(start) = i {
+        let end = lines[start + 1..]
+            .iter()
+            .position(|l| !l.starts_with(' '))
+            .map_or(lines.len(), |n| start + 1 + n);
+        let title = lines[start].trim_end_matches(':').to_string();
+        let items = &lines[start + 1..end];
+        out.push(html! {
+            <details class="why-sites" data-kind={title.to_lowercase()}>
+                <summary>{ format!("{title} ({})", items.iter().filter(|l| !l.trim_start().starts_with('…')).count()) }</summary>
+                <ul>{ for items.iter().map(|l| html! { <li>{ l.trim().to_string() }</li> }) }</ul>
+            </details>
+        });
+        i = (end < lines.len()).then_some(end);
+    }
+    out
 }

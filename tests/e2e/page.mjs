@@ -97,3 +97,19 @@ export async function dropFiles(page, selector, files) {
     { selector, payload },
   );
 }
+
+/**
+ * Drops `paths` (files or folders on disk) on the page at (x, y) as the browser's own drag and
+ * drop does (DevTools' Input.dispatchDragEvent): folders arrive as directory entries, which a
+ * `DataTransfer` built in the page cannot hold.
+ */
+export async function dropPaths(page, paths, x = 400, y = 300) {
+  // Input events go to the page in front.
+  await page.bringToFront();
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: paths, dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) {
+    await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+  }
+  await cdp.detach();
+}

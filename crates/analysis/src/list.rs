@@ -90,6 +90,19 @@ pub fn lines(p: &Profile, ty: usize, regex: &str) -> Result<Vec<FunctionLines>> 
 /// described in the module documentation. Empty when nothing matches or
 /// `ty` is out of range.
 pub fn lines_where(p: &Profile, ty: usize, wanted: impl FnMut(&str) -> bool) -> Vec<FunctionLines> {
+    lines_of_samples(p, ty, 0..p.num_samples(), 1, wanted)
+}
+
+/// [`lines_where`] over the samples in `samples` only, their values times
+/// `sign` (a diff's two parts: the new samples, and the base's negated
+/// ones with `sign` -1).
+pub fn lines_of_samples(
+    p: &Profile,
+    ty: usize,
+    samples: std::ops::Range<usize>,
+    sign: i64,
+    wanted: impl FnMut(&str) -> bool,
+) -> Vec<FunctionLines> {
     if ty >= p.num_types() {
         return Vec::new();
     }
@@ -98,7 +111,7 @@ pub fn lines_where(p: &Profile, ty: usize, wanted: impl FnMut(&str) -> bool) -> 
         return Vec::new();
     }
     let (node_of_frame, nodes) = line_nodes(p, &routine_of_function);
-    let (flat, cum) = node_values(p, ty, &node_of_frame, nodes.len());
+    let (flat, cum) = node_values(p, ty, &node_of_frame, nodes.len(), samples, sign);
     group(routines, &nodes, &flat, &cum)
 }
 
@@ -182,7 +195,14 @@ fn line_nodes(p: &Profile, routine_of_function: &[u32]) -> (Vec<u32>, Vec<(u32, 
 
 /// Flat and cum of sample type `ty` per node: flat from samples whose
 /// innermost frame is the node, cum once per sample through it.
-fn node_values(p: &Profile, ty: usize, node_of_frame: &[u32], n: usize) -> (Vec<i64>, Vec<i64>) {
+fn node_values(
+    p: &Profile,
+    ty: usize,
+    node_of_frame: &[u32],
+    n: usize,
+    samples: std::ops::Range<usize>,
+    sign: i64,
+) -> (Vec<i64>, Vec<i64>) {
     // Locations with a listed frame (most have none: skip those quickly).
     let listed: Vec<bool> = p
         .locations
@@ -196,8 +216,8 @@ fn node_values(p: &Profile, ty: usize, node_of_frame: &[u32], n: usize) -> (Vec<
     let mut cum = vec![0i64; n];
     // The last sample that added to a node's cum (once per sample).
     let mut seen = vec![usize::MAX; n];
-    for s in 0..p.num_samples() {
-        let v = p.value(s, ty);
+    for s in samples.start..samples.end.min(p.num_samples()) {
+        let v = p.value(s, ty).wrapping_mul(sign);
         if v == 0 {
             continue;
         }
@@ -296,7 +316,7 @@ fn group(
 
 /// A recorded file name as listed: `/proc/self/cwd/` dropped, then cleaned
 /// like a path ("" stays "").
-fn clean_file(file: &str) -> String {
+pub fn clean_file(file: &str) -> String {
     let file = file
         .strip_prefix("/proc/self/cwd/./")
         .or_else(|| file.strip_prefix("/proc/self/cwd/"))

@@ -57,7 +57,9 @@ fn collect(path: &Path, out: &mut Vec<std::path::PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
-/// `heaplens why FILE --escape DIAG`: the summary, or the TSV rows.
+/// `heaplens why FILE --escape DIAG`: the summary, or the TSV rows; with
+/// `--base BASE --base-escape BASE_DIAG`, of the new build, then what
+/// changed since the base's.
 pub fn why(a: &crate::Args, out: &mut dyn Write) -> Result<(), String> {
     let write_err = |e: io::Error| format!("cannot write output: {e}");
     a.file().ok_or(
@@ -66,20 +68,61 @@ pub fn why(a: &crate::Args, out: &mut dyn Write) -> Result<(), String> {
     if a.escape.is_empty() {
         return Err("why: no diagnostics given (--escape DIAG: the output of go build -gcflags=-m, or a -json=0 directory)".into());
     }
-    let diags = read_diagnostics(&a.escape)?;
-    let inputs = crate::inputs::inputs(&a.command, &a.files, None, crate::inputs::Base::Ignored)?;
+    let compared = !a.base_escape.is_empty();
+    if compared != a.base.is_some() {
+        return Err(
+            "why: a comparison needs both --base BASE and --base-escape BASE_DIAG (the base build's diagnostics)"
+                .into(),
+        );
+    }
+    let new = why::view::Loaded {
+        names: a.escape.clone(),
+        diags: read_diagnostics(&a.escape)?,
+    };
+    let base = compared
+        .then(|| {
+            Ok::<_, String>(why::view::Loaded {
+                names: a.base_escape.clone(),
+                diags: read_diagnostics(&a.base_escape)?,
+            })
+        })
+        .transpose()?;
+    let which = if compared {
+        crate::inputs::Base::Required
+    } else {
+        crate::inputs::Base::Ignored
+    };
+    let inputs = crate::inputs::inputs(&a.command, &a.files, a.base.as_deref(), which)?;
     let mut pipeline = heaplens_view::pipeline::Pipeline::default();
     let prepared = crate::prepare(a, &inputs, &mut pipeline)?;
     let (p, ty) = (&prepared.profile, prepared.sample_type);
-    let (index, rows, summary) = why::analyse(p, ty, &diags);
-    if let Some(note) = index.nothing_matched(&a.escape.join(", ")) {
-        eprintln!("heaplens: {note}");
+    let sides = why::view::Sides {
+        new: Some(&new),
+        base: base.as_ref(),
+    };
+    let (shown, base_analysis) =
+        why::view::analyse(sides, p, ty, prepared.split).ok_or("why: no diagnostics")?;
+    for (loaded, analysis) in [
+        (Some(&new), Some(&shown)),
+        (base.as_ref(), base_analysis.as_ref()),
+    ] {
+        if let (Some(l), Some(x)) = (loaded, analysis) {
+            if let Some(note) = x.index.nothing_matched(&l.names.join(", ")) {
+                eprintln!("heaplens: {note}");
+            }
+        }
     }
     let text = if a.format == "tsv" {
-        why::tsv(&rows)
+        why::tsv(&shown.rows)
     } else {
         let st = &p.sample_types[ty];
-        why::summary_text(&summary, &st.ty, &st.unit)
+        let mut text = why::summary_text(&shown.summary, &st.ty, &st.unit);
+        if let Some(b) = &base_analysis {
+            text.push_str("\nSince the base:\n");
+            let c = why::compare::compare(b, &shown);
+            text.push_str(&why::compare::text(&c, &st.ty, &st.unit));
+        }
+        text
     };
     out.write_all(text.as_bytes()).map_err(write_err)
 }

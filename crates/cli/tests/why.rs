@@ -149,3 +149,53 @@ fn bad_and_unmatched_diagnostics() {
         String::from_utf8_lossy(&other.stdout)
     );
 }
+
+#[test]
+fn why_with_a_base_compares_the_builds_and_needs_both_sides() {
+    let esc = |v: &str| format!("tests/testdata/escape/{v}.m.txt");
+    let (base_esc, new_esc) = (esc("baseline"), esc("optimized"));
+    let new = "tests/testdata/scheduler/optimized.prof";
+    let args = [
+        "why",
+        "--base",
+        PROF,
+        "--base-escape",
+        &base_esc,
+        new,
+        "--escape",
+        &new_esc,
+    ];
+    let out = heaplens(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The new build's summary is `why NEW --escape DIAG`'s, then the comparison.
+    let alone = heaplens(&["why", new, "--escape", &new_esc]);
+    let (summary, since) = text
+        .split_once("\nSince the base:\n")
+        .expect("a comparison");
+    assert_eq!(summary, String::from_utf8_lossy(&alone.stdout));
+    let first = since.lines().next().unwrap();
+    assert!(
+        first.contains(" escapes removed, ") && first.contains("% less of alloc_space"),
+        "{first}"
+    );
+    assert!(
+        since.contains("\nRemoved:\n") && since.contains("\nAdded:\n"),
+        "{since}"
+    );
+    // One side alone is refused in one line, exit 2.
+    for args in [
+        vec!["why", "--base", PROF, new, "--escape", &new_esc],
+        vec!["why", "--base-escape", &base_esc, new, "--escape", &new_esc],
+    ] {
+        let out = heaplens(&args);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("--base-escape"), "{err}");
+    }
+}

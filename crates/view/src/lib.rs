@@ -30,5 +30,6 @@ pub mod pipeline;
 pub mod report;
 pub mod session;
 pub mod share;
+pub mod sizes;
 pub mod table;
 pub mod why;

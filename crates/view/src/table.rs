@@ -88,6 +88,13 @@ pub struct Row {
     /// profile's samples.
     #[serde(default)]
     pub per_object: Option<u64>,
+    /// In a diff: bytes per object of the base profile's samples.
+    #[serde(default)]
+    pub base_per_object: Option<u64>,
+    /// At line granularity with the compiler's diagnostics loaded: what it
+    /// said about the row's line, joined by ` | ` ("" otherwise).
+    #[serde(default)]
+    pub why: String,
 }
 
 impl Row {
@@ -102,6 +109,8 @@ impl Row {
             base_cum: 0,
             mark: String::new(),
             per_object: None,
+            base_per_object: None,
+            why: String::new(),
         }
     }
 }
@@ -116,8 +125,9 @@ pub struct Entry {
     pub base_flat: i64,
     pub base_cum: i64,
     pub inline: heaplens_analysis::top::InlineMark,
-    /// See [`Row::per_object`].
+    /// See [`Row::per_object`] and [`Row::base_per_object`].
     pub per_object: Option<u64>,
+    pub base_per_object: Option<u64>,
 }
 
 impl Entry {
@@ -227,6 +237,7 @@ pub fn order_rows(rows: &[Row], sort: Column, desc: bool, filter: &str) -> Vec<u
             base_cum: r.base_cum,
             inline: heaplens_analysis::top::InlineMark::None,
             per_object: r.per_object,
+            base_per_object: r.base_per_object,
         })
         .collect();
     order(&entries, &names, sort, desc, filter)

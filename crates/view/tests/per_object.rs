@@ -10,10 +10,17 @@ use std::collections::BTreeMap;
 use heaplens_analysis::{CallTree, Granularity};
 use heaplens_view::session::rows::{all_rows, entry_row, object_pair};
 
-/// name → cum of a pprof function golden.
+/// name → cum of a pprof function golden of the baseline.
 fn cums(file: &str) -> BTreeMap<String, i64> {
+    cums_of("baseline", file)
+}
+
+/// name → cum of a pprof function golden of `variant`.
+fn cums_of(variant: &str, file: &str) -> BTreeMap<String, i64> {
     let path = common::repo_root()
-        .join("tests/golden/pprof/testdata/scheduler/baseline.prof")
+        .join(format!(
+            "tests/golden/pprof/testdata/scheduler/{variant}.prof"
+        ))
         .join(file);
     let text = std::fs::read_to_string(path).unwrap();
     common::parse_rows(&text)
@@ -53,4 +60,39 @@ fn bytes_per_object_is_pprofs_cum_space_over_cum_objects() {
         false,
     );
     assert!(rows.iter().all(|e| e.per_object.is_none()));
+}
+
+#[test]
+fn a_diff_has_each_profiles_bytes_per_object() {
+    let base = heaplens_profile::decode(&common::scheduler("baseline.prof")).unwrap();
+    let new = heaplens_profile::decode(&common::scheduler("optimized.prof")).unwrap();
+    let (p, split) =
+        heaplens_profile::diff::combine_split(&new, &base, Default::default()).unwrap();
+    let tree = CallTree::build(&p, Granularity::Functions);
+    let want = |variant: &str, name: &str| {
+        let s = cums_of(variant, "functions.1.alloc_space.txt");
+        let o = cums_of(variant, "functions.0.alloc_objects.txt");
+        let (s, o) = (s.get(name).copied(), o.get(name).copied());
+        match (s, o) {
+            (Some(s), Some(o)) if o > 0 => Some((s as f64 / o as f64).round() as u64),
+            _ => None,
+        }
+    };
+    let (mut both, mut one_side) = (0, 0);
+    for e in all_rows(&p, &tree, 1, Some(split), false) {
+        let row = entry_row(&p, &tree, &e);
+        assert_eq!(row.per_object, want("optimized", &row.name), "{}", row.name);
+        assert_eq!(
+            row.base_per_object,
+            want("baseline", &row.name),
+            "{}",
+            row.name
+        );
+        match (row.per_object, row.base_per_object) {
+            (Some(_), Some(_)) => both += 1,
+            (Some(_), None) | (None, Some(_)) => one_side += 1,
+            _ => {}
+        }
+    }
+    assert!(both > 50 && one_side > 0, "{both} {one_side}");
 }

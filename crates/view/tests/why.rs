@@ -50,7 +50,12 @@ fn every_reported_allocating_line_with_a_value_gets_its_diagnostic() {
         let p = heaplens_profile::decode(&common::scheduler(&format!("{variant}.prof"))).unwrap();
         let ty = p.sample_type_index(Some("alloc_space")).unwrap();
         let diags = why::parse(&read(&format!("tests/testdata/escape/{variant}.m.txt"))).unwrap();
-        let (index, rows, summary) = why::analyse(&p, ty, &diags);
+        let why::Analysis {
+            index,
+            rows,
+            summary,
+            ..
+        } = why::analyse(&p, ty, &diags);
         assert!(index.unmatched.is_empty(), "{:?}", index.unmatched);
         let (pprof, total) = pprof_lines(variant);
         assert_eq!(summary.total, total);
@@ -116,7 +121,7 @@ fn the_baseline_reports_hot_functions_not_inlined_with_the_compilers_words() {
     let p = heaplens_profile::decode(&common::scheduler("baseline.prof")).unwrap();
     let ty = p.sample_type_index(Some("alloc_space")).unwrap();
     let diags = why::parse(&read("tests/testdata/escape/baseline.m2.txt")).unwrap();
-    let (_, _, summary) = why::analyse(&p, ty, &diags);
+    let summary = why::analyse(&p, ty, &diags).summary;
     let create = summary
         .not_inlined
         .iter()
@@ -135,8 +140,168 @@ fn the_baseline_reports_hot_functions_not_inlined_with_the_compilers_words() {
 fn diagnostics_of_another_build_match_nothing_and_say_so() {
     let p = heaplens_profile::decode(&common::scheduler("baseline.prof")).unwrap();
     let diags = why::parse(&read("tests/testdata/escape/variants/shop-app.m.txt")).unwrap();
-    let (index, rows, summary) = why::analyse(&p, 1, &diags);
+    let why::Analysis {
+        index,
+        rows,
+        summary,
+        ..
+    } = why::analyse(&p, 1, &diags);
     assert!(rows.is_empty() && summary.escaping == 0);
     let note = index.nothing_matched("shop-app.m.txt").expect("a note");
     assert!(note.contains("another build or checkout"), "{note}");
+}
+
+/// The allocating diagnostics of a `-m` text at lines with a flat value
+/// in pprof's `-lines` table, read with plain string splitting.
+fn allocating_at_flat_lines(variant: &str) -> (usize, i64) {
+    let (pprof, _) = pprof_lines(variant);
+    let text = read(&format!("tests/testdata/escape/{variant}.m.txt"));
+    let (mut count, mut lines) = (0, BTreeSet::new());
+    for l in text.lines() {
+        let Some(rest) = l.strip_prefix("scheduler/") else {
+            continue;
+        };
+        let mut parts = rest.splitn(4, ':');
+        let (Some(file), Some(line), Some(_col), Some(msg)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let allocating =
+            msg.ends_with("escapes to heap") || msg.trim().starts_with("moved to heap");
+        let key = (
+            format!("heaplens/testgen/scheduler/{file}"),
+            line.parse().unwrap(),
+        );
+        if allocating && pprof.get(&key).is_some_and(|&f| f != 0) {
+            count += 1;
+            lines.insert(key);
+        }
+    }
+    let value = lines.iter().map(|k| pprof[k]).sum();
+    (count, value)
+}
+
+#[test]
+fn a_diff_compares_the_base_builds_diagnostics_with_the_new_ones() {
+    let base = heaplens_profile::decode(&common::scheduler("baseline.prof")).unwrap();
+    let new = heaplens_profile::decode(&common::scheduler("optimized.prof")).unwrap();
+    let loaded = |v: &str| why::view::Loaded {
+        names: vec![format!("{v}.m.txt")],
+        diags: why::parse(&read(&format!("tests/testdata/escape/{v}.m.txt"))).unwrap(),
+    };
+    let (lb, ln) = (loaded("baseline"), loaded("optimized"));
+    let (p, split) =
+        heaplens_profile::diff::combine_split(&new, &base, Default::default()).unwrap();
+    let ty = p.sample_type_index(Some("alloc_space")).unwrap();
+    let sides = why::view::Sides {
+        new: Some(&ln),
+        base: Some(&lb),
+    };
+    let (shown, base_side) = why::view::analyse(sides, &p, ty, Some(split)).unwrap();
+    let base_side = base_side.expect("both sides' diagnostics: the base is analysed");
+    let c = why::compare::compare(&base_side, &shown);
+    let (base_count, base_value) = allocating_at_flat_lines("baseline");
+    let (new_count, new_value) = allocating_at_flat_lines("optimized");
+    // Each side is its own profile with its own build's diagnostics.
+    assert_eq!(c.base.escaping, base_value);
+    assert_eq!(c.new.escaping, new_value);
+    assert_eq!(c.base.total, pprof_lines("baseline").1);
+    assert_eq!(c.new.total, pprof_lines("optimized").1);
+    // Removed and added are what the two multisets of sites differ by.
+    assert_eq!(
+        c.removed.len() as i64 - c.added.len() as i64,
+        base_count as i64 - new_count as i64
+    );
+    assert!(c.removed.len() >= 10 && !c.added.is_empty(), "{c:?}");
+    let base_text = read("tests/testdata/escape/baseline.m.txt");
+    for s in &c.removed {
+        assert!(base_text.contains(&s.message), "{s:?} is not in the base's");
+    }
+    // The optimized build allocates much less at escaping lines, and says so.
+    assert!(new_value * 2 < base_value);
+    let text = why::compare::text(&c, "alloc_space", "bytes");
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "{} escapes removed, {} added: ",
+            c.removed.len(),
+            c.added.len()
+        )) && first.contains("% less of alloc_space"),
+        "{first}"
+    );
+    // The view says the same, and only the new build's rows are listed.
+    let v = why::view::view(sides, &shown, Some(&base_side), &p, ty, &[]);
+    assert_eq!(
+        v.compare,
+        text.lines().map(str::to_string).collect::<Vec<_>>()
+    );
+    assert!(v.names.contains(&"baseline.m.txt (base)".to_string()));
+    assert!(v.rows.iter().all(|r| r.flat >= 0));
+}
+
+/// The worker's session: at line granularity, every row whose line the
+/// compiler reports on carries what it said (the `-m` text's messages at
+/// that file and line); function rows carry nothing.
+#[test]
+fn line_rows_carry_the_compilers_words_in_the_session() {
+    use heaplens_analysis::Granularity;
+    use heaplens_view::params::ViewParams;
+    use heaplens_view::session::{Session, Slot, ViewRequest};
+    let mut s = Session::new();
+    let prof = common::scheduler("baseline.prof");
+    s.load(Slot::Profile, "baseline.prof", &prof, &mut |_, _, _| {})
+        .unwrap();
+    let text = read("tests/testdata/escape/baseline.m.txt");
+    s.load_diagnostics(Slot::Profile, "baseline.m.txt", text.as_bytes())
+        .unwrap();
+    let req = |granularity| ViewRequest {
+        params: ViewParams {
+            sample_type: Some("alloc_space".into()),
+            granularity,
+            ..ViewParams::default()
+        },
+        rows: 10_000,
+        ..ViewRequest::default()
+    };
+    let v = s.view(&req(Granularity::Lines)).unwrap();
+    assert!(v.rows_fresh && !v.rows.is_empty());
+    // file:line → the messages the text gives there, in order.
+    let mut said: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for l in text.lines() {
+        let Some(rest) = l.strip_prefix("scheduler/") else {
+            continue;
+        };
+        let mut parts = rest.splitn(4, ':');
+        if let (Some(file), Some(line), Some(_), Some(msg)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        {
+            said.entry(format!("{file}:{line}"))
+                .or_default()
+                .push(msg.trim().to_string());
+        }
+    }
+    let mut with_why = 0;
+    for r in &v.rows {
+        let at = r.name.rsplit(' ').next().unwrap();
+        let at = at.rsplit('/').next().unwrap();
+        match said.get(at) {
+            Some(msgs) if r.name.contains("testgen/scheduler") => {
+                for m in r.why.split(" | ") {
+                    assert!(
+                        msgs.iter().any(|x| x == m),
+                        "{}: {m:?} not in {msgs:?}",
+                        r.name
+                    );
+                }
+                assert!(!r.why.is_empty(), "{}", r.name);
+                with_why += 1;
+            }
+            _ => assert!(r.why.is_empty(), "{}: {}", r.name, r.why),
+        }
+    }
+    assert!(with_why >= 10, "{with_why}");
+    let v = s.view(&req(Granularity::Functions)).unwrap();
+    assert!(v.rows.iter().all(|r| r.why.is_empty()));
+    assert!(v.why.is_some());
 }

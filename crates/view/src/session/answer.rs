@@ -30,6 +30,7 @@ impl Session {
             caches,
             rows_sent,
             diagnostics,
+            sizes,
             ..
         } = self;
         let prepared = pipeline.prepare(inputs, &req.params).ok()?;
@@ -67,9 +68,11 @@ impl Session {
         let fresh = rows_sent
             .as_ref()
             .is_none_or(|(k, a)| *k != rkey || *a != asked);
+        let joined = diagnostics.joined(prepared);
         let sent = fresh.then(|| {
             let p = &prepared.profile;
-            rows(caches, rkey, p, &table_tree, prepared.split, &asked)
+            let index = joined.as_ref().map(|j| &j.0.index);
+            rows(caches, rkey, p, &table_tree, prepared.split, &asked, index)
         });
         if fresh {
             *rows_sent = Some((rkey, asked));
@@ -97,18 +100,14 @@ impl Session {
             }
             _ => None,
         };
-        let why = why_of(diagnostics.as_ref(), prepared, peek.as_ref());
+        let why = joined.map(|j| why_view(diagnostics.sides(), &j, prepared, peek.as_ref()));
+        let sizes = sizes_of(sizes, prepared, peek.as_ref());
         let (rows, rows_matching, rows_total) =
             sent.map_or((Vec::new(), 0, 0), |s| (s.rows, s.matching, s.total));
         Some(ViewData {
             seq: req.seq,
             sample_type: ty,
-            unit: prepared
-                .profile
-                .sample_types
-                .get(ty)
-                .map(|t| t.unit.clone())
-                .unwrap_or_default(),
+            unit: (prepared.profile.sample_types.get(ty)).map_or(String::new(), |t| t.unit.clone()),
             total: prepared.total(),
             zoom: flame.zoom,
             crumbs: flame.crumbs,
@@ -122,13 +121,11 @@ impl Session {
             focus: prepared.kept,
             focus_error: prepared.problems.filters.clone(),
             filter_warnings: prepared.filter_warnings.clone(),
-            kept_total: req.params.refine.any_node_filter().then(|| {
-                functions
-                    .children_of(heaplens_analysis::tree::ROOT)
-                    .iter()
-                    .map(|&c| cols.shown.totals[c as usize])
-                    .sum()
-            }),
+            kept_total: req
+                .params
+                .refine
+                .any_node_filter()
+                .then(|| kept_total(&functions, &cols)),
             rows,
             rows_fresh: fresh,
             rows_matching,
@@ -139,6 +136,7 @@ impl Session {
             diff_error,
             sample_type_note: prepared.sample_type_note.clone(),
             why,
+            sizes,
         })
     }
 }
@@ -260,14 +258,45 @@ fn diff_summary(
     })
 }
 
-/// The view's part of the compiler's diagnostics, when loaded: for the
-/// sample type shown, with the selected function's lines noted.
-fn why_of(
-    loaded: Option<&crate::why::view::Loaded>,
+/// The view's part of the compiler's diagnostics: for the sample type
+/// shown, with the selected function's lines noted.
+fn why_view(
+    sides: crate::why::view::Sides,
+    joined: &super::why::Joined,
     prepared: &Prepared,
     peek: Option<&PeekData>,
-) -> Option<Box<crate::why::view::WhyView>> {
+) -> Box<crate::why::view::WhyView> {
     let lines = peek.map_or(&[][..], |p| p.lines.as_slice());
-    let p = &prepared.profile;
-    loaded.map(|d| Box::new(crate::why::view::view(d, p, prepared.sample_type, lines)))
+    let (p, ty) = (&prepared.profile, prepared.sample_type);
+    let (shown, base) = (&joined.0, joined.1.as_ref());
+    Box::new(crate::why::view::view(sides, shown, base, p, ty, lines))
+}
+
+/// The object sizes of the selected function's samples (or all), kept in
+/// `last` for the next view of the same profile, type and function.
+fn sizes_of(
+    last: &mut Option<(super::SizesKey, Option<Box<crate::sizes::Histogram>>)>,
+    prepared: &Prepared,
+    peek: Option<&PeekData>,
+) -> Option<Box<crate::sizes::Histogram>> {
+    let key = (
+        prepared.generation,
+        prepared.sample_type,
+        peek.map(|p| p.name.clone()),
+    );
+    if last.as_ref().is_none_or(|(k, _)| *k != key) {
+        let (p, ty) = (&prepared.profile, prepared.sample_type);
+        let h = crate::sizes::histogram(p, ty, prepared.split, key.2.as_deref());
+        *last = Some((key, h.map(Box::new)));
+    }
+    last.as_ref().and_then(|(_, h)| h.clone())
+}
+
+/// The value the node filters keep: the sum over the tree's roots.
+fn kept_total(functions: &CallTree, cols: &Columns) -> i64 {
+    functions
+        .children_of(heaplens_analysis::tree::ROOT)
+        .iter()
+        .map(|&c| cols.shown.totals[c as usize])
+        .sum()
 }

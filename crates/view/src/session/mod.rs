@@ -58,12 +58,18 @@ pub struct Session {
     /// GC logs loaded beside the profiles.
     gc_new: Option<gclog::LoadedGc>,
     gc_base: Option<gclog::LoadedGc>,
-    /// The compiler's diagnostics loaded beside the profile.
-    diagnostics: Option<crate::why::view::Loaded>,
+    /// The compiler's diagnostics loaded beside the profiles.
+    diagnostics: why::WhyState,
+    /// The last object-size histogram: (prepared generation, sample type,
+    /// function) and the histogram.
+    sizes: Option<(SizesKey, Option<Box<crate::sizes::Histogram>>)>,
     /// The rows last sent (which table, which of its rows): an answer
     /// carries rows only when they change.
     rows_sent: Option<(RowsKey, RowsAsked)>,
 }
+
+/// What an object-size histogram depends on.
+type SizesKey = (u64, usize, Option<String>);
 
 impl Session {
     pub fn new() -> Session {

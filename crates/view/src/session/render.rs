@@ -128,6 +128,10 @@ pub struct ViewData {
     pub sample_type_note: Option<String>,
     /// With the compiler's diagnostics loaded: why lines allocate.
     pub why: Option<Box<crate::why::view::WhyView>>,
+    /// Where samples carry Go's `bytes` label: the object sizes of the
+    /// selected function's samples, or of all.
+    #[serde(default)]
+    pub sizes: Option<Box<crate::sizes::Histogram>>,
 }
 
 /// A file name without its profile extensions (`mem.pb.gz` → `mem`), to
@@ -177,6 +181,7 @@ impl ViewData {
             diff_error: None,
             sample_type_note: None,
             why: None,
+            sizes: None,
         }
     }
 
@@ -317,6 +322,7 @@ impl ViewData {
             diff_error: self.diff_error.clone(),
             sample_type_note: self.sample_type_note.clone(),
             why: self.why.clone(),
+            sizes: self.sizes.clone(),
         }
     }
 }

@@ -39,6 +39,7 @@ pub fn rows(
     tree: &CallTree,
     split: Option<usize>,
     asked: &RowsAsked,
+    why: Option<&crate::why::Index>,
 ) -> Sent {
     let all = caches
         .rows
@@ -76,7 +77,13 @@ pub fn rows(
             .iter()
             .take(asked.limit as usize)
             .filter_map(|&i| all.get(i as usize))
-            .map(|e| entry_row(p, tree, e))
+            .map(|e| {
+                let mut r = entry_row(p, tree, e);
+                if let Some(index) = why {
+                    r.why = why_of_row(p, tree, e, index);
+                }
+                r
+            })
             .collect(),
         matching: ord.len() as u32,
         total: all.len() as u32,
@@ -109,7 +116,9 @@ pub fn all_rows(
         }
         None => (Vec::new(), Vec::new()),
     };
-    let per_object = per_object(p, tree, ty, split);
+    let n = p.num_samples();
+    let new_per_object = per_object(p, tree, ty, 0..split.unwrap_or(n));
+    let base_per_object = split.map_or(Vec::new(), |s| per_object(p, tree, ty, s..n));
     t.rows
         .into_iter()
         .map(|r| Entry {
@@ -119,7 +128,8 @@ pub fn all_rows(
             base_flat: base_flat.get(r.key as usize).copied().unwrap_or(0),
             base_cum: base_cum.get(r.key as usize).copied().unwrap_or(0),
             inline: r.inline,
-            per_object: per_object.get(r.key as usize).copied().flatten(),
+            per_object: new_per_object.get(r.key as usize).copied().flatten(),
+            base_per_object: base_per_object.get(r.key as usize).copied().flatten(),
         })
         .collect()
 }
@@ -138,14 +148,19 @@ pub fn object_pair(p: &Profile, ty: usize) -> Option<(usize, usize)> {
     ))
 }
 
-/// Bytes per object of each key's samples (cum over cum), where `ty` is
-/// one of a pair; in a diff, of the new profile's samples (before
-/// `split`). Empty without a pair.
-fn per_object(p: &Profile, tree: &CallTree, ty: usize, split: Option<usize>) -> Vec<Option<u64>> {
+/// Bytes per object of each key's samples in `range` (cum over cum),
+/// where `ty` is one of a pair (a diff's new samples come first, its
+/// base's negated ones after: either part gives its profile's figure).
+/// Empty without a pair.
+fn per_object(
+    p: &Profile,
+    tree: &CallTree,
+    ty: usize,
+    range: std::ops::Range<usize>,
+) -> Vec<Option<u64>> {
     let Some((space, objects)) = object_pair(p, ty) else {
         return Vec::new();
     };
-    let range = 0..split.unwrap_or(p.num_samples());
     let cum = |t: usize| {
         let col = tree.column_of(p, t, range.clone(), false);
         let mut f = vec![0i64; tree.keys.len()];
@@ -156,7 +171,11 @@ fn per_object(p: &Profile, tree: &CallTree, ty: usize, split: Option<usize>) -> 
     let (s, o) = (cum(space), cum(objects));
     s.iter()
         .zip(&o)
-        .map(|(&s, &o)| (o > 0 && s >= 0).then(|| ((s as f64) / (o as f64)).round() as u64))
+        .map(|(&s, &o)| {
+            // A diff's base part is negated: the ratio of two negatives.
+            let (s, o) = if o < 0 { (-s, -o) } else { (s, o) };
+            (o > 0 && s >= 0).then(|| ((s as f64) / (o as f64)).round() as u64)
+        })
         .collect()
 }
 
@@ -185,5 +204,42 @@ pub fn entry_row(p: &Profile, tree: &CallTree, e: &Entry) -> Row {
         base_cum: e.base_cum,
         mark: e.inline.as_str().to_string(),
         per_object: e.per_object,
+        base_per_object: e.base_per_object,
+        why: String::new(),
     }
+}
+
+/// What the compiler said about a line-granularity row's line (its
+/// function's file, the line its name ends with), joined by ` | `.
+pub fn why_of_row(p: &Profile, tree: &CallTree, e: &Entry, index: &crate::why::Index) -> String {
+    if tree.keys.granularity != Granularity::Lines {
+        return String::new();
+    }
+    let k = e.key as usize;
+    let Some(func) = tree
+        .keys
+        .function
+        .get(k)
+        .and_then(|&f| p.functions.get(f as usize))
+    else {
+        return String::new();
+    };
+    let line = tree
+        .keys
+        .names
+        .get(k)
+        .and_then(|n| n.rsplit_once(':'))
+        .and_then(|(_, l)| l.parse::<i64>().ok());
+    let Some(line) = line else {
+        return String::new();
+    };
+    let file = heaplens_analysis::list::clean_file(p.str(func.filename));
+    // As `heaplens why --format tsv`'s last column.
+    let mut m: Vec<&str> = index
+        .at(&file, line)
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    m.dedup();
+    m.join(" | ")
 }

@@ -13,6 +13,7 @@ use heaplens_analysis::list::{self, FunctionLines};
 use heaplens_profile::model::Profile;
 use heaplens_profile::units;
 
+pub mod compare;
 pub mod view;
 pub use heaplens_text::escape::{parse, Diag, Diagnostics, EscapeError, Kind};
 
@@ -234,14 +235,9 @@ pub struct Summary {
     pub not_inlined: Vec<NotInlined>,
 }
 
-/// The summary of sample type `ty` over `rows` and `funcs`.
-pub fn summary(
-    p: &Profile,
-    ty: usize,
-    funcs: &[FunctionLines],
-    index: &Index,
-    rows: &[Row],
-) -> Summary {
+/// The summary of sample type `ty` over `rows` and `funcs`, of whose
+/// samples `total` is the sum.
+pub fn summary(total: i64, funcs: &[FunctionLines], index: &Index, rows: &[Row]) -> Summary {
     let mut reasons: BTreeMap<&'static str, (i64, usize)> = BTreeMap::new();
     let (mut escaping, mut sites) = (0, 0);
     for r in rows {
@@ -290,7 +286,7 @@ pub fn summary(
     not_inlined.sort_by(|a, b| b.cum.cmp(&a.cum).then_with(|| a.function.cmp(&b.function)));
     not_inlined.truncate(10);
     Summary {
-        total: p.total(ty),
+        total,
         escaping,
         escaping_sites: sites,
         reasons,
@@ -317,14 +313,48 @@ fn cannot_inline<'a>(f: &'a FunctionLines, index: &'a Index) -> Option<&'a Diag>
         })
 }
 
-/// Everything for sample type `ty`: the functions' lines, the index, the
-/// rows and the summary.
-pub fn analyse(p: &Profile, ty: usize, diags: &Diagnostics) -> (Index, Vec<Row>, Summary) {
-    let funcs = list::lines_where(p, ty, |_| true);
+/// What [`analyse`] finds.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The profile's functions with their lines.
+    pub funcs: Vec<FunctionLines>,
+    pub index: Index,
+    pub rows: Vec<Row>,
+    pub summary: Summary,
+}
+
+/// Everything for sample type `ty` of all of `p`'s samples.
+pub fn analyse(p: &Profile, ty: usize, diags: &Diagnostics) -> Analysis {
+    analyse_part(p, ty, 0..p.num_samples(), 1, diags)
+}
+
+/// Everything for sample type `ty` of the samples in `samples`, their
+/// values times `sign` (a diff's parts: see `list::lines_of_samples`).
+pub fn analyse_part(
+    p: &Profile,
+    ty: usize,
+    samples: std::ops::Range<usize>,
+    sign: i64,
+    diags: &Diagnostics,
+) -> Analysis {
+    let total = if ty < p.num_types() {
+        let end = samples.end.min(p.num_samples());
+        (samples.start..end).fold(0i64, |t, s| {
+            t.wrapping_add(p.value(s, ty).wrapping_mul(sign))
+        })
+    } else {
+        0
+    };
+    let funcs = list::lines_of_samples(p, ty, samples, sign, |_| true);
     let index = Index::new(&diags.diags, &funcs);
     let rows = rows(&funcs, &index);
-    let summary = summary(p, ty, &funcs, &index, &rows);
-    (index, rows, summary)
+    let summary = summary(total, &funcs, &index, &rows);
+    Analysis {
+        funcs,
+        index,
+        rows,
+        summary,
+    }
 }
 
 /// The summary as text: `heaplens why`'s output.

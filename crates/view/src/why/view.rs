@@ -54,18 +54,76 @@ pub struct WhyView {
     pub notes: Vec<LineNote>,
     /// Nothing matched (and why), or lines skipped.
     pub note: Option<String>,
+    /// In a diff with both builds' diagnostics: what changed, line by line
+    /// (`heaplens why --base`'s text).
+    #[serde(default)]
+    pub compare: Vec<String>,
 }
 
-/// The view's part of the diagnostics for sample type `ty` of `p`, with
-/// the notes of `lines` (the selected function's).
-pub fn view(loaded: &Loaded, p: &Profile, ty: usize, lines: &[FunctionLines]) -> WhyView {
-    let (index, rows, summary) = super::analyse(p, ty, &loaded.diags);
+/// The diagnostics loaded for each side.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sides<'a> {
+    /// Of the new build (or the one profile's).
+    pub new: Option<&'a Loaded>,
+    /// Of the base build (a diff's base).
+    pub base: Option<&'a Loaded>,
+}
+
+/// The analysis a view shows, with the comparison's in a diff: `split` is
+/// where a diff's base samples (negated) start in `p`. The new side's
+/// diagnostics join the new samples, the base's the base samples; with one
+/// side's only, that side is shown. Outside a diff, all of them join the
+/// one profile.
+pub fn analyse(
+    sides: Sides,
+    p: &Profile,
+    ty: usize,
+    split: Option<usize>,
+) -> Option<(super::Analysis, Option<super::Analysis>)> {
+    let n = p.num_samples();
+    let Some(split) = split else {
+        // One profile: every diagnostics file loaded joins it.
+        let diags = match (sides.new, sides.base) {
+            (Some(n), Some(b)) => {
+                let mut d = n.diags.clone();
+                d.diags.extend(b.diags.diags.iter().cloned());
+                std::borrow::Cow::Owned(d)
+            }
+            (Some(l), None) | (None, Some(l)) => std::borrow::Cow::Borrowed(&l.diags),
+            (None, None) => return None,
+        };
+        return Some((super::analyse(p, ty, &diags), None));
+    };
+    let new = sides
+        .new
+        .map(|l| super::analyse_part(p, ty, 0..split, 1, &l.diags));
+    let base = sides
+        .base
+        .map(|l| super::analyse_part(p, ty, split..n, -1, &l.diags));
+    match (new, base) {
+        (Some(new), base) => Some((new, base)),
+        (None, Some(base)) => Some((base, None)),
+        (None, None) => None,
+    }
+}
+
+/// The view's part of the diagnostics for sample type `ty` of `p` (see
+/// [`analyse`]), with the notes of `lines` (the selected function's).
+pub fn view(
+    sides: Sides,
+    shown: &super::Analysis,
+    base: Option<&super::Analysis>,
+    p: &Profile,
+    ty: usize,
+    lines: &[FunctionLines],
+) -> WhyView {
+    let index = &shown.index;
     let st = p.sample_types.get(ty);
-    let text = super::summary_text(
-        &summary,
-        st.map_or("", |s| s.ty.as_str()),
-        st.map_or("", |s| s.unit.as_str()),
-    );
+    let (type_name, unit) = st.map_or(("", ""), |s| (s.ty.as_str(), s.unit.as_str()));
+    let text = super::summary_text(&shown.summary, type_name, unit);
+    let compare = base.map_or(String::new(), |b| {
+        super::compare::text(&super::compare::compare(b, shown), type_name, unit)
+    });
     let mut notes = Vec::new();
     for f in lines {
         let first = f.lines.first().map_or(0, |l| l.line) - MARGIN;
@@ -88,10 +146,26 @@ pub fn view(loaded: &Loaded, p: &Profile, ty: usize, lines: &[FunctionLines]) ->
             }
         }
     }
+    let names_of = |l: Option<&Loaded>| l.map_or(Vec::new(), |l| l.names.clone());
+    let (mut names, base_names) = (names_of(sides.new), names_of(sides.base));
+    let mut unmatched = Vec::new();
+    match base {
+        // A comparison: each side's files, and each side's note.
+        Some(b) => {
+            unmatched.extend(shown.index.nothing_matched(&names.join(", ")));
+            unmatched.extend(b.index.nothing_matched(&base_names.join(", ")));
+            names.extend(base_names.iter().map(|n| format!("{n} (base)")));
+        }
+        None => {
+            names.extend(base_names);
+            unmatched.extend(shown.index.nothing_matched(&names.join(", ")));
+        }
+    }
     WhyView {
-        names: loaded.names.clone(),
+        names,
         summary: text.lines().map(str::to_string).collect(),
-        rows: rows
+        rows: shown
+            .rows
             .iter()
             .take(15)
             .map(|r| WhyRow {
@@ -103,7 +177,8 @@ pub fn view(loaded: &Loaded, p: &Profile, ty: usize, lines: &[FunctionLines]) ->
             })
             .collect(),
         notes,
-        note: index.nothing_matched(&loaded.names.join(", ")),
+        note: (!unmatched.is_empty()).then(|| unmatched.join("; ")),
+        compare: compare.lines().map(str::to_string).collect(),
     }
 }
 
