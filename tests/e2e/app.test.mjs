@@ -150,7 +150,9 @@ test('the demo opens with a flame graph, every sample type and pprof numbers', {
   await page.getByRole('button', { name: 'Functions' }).click();
 
   // Zoom: click a frame on the second row; the breadcrumb names it and the graph repaints.
+  // (The table's buttons scrolled the page: the graph comes back into view first.)
   n = await painted(page);
+  await page.locator('canvas#flame').scrollIntoViewIfNeeded();
   const box = await page.locator('canvas#flame').boundingBox();
   await page.mouse.move(box.x + 60, box.y + 18 * 2 + 9);
   await page.locator('.tooltip').waitFor();
