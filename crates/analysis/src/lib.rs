@@ -18,6 +18,7 @@
 //! every frame of every sample.
 
 pub mod folded;
+pub mod graph;
 pub mod keys;
 pub mod layout;
 pub mod list;

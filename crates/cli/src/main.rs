@@ -15,6 +15,7 @@ use heaplens_view::pipeline::{Inputs, Pipeline, Prepared};
 use heaplens_view::report::TableFormat;
 use heaplens_view::{benchfmt, benchtab, gate as gates, report};
 
+mod dot;
 mod gc;
 mod inputs;
 mod refine_flags;
@@ -34,8 +35,10 @@ pub(crate) struct Args {
     /// What the view shows: sample type, granularity, diff mode, filters.
     params: ViewParams,
     format: String,
-    node_count: usize,
+    node_count: Option<usize>,
     node_fraction: Option<f64>,
+    /// dot: `--edgefraction`.
+    edge_fraction: Option<f64>,
     unit: String,
     base: Option<String>,
     /// Gate limits (`--max TYPE:LIMIT`, `--max 'func=REGEX:TYPE:LIMIT'`).
@@ -107,20 +110,13 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             }
             "--nodecount" => {
                 let v = value(&flag)?;
-                a.node_count = v
-                    .parse()
-                    .map_err(|_| format!("--nodecount must be a whole number, not {v:?}"))?;
+                a.node_count = Some(
+                    v.parse()
+                        .map_err(|_| format!("--nodecount must be a whole number, not {v:?}"))?,
+                );
             }
-            "--nodefraction" => {
-                let v = value(&flag)?;
-                let f: f64 = v
-                    .parse()
-                    .map_err(|_| format!("--nodefraction must be a number, not {v:?}"))?;
-                if !(0.0..=1.0).contains(&f) {
-                    return Err(format!("--nodefraction must be between 0 and 1, not {v}"));
-                }
-                a.node_fraction = Some(f);
-            }
+            "--nodefraction" => a.node_fraction = Some(fraction(&flag, &value(&flag)?)?),
+            "--edgefraction" => a.edge_fraction = Some(fraction(&flag, &value(&flag)?)?),
             "--unit" => a.unit = value(&flag)?,
             "--base" | "--diff_base" | "--diff-base" | "-base" | "-diff_base" => {
                 a.base = Some(value(&flag)?)
@@ -196,6 +192,7 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         "merge" => inputs::merge(a.output.as_deref(), &a.files),
         "bench" => bench(a, out),
         "why" => why::why(a, out),
+        "dot" => dot::dot(a, out),
         "gctrace" => gc::gctrace(
             a.file(),
             a.base.as_deref(),
@@ -204,9 +201,20 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
             out,
         ),
         other => Err(format!(
-            "unknown command {other:?} (commands: top, diff, list, why, gate, bench, gctrace, folded, merge, info; see heaplens --help)"
+            "unknown command {other:?} (commands: top, diff, list, why, dot, gate, bench, gctrace, folded, merge, info; see heaplens --help)"
         )),
     }
+}
+
+/// A fraction flag's value: a number from 0 to 1.
+fn fraction(flag: &str, v: &str) -> Result<f64, String> {
+    let f: f64 = v
+        .parse()
+        .map_err(|_| format!("{flag} must be a number, not {v:?}"))?;
+    if !(0.0..=1.0).contains(&f) {
+        return Err(format!("{flag} must be between 0 and 1, not {v}"));
+    }
+    Ok(f)
 }
 
 /// `heaplens bench BASE.txt [NEW.txt]`: the benchstat-like table of one
@@ -318,7 +326,7 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     opts.drop_negative = a.params.refine.drop_negative;
     if a.format == "text" {
         opts.node_fraction = a.node_fraction.unwrap_or(0.005);
-        opts.node_count = a.node_count;
+        opts.node_count = a.node_count.unwrap_or(0);
     } else {
         opts.inline_marks = false;
     }

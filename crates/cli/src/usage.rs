@@ -26,6 +26,10 @@ Usage:
                                    the same of the new build, then what changed: escapes
                                    removed and added, the value at allocating lines and
                                    each reason's share, base → new
+  heaplens dot    [options] [--base BASE] FILE...
+                                   the call graph of the heaviest functions as Graphviz
+                                   DOT, like `go tool pprof -dot` (same nodes, edges,
+                                   labels and tooltips; no label nodelets)
   heaplens diff   --base BASE [options] NEW
                                    new minus base, like `go tool pprof -top -diff_base`
   heaplens gate   --base BASE NEW --max TYPE:+5% [--max 'func=REGEX:TYPE:+1MB' ...]
@@ -62,11 +66,14 @@ Options:
                               (list: function<TAB>file<TAB>line<TAB>flat<TAB>cum;
                               bench: a header line, then a row per benchmark and
                               unit) in raw numbers, sorted by flat, every row
-  --nodecount N               top text: show at most N rows
+  --nodecount N               top text: show at most N rows; dot: at most N
+                              nodes (default 80, as pprof's graphs)
   --nodefraction F            top text: hide rows with cum < F of the total
-                              (default 0.005, as pprof)
+                              (default 0.005, as pprof); dot: drop such nodes
+  --edgefraction F            dot: drop edges with weight < F of the total
+                              (default 0.001, as pprof)
   --unit UNIT                 top text, list: unit for values (B, kB, MB, ns, ms, s...)
-  --base FILE                 diff/gate/list/folded: the base (earlier) profile
+  --base FILE                 diff/gate/list/folded/dot: the base (earlier) profile
   --diff-format two-column|new
                               folded --base: `stack base new` per line (default;
                               FlameGraph's flamegraph.pl and inferno-flamegraph

@@ -1,0 +1,481 @@
+//! The call graph of the heaviest functions, built and trimmed as pprof
+//! builds the graph of `-dot`/`-web` and its web UI's graph view: one node
+//! per function, edges weighted by the value flowing from caller to
+//! callee, residual edges across nodes that were dropped, inline edges for
+//! calls the compiler inlined. Selection follows pprof's report: nodes
+//! under the node fraction of the total (by cum) go first, the rest are
+//! ordered by pprof's "entropy" score and the first `node_count` kept
+//! (each node's label nodelets counting against the budget), edges under
+//! the edge fraction are dropped and residual edges implied by others
+//! removed. Every step but the ordering rebuilds the graph from the samples
+//! with the kept nodes, as pprof does, so values stay exact.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use heaplens_profile::model::{Profile, NONE};
+use heaplens_profile::units;
+
+use crate::keys::{Granularity, Keys};
+
+/// pprof's nodelets per node: label boxes hanging off a node in the graph,
+/// at most this many of them count when nodes are selected.
+pub const MAX_NODELETS: usize = 4;
+
+/// The graph's settings, pprof's flags of the same names.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GraphOptions {
+    /// `-nodecount` (pprof's default for graphs: 80; 0: no limit).
+    pub node_count: usize,
+    /// `-nodefraction` (default 0.005).
+    pub node_fraction: f64,
+    /// `-edgefraction` (default 0.001).
+    pub edge_fraction: f64,
+}
+
+impl Default for GraphOptions {
+    fn default() -> Self {
+        GraphOptions {
+            node_count: 80,
+            node_fraction: 0.005,
+            edge_fraction: 0.001,
+        }
+    }
+}
+
+/// A node: a function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The function's key (see [`Keys`]) and printable name.
+    pub key: u32,
+    pub name: String,
+    /// Named by a function (else by its binary: `[libc.so]`).
+    pub symbolized: bool,
+    pub flat: i64,
+    pub cum: i64,
+    /// Label tags, largest first: (name, flat, cum). Sample labels joined
+    /// (`key:value`, sorted, `\n` between) and Go's `bytes` label, scaled
+    /// (`48B`, `1.50kB`).
+    pub tags: Vec<(String, i64, i64)>,
+}
+
+/// An edge from caller to callee (indices into [`Graph::nodes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edge {
+    pub src: usize,
+    pub dst: usize,
+    pub weight: i64,
+    /// Goes over nodes that were dropped.
+    pub residual: bool,
+    /// Every call along it was inlined.
+    pub inline: bool,
+}
+
+/// The trimmed graph and what trimming left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Graph {
+    /// In pprof's order (the entropy score's).
+    pub nodes: Vec<Node>,
+    /// Heaviest first (then source and destination names).
+    pub edges: Vec<Edge>,
+    /// The nodes before the count limit, and the nodes under the node
+    /// fraction and edges under the edge fraction that were dropped.
+    pub orig_count: usize,
+    pub dropped_nodes: usize,
+    pub dropped_edges: usize,
+}
+
+/// One build of the graph from the samples, with the kept keys only.
+struct Built {
+    /// Nodes with a value, by key.
+    nodes: Vec<u32>,
+    flat: Vec<i64>,
+    cum: Vec<i64>,
+    /// (src key, dst key) → (weight, residual, inline).
+    edges: HashMap<(u32, u32), (i64, bool, bool)>,
+    /// (key, tag) → (flat, cum).
+    tags: HashMap<(u32, u32), (i64, i64)>,
+}
+
+/// Each sample's tags: the joined string labels (if any) and the scaled
+/// `bytes` values, as indices into a table of tag names.
+struct SampleTags {
+    names: Vec<String>,
+    of_sample: Vec<Vec<u32>>,
+}
+
+fn sample_tags(p: &Profile) -> SampleTags {
+    let mut names: Vec<String> = Vec::new();
+    let mut index: HashMap<String, u32> = HashMap::default();
+    let mut intern = |s: String| -> u32 {
+        if let Some(&i) = index.get(&s) {
+            return i;
+        }
+        let i = names.len() as u32;
+        index.insert(s.clone(), i);
+        names.push(s);
+        i
+    };
+    let mut of_sample = Vec::with_capacity(p.num_samples());
+    for s in 0..p.num_samples() {
+        let labels = p.sample_labels(s);
+        let mut strs: Vec<String> = labels
+            .iter()
+            .filter(|l| l.str != 0 && p.str(l.key) != "pprof::base")
+            .map(|l| format!("{}:{}", p.str(l.key), p.str(l.str)))
+            .collect();
+        strs.sort();
+        let mut tags = Vec::new();
+        if !strs.is_empty() {
+            tags.push(intern(strs.join("\\n")));
+        }
+        for l in labels
+            .iter()
+            .filter(|l| l.str == 0 && p.str(l.key) == "bytes")
+        {
+            let unit = match p.str(l.unit) {
+                "" => "bytes",
+                u => u,
+            };
+            tags.push(intern(units::scaled_label(l.num, unit, "minimum")));
+        }
+        of_sample.push(tags);
+    }
+    SampleTags { names, of_sample }
+}
+
+/// Builds the graph of sample type `ty` over the nodes `kept` allows (all
+/// with None), as pprof's `graph.New`.
+fn build(p: &Profile, ty: usize, keys: &Keys, tags: &SampleTags, kept: Option<&[bool]>) -> Built {
+    let n = keys.names.len();
+    let (mut flat, mut cum) = (vec![0i64; n], vec![0i64; n]);
+    let mut present = vec![false; n];
+    let mut seen = vec![usize::MAX; n];
+    let mut edges: HashMap<(u32, u32), (i64, bool, bool)> = HashMap::default();
+    let mut seen_edges: HashSet<(u32, u32)> = HashSet::default();
+    let mut tag_values: HashMap<(u32, u32), (i64, i64)> = HashMap::default();
+    let is_kept = |k: u32| kept.is_none_or(|kk| kk.get(k as usize).copied().unwrap_or(false));
+    for s in 0..p.num_samples() {
+        let w = p.value(s, ty);
+        if w == 0 {
+            continue;
+        }
+        seen_edges.clear();
+        let sample_tags = tags.of_sample.get(s).map_or(&[][..], Vec::as_slice);
+        let mut parent: Option<u32> = None;
+        let mut residual = false;
+        let stack = p.stack(s).to_vec();
+        for &loc in stack.iter().rev() {
+            let Some(range) = keys
+                .loc_offsets
+                .get(loc as usize)
+                .zip(keys.loc_offsets.get(loc as usize + 1))
+            else {
+                continue;
+            };
+            for &packed in &keys.loc_keys[*range.0 as usize..*range.1 as usize] {
+                let (k, inlined) = (packed >> 1, packed & 1 == 1);
+                if !is_kept(k) {
+                    residual = true;
+                    continue;
+                }
+                let ku = k as usize;
+                present[ku] = true;
+                if seen[ku] != s {
+                    seen[ku] = s;
+                    cum[ku] = cum[ku].wrapping_add(w);
+                    for &t in sample_tags {
+                        let e = tag_values.entry((k, t)).or_default();
+                        e.1 = e.1.wrapping_add(w);
+                    }
+                }
+                if let Some(par) = parent.filter(|&par| par != k) {
+                    if seen_edges.insert((k, par)) {
+                        let e = edges.entry((par, k)).or_insert((0, false, true));
+                        e.0 = e.0.wrapping_add(w);
+                        e.1 |= residual;
+                        e.2 &= inlined;
+                    }
+                }
+                parent = Some(k);
+                residual = false;
+            }
+        }
+        if let (Some(leaf), false) = (parent, residual) {
+            let lu = leaf as usize;
+            flat[lu] = flat[lu].wrapping_add(w);
+            for &t in sample_tags {
+                let e = tag_values.entry((leaf, t)).or_default();
+                e.0 = e.0.wrapping_add(w);
+            }
+        }
+    }
+    let nodes = (0..n as u32)
+        .filter(|&k| present[k as usize] && (flat[k as usize] != 0 || cum[k as usize] != 0))
+        .collect();
+    Built {
+        nodes,
+        flat,
+        cum,
+        edges,
+        tags: tag_values,
+    }
+}
+
+impl Built {
+    /// Each node's in and out edges: (other key, weight), both ways.
+    fn adjacency(&self) -> (HashMap<u32, Vec<i64>>, HashMap<u32, Vec<i64>>) {
+        let (mut ins, mut outs): (HashMap<u32, Vec<i64>>, HashMap<u32, Vec<i64>>) =
+            Default::default();
+        for (&(src, dst), &(w, _, _)) in &self.edges {
+            outs.entry(src).or_default().push(w);
+            ins.entry(dst).or_default().push(w);
+        }
+        (ins, outs)
+    }
+
+    /// pprof's entropy score of every node (favouring entries, leaves and
+    /// nodes whose value spreads over many edges), by key.
+    fn entropy(&self) -> HashMap<u32, i64> {
+        let (ins, outs) = self.adjacency();
+        let spread = |edges: &[i64], own: i64| -> f64 {
+            let total = own
+                + edges
+                    .iter()
+                    .filter(|&&w| w > 0)
+                    .map(|w| w.abs())
+                    .sum::<i64>();
+            if total == 0 {
+                return 0.0;
+            }
+            let term = |v: i64| {
+                let frac = v.abs() as f64 / total as f64;
+                -frac * frac.log2()
+            };
+            let mut score: f64 = edges.iter().map(|&w| term(w)).sum();
+            if own > 0 {
+                score += term(own);
+            }
+            score
+        };
+        self.nodes
+            .iter()
+            .map(|&k| {
+                let (flat, cum) = (self.flat[k as usize], self.cum[k as usize]);
+                let mut score = 0.0;
+                match ins.get(&k) {
+                    Some(e) if !e.is_empty() => score += spread(e, 0),
+                    _ => score += 1.0,
+                }
+                match outs.get(&k) {
+                    Some(e) if !e.is_empty() => score += spread(e, flat),
+                    _ => score += 1.0,
+                }
+                (k, go_int(score * cum as f64).wrapping_add(flat))
+            })
+            .collect()
+    }
+
+    /// The nodes in pprof's order for graphs.
+    fn sort(&mut self, names: &[String]) {
+        let score = self.entropy();
+        let name = |k: u32| names.get(k as usize).map_or("", String::as_str);
+        let (flat, _) = (&self.flat, &self.cum);
+        self.nodes.sort_by(|&a, &b| {
+            // Go's abs64 of the smallest int64 is itself (negative).
+            let (sa, sb) = (score[&a].wrapping_abs(), score[&b].wrapping_abs());
+            sb.cmp(&sa)
+                .then_with(|| name(a).cmp(name(b)))
+                .then_with(|| flat[b as usize].abs().cmp(&flat[a as usize].abs()))
+        });
+    }
+
+    /// Tags of `k` kept at `cutoff`: (tag, flat, cum).
+    fn kept_tags(&self, k: u32, cutoff: i64) -> impl Iterator<Item = (u32, i64, i64)> + '_ {
+        self.tags
+            .iter()
+            .filter(move |((key, _), (f, c))| *key == k && (f.abs() >= cutoff || c.abs() >= cutoff))
+            .map(|((_, t), (f, c))| (*t, *f, *c))
+    }
+
+    /// Drops the edges lighter than `cutoff`; how many.
+    fn trim_edges(&mut self, cutoff: i64) -> usize {
+        let before = self.edges.len();
+        self.edges.retain(|_, (w, _, _)| w.abs() >= cutoff);
+        before - self.edges.len()
+    }
+}
+
+/// Builds and trims the graph of sample type `ty` of `p` as pprof's
+/// `-dot` does.
+pub fn graph(p: &Profile, ty: usize, opts: &GraphOptions) -> Graph {
+    let keys = Keys::build(p, Granularity::Functions);
+    let tags = sample_tags(p);
+    let mut g = build(p, ty, &keys, &tags, None);
+    let total: i64 = g.nodes.iter().map(|&k| g.flat[k as usize]).sum();
+    let node_cutoff = ((total as f64 * opts.node_fraction) as i64).abs();
+    let edge_cutoff = ((total as f64 * opts.edge_fraction) as i64).abs();
+    let mut dropped_nodes = 0;
+    if node_cutoff > 0 {
+        let kept = keep(
+            &keys,
+            g.nodes
+                .iter()
+                .copied()
+                .filter(|&k| g.cum[k as usize].abs() >= node_cutoff),
+        );
+        let n_kept = kept.iter().filter(|&&b| b).count();
+        if n_kept != g.nodes.len() {
+            dropped_nodes = g.nodes.len() - n_kept;
+            g = build(p, ty, &keys, &tags, Some(&kept));
+        }
+    }
+    let orig_count = g.nodes.len();
+    g.sort(&keys.names);
+    if opts.node_count > 0 {
+        g.trim_edges(edge_cutoff);
+        let mut max = opts.node_count;
+        let mut count = 0;
+        for (i, &k) in g.nodes.iter().enumerate() {
+            let tags = g.kept_tags(k, node_cutoff).filter(|t| t.1 != 0).count();
+            count += tags.min(MAX_NODELETS) + 1;
+            if count >= max {
+                max = i + 1;
+                break;
+            }
+        }
+        if max < g.nodes.len() {
+            let kept = keep(&keys, g.nodes[..max].iter().copied());
+            g = build(p, ty, &keys, &tags, Some(&kept));
+            g.sort(&keys.names);
+        }
+    }
+    let dropped_edges = g.trim_edges(edge_cutoff);
+    let mut edges = remove_redundant(&g, &keys.names);
+    let index: HashMap<u32, usize> = g.nodes.iter().enumerate().map(|(i, &k)| (k, i)).collect();
+    let name = |k: u32| keys.names.get(k as usize).map_or("", String::as_str);
+    edges.sort_by(|a, b| {
+        b.1 .0
+            .abs()
+            .cmp(&a.1 .0.abs())
+            .then_with(|| name(a.0 .0).cmp(name(b.0 .0)))
+            .then_with(|| name(a.0 .1).cmp(name(b.0 .1)))
+    });
+    let nodes = g
+        .nodes
+        .iter()
+        .map(|&k| {
+            let mut t: Vec<(String, i64, i64)> = g
+                .kept_tags(k, node_cutoff)
+                .map(|(t, f, c)| (tags.names[t as usize].clone(), f, c))
+                .collect();
+            t.sort_by(|a, b| {
+                b.2.abs()
+                    .cmp(&a.2.abs())
+                    .then(b.1.abs().cmp(&a.1.abs()))
+                    .then_with(|| a.0.cmp(&b.0))
+            });
+            Node {
+                key: k,
+                name: name(k).to_string(),
+                symbolized: keys.function.get(k as usize).is_some_and(|&f| f != NONE),
+                flat: g.flat[k as usize],
+                cum: g.cum[k as usize],
+                tags: t,
+            }
+        })
+        .collect();
+    Graph {
+        nodes,
+        edges: edges
+            .into_iter()
+            .filter_map(|((s, d), (w, residual, inline))| {
+                Some(Edge {
+                    src: *index.get(&s)?,
+                    dst: *index.get(&d)?,
+                    weight: w,
+                    residual,
+                    inline,
+                })
+            })
+            .collect(),
+        orig_count,
+        dropped_nodes,
+        dropped_edges,
+    }
+}
+
+/// Go's `int64(f)` on amd64: NaN and values out of range become the
+/// smallest int64 (a negative flow's entropy can be NaN).
+fn go_int(f: f64) -> i64 {
+    // 2^63: the first value out of range either way.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if (-LIMIT..LIMIT).contains(&f) {
+        f as i64
+    } else {
+        i64::MIN
+    }
+}
+
+/// A kept-set over the keys.
+fn keep(keys: &Keys, kept: impl Iterator<Item = u32>) -> Vec<bool> {
+    let mut out = vec![false; keys.names.len()];
+    for k in kept {
+        if let Some(b) = out.get_mut(k as usize) {
+            *b = true;
+        }
+    }
+    out
+}
+
+type EdgeEntry = ((u32, u32), (i64, bool, bool));
+
+/// pprof's `RemoveRedundantEdges`: from the last node up, its residual in
+/// edges, lightest first, go when their source reaches the node another
+/// way; the remaining edges.
+fn remove_redundant(g: &Built, names: &[String]) -> Vec<EdgeEntry> {
+    let mut edges: HashMap<(u32, u32), (i64, bool, bool)> = g.edges.clone();
+    let name = |k: u32| names.get(k as usize).map_or("", String::as_str);
+    for &n in g.nodes.iter().rev() {
+        let mut ins: Vec<EdgeEntry> = edges
+            .iter()
+            .filter(|((_, d), _)| *d == n)
+            .map(|(&k, &v)| (k, v))
+            .collect();
+        ins.sort_by(|a, b| {
+            b.1 .0
+                .abs()
+                .cmp(&a.1 .0.abs())
+                .then_with(|| name(a.0 .0).cmp(name(b.0 .0)))
+        });
+        for &((src, dst), (_, residual, _)) in ins.iter().rev() {
+            if !residual {
+                break;
+            }
+            if reaches_another_way(&edges, src, dst) {
+                edges.remove(&(src, dst));
+            }
+        }
+    }
+    edges.into_iter().collect()
+}
+
+/// Whether `src` reaches `dst` other than by their direct edge (walking
+/// in edges back from `dst`).
+fn reaches_another_way(edges: &HashMap<(u32, u32), (i64, bool, bool)>, src: u32, dst: u32) -> bool {
+    let mut seen: HashSet<u32> = HashSet::default();
+    seen.insert(dst);
+    let mut queue = std::collections::VecDeque::from([dst]);
+    while let Some(n) = queue.pop_front() {
+        for &(s, d) in edges.keys() {
+            if d != n || (s == src && d == dst) || seen.contains(&s) {
+                continue;
+            }
+            if s == src {
+                return true;
+            }
+            seen.insert(s);
+            queue.push_back(s);
+        }
+    }
+    false
+}
