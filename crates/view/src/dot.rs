@@ -95,25 +95,8 @@ fn multiline_name(name: &str) -> String {
 /// pprof's total (of the profile before filters, unless relative).
 pub fn dot(p: &Profile, ty: usize, total: i64, g: &Graph, opts: &DotOptions) -> String {
     let sample_unit = p.sample_types.get(ty).map_or("", |s| s.unit.as_str());
-    // pprof's "minimum" unit: the smallest node value's, scaled up.
-    let min = g
-        .nodes
-        .iter()
-        .map(|n| {
-            if n.flat != 0 {
-                n.flat.abs()
-            } else {
-                n.cum.abs()
-            }
-        })
-        .filter(|&v| v > 0)
-        .min()
-        .unwrap_or(0);
-    let unit = if g.nodes.is_empty() {
-        "minimum".to_string()
-    } else {
-        units::output_unit(sample_unit, min, total)
-    };
+    let unit =
+        crate::report::minimum_unit(g.nodes.iter().map(|n| (n.flat, n.cum)), sample_unit, total);
     let fmt_v = |v: i64| units::scaled_label(v, sample_unit, &unit);
     let pct = |v: i64| units::percentage(v, total).trim().to_string();
     let title = p

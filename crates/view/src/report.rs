@@ -57,6 +57,35 @@ pub fn profile_labels(
     out
 }
 
+/// pprof's "minimum" output unit for a report of `values` (flat, cum of
+/// each row or node): the unit of the smallest value shown (its flat, or
+/// its cum when the flat is 0), scaled up when it is far below the total;
+/// "minimum" itself when nothing is shown.
+pub fn minimum_unit(
+    values: impl Iterator<Item = (i64, i64)>,
+    sample_unit: &str,
+    total: i64,
+) -> String {
+    let mut any = false;
+    let min = values
+        .inspect(|_| any = true)
+        .map(|(flat, cum)| {
+            if flat != 0 {
+                flat.wrapping_abs()
+            } else {
+                cum.wrapping_abs()
+            }
+        })
+        .filter(|&v| v > 0)
+        .min()
+        .unwrap_or(0);
+    if any {
+        units::output_unit(sample_unit, min, total)
+    } else {
+        "minimum".to_string()
+    }
+}
+
 /// Options for the text top table.
 #[derive(Debug, Clone, Default)]
 pub struct TextOptions {
@@ -73,25 +102,11 @@ pub struct TextOptions {
 pub fn top_text(p: &Profile, ty: usize, top: &Top, opts: &TextOptions) -> String {
     let sample_unit = p.sample_types.get(ty).map_or("", |s| s.unit.as_str());
     let out_unit = if opts.unit.is_empty() {
-        let min = top
-            .rows
-            .iter()
-            .map(|r| {
-                if r.flat != 0 {
-                    r.flat.wrapping_abs()
-                } else {
-                    r.cum.wrapping_abs()
-                }
-            })
-            .filter(|&v| v > 0)
-            .min()
-            .unwrap_or(0);
-        if top.rows.is_empty() {
-            // pprof keeps its "minimum" unit when nothing is shown.
-            "minimum".to_string()
-        } else {
-            units::output_unit(sample_unit, min, top.total)
-        }
+        minimum_unit(
+            top.rows.iter().map(|r| (r.flat, r.cum)),
+            sample_unit,
+            top.total,
+        )
     } else {
         opts.unit.clone()
     };
