@@ -92,8 +92,8 @@ struct Built {
     cum: Vec<i64>,
     /// (src key, dst key) → (weight, residual, inline).
     edges: HashMap<(u32, u32), (i64, bool, bool)>,
-    /// (key, tag) → (flat, cum).
-    tags: HashMap<(u32, u32), (i64, i64)>,
+    /// Each key's tags: (tag, flat, cum).
+    tags: HashMap<u32, Vec<(u32, i64, i64)>>,
 }
 
 /// Each sample's tags: the joined string labels (if any) and the scaled
@@ -163,8 +163,7 @@ fn build(p: &Profile, ty: usize, keys: &Keys, tags: &SampleTags, kept: Option<&[
         let sample_tags = tags.of_sample.get(s).map_or(&[][..], Vec::as_slice);
         let mut parent: Option<u32> = None;
         let mut residual = false;
-        let stack = p.stack(s).to_vec();
-        for &loc in stack.iter().rev() {
+        for loc in p.stack(s).iter().rev() {
             let Some(range) = keys
                 .loc_offsets
                 .get(loc as usize)
@@ -217,8 +216,18 @@ fn build(p: &Profile, ty: usize, keys: &Keys, tags: &SampleTags, kept: Option<&[
         flat,
         cum,
         edges,
-        tags: tag_values,
+        tags: group_tags(tag_values),
     }
+}
+
+/// (key, tag) → (flat, cum) grouped by key, so a node's tags are found
+/// without going over every node's.
+fn group_tags(values: HashMap<(u32, u32), (i64, i64)>) -> HashMap<u32, Vec<(u32, i64, i64)>> {
+    let mut out: HashMap<u32, Vec<(u32, i64, i64)>> = HashMap::default();
+    for ((k, t), (f, c)) in values {
+        out.entry(k).or_default().push((t, f, c));
+    }
+    out
 }
 
 impl Built {
@@ -292,9 +301,11 @@ impl Built {
     /// Tags of `k` kept at `cutoff`: (tag, flat, cum).
     fn kept_tags(&self, k: u32, cutoff: i64) -> impl Iterator<Item = (u32, i64, i64)> + '_ {
         self.tags
-            .iter()
-            .filter(move |((key, _), (f, c))| *key == k && (f.abs() >= cutoff || c.abs() >= cutoff))
-            .map(|((_, t), (f, c))| (*t, *f, *c))
+            .get(&k)
+            .into_iter()
+            .flatten()
+            .filter(move |(_, f, c)| f.abs() >= cutoff || c.abs() >= cutoff)
+            .copied()
     }
 
     /// Drops the edges lighter than `cutoff`; how many.

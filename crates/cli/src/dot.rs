@@ -11,11 +11,8 @@ use heaplens_view::dot::{dot as dot_text, DotOptions};
 /// `heaplens dot [--base BASE] FILE...`.
 pub fn dot(a: &crate::Args, out: &mut dyn Write) -> Result<(), String> {
     let write_err = |e: io::Error| format!("cannot write output: {e}");
-    let which = if a.base.is_some() {
-        crate::inputs::Base::Optional
-    } else {
-        crate::inputs::Base::Ignored
-    };
+    // A diff when a base is given.
+    let which = crate::inputs::Base::Optional;
     let inputs = crate::inputs::inputs(&a.command, &a.files, a.base.as_deref(), which)?;
     let mut pipeline = heaplens_view::pipeline::Pipeline::default();
     let prepared = crate::prepare(a, &inputs, &mut pipeline)?;

@@ -102,15 +102,9 @@ pub fn why(a: &crate::Args, out: &mut dyn Write) -> Result<(), String> {
     };
     let (shown, base_analysis) =
         why::view::analyse(sides, p, ty, prepared.split).ok_or("why: no diagnostics")?;
-    for (loaded, analysis) in [
-        (Some(&new), Some(&shown)),
-        (base.as_ref(), base_analysis.as_ref()),
-    ] {
-        if let (Some(l), Some(x)) = (loaded, analysis) {
-            if let Some(note) = x.index.nothing_matched(&l.names.join(", ")) {
-                eprintln!("heaplens: {note}");
-            }
-        }
+    let (_, notes) = why::view::files_and_notes(sides, &shown, base_analysis.as_ref());
+    for note in notes {
+        eprintln!("heaplens: {note}");
     }
     let text = if a.format == "tsv" {
         why::tsv(&shown.rows)

@@ -218,29 +218,16 @@ fn legend(
         units::percentage(flat_sum, total).trim(),
         fmt_v(total)
     ));
-    let plural = |n: usize, what: &str| {
-        if n > 1 {
-            format!("{n} {what}s")
-        } else {
-            format!("{n} {what}")
-        }
-    };
     if total != 0 {
-        if g.dropped_nodes > 0 {
-            let cut = ((total as f64 * opts.node_fraction) as i64).abs();
-            out.push(format!(
-                "Dropped {} (cum <= {})",
-                plural(g.dropped_nodes, "node"),
-                fmt_v(cut)
-            ));
-        }
-        if g.dropped_edges > 0 {
-            let cut = ((total as f64 * opts.edge_fraction) as i64).abs();
-            out.push(format!(
-                "Dropped {} (freq <= {})",
-                plural(g.dropped_edges, "edge"),
-                fmt_v(cut)
-            ));
+        let cuts = [
+            (g.dropped_nodes, "node", "cum", opts.node_fraction),
+            (g.dropped_edges, "edge", "freq", opts.edge_fraction),
+        ];
+        for (n, what, by, fraction) in cuts {
+            if n > 0 {
+                let cut = ((total as f64 * fraction) as i64).abs();
+                out.push(crate::report::dropped(n, what, by, &fmt_v(cut)));
+            }
         }
         if !g.nodes.is_empty() && g.nodes.len() < g.orig_count {
             out.push(format!(

@@ -86,6 +86,12 @@ pub fn minimum_unit(
     }
 }
 
+/// pprof's line for what a report left out: `Dropped 3 nodes (cum <= 0.48MB)`.
+pub fn dropped(n: usize, what: &str, by: &str, cutoff: &str) -> String {
+    let plural = if n > 1 { "s" } else { "" };
+    format!("Dropped {n} {what}{plural} ({by} <= {cutoff})")
+}
+
 /// Options for the text top table.
 #[derive(Debug, Clone, Default)]
 pub struct TextOptions {
@@ -133,13 +139,7 @@ pub fn top_text(p: &Profile, ty: usize, top: &Top, opts: &TextOptions) -> String
     if top.total != 0 {
         if top.dropped > 0 {
             let cutoff = ((top.total as f64 * opts.node_fraction) as i64).wrapping_abs();
-            let _ = writeln!(
-                s,
-                "Dropped {} node{} (cum <= {})",
-                top.dropped,
-                if top.dropped > 1 { "s" } else { "" },
-                fmt_v(cutoff)
-            );
+            let _ = writeln!(s, "{}", dropped(top.dropped, "node", "cum", &fmt_v(cutoff)));
         }
         if !top.rows.is_empty() && top.rows.len() < top.rows_before_count {
             let _ = writeln!(

@@ -146,21 +146,7 @@ pub fn view(
             }
         }
     }
-    let names_of = |l: Option<&Loaded>| l.map_or(Vec::new(), |l| l.names.clone());
-    let (mut names, base_names) = (names_of(sides.new), names_of(sides.base));
-    let mut unmatched = Vec::new();
-    match base {
-        // A comparison: each side's files, and each side's note.
-        Some(b) => {
-            unmatched.extend(shown.index.nothing_matched(&names.join(", ")));
-            unmatched.extend(b.index.nothing_matched(&base_names.join(", ")));
-            names.extend(base_names.iter().map(|n| format!("{n} (base)")));
-        }
-        None => {
-            names.extend(base_names);
-            unmatched.extend(shown.index.nothing_matched(&names.join(", ")));
-        }
-    }
+    let (names, unmatched) = files_and_notes(sides, shown, base);
     WhyView {
         names,
         summary: text.lines().map(str::to_string).collect(),
@@ -180,6 +166,31 @@ pub fn view(
         note: (!unmatched.is_empty()).then(|| unmatched.join("; ")),
         compare: compare.lines().map(str::to_string).collect(),
     }
+}
+
+/// The diagnostics files of an analysis (the base build's marked
+/// `(base)` in a comparison) and the notes of those that matched nothing:
+/// in a comparison each side's, else of all files together.
+pub fn files_and_notes(
+    sides: Sides,
+    shown: &super::Analysis,
+    base: Option<&super::Analysis>,
+) -> (Vec<String>, Vec<String>) {
+    let names_of = |l: Option<&Loaded>| l.map_or(Vec::new(), |l| l.names.clone());
+    let (mut names, base_names) = (names_of(sides.new), names_of(sides.base));
+    let mut unmatched = Vec::new();
+    match base {
+        Some(b) => {
+            unmatched.extend(shown.index.nothing_matched(&names.join(", ")));
+            unmatched.extend(b.index.nothing_matched(&base_names.join(", ")));
+            names.extend(base_names.iter().map(|n| format!("{n} (base)")));
+        }
+        None => {
+            names.extend(base_names);
+            unmatched.extend(shown.index.nothing_matched(&names.join(", ")));
+        }
+    }
+    (names, unmatched)
 }
 
 /// The lines around a function's shown in the line view.
