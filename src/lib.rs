@@ -6,6 +6,7 @@
 pub mod app;
 pub mod components;
 pub mod format;
+pub mod graph_paint;
 pub mod gzip;
 pub mod link;
 pub mod paint;

@@ -8,6 +8,15 @@ use web_sys::CanvasRenderingContext2d;
 
 use crate::state::Orientation;
 
+/// The 2D context of canvas `c`.
+pub fn context_2d(c: &web_sys::HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    use wasm_bindgen::JsCast;
+    c.get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|o| o.dyn_into::<CanvasRenderingContext2d>().ok())
+}
+
 /// Height of one row of frames, in CSS pixels.
 pub const ROW_H: f64 = 18.0;
 

@@ -13,23 +13,7 @@ use crate::state::Orientation;
 /// Average advance of the 11 px monospace font, for cutting names.
 const CHAR_W: f64 = 6.7;
 
-/// Escapes `s` for SVG text and attributes.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use heaplens_view::callgraph::svg::escape;
 
 /// The SVG of `view` at `width` CSS pixels; `title` heads it.
 pub fn flame_svg(

@@ -1,7 +1,7 @@
 //! The keyboard, as speedscope's: `/` search, `Esc` clear, `0` reset zoom,
 //! `+`/`-` zoom in and out, arrows move the cursor, `Enter` zooms to it;
 //! `B` bottom-up, `T` top-down, `C`/`E` the selection's callers/callees,
-//! `R` the next recursion option;
+//! `R` the next recursion option; `G` the graph view or the flame graph;
 //! and whether the page is dark (for the flame graph's colours).
 
 use gloo_events::{EventListener, EventListenerOptions};
@@ -76,6 +76,22 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
     if state.view.is_none() {
         return false;
     }
+    // The graph view's canvas moves and zooms itself (its own keys).
+    let flame_keys = [
+        "0",
+        "+",
+        "=",
+        "Enter",
+        "-",
+        "_",
+        "ArrowUp",
+        "ArrowDown",
+        "ArrowLeft",
+        "ArrowRight",
+    ];
+    if state.params.call_graph.is_some() && flame_keys.contains(&key.as_str()) {
+        return false;
+    }
     let flip = state.params.orientation == Orientation::Flame;
     let act = |a: Action| {
         state.dispatch(a);
@@ -126,6 +142,10 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
             Recursion::Keep => Recursion::Direct,
             Recursion::Direct => Recursion::All,
             Recursion::All => Recursion::Keep,
+        })),
+        "G" => act(Action::CallGraph(match state.params.call_graph {
+            Some(_) => None,
+            None => Some(80),
         })),
         "ArrowLeft" => act(Action::Move(Move::Left)),
         "ArrowRight" => act(Action::Move(Move::Right)),

@@ -14,8 +14,8 @@ use super::keys::is_dark;
 use super::sharing::Sharing;
 use super::DispatchExt;
 use crate::components::{
-    FlameGraph, ImpactPanel, InfoPanel, LinesPanel, PeekPanel, RefineBar, RefineMenu, ShareBar,
-    SharePanel, SizesPanel, Toolbar, TopTable, WhyPanel,
+    CallGraph, FlameGraph, ImpactPanel, InfoPanel, LinesPanel, PeekPanel, RefineBar, RefineMenu,
+    ShareBar, SharePanel, SizesPanel, Toolbar, TopTable, WhyPanel,
 };
 use crate::state::{Action, AppState};
 
@@ -35,6 +35,7 @@ pub fn view_panels(
         <>
             { impact(state, view, channel) }
             <ShareBar sharing={state.sharing} diff={view.diff.is_some()}
+                call_graph={view.call_graph.is_some() && state.params.call_graph.is_some()}
                 on_share={sharing.on_share.clone()} on_export={sharing.on_export.clone()} />
             if let Some(url) = sharing.url.clone() {
                 <SharePanel url={AttrValue::from(url)} copied={sharing.copied}
@@ -54,21 +55,7 @@ pub fn view_panels(
                     on_graph={d.callback_to(Action::Graph)}
                     on_close={d.callback_to(|_| Action::RefineMenu(None))} />
             }
-            <FlameGraph
-                view={view.clone()}
-                orientation={state.params.orientation}
-                cursor={state.cursor}
-                dark={is_dark(state.theme)}
-                by_self={state.color_by_self()}
-                on_click={d.callback_to(|(node, name): (NodeId, String)| Action::ClickFrame(node, name))}
-                on_width={d.callback_to(Action::Width)}
-                on_hover={frame_values(state, info, channel)}
-                on_menu={d.callback_to(|m: (f64, f64, String)| Action::RefineMenu(Some(Rc::new(m))))}
-                filtered={state.params.refine.any_node_filter() || !state.params.tagfocus.is_empty()}
-                sandwich={state.params.graph.function().map(|f| AttrValue::from(f.to_string()))}
-                callers={matches!(state.params.graph, heaplens_analysis::GraphView::Callers(_))}
-                values={state.frame_values.clone()}
-            />
+            { main_view(state, view, info, channel) }
             if view.diff.is_some() { { diff_legend(&state.params.diff) } }
             if let Some(peek) = view.peek.clone() {
                 <PeekPanel {peek} total={view.total} unit={unit.clone()} diff={view.diff.is_some()}
@@ -92,6 +79,44 @@ pub fn view_panels(
                 <InfoPanel info={info.clone()} base={state.base_info.clone()} />
             </div>
         </>
+    }
+}
+
+/// The flame graph, or the graph view when it is asked for.
+fn main_view(
+    state: &UseReducerHandle<AppState>,
+    view: &Rc<ViewData>,
+    info: &ProfileInfo,
+    channel: &SharedChannel,
+) -> Html {
+    let d = state.dispatcher();
+    let filtered = state.params.refine.any_node_filter() || !state.params.tagfocus.is_empty();
+    if let (Some(scene), Some(_)) = (view.call_graph.clone(), state.params.call_graph) {
+        return html! {
+            <CallGraph {scene} unit={AttrValue::from(view.unit.clone())} total={view.total}
+                diff={view.diff.is_some()} dark={is_dark(state.theme)} {filtered}
+                selected={state.params.selected.clone().map(AttrValue::from)}
+                on_select={d.callback_to(|n| Action::Select(Some(n)))}
+                on_menu={d.callback_to(|m: (f64, f64, String)| Action::RefineMenu(Some(Rc::new(m))))}
+                on_count={d.callback_to(|n| Action::CallGraph(Some(n)))} />
+        };
+    }
+    html! {
+            <FlameGraph
+                view={view.clone()}
+                orientation={state.params.orientation}
+                cursor={state.cursor}
+                dark={is_dark(state.theme)}
+                by_self={state.color_by_self()}
+                on_click={d.callback_to(|(node, name): (NodeId, String)| Action::ClickFrame(node, name))}
+                on_width={d.callback_to(Action::Width)}
+                on_hover={frame_values(state, info, channel)}
+                on_menu={d.callback_to(|m: (f64, f64, String)| Action::RefineMenu(Some(Rc::new(m))))}
+                {filtered}
+                sandwich={state.params.graph.function().map(|f| AttrValue::from(f.to_string()))}
+                callers={matches!(state.params.graph, heaplens_analysis::GraphView::Callers(_))}
+                values={state.frame_values.clone()}
+            />
     }
 }
 
@@ -201,6 +226,8 @@ fn toolbar(
             recursion={state.params.recursion}
             on_graph={d.callback_to(Action::Graph)}
             on_recursion={d.callback_to(Action::Recursion)}
+            call_graph={state.params.call_graph}
+            on_call_graph={d.callback_to(Action::CallGraph)}
         />
     }
 }

@@ -233,6 +233,19 @@ fn export(e: Export, st: &AppState, channel: &SharedChannel) -> Result<(), Strin
         Export::FoldedDiff => ExportKind::FoldedDiff,
         Export::Report => ExportKind::Report,
         Export::Profile => ExportKind::Profile,
+        Export::Dot => ExportKind::Dot,
+        Export::GraphSvg => {
+            let scene = view
+                .call_graph
+                .as_ref()
+                .ok_or("The graph view is not open.")?;
+            let svg = heaplens_view::callgraph::svg::svg(scene, &title);
+            return link::download(
+                &format!("{stem}.{ty}.graph.svg"),
+                "image/svg+xml",
+                svg.as_bytes(),
+            );
+        }
     };
     channel.borrow().send(Request::Export {
         kind,

@@ -8,8 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use crate::format;
 use gloo_events::EventListener;
 use heaplens_view::session::{NodeId, ViewData};
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
+use web_sys::{HtmlCanvasElement, HtmlElement};
 use yew::prelude::*;
 
 use crate::paint::{self, Highlights};
@@ -136,7 +135,8 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
         <div class="flame-wrap" ref={wrap}>
             <canvas id="flame" ref={canvas} data-cursor={selected} {onmousemove} {onmouseleave} {onclick} {oncontextmenu}
                 role="img" aria-label="Flame graph of the profile; use the arrow keys to move, Enter to zoom"></canvas>
-            { for tooltip }
+            // One node whether or not a tooltip shows: the canvas is kept.
+            <div class="tooltip-slot">{ for tooltip }</div>
             if props.view.rects.is_empty() {
                 <p class="flame-empty">{
                     if let Some(f) = &props.sandwich {
@@ -236,12 +236,7 @@ fn paint_canvas(
     c.set_width((w * dpr).round() as u32);
     c.set_height((h * dpr).round() as u32);
     let _ = c.style().set_property("height", &format!("{h}px"));
-    let ctx = c
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|o| o.dyn_into::<CanvasRenderingContext2d>().ok());
-    if let Some(ctx) = ctx {
+    if let Some(ctx) = crate::paint::context_2d(c) {
         paint::paint(&ctx, view, w, orientation, highlights, dpr);
         let n = PAINTS.fetch_add(1, Ordering::Relaxed) + 1;
         let _ = c.set_attribute("data-painted", &n.to_string());

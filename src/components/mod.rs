@@ -1,6 +1,7 @@
 //! The app's view pieces; each takes plain props and reports through callbacks.
 
 mod bench;
+mod callgraph;
 mod error_alert;
 mod file_picker;
 mod flame;
@@ -19,6 +20,7 @@ pub(crate) mod top_table;
 mod why;
 
 pub use bench::BenchPanel;
+pub use callgraph::CallGraph;
 pub use error_alert::ErrorAlert;
 pub use file_picker::FilePicker;
 pub use flame::FlameGraph;

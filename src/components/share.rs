@@ -17,12 +17,19 @@ pub enum Export {
     Csv,
     Report,
     Profile,
+    /// The graph view as laid out, as SVG.
+    GraphSvg,
+    /// The graph view's call graph as Graphviz DOT.
+    Dot,
 }
 
 #[derive(Properties, PartialEq)]
 pub struct ShareBarProps {
     pub sharing: bool,
     pub diff: bool,
+    /// The graph view is shown (its exports are offered).
+    #[prop_or_default]
+    pub call_graph: bool,
     pub on_share: Callback<()>,
     pub on_export: Callback<Export>,
 }
@@ -71,8 +78,13 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
             <details class="export-menu" ref={menu.clone()}>
                 <summary>{ "Export" }</summary>
                 <ul>
-                    { item(Export::Svg, "Flame graph (SVG)", "The flame graph as it is shown, as a vector image; frames show their values on hover") }
-                    { item(Export::Png, "Flame graph (PNG)", "The flame graph as it is shown, as an image") }
+                    if props.call_graph {
+                        { item(Export::GraphSvg, "Graph (SVG)", "The call graph as it is laid out, as a vector image; boxes and arrows show their values on hover") }
+                        { item(Export::Dot, "Graph (DOT)", "The call graph as Graphviz DOT, in go tool pprof -dot's shape (dot -Tsvg draws it)") }
+                    } else {
+                        { item(Export::Svg, "Flame graph (SVG)", "The flame graph as it is shown, as a vector image; frames show their values on hover") }
+                        { item(Export::Png, "Flame graph (PNG)", "The flame graph as it is shown, as an image") }
+                    }
                     { folded }
                     { folded_diff }
                     { item(Export::Tsv, "Table (TSV)", "Every row of the top table, raw numbers, tab-separated") }

@@ -51,6 +51,11 @@ pub struct ToolbarProps {
     pub on_graph: Callback<GraphView>,
     #[prop_or_default]
     pub on_recursion: Callback<Recursion>,
+    /// The graph view's node count, or None for the flame graph.
+    #[prop_or_default]
+    pub call_graph: Option<u32>,
+    #[prop_or_default]
+    pub on_call_graph: Callback<Option<u32>>,
 }
 
 #[component]
@@ -92,11 +97,14 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                         </option>
                     }) }
                 </select>
-                <div class="segmented" role="group" aria-label="Orientation" id="orientation">
-                    { side(Orientation::Icicle, "Icicle ▾", "Root on top, callees below (pprof's flame graph)") }
-                    { side(Orientation::Flame, "Flame ▴", "Root at the bottom, callees above") }
-                </div>
-                { graph_controls(props) }
+                { main_view_switch(props) }
+                if props.call_graph.is_none() {
+                    <div class="segmented" role="group" aria-label="Orientation" id="orientation">
+                        { side(Orientation::Icicle, "Icicle ▾", "Root on top, callees below (pprof's flame graph)") }
+                        { side(Orientation::Flame, "Flame ▴", "Root at the bottom, callees above") }
+                    </div>
+                    { graph_controls(props) }
+                }
                 <input
                     id="search"
                     type="search"
@@ -110,6 +118,25 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             </div>
             { labels }
             { breadcrumb(props) }
+        </div>
+    }
+}
+
+/// Flame graph or graph view (pprof's call graph).
+fn main_view_switch(props: &ToolbarProps) -> Html {
+    let button = |v: Option<u32>, label: &str, title: &'static str, key: &'static str| {
+        let on = v.is_some() == props.call_graph.is_some();
+        let cb = props.on_call_graph.clone();
+        html! {
+            <button class={classes!("seg", on.then_some("on"))} aria-pressed={on.to_string()}
+                data-main={key} {title} onclick={Callback::from(move |_| cb.emit(v))}>{ label.to_string() }</button>
+        }
+    };
+    let graph = Some(props.call_graph.unwrap_or(80));
+    html! {
+        <div class="segmented" role="group" aria-label="View" id="main-view">
+            { button(None, "Flame", "The flame graph (G switches)", "flame") }
+            { button(graph, "Graph", "pprof's call graph of the heaviest functions (G switches)", "graph") }
         </div>
     }
 }

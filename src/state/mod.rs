@@ -302,6 +302,8 @@ pub enum Action {
     Graph(heaplens_analysis::GraphView),
     /// Recursion collapsed in the flame graph, or not.
     Recursion(heaplens_analysis::Recursion),
+    /// The graph view with this node count, or the flame graph (None).
+    CallGraph(Option<u32>),
     ColorBySelf(bool),
     /// The arrow keys: the selection moves to a neighbouring frame.
     Move(Move),

@@ -82,6 +82,7 @@ fn on_action(next: &mut AppState, action: Action) {
             next.params.recursion = r;
             next.forget_frames();
         }
+        Action::CallGraph(n) => next.params.call_graph = n,
         Action::ColorBySelf(b) => {
             next.params.diff.color_by = if b {
                 ColorBy::SelfValue

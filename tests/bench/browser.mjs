@@ -291,6 +291,17 @@ function report(rows, runs) {
       out(`| ${name} | ${op} | ${fmtMs(v.p95)} | ${fmtMs(v.max)} | ${v.n} | ${v.p95 <= 300 ? 'yes' : 'no'} |`);
     }
   }
+  out();
+  out('heaplens graph view (first load of each file): the first switch to it, from the key to the last repaint (target <= 500 ms), switching to it again, and panning (from each mouse move to its repaint; target <= 16 ms p95):');
+  out();
+  out('| file | nodes | first switch ms | again p95 ms | pan p50 ms | pan p95 ms | pan max ms (moves) | within targets |');
+  out('|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const { name, hl } of rows) {
+    const g = hl.interactions?.graph;
+    if (!g) continue;
+    const ok = g.firstMs <= 500 && g.pan.p95 <= 16 ? 'yes' : 'no';
+    out(`| ${name} | ${g.nodes} | ${fmtMs(g.firstMs)} | ${fmtMs(g.againP95)} | ${fmtMs(g.pan.p50)} | ${fmtMs(g.pan.p95)} | ${fmtMs(g.pan.max)} (${g.pan.n}) | ${ok} |`);
+  }
 }
 
 main().then(

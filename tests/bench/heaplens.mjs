@@ -75,8 +75,11 @@ function installRecorder() {
       { capture: true },
     );
   }
+  // A paint of the flame graph or of the graph view.
   const onMutation = () => {
-    const count = document.querySelector('canvas#flame')?.getAttribute('data-painted');
+    const painted = (sel) => document.querySelector(sel)?.getAttribute('data-painted');
+    const [flame, graph] = [painted('canvas#flame'), painted('canvas#callgraph')];
+    const count = flame == null && graph == null ? null : `${flame}|${graph}`;
     if (count != null && count !== rec.lastCount) {
       rec.lastCount = count;
       rec.paints.push({ t: performance.now(), n: Number(count), ok: rec.cond() });
@@ -267,6 +270,55 @@ async function measureInteractions(page) {
     zoom: await measureZoom(page, x, rowY),
     sampleType: await measureSampleTypes(page),
     views: await measureViews(page),
+    graph: await measureGraph(page),
+  };
+}
+
+/**
+ * The graph view: the first switch to it (G: the call graph built, laid out in the worker and
+ * painted; target <= 500 ms), switching back and forth again (the laid-out graph is kept), and
+ * panning it: 40 drag moves, each from the mouse event to the repaint (target <= 16 ms p95).
+ */
+async function measureGraph(page) {
+  const blur = () => page.evaluate(() => document.activeElement?.blur());
+  const timed = async (type, act, quietMs = 300) => {
+    await mark(page);
+    await act();
+    const r = await settle(page, type, { quietMs });
+    if (r.timeout) throw new Error(`no repaint after ${type}`);
+    return r;
+  };
+  await blur();
+  const first = await timed('keydown', () => page.keyboard.press('Shift+G'));
+  const canvas = page.locator('canvas#callgraph');
+  await canvas.waitFor({ timeout: INTERACTION_TIMEOUT_MS });
+  const nodes = Number(await canvas.getAttribute('data-nodes'));
+  const again = [];
+  for (let i = 0; i < 3; i++) {
+    await timed('keydown', () => page.keyboard.press('Shift+G'));
+    await page.locator('canvas#flame').waitFor({ timeout: INTERACTION_TIMEOUT_MS });
+    again.push((await timed('keydown', () => page.keyboard.press('Shift+G'))).last);
+  }
+  await canvas.evaluate((el) => el.scrollIntoView({ block: 'nearest' }));
+  const box = await canvas.boundingBox();
+  const [x0, y0] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  const pans = [];
+  for (let i = 0; i < 40; i++) {
+    const dx = (i % 10) * 6 - 27;
+    const dy = (i % 7) * 5 - 15;
+    const r = await timed('mousemove', () => page.mouse.move(x0 + dx, y0 + dy), 0);
+    pans.push(r.first);
+  }
+  await page.mouse.up();
+  await page.keyboard.press('Shift+G');
+  await page.locator('canvas#flame').waitFor({ timeout: INTERACTION_TIMEOUT_MS });
+  return {
+    nodes,
+    firstMs: first.last,
+    againP95: percentile(again, 95),
+    pan: { n: pans.length, p50: percentile(pans, 50), p95: percentile(pans, 95), max: Math.max(...pans) },
   };
 }
 

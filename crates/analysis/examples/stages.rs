@@ -56,4 +56,28 @@ fn main() {
         "total    {:>8.1} ms  ({total})",
         t.elapsed().as_secs_f64() * 1e3
     );
+    let t = Instant::now();
+    let g = heaplens_analysis::graph::graph(&p, ty, &Default::default());
+    println!(
+        "graph    {:>8.1} ms  ({} nodes, {} edges)",
+        t.elapsed().as_secs_f64() * 1e3,
+        g.nodes.len(),
+        g.edges.len()
+    );
+    let t = Instant::now();
+    let col = tree.column(&p, ty);
+    let n = tree.keys.names.len();
+    let (mut flat, mut cum) = (vec![0i64; n], vec![0i64; n]);
+    heaplens_analysis::top::key_values(&tree, &col, &mut flat, &mut cum);
+    let known = heaplens_analysis::graph::Known {
+        flat: &flat,
+        cum: &cum,
+    };
+    let g =
+        heaplens_analysis::graph::graph_with(&p, ty, &Default::default(), &tree.keys, Some(known));
+    println!(
+        "graph from the tree {:>8.1} ms  ({} nodes)",
+        t.elapsed().as_secs_f64() * 1e3,
+        g.nodes.len()
+    );
 }

@@ -17,6 +17,8 @@ use heaplens_profile::units;
 
 use crate::keys::{Granularity, Keys};
 
+mod tally;
+
 /// pprof's nodelets per node: label boxes hanging off a node in the graph,
 /// at most this many of them count when nodes are selected.
 pub const MAX_NODELETS: usize = 4;
@@ -97,10 +99,19 @@ struct Built {
 }
 
 /// Each sample's tags: the joined string labels (if any) and the scaled
-/// `bytes` values, as indices into a table of tag names.
+/// `bytes` values, as indices into a table of tag names; made once per
+/// distinct set of labels (a million samples have a few hundred).
 struct SampleTags {
     names: Vec<String>,
-    of_sample: Vec<Vec<u32>>,
+    /// Tags of each label set ([`heaplens_profile::model::SampleLabels::set_of`]).
+    of_set: Vec<Vec<u32>>,
+}
+
+impl SampleTags {
+    fn of_sample(&self, p: &Profile, s: usize) -> &[u32] {
+        let set = p.labels.set_of(s) as usize;
+        self.of_set.get(set).map_or(&[][..], Vec::as_slice)
+    }
 }
 
 fn sample_tags(p: &Profile) -> SampleTags {
@@ -115,9 +126,9 @@ fn sample_tags(p: &Profile) -> SampleTags {
         names.push(s);
         i
     };
-    let mut of_sample = Vec::with_capacity(p.num_samples());
-    for s in 0..p.num_samples() {
-        let labels = p.sample_labels(s);
+    let mut of_set = Vec::with_capacity(p.labels.sets());
+    for set in 0..p.labels.sets() {
+        let labels = p.labels.set(set as u32);
         let mut strs: Vec<String> = labels
             .iter()
             .filter(|l| l.str != 0 && p.str(l.key) != "pprof::base")
@@ -138,9 +149,9 @@ fn sample_tags(p: &Profile) -> SampleTags {
             };
             tags.push(intern(units::scaled_label(l.num, unit, "minimum")));
         }
-        of_sample.push(tags);
+        of_set.push(tags);
     }
-    SampleTags { names, of_sample }
+    SampleTags { names, of_set }
 }
 
 /// Builds the graph of sample type `ty` over the nodes `kept` allows (all
@@ -150,17 +161,14 @@ fn build(p: &Profile, ty: usize, keys: &Keys, tags: &SampleTags, kept: Option<&[
     let (mut flat, mut cum) = (vec![0i64; n], vec![0i64; n]);
     let mut present = vec![false; n];
     let mut seen = vec![usize::MAX; n];
-    let mut edges: HashMap<(u32, u32), (i64, bool, bool)> = HashMap::default();
-    let mut seen_edges: HashSet<(u32, u32)> = HashSet::default();
-    let mut tag_values: HashMap<(u32, u32), (i64, i64)> = HashMap::default();
+    let mut tally = tally::Tally::new(n, kept, tags.names.len());
     let is_kept = |k: u32| kept.is_none_or(|kk| kk.get(k as usize).copied().unwrap_or(false));
     for s in 0..p.num_samples() {
         let w = p.value(s, ty);
         if w == 0 {
             continue;
         }
-        seen_edges.clear();
-        let sample_tags = tags.of_sample.get(s).map_or(&[][..], Vec::as_slice);
+        let sample_tags = tags.of_sample(p, s);
         let mut parent: Option<u32> = None;
         let mut residual = false;
         for loc in p.stack(s).iter().rev() {
@@ -183,16 +191,20 @@ fn build(p: &Profile, ty: usize, keys: &Keys, tags: &SampleTags, kept: Option<&[
                     seen[ku] = s;
                     cum[ku] = cum[ku].wrapping_add(w);
                     for &t in sample_tags {
-                        let e = tag_values.entry((k, t)).or_default();
+                        let e = tally.tag(k, t);
                         e.1 = e.1.wrapping_add(w);
                     }
                 }
                 if let Some(par) = parent.filter(|&par| par != k) {
-                    if seen_edges.insert((k, par)) {
-                        let e = edges.entry((par, k)).or_insert((0, false, true));
-                        e.0 = e.0.wrapping_add(w);
-                        e.1 |= residual;
-                        e.2 &= inlined;
+                    let i = tally.edge(par, k);
+                    if let Some((_, e, last)) = tally.edges.get_mut(i) {
+                        // Once per sample, as pprof counts an edge.
+                        if *last != s {
+                            *last = s;
+                            e.0 = e.0.wrapping_add(w);
+                            e.1 |= residual;
+                            e.2 &= inlined;
+                        }
                     }
                 }
                 parent = Some(k);
@@ -203,7 +215,7 @@ fn build(p: &Profile, ty: usize, keys: &Keys, tags: &SampleTags, kept: Option<&[
             let lu = leaf as usize;
             flat[lu] = flat[lu].wrapping_add(w);
             for &t in sample_tags {
-                let e = tag_values.entry((leaf, t)).or_default();
+                let e = tally.tag(leaf, t);
                 e.0 = e.0.wrapping_add(w);
             }
         }
@@ -215,8 +227,8 @@ fn build(p: &Profile, ty: usize, keys: &Keys, tags: &SampleTags, kept: Option<&[
         nodes,
         flat,
         cum,
-        edges,
-        tags: group_tags(tag_values),
+        tags: group_tags(tally.tag_values()),
+        edges: tally.edges.into_iter().map(|(k, e, _)| (k, e)).collect(),
     }
 }
 
@@ -320,26 +332,51 @@ impl Built {
 /// `-dot` does.
 pub fn graph(p: &Profile, ty: usize, opts: &GraphOptions) -> Graph {
     let keys = Keys::build(p, Granularity::Functions);
+    graph_with(p, ty, opts, &keys, None)
+}
+
+/// Each function's flat and cum (by key of the [`Keys`] at function
+/// granularity), known beforehand (from the call tree:
+/// [`crate::top::key_values`]): the first pass over the samples, which
+/// finds them, is saved.
+pub struct Known<'a> {
+    pub flat: &'a [i64],
+    pub cum: &'a [i64],
+}
+
+/// [`graph`] with the function keys given, and each function's values
+/// when they are `known`.
+pub fn graph_with(
+    p: &Profile,
+    ty: usize,
+    opts: &GraphOptions,
+    keys: &Keys,
+    known: Option<Known<'_>>,
+) -> Graph {
     let tags = sample_tags(p);
-    let mut g = build(p, ty, &keys, &tags, None);
-    let total: i64 = g.nodes.iter().map(|&k| g.flat[k as usize]).sum();
+    let (present, total, first) = first_values(p, ty, keys, &tags, known);
     let node_cutoff = ((total as f64 * opts.node_fraction) as i64).abs();
     let edge_cutoff = ((total as f64 * opts.edge_fraction) as i64).abs();
     let mut dropped_nodes = 0;
+    let mut kept = None;
     if node_cutoff > 0 {
-        let kept = keep(
-            &keys,
-            g.nodes
+        let k = keep(
+            keys,
+            present
                 .iter()
-                .copied()
-                .filter(|&k| g.cum[k as usize].abs() >= node_cutoff),
+                .filter(|&&(_, cum)| cum.abs() >= node_cutoff)
+                .map(|&(k, _)| k),
         );
-        let n_kept = kept.iter().filter(|&&b| b).count();
-        if n_kept != g.nodes.len() {
-            dropped_nodes = g.nodes.len() - n_kept;
-            g = build(p, ty, &keys, &tags, Some(&kept));
+        let n_kept = k.iter().filter(|&&b| b).count();
+        if n_kept != present.len() {
+            dropped_nodes = present.len() - n_kept;
+            kept = Some(k);
         }
     }
+    let mut g = match (first, kept) {
+        (Some(g), None) => g,
+        (_, kept) => build(p, ty, keys, &tags, kept.as_deref()),
+    };
     let orig_count = g.nodes.len();
     g.sort(&keys.names);
     if opts.node_count > 0 {
@@ -355,8 +392,8 @@ pub fn graph(p: &Profile, ty: usize, opts: &GraphOptions) -> Graph {
             }
         }
         if max < g.nodes.len() {
-            let kept = keep(&keys, g.nodes[..max].iter().copied());
-            g = build(p, ty, &keys, &tags, Some(&kept));
+            let kept = keep(keys, g.nodes[..max].iter().copied());
+            g = build(p, ty, keys, &tags, Some(&kept));
             g.sort(&keys.names);
         }
     }
@@ -412,6 +449,37 @@ pub fn graph(p: &Profile, ty: usize, opts: &GraphOptions) -> Graph {
         orig_count,
         dropped_nodes,
         dropped_edges,
+    }
+}
+
+/// The nodes with a value and their cum, the total, and the graph when
+/// it had to be built to find them.
+type FirstValues = (Vec<(u32, i64)>, i64, Option<Built>);
+
+fn first_values(
+    p: &Profile,
+    ty: usize,
+    keys: &Keys,
+    tags: &SampleTags,
+    known: Option<Known<'_>>,
+) -> FirstValues {
+    match known {
+        Some(k) => {
+            let present: Vec<(u32, i64)> = (0..keys.names.len())
+                .filter_map(|i| {
+                    let (f, c) = (*k.flat.get(i)?, *k.cum.get(i)?);
+                    (f != 0 || c != 0).then_some((i as u32, c))
+                })
+                .collect();
+            let total = k.flat.iter().fold(0i64, |a, &f| a.wrapping_add(f));
+            (present, total, None)
+        }
+        None => {
+            let g = build(p, ty, keys, tags, None);
+            let present = g.nodes.iter().map(|&k| (k, g.cum[k as usize])).collect();
+            let total: i64 = g.nodes.iter().map(|&k| g.flat[k as usize]).sum();
+            (present, total, Some(g))
+        }
     }
 }
 

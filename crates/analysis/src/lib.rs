@@ -19,6 +19,7 @@
 
 pub mod folded;
 pub mod graph;
+pub mod graph_layout;
 pub mod keys;
 pub mod layout;
 pub mod list;

@@ -5,8 +5,8 @@
 
 use std::io::{self, Write};
 
-use heaplens_analysis::graph::{graph, GraphOptions};
-use heaplens_view::dot::{dot as dot_text, DotOptions};
+use heaplens_analysis::graph::GraphOptions;
+use heaplens_view::dot::dot_of;
 
 /// `heaplens dot [--base BASE] FILE...`.
 pub fn dot(a: &crate::Args, out: &mut dyn Write) -> Result<(), String> {
@@ -16,26 +16,12 @@ pub fn dot(a: &crate::Args, out: &mut dyn Write) -> Result<(), String> {
     let inputs = crate::inputs::inputs(&a.command, &a.files, a.base.as_deref(), which)?;
     let mut pipeline = heaplens_view::pipeline::Pipeline::default();
     let prepared = crate::prepare(a, &inputs, &mut pipeline)?;
-    let (p, ty) = (&prepared.profile, prepared.sample_type);
     let defaults = GraphOptions::default();
     let opts = GraphOptions {
         node_count: a.node_count.unwrap_or(defaults.node_count),
         node_fraction: a.node_fraction.unwrap_or(defaults.node_fraction),
         edge_fraction: a.edge_fraction.unwrap_or(defaults.edge_fraction),
     };
-    let g = graph(p, ty, &opts);
-    let total = prepared.total();
-    let (p, ty) = (&prepared.profile, prepared.sample_type);
-    let text = dot_text(
-        p,
-        ty,
-        total,
-        &g,
-        &DotOptions {
-            node_fraction: opts.node_fraction,
-            edge_fraction: opts.edge_fraction,
-            filters: prepared.filters.clone(),
-        },
-    );
+    let text = dot_of(prepared, &opts);
     out.write_all(text.as_bytes()).map_err(write_err)
 }

@@ -93,6 +93,26 @@ impl SampleLabels {
         &self.labels[self.set_offsets[k] as usize..self.set_offsets[k + 1] as usize]
     }
 
+    /// Sample `s`'s set of labels, as a number: samples with equal labels
+    /// have the same set (0: no labels).
+    pub fn set_of(&self, s: usize) -> u32 {
+        self.of_sample.get(s).copied().unwrap_or(0)
+    }
+
+    /// How many distinct sets there are (set 0, the empty one, counted).
+    pub fn sets(&self) -> usize {
+        self.set_offsets.len().saturating_sub(1).max(1)
+    }
+
+    /// The labels of set `k` (see [`SampleLabels::set_of`]).
+    pub fn set(&self, k: u32) -> &[Label] {
+        let k = k as usize;
+        match (self.set_offsets.get(k), self.set_offsets.get(k + 1)) {
+            (Some(&a), Some(&b)) => self.labels.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
     /// Whether any sample has a label.
     pub fn any(&self) -> bool {
         !self.of_sample.is_empty()

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use heaplens_analysis::graph::Graph;
+use heaplens_analysis::graph::{Graph, GraphOptions};
 use heaplens_profile::model::Profile;
 use heaplens_profile::units;
 
@@ -89,6 +89,20 @@ fn multiline_name(name: &str) -> String {
         .replace("[...]", "[…]")
         .replace('.', "\\n");
     format!("{short}\\n")
+}
+
+/// The DOT text of the graph of `prepared`'s view with `opts`: what
+/// `heaplens dot` prints and the page's graph view exports.
+pub fn dot_of(prepared: &mut crate::pipeline::Prepared, opts: &GraphOptions) -> String {
+    let total = prepared.total();
+    let (p, ty) = (&prepared.profile, prepared.sample_type);
+    let g = heaplens_analysis::graph::graph(p, ty, opts);
+    let dot_opts = DotOptions {
+        node_fraction: opts.node_fraction,
+        edge_fraction: opts.edge_fraction,
+        filters: prepared.filters.clone(),
+    };
+    dot(p, ty, total, &g, &dot_opts)
 }
 
 /// The DOT text of `g`, a graph of sample type `ty` of `p`; `total` is
@@ -192,7 +206,7 @@ pub fn dot(p: &Profile, ty: usize, total: i64, g: &Graph, opts: &DotOptions) -> 
 
 /// The legend's lines: the profile's labels, the filters, what the graph
 /// shows and what it dropped.
-fn legend(
+pub(crate) fn legend(
     p: &Profile,
     ty: usize,
     g: &Graph,

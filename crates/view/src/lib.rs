@@ -22,6 +22,7 @@
 
 pub mod benchfmt;
 pub mod benchtab;
+pub mod callgraph;
 pub mod dot;
 pub mod encode;
 pub mod gate;

@@ -44,6 +44,12 @@ pub struct ViewParams {
     /// Recursive calls folded into their outer call, in the flame graph.
     #[serde(default)]
     pub recursion: Recursion,
+    /// The graph view (pprof's call graph of the heaviest functions) in
+    /// place of the flame graph, keeping the node count given (pprof's
+    /// `-nodecount`; 0 keeps every node over the node fraction); None: the
+    /// flame graph.
+    #[serde(default)]
+    pub call_graph: Option<u32>,
 }
 
 /// pprof's node filters (regular expressions in Go's syntax, matched

@@ -31,6 +31,7 @@ impl Session {
             rows_sent,
             diagnostics,
             sizes,
+            call_graph,
             ..
         } = self;
         let prepared = pipeline.prepare(inputs, &req.params).ok()?;
@@ -94,14 +95,13 @@ impl Session {
         let diff = prepared
             .split
             .and_then(|split| diff_summary(inputs, caches, prepared, &functions, &cols, split));
-        let diff_error = match (inputs.profile(), inputs.base(), &prepared.problems.diff) {
-            (Some(new), Some(base), Some(e)) if req.params.diff.show => {
-                Some(format!("{} and {}: {e}", base.name, new.name))
-            }
-            _ => None,
-        };
+        let diff_error = diff_error(inputs, prepared, req.params.diff.show);
         let why = joined.map(|j| why_view(diagnostics.sides(), &j, prepared, peek.as_ref()));
         let sizes = sizes_of(sizes, prepared, peek.as_ref());
+        let call_graph = req
+            .params
+            .call_graph
+            .map(|n| call_graph_of(call_graph, prepared, n, (&functions, &cols.shown)));
         let (rows, rows_matching, rows_total) =
             sent.map_or((Vec::new(), 0, 0), |s| (s.rows, s.matching, s.total));
         Some(ViewData {
@@ -137,7 +137,18 @@ impl Session {
             sample_type_note: prepared.sample_type_note.clone(),
             why,
             sizes,
+            call_graph,
         })
+    }
+}
+
+/// Why a diff asked for (`show`) cannot be made, naming the two files.
+fn diff_error(inputs: &Inputs, prepared: &Prepared, show: bool) -> Option<String> {
+    match (inputs.profile(), inputs.base(), &prepared.problems.diff) {
+        (Some(new), Some(base), Some(e)) if show => {
+            Some(format!("{} and {}: {e}", base.name, new.name))
+        }
+        _ => None,
     }
 }
 
@@ -290,6 +301,38 @@ fn sizes_of(
         *last = Some((key, h.map(Box::new)));
     }
     last.as_ref().and_then(|(_, h)| h.clone())
+}
+
+/// The call graph of `node_count` nodes of the view, laid out; kept in
+/// `last` for the next view of the same profile and sample type.
+fn call_graph_of(
+    last: &mut Option<(super::CallGraphKey, Rc<crate::callgraph::GraphScene>)>,
+    prepared: &mut Prepared,
+    node_count: u32,
+    tree: (&CallTree, &Column),
+) -> Rc<crate::callgraph::GraphScene> {
+    let key = (prepared.generation, prepared.sample_type, node_count);
+    if let Some((k, scene)) = last.as_ref() {
+        if *k == key {
+            return scene.clone();
+        }
+    }
+    let total = prepared.total();
+    let input = crate::callgraph::SceneInput {
+        profile: &prepared.profile,
+        sample_type: prepared.sample_type,
+        total,
+        diff: prepared.split.is_some(),
+        filters: prepared.filters.clone(),
+        options: heaplens_analysis::graph::GraphOptions {
+            node_count: node_count as usize,
+            ..Default::default()
+        },
+        tree: Some(tree),
+    };
+    let scene = Rc::new(crate::callgraph::scene(&input));
+    *last = Some((key, scene.clone()));
+    scene
 }
 
 /// The value the node filters keep: the sum over the tree's roots.

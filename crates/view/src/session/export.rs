@@ -126,6 +126,14 @@ impl Session {
                     report::table(lines, format).into_bytes(),
                 )
             }
+            ExportKind::Dot => {
+                let options = heaplens_analysis::graph::GraphOptions {
+                    node_count: view.params.call_graph.unwrap_or(80) as usize,
+                    ..Default::default()
+                };
+                let dot = crate::dot::dot_of(prepared, &options);
+                text(format!("{stem}.{ty_name}.dot"), dot)
+            }
             ExportKind::Profile => return Err("no profile is open".into()),
         })
     }

@@ -63,6 +63,9 @@ pub struct Session {
     /// The last object-size histogram: (prepared generation, sample type,
     /// function) and the histogram.
     sizes: Option<(SizesKey, Option<Box<crate::sizes::Histogram>>)>,
+    /// The last call graph laid out: (prepared generation, sample type,
+    /// node count) and the scene.
+    call_graph: Option<(CallGraphKey, std::rc::Rc<crate::callgraph::GraphScene>)>,
     /// The rows last sent (which table, which of its rows): an answer
     /// carries rows only when they change.
     rows_sent: Option<(RowsKey, RowsAsked)>,
@@ -70,6 +73,9 @@ pub struct Session {
 
 /// What an object-size histogram depends on.
 type SizesKey = (u64, usize, Option<String>);
+
+/// What a call graph's scene depends on.
+type CallGraphKey = (u64, usize, u32);
 
 impl Session {
     pub fn new() -> Session {

@@ -92,6 +92,8 @@ pub enum ExportKind {
     Profile,
     /// Every row of the top table (pprof's order, no filter) as TSV or CSV.
     Table { csv: bool },
+    /// The graph view's call graph as Graphviz DOT (`heaplens dot`).
+    Dot,
 }
 
 /// A view to answer: the view's parameters, and what only this request

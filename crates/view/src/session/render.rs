@@ -132,6 +132,9 @@ pub struct ViewData {
     /// selected function's samples, or of all.
     #[serde(default)]
     pub sizes: Option<Box<crate::sizes::Histogram>>,
+    /// In the graph view: the call graph, laid out.
+    #[serde(default)]
+    pub call_graph: Option<std::rc::Rc<crate::callgraph::GraphScene>>,
 }
 
 /// A file name without its profile extensions (`mem.pb.gz` → `mem`), to
@@ -182,6 +185,7 @@ impl ViewData {
             sample_type_note: None,
             why: None,
             sizes: None,
+            call_graph: None,
         }
     }
 
@@ -323,6 +327,7 @@ impl ViewData {
             sample_type_note: self.sample_type_note.clone(),
             why: self.why.clone(),
             sizes: self.sizes.clone(),
+            call_graph: self.call_graph.clone(),
         }
     }
 }

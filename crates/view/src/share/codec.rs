@@ -8,6 +8,7 @@
 //! | `o` | `orientation` | `flame` (default: icicle, root on top) |
 //! | `view` | `graph` | `up` (bottom-up), `callers:NAME` or `callees:NAME` (default top-down) |
 //! | `rec` | `recursion` | `direct` or `all`: recursion collapsed |
+//! | `cg` | `call_graph` | the graph view's node count (pprof's `-nodecount`) |
 //! | `d` | `diff.show` | `0`: the profile alone, not its diff with the base |
 //! | `sub` | `diff.mode` | `1`: pprof's `-base` (default `-diff_base`) |
 //! | `norm` | `diff.normalize` | `1`: pprof's `-normalize` |
@@ -128,6 +129,18 @@ pub const KEYS: &[Key] = &[
             let t = text("rec", raw)?;
             v.recursion = Recursion::parse(&t)
                 .ok_or_else(|| format!("its \"rec\" part should be direct or all, not {t:?}"))?;
+            Ok(())
+        },
+    },
+    Key {
+        key: "cg",
+        write: |v| v.call_graph.map(|n| n.to_string()),
+        read: |v, raw| {
+            let t = text("cg", raw)?;
+            let n = t
+                .parse()
+                .map_err(|_| format!("its \"cg\" part should be a node count, not {t:?}"))?;
+            v.call_graph = Some(n);
             Ok(())
         },
     },
@@ -385,10 +398,12 @@ mod tests {
                 serde_json::json!([""]),
                 serde_json::json!(["x"]),
             ],
-            // The texts the field reads (a graph view reads only its own).
+            // The texts or numbers the field reads (a graph view reads
+            // only its own; an optional count numbers).
             _ => texts
                 .iter()
                 .map(|&t| Value::String(t.into()))
+                .chain([1, 7, 123_456].map(Value::from))
                 .filter(|t| {
                     let mut v = base.clone();
                     *at(&mut v, path) = t.clone();

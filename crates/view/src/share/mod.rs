@@ -315,6 +315,7 @@ mod tests {
                 },
                 graph: heaplens_analysis::GraphView::Callees("main.(*T).Run".into()),
                 recursion: heaplens_analysis::Recursion::Direct,
+                call_graph: Some(40),
             },
             profile: Some(Source::embed("new.pb.gz", b"\x1f\x8b\x08 profile bytes")),
             base: Some(Source::Url(

@@ -1,0 +1,335 @@
+//! The page's graph view: pprof's call graph ([`heaplens_analysis::graph`])
+//! laid out ([`heaplens_analysis::graph_layout`]) and dressed as
+//! `go tool pprof -http` draws it, ready to paint. Each box carries the
+//! lines of pprof's label (the short name split at its dots, flat and
+//! cum), its font size by flat and its colours by cum; each edge its route,
+//! width and colour by weight, dashed when inlined, dotted when residual.
+//! In a diff the colours say the sign: red grew, blue shrank, as the flame
+//! graph's. Text is measured as a monospace font is (`CHAR_WIDTH` of the
+//! font size per character), which the page draws with, so boxes fit their
+//! labels without the worker measuring text.
+//!
+//! [`svg`] writes the same scene as an SVG file.
+
+pub mod svg;
+
+use heaplens_analysis::graph::{graph_with, Graph, GraphOptions, Known};
+use heaplens_analysis::graph_layout::{layout, Size, Spacing};
+use heaplens_analysis::top::key_values;
+use heaplens_analysis::tree::Column;
+use heaplens_analysis::CallTree;
+use heaplens_profile::model::Profile;
+use heaplens_profile::units;
+use serde::{Deserialize, Serialize};
+
+use crate::dot::{dot_color, short_name, DotOptions};
+
+/// A monospace character's width, as a share of the font size.
+pub const CHAR_WIDTH: f64 = 0.6;
+/// A line's height, as a share of the font size.
+pub const LINE_HEIGHT: f64 = 1.25;
+/// Space between a box's border and its text, in pixels at zoom 1.
+pub const PAD: f64 = 6.0;
+/// The edges' labels' font size.
+pub const EDGE_FONT: f64 = 10.0;
+
+/// One box.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphNode {
+    /// The function's full name (what selecting it selects).
+    pub name: String,
+    /// The label's lines: the short name's parts, then the values.
+    pub lines: Vec<String>,
+    pub font: f64,
+    /// Top-left corner and size, in pixels at zoom 1.
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub flat: i64,
+    pub cum: i64,
+    /// Fill and border colours (CSS).
+    pub fill: String,
+    pub border: String,
+    /// pprof's tooltip: `NAME (CUM)`.
+    pub tip: String,
+}
+
+/// One edge, from caller to callee.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphEdge {
+    pub src: u32,
+    pub dst: u32,
+    /// The route's points, from the caller's box to the callee's.
+    pub points: Vec<(f64, f64)>,
+    pub weight: i64,
+    /// The weight as pprof labels it (`10MB`), `(inline)` on a second line
+    /// when inlined.
+    pub label: String,
+    /// Line width in pixels at zoom 1 (pprof's penwidth, 1 to 6).
+    pub width: f64,
+    pub color: String,
+    pub inline: bool,
+    pub residual: bool,
+    /// pprof's tooltip: `A -> B (VALUE)` (`...` for a residual edge).
+    pub tip: String,
+}
+
+/// The laid-out graph of a view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct GraphScene {
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+    /// The bounding box of everything, in pixels at zoom 1.
+    pub width: f64,
+    pub height: f64,
+    /// pprof's legend lines (the profile, the filters, what was shown and
+    /// dropped).
+    pub legend: Vec<String>,
+    /// The node count asked for (0: no limit).
+    pub node_count: u32,
+}
+
+/// What the scene is made of.
+pub struct SceneInput<'a> {
+    pub profile: &'a Profile,
+    pub sample_type: usize,
+    /// pprof's total (percentages are of it).
+    pub total: i64,
+    /// Colour by sign (a diff).
+    pub diff: bool,
+    pub filters: Vec<String>,
+    pub options: GraphOptions,
+    /// The profile's call tree at function granularity and its column of
+    /// the sample type, when made already: each function's values come
+    /// from it instead of a pass over the samples.
+    pub tree: Option<(&'a CallTree, &'a Column)>,
+}
+
+/// The graph of `input`'s profile, built, trimmed and laid out.
+pub fn scene(input: &SceneInput<'_>) -> GraphScene {
+    let (p, ty) = (input.profile, input.sample_type);
+    let g = match input.tree {
+        Some((tree, col)) => {
+            let n = tree.keys.names.len();
+            let (mut flat, mut cum) = (vec![0i64; n], vec![0i64; n]);
+            key_values(tree, col, &mut flat, &mut cum);
+            let known = Known {
+                flat: &flat,
+                cum: &cum,
+            };
+            graph_with(p, ty, &input.options, &tree.keys, Some(known))
+        }
+        None => heaplens_analysis::graph::graph(p, ty, &input.options),
+    };
+    scene_of(input, &g)
+}
+
+/// The scene of graph `g` (built from `input`).
+pub fn scene_of(input: &SceneInput<'_>, g: &Graph) -> GraphScene {
+    let (p, ty, total) = (input.profile, input.sample_type, input.total);
+    let sample_unit = p.sample_types.get(ty).map_or("", |s| s.unit.as_str());
+    let unit =
+        crate::report::minimum_unit(g.nodes.iter().map(|n| (n.flat, n.cum)), sample_unit, total);
+    let fmt_v = |v: i64| units::scaled_label(v, sample_unit, &unit);
+    let pct = |v: i64| units::percentage(v, total).trim().to_string();
+    let share = |v: i64| {
+        if total == 0 {
+            0.0
+        } else {
+            v as f64 / total.unsigned_abs() as f64
+        }
+    };
+    let color = |v: i64, background: bool| {
+        if input.diff {
+            diff_color(share(v), background)
+        } else {
+            dot_color(share(v), background)
+        }
+    };
+    let max_flat = g.nodes.iter().map(|n| n.flat.abs()).max().unwrap_or(0) as f64;
+    let mut nodes: Vec<GraphNode> = g
+        .nodes
+        .iter()
+        .map(|n| {
+            let mut lines = name_lines(&n.name, n.symbolized);
+            lines.extend(value_lines(n.flat, n.cum, &fmt_v, &pct));
+            let mut font = 8.0;
+            if max_flat != 0.0 && n.flat != 0 {
+                font += (16.0 * (n.flat.abs() as f64 / max_flat).sqrt()).ceil();
+            }
+            let (w, h) = box_size(&lines, font);
+            GraphNode {
+                name: n.name.clone(),
+                tip: format!("{} ({})", n.name, fmt_v(n.cum)),
+                lines,
+                font,
+                x: 0.0,
+                y: 0.0,
+                w,
+                h,
+                flat: n.flat,
+                cum: n.cum,
+                fill: color(n.cum, true),
+                border: color(n.cum, false),
+            }
+        })
+        .collect();
+    let sizes: Vec<Size> = nodes.iter().map(|n| Size { w: n.w, h: n.h }).collect();
+    let pairs: Vec<(usize, usize)> = g.edges.iter().map(|e| (e.src, e.dst)).collect();
+    let weights: Vec<f64> = g.edges.iter().map(|e| e.weight.abs() as f64).collect();
+    let laid = layout(&sizes, &pairs, &weights, &Spacing::default());
+    for (n, at) in nodes.iter_mut().zip(&laid.nodes) {
+        n.x = at.x;
+        n.y = at.y;
+    }
+    let edges = g
+        .edges
+        .iter()
+        .zip(laid.edges)
+        .map(|(e, route)| {
+            let w = fmt_v(e.weight);
+            let width = if total == 0 {
+                1
+            } else {
+                1 + (e.weight.wrapping_mul(5) / total).abs().min(5)
+            };
+            let arrow = if e.residual { "..." } else { "->" };
+            let (src, dst) = (&g.nodes[e.src].name, &g.nodes[e.dst].name);
+            GraphEdge {
+                src: e.src as u32,
+                dst: e.dst as u32,
+                points: route.points,
+                weight: e.weight,
+                label: if e.inline {
+                    format!("{w}\n(inline)")
+                } else {
+                    w.clone()
+                },
+                width: width as f64,
+                color: color(e.weight, false),
+                inline: e.inline,
+                residual: e.residual,
+                tip: format!("{src} {arrow} {dst} ({w})"),
+            }
+        })
+        .collect();
+    let opts = DotOptions {
+        node_fraction: input.options.node_fraction,
+        edge_fraction: input.options.edge_fraction,
+        filters: input.filters.clone(),
+    };
+    let mut legend = crate::dot::legend(p, ty, g, total, &fmt_v, &opts);
+    if let Some(last) = legend.last_mut() {
+        // The link to pprof's guide is the DOT file's; the page says it
+        // in its own words.
+        if last.contains("git.io") {
+            legend.pop();
+        }
+    }
+    GraphScene {
+        nodes,
+        edges,
+        width: laid.width,
+        height: laid.height,
+        legend,
+        node_count: input.options.node_count as u32,
+    }
+}
+
+/// A box's size for its lines at font size `font`.
+pub fn box_size(lines: &[String], font: f64) -> (f64, f64) {
+    let chars = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let w = chars as f64 * CHAR_WIDTH * font + 2.0 * PAD;
+    let h = lines.len() as f64 * LINE_HEIGHT * font + 2.0 * PAD;
+    (w.ceil(), h.ceil())
+}
+
+/// The name's lines in a box: pprof's short name split at `::` and dots
+/// (a binary's name, for a frame without symbols, whole).
+pub fn name_lines(name: &str, symbolized: bool) -> Vec<String> {
+    if !symbolized {
+        return vec![name.to_string()];
+    }
+    short_name(name)
+        .replace("::", "\n")
+        .replace("[...]", "[…]")
+        .replace('.', "\n")
+        .split('\n')
+        .map(str::to_string)
+        .collect()
+}
+
+/// The value lines of a box, as pprof writes them: `FLAT (P%)` and
+/// `of CUM (P%)` when cum differs, `0 of CUM (P%)` when flat is 0.
+pub fn value_lines(
+    flat: i64,
+    cum: i64,
+    fmt_v: &dyn Fn(i64) -> String,
+    pct: &dyn Fn(i64) -> String,
+) -> Vec<String> {
+    let mut out = vec![if flat != 0 {
+        format!("{} ({})", fmt_v(flat), pct(flat))
+    } else {
+        "0".to_string()
+    }];
+    if cum != flat {
+        let of = format!("of {} ({})", fmt_v(cum), pct(cum));
+        match out.last_mut() {
+            Some(last) if flat == 0 => {
+                last.push(' ');
+                last.push_str(&of);
+            }
+            _ => out.push(of),
+        }
+    }
+    out
+}
+
+/// A diff's colour for a share of the total: red grew, blue shrank, grey
+/// about even (the flame graph's hues), background pale, foreground deep.
+pub fn diff_color(score: f64, background: bool) -> String {
+    let s = score.clamp(-1.0, 1.0);
+    let strength = (s.abs() / 0.2).min(1.0).max(s.abs().powf(0.3));
+    let hue = if s < 0.0 { 214.0 } else { 4.0 };
+    let (sat, light) = if background {
+        (70.0 * strength, 93.0 - 10.0 * strength)
+    } else {
+        (75.0 * strength, 55.0 - 15.0 * strength)
+    };
+    format!("hsl({hue:.0} {sat:.0}% {light:.0}%)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_pprofs() {
+        assert_eq!(
+            name_lines("heaplens/testgen/scheduler.(*Scheduler).Create", true),
+            ["scheduler", "(*Scheduler)", "Create"]
+        );
+        assert_eq!(name_lines("[libc.so.6]", false), ["[libc.so.6]"]);
+        let f = |v: i64| format!("{v}B");
+        let p = |v: i64| format!("{}%", v / 10);
+        assert_eq!(value_lines(10, 10, &f, &p), ["10B (1%)"]);
+        assert_eq!(value_lines(10, 30, &f, &p), ["10B (1%)", "of 30B (3%)"]);
+        assert_eq!(value_lines(0, 30, &f, &p), ["0 of 30B (3%)"]);
+    }
+
+    #[test]
+    fn boxes_hold_their_lines() {
+        let lines = vec!["abc".to_string(), "abcdef".to_string()];
+        let (w, h) = box_size(&lines, 10.0);
+        assert_eq!(w, (6.0 * 6.0 + 2.0 * PAD).ceil());
+        assert_eq!(h, (2.0 * 12.5 + 2.0 * PAD).ceil());
+    }
+
+    #[test]
+    fn diff_colours_say_the_sign() {
+        assert!(diff_color(0.5, true).starts_with("hsl(4 "));
+        assert!(diff_color(-0.5, true).starts_with("hsl(214 "));
+        assert!(diff_color(0.0, false).contains(" 0% "));
+    }
+}
