@@ -17,6 +17,7 @@ use heaplens_profile::units;
 
 use crate::keys::{Granularity, Keys};
 
+mod build;
 mod tally;
 
 /// pprof's nodelets per node: label boxes hanging off a node in the graph,
@@ -107,13 +108,6 @@ struct SampleTags {
     of_set: Vec<Vec<u32>>,
 }
 
-impl SampleTags {
-    fn of_sample(&self, p: &Profile, s: usize) -> &[u32] {
-        let set = p.labels.set_of(s) as usize;
-        self.of_set.get(set).map_or(&[][..], Vec::as_slice)
-    }
-}
-
 fn sample_tags(p: &Profile) -> SampleTags {
     let mut names: Vec<String> = Vec::new();
     let mut index: HashMap<String, u32> = HashMap::default();
@@ -157,70 +151,14 @@ fn sample_tags(p: &Profile) -> SampleTags {
 /// Builds the graph of sample type `ty` over the nodes `kept` allows (all
 /// with None), as pprof's `graph.New`.
 fn build(p: &Profile, ty: usize, keys: &Keys, tags: &SampleTags, kept: Option<&[bool]>) -> Built {
-    let n = keys.names.len();
-    let (mut flat, mut cum) = (vec![0i64; n], vec![0i64; n]);
-    let mut present = vec![false; n];
-    let mut seen = vec![usize::MAX; n];
-    let mut tally = tally::Tally::new(n, kept, tags.names.len());
-    let is_kept = |k: u32| kept.is_none_or(|kk| kk.get(k as usize).copied().unwrap_or(false));
-    for s in 0..p.num_samples() {
-        let w = p.value(s, ty);
-        if w == 0 {
-            continue;
-        }
-        let sample_tags = tags.of_sample(p, s);
-        let mut parent: Option<u32> = None;
-        let mut residual = false;
-        for loc in p.stack(s).iter().rev() {
-            let Some(range) = keys
-                .loc_offsets
-                .get(loc as usize)
-                .zip(keys.loc_offsets.get(loc as usize + 1))
-            else {
-                continue;
-            };
-            for &packed in &keys.loc_keys[*range.0 as usize..*range.1 as usize] {
-                let (k, inlined) = (packed >> 1, packed & 1 == 1);
-                if !is_kept(k) {
-                    residual = true;
-                    continue;
-                }
-                let ku = k as usize;
-                present[ku] = true;
-                if seen[ku] != s {
-                    seen[ku] = s;
-                    cum[ku] = cum[ku].wrapping_add(w);
-                    for &t in sample_tags {
-                        let e = tally.tag(k, t);
-                        e.1 = e.1.wrapping_add(w);
-                    }
-                }
-                if let Some(par) = parent.filter(|&par| par != k) {
-                    let i = tally.edge(par, k);
-                    if let Some((_, e, last)) = tally.edges.get_mut(i) {
-                        // Once per sample, as pprof counts an edge.
-                        if *last != s {
-                            *last = s;
-                            e.0 = e.0.wrapping_add(w);
-                            e.1 |= residual;
-                            e.2 &= inlined;
-                        }
-                    }
-                }
-                parent = Some(k);
-                residual = false;
-            }
-        }
-        if let (Some(leaf), false) = (parent, residual) {
-            let lu = leaf as usize;
-            flat[lu] = flat[lu].wrapping_add(w);
-            for &t in sample_tags {
-                let e = tally.tag(leaf, t);
-                e.0 = e.0.wrapping_add(w);
-            }
-        }
-    }
-    let nodes = (0..n as u32)
+    let build::Sums {
+        flat,
+        cum,
+        present,
+        mut tally,
+        ..
+    } = build::pass(p, ty, keys, (&tags.of_set, tags.names.len()), kept);
+    let nodes = (0..flat.len() as u32)
         .filter(|&k| present[k as usize] && (flat[k as usize] != 0 || cum[k as usize] != 0))
         .collect();
     Built {
