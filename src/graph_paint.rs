@@ -59,6 +59,15 @@ impl Camera {
         }
     }
 
+    /// Moved by (dx, dy) screen pixels.
+    pub fn moved(self, dx: f64, dy: f64) -> Camera {
+        Camera {
+            tx: self.tx + dx,
+            ty: self.ty + dy,
+            ..self
+        }
+    }
+
     /// The scene point under screen point (x, y).
     pub fn to_scene(self, x: f64, y: f64) -> (f64, f64) {
         ((x - self.tx) / self.scale, (y - self.ty) / self.scale)

@@ -247,12 +247,7 @@ fn on_move(
                     if (x - d.x).hypot(y - d.y) > 3.0 {
                         d.moved = true;
                     }
-                    let cam = Camera {
-                        tx: d.cam.tx + x - d.x,
-                        ty: d.cam.ty + y - d.y,
-                        ..d.cam
-                    };
-                    l.cam = Some(cam);
+                    l.cam = Some(d.cam.moved(x - d.x, y - d.y));
                     true
                 }
                 _ => false,
@@ -423,22 +418,10 @@ fn on_key(
         let step = 80.0;
         let mut l = live.borrow_mut();
         let next = match e.key().as_str() {
-            "ArrowLeft" => Camera {
-                tx: cam.tx + step,
-                ..cam
-            },
-            "ArrowRight" => Camera {
-                tx: cam.tx - step,
-                ..cam
-            },
-            "ArrowUp" => Camera {
-                ty: cam.ty + step,
-                ..cam
-            },
-            "ArrowDown" => Camera {
-                ty: cam.ty - step,
-                ..cam
-            },
+            "ArrowLeft" => cam.moved(step, 0.0),
+            "ArrowRight" => cam.moved(-step, 0.0),
+            "ArrowUp" => cam.moved(0.0, step),
+            "ArrowDown" => cam.moved(0.0, -step),
             "+" | "=" => cam.zoom_at(1.25, w / 2.0, h / 2.0),
             "-" | "_" => cam.zoom_at(0.8, w / 2.0, h / 2.0),
             "0" => Camera::fit(&scene, w, h),

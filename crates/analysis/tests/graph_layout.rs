@@ -11,8 +11,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use heaplens_analysis::graph::{graph, Graph, GraphOptions};
 use heaplens_analysis::graph_layout::{
     edges_through_boxes, layout, overlapping_boxes, GraphLayout, Placed, Size, Spacing,
@@ -318,24 +316,6 @@ fn crossed_input_orders_come_out_uncrossed() {
     }
 }
 
-/// Every file of the corpus, sorted.
-fn corpus_files() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut dirs = vec![common::corpus_dir()];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.file_name().is_some_and(|n| n != "SOURCES.tsv") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 /// A node's box as the page would size it from its label: the name split
 /// at '.' into lines, then the flat and cum lines, in a font growing with
 /// the flat value.
@@ -371,7 +351,7 @@ fn corpus_graph(name: &str, g: &Graph) -> (usize, usize, std::time::Duration, Gr
 
 /// Every corpus file heaplens reads, decoded, with its name.
 fn corpus_profiles() -> Vec<(String, heaplens_profile::Profile)> {
-    corpus_files()
+    common::corpus_files()
         .into_iter()
         .filter_map(|path| {
             let name = path.strip_prefix(common::corpus_dir()).unwrap();

@@ -225,6 +225,24 @@ pub fn corpus_dir() -> PathBuf {
     d
 }
 
+/// Every file of the corpus (recursively), sorted, without SOURCES.tsv.
+pub fn corpus_files() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![corpus_dir()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).expect("read corpus dir") {
+            let p = e.expect("dir entry").path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.file_name().is_some_and(|n| n != "SOURCES.tsv") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// A corpus file, decoded.
 pub fn corpus_profile(rel: &str) -> Profile {
     let path = corpus_dir().join(rel);

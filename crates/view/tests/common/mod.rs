@@ -26,24 +26,6 @@ pub fn scheduler(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Every file of the corpus (recursively), sorted, without SOURCES.tsv.
-pub fn corpus_files() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut dirs = vec![corpus_dir()];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d).expect("read corpus dir") {
-            let p = e.expect("dir entry").path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.file_name().is_some_and(|n| n != "SOURCES.tsv") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 /// Corpus files heaplens refuses to read, sorted (`corpus.rs` checks each
 /// one's error); every other file must decode. pprof refuses three of
 /// them too (tests/golden/pprof/REJECTED.tsv) and reads the legacy binary
