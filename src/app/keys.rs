@@ -145,7 +145,7 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
         })),
         "G" => act(Action::CallGraph(match state.params.call_graph {
             Some(_) => None,
-            None => Some(80),
+            None => Some(heaplens_analysis::graph::NODE_COUNT as u32),
         })),
         "ArrowLeft" => act(Action::Move(Move::Left)),
         "ArrowRight" => act(Action::Move(Move::Right)),

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use gloo_events::{EventListener, EventListenerOptions};
+use heaplens_analysis::graph::NODE_COUNT;
 use heaplens_view::callgraph::GraphScene;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, KeyboardEvent, WheelEvent};
@@ -284,11 +285,11 @@ fn count_bar(props: &CallGraphProps) -> Html {
         let cb = props.on_count.clone();
         Callback::from(move |e: Event| {
             if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                cb.emit(s.value().parse().unwrap_or(80));
+                cb.emit(s.value().parse().unwrap_or(NODE_COUNT as u32));
             }
         })
     };
-    let counts = [20u32, 40, 80, 160, 0];
+    let counts = [20u32, 40, NODE_COUNT as u32, 160, 0];
     html! {
         <div class="callgraph-bar">
                 <label>{ "Nodes " }
@@ -321,13 +322,14 @@ fn paint_now(canvas: &NodeRef, live: &Rc<RefCell<Live>>, scene: &Rc<GraphScene>,
         c.set_height(bh);
     }
     let mut l = live.borrow_mut();
-    let key = graph_key(scene);
     let cam = match l.cam {
-        Some(cam) if l.fitted == key => cam,
-        _ => Camera::fit(scene, w, h),
+        Some(cam) if is_graph(&l.fitted, scene) => cam,
+        _ => {
+            l.fitted = graph_key(scene);
+            Camera::fit(scene, w, h)
+        }
     };
     l.cam = Some(cam);
-    l.fitted = key;
     let marks = Marks {
         focus: l.focus,
         hover: l.hover,
@@ -361,6 +363,15 @@ fn graph_key(scene: &GraphScene) -> (u64, u64, Vec<String>) {
         scene.height.to_bits(),
         scene.nodes.iter().map(|n| n.name.clone()).collect(),
     )
+}
+
+/// Whether `scene` is the graph of `key` (compared without copying its
+/// names: this runs on every paint of a pan).
+fn is_graph(key: &(u64, u64, Vec<String>), scene: &GraphScene) -> bool {
+    key.0 == scene.width.to_bits()
+        && key.1 == scene.height.to_bits()
+        && key.2.len() == scene.nodes.len()
+        && key.2.iter().zip(&scene.nodes).all(|(a, n)| *a == n.name)
 }
 
 /// Wheel zoom around the pointer (a listener that may cancel the page's

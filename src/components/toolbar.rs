@@ -132,7 +132,11 @@ fn main_view_switch(props: &ToolbarProps) -> Html {
                 data-main={key} {title} onclick={Callback::from(move |_| cb.emit(v))}>{ label.to_string() }</button>
         }
     };
-    let graph = Some(props.call_graph.unwrap_or(80));
+    let graph = Some(
+        props
+            .call_graph
+            .unwrap_or(heaplens_analysis::graph::NODE_COUNT as u32),
+    );
     html! {
         <div class="segmented" role="group" aria-label="View" id="main-view">
             { button(None, "Flame", "The flame graph (G switches)", "flame") }

@@ -24,6 +24,9 @@ mod tally;
 /// at most this many of them count when nodes are selected.
 pub const MAX_NODELETS: usize = 4;
 
+/// pprof's default `-nodecount` for graphs.
+pub const NODE_COUNT: usize = 80;
+
 /// The graph's settings, pprof's flags of the same names.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GraphOptions {
@@ -38,7 +41,7 @@ pub struct GraphOptions {
 impl Default for GraphOptions {
     fn default() -> Self {
         GraphOptions {
-            node_count: 80,
+            node_count: NODE_COUNT,
             node_fraction: 0.005,
             edge_fraction: 0.001,
         }

@@ -91,6 +91,50 @@ fn multiline_name(name: &str) -> String {
     format!("{short}\\n")
 }
 
+/// The value lines of a node's label, as pprof writes them: `FLAT (P%)`
+/// and `of CUM (P%)` when cum differs, `0 of CUM (P%)` when flat is 0.
+pub fn value_lines(
+    flat: i64,
+    cum: i64,
+    fmt_v: &dyn Fn(i64) -> String,
+    pct: &dyn Fn(i64) -> String,
+) -> Vec<String> {
+    let mut out = vec![if flat != 0 {
+        format!("{} ({})", fmt_v(flat), pct(flat))
+    } else {
+        "0".to_string()
+    }];
+    if cum != flat {
+        let of = format!("of {} ({})", fmt_v(cum), pct(cum));
+        match out.last_mut() {
+            Some(last) if flat == 0 => {
+                last.push(' ');
+                last.push_str(&of);
+            }
+            _ => out.push(of),
+        }
+    }
+    out
+}
+
+/// pprof's font size of a node's label: 8, plus up to 16 by the square
+/// root of its flat's share of the largest flat (`max_flat`).
+pub fn node_font(flat: i64, max_flat: f64) -> i64 {
+    let mut font = 8;
+    if max_flat != 0.0 && flat != 0 && flat.abs() as f64 <= max_flat {
+        font += (16.0 * (flat.abs() as f64 / max_flat).sqrt()).ceil() as i64;
+    }
+    font
+}
+
+/// pprof's pen width of an edge: 1 to 6 by its weight's share of `total`.
+pub fn pen_width(weight: i64, total: i64) -> i64 {
+    if total == 0 {
+        return 1;
+    }
+    1 + (weight.wrapping_mul(5) / total).abs().min(5)
+}
+
 /// The DOT text of the graph of `prepared`'s view with `opts`: what
 /// `heaplens dot` prints and the page's graph view exports.
 pub fn dot_of(prepared: &mut crate::pipeline::Prepared, opts: &GraphOptions) -> String {
@@ -143,28 +187,15 @@ pub fn dot(p: &Profile, ty: usize, total: i64, g: &Graph, opts: &DotOptions) -> 
     let max_flat = g.nodes.iter().map(|n| n.flat.abs()).max().unwrap_or(0) as f64;
     let share = |v: i64| v as f64 / total.unsigned_abs() as f64;
     for (i, n) in g.nodes.iter().enumerate() {
-        let flat_v = fmt_v(n.flat);
         // A frame without symbols is named by its binary, kept whole.
         let mut label = if n.symbolized {
             multiline_name(&n.name)
         } else {
             format!("{}\\n", escape(&n.name))
         };
-        if n.flat != 0 {
-            let _ = write!(label, "{flat_v} ({})", pct(n.flat));
-        } else {
-            label.push('0');
-        }
-        let mut cum_v = flat_v.clone();
-        if n.cum != n.flat {
-            label.push_str(if n.flat != 0 { "\\n" } else { " " });
-            cum_v = fmt_v(n.cum);
-            let _ = write!(label, "of {cum_v} ({})", pct(n.cum));
-        }
-        let mut font = 8;
-        if max_flat != 0.0 && n.flat != 0 && n.flat.abs() as f64 <= max_flat {
-            font += (16.0 * (n.flat.abs() as f64 / max_flat).sqrt()).ceil() as i64;
-        }
+        label.push_str(&value_lines(n.flat, n.cum, &fmt_v, &pct).join("\\n"));
+        let cum_v = fmt_v(n.cum);
+        let font = node_font(n.flat, max_flat);
         let _ = writeln!(
             s,
             "N{id} [label=\"{label}\" id=\"node{id}\" fontsize={font} shape=box tooltip=\"{} ({cum_v})\" color=\"{}\" fillcolor=\"{}\"]",
@@ -185,7 +216,7 @@ pub fn dot(p: &Profile, ty: usize, total: i64, g: &Graph, opts: &DotOptions) -> 
             if weight > 1 {
                 let _ = write!(attr, " weight={weight}");
             }
-            let width = 1 + (e.weight.wrapping_mul(5) / total).abs().min(5);
+            let width = pen_width(e.weight, total);
             if width > 1 {
                 let _ = write!(attr, " penwidth={width}");
             }

@@ -22,7 +22,7 @@ use heaplens_profile::model::Profile;
 use heaplens_profile::units;
 use serde::{Deserialize, Serialize};
 
-use crate::dot::{dot_color, short_name, DotOptions};
+use crate::dot::{dot_color, node_font, pen_width, short_name, value_lines, DotOptions};
 
 /// A monospace character's width, as a share of the font size.
 pub const CHAR_WIDTH: f64 = 0.6;
@@ -154,10 +154,7 @@ pub fn scene_of(input: &SceneInput<'_>, g: &Graph) -> GraphScene {
         .map(|n| {
             let mut lines = name_lines(&n.name, n.symbolized);
             lines.extend(value_lines(n.flat, n.cum, &fmt_v, &pct));
-            let mut font = 8.0;
-            if max_flat != 0.0 && n.flat != 0 {
-                font += (16.0 * (n.flat.abs() as f64 / max_flat).sqrt()).ceil();
-            }
+            let font = node_font(n.flat, max_flat) as f64;
             let (w, h) = box_size(&lines, font);
             GraphNode {
                 name: n.name.clone(),
@@ -189,11 +186,7 @@ pub fn scene_of(input: &SceneInput<'_>, g: &Graph) -> GraphScene {
         .zip(laid.edges)
         .map(|(e, route)| {
             let w = fmt_v(e.weight);
-            let width = if total == 0 {
-                1
-            } else {
-                1 + (e.weight.wrapping_mul(5) / total).abs().min(5)
-            };
+            let width = pen_width(e.weight, total);
             let arrow = if e.residual { "..." } else { "->" };
             let (src, dst) = (&g.nodes[e.src].name, &g.nodes[e.dst].name);
             GraphEdge {
@@ -258,32 +251,6 @@ pub fn name_lines(name: &str, symbolized: bool) -> Vec<String> {
         .split('\n')
         .map(str::to_string)
         .collect()
-}
-
-/// The value lines of a box, as pprof writes them: `FLAT (P%)` and
-/// `of CUM (P%)` when cum differs, `0 of CUM (P%)` when flat is 0.
-pub fn value_lines(
-    flat: i64,
-    cum: i64,
-    fmt_v: &dyn Fn(i64) -> String,
-    pct: &dyn Fn(i64) -> String,
-) -> Vec<String> {
-    let mut out = vec![if flat != 0 {
-        format!("{} ({})", fmt_v(flat), pct(flat))
-    } else {
-        "0".to_string()
-    }];
-    if cum != flat {
-        let of = format!("of {} ({})", fmt_v(cum), pct(cum));
-        match out.last_mut() {
-            Some(last) if flat == 0 => {
-                last.push(' ');
-                last.push_str(&of);
-            }
-            _ => out.push(of),
-        }
-    }
-    out
 }
 
 /// A diff's colour for a share of the total: red grew, blue shrank, grey

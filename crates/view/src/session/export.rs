@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use heaplens_analysis::folded::{folded_diff_string, folded_string, DiffFormat};
+use heaplens_analysis::graph::{GraphOptions, NODE_COUNT};
 use heaplens_analysis::{top, TopOptions};
 
 use super::caches::{ColumnKey, RowsKey};
@@ -127,8 +128,9 @@ impl Session {
                 )
             }
             ExportKind::Dot => {
-                let options = heaplens_analysis::graph::GraphOptions {
-                    node_count: view.params.call_graph.unwrap_or(80) as usize,
+                let node_count = view.params.call_graph.map_or(NODE_COUNT, |n| n as usize);
+                let options = GraphOptions {
+                    node_count,
                     ..Default::default()
                 };
                 let dot = crate::dot::dot_of(prepared, &options);
