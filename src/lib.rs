@@ -14,6 +14,7 @@ pub mod panic;
 pub mod recent;
 pub mod state;
 pub mod svg;
+pub mod timeline_chart;
 pub mod worker;
 
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -146,6 +146,32 @@ async fn handle(
                 respond(Response::Values { node, values });
             }
         }
+        Request::FetchSeries {
+            files,
+            append,
+            params,
+        } => load_series(inner, scope, id, files, append, &params).await,
+        Request::Timeline { params } => {
+            let t = inner.borrow_mut().session.timeline(&params);
+            respond(match t {
+                Ok(t) => Response::Timeline(Box::new(t)),
+                Err(e) => Response::Failed(format!("Could not chart the snapshots: {e}.")),
+            });
+        }
+        Request::OpenSnapshots { params, at, base } => {
+            let opened = inner.borrow_mut().session.open_snapshots(&params, at, base);
+            respond(match opened {
+                Ok((profile, base)) => Response::Opened {
+                    profile: Box::new(profile),
+                    base: base.map(Box::new),
+                },
+                Err(e) => Response::Failed(format!("Could not open the snapshot: {e}.")),
+            });
+            // The timeline marks the snapshots open.
+            if let Ok(t) = inner.borrow_mut().session.timeline(&params) {
+                respond(Response::Timeline(Box::new(t)));
+            }
+        }
         Request::View(req) => {
             let view = inner.borrow_mut().session.view(&req);
             if let Some(view) = view {
@@ -322,6 +348,83 @@ async fn load_merged(
             info: Box::new(info),
         },
         Err(message) => failed(slot, all, message),
+    });
+}
+
+/// Reads heap snapshots (name, URL) into the timeline, a new one unless
+/// `append`: each that cannot be read, or is of another kind than the
+/// first, is refused by name and the rest kept. Opens the newest snapshot
+/// when the timeline is new or was showing its last one, then answers the
+/// timeline.
+async fn load_series(
+    inner: &Rc<RefCell<Inner>>,
+    scope: &WorkerScope<AnalysisWorker>,
+    id: HandlerId,
+    files: Vec<(String, String)>,
+    append: bool,
+    params: &heaplens_view::params::ViewParams,
+) {
+    let respond = |r: Response| scope.respond(id, r);
+    let (was, open_last) = {
+        let mut i = inner.borrow_mut();
+        if !append {
+            i.session.clear_timeline();
+        }
+        let n = i.session.snapshot_count();
+        let at_last = i
+            .session
+            .timeline(params)
+            .map_or(true, |t| t.open.is_none_or(|(at, _)| at + 1 == n));
+        (n, at_last)
+    };
+    let total = files.len() as u64;
+    for (k, (name, url)) in files.into_iter().enumerate() {
+        respond(Response::Progress {
+            stage: format!("snapshot {} of {total}", k + 1),
+            done: k as u64,
+            total,
+        });
+        let read = match crate::link::fetch_blob(&url).await {
+            Ok(blob) => blob_bytes(scope, id, blob).await,
+            Err(message) => Err(message),
+        };
+        let mut i = inner.borrow_mut();
+        let decoded = read.and_then(|(data, gzip_size)| {
+            i.session
+                .decode_part(&name, &data, gzip_size, &mut |_, _, _| {})
+        });
+        match decoded {
+            Ok(p) => {
+                i.session.add_snapshot(&name, p);
+            }
+            Err(message) if message.starts_with(&name) => i.session.refuse_snapshot(message),
+            Err(message) => i.session.refuse_snapshot(format!("{name}: {message}")),
+        }
+    }
+    let n = inner.borrow().session.snapshot_count();
+    if n == 0 {
+        let refused = inner.borrow().session.refused_snapshots().join("; ");
+        respond(Response::Failed(format!(
+            "No snapshot could be opened: {refused}"
+        )));
+        return;
+    }
+    if n > was && open_last {
+        let opened = inner
+            .borrow_mut()
+            .session
+            .open_snapshots(params, n - 1, None);
+        if let Ok((profile, base)) = opened {
+            respond(Response::Opened {
+                profile: Box::new(profile),
+                base: base.map(Box::new),
+            });
+        }
+    }
+    let t = inner.borrow_mut().session.timeline(params);
+    respond(match t {
+        Ok(t) => Response::Timeline(Box::new(t)),
+        Err(e) => Response::Failed(format!("Could not chart the snapshots: {e}.")),
     });
 }
 

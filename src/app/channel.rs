@@ -67,6 +67,27 @@ impl Channel {
         self.send(Request::FetchMerged { slot, files });
     }
 
+    /// Has the worker read `files` (name, address; blob: ones are ours) as
+    /// the snapshots of a timeline, a new one unless `append`.
+    pub fn fetch_series(
+        &mut self,
+        files: Vec<(String, String)>,
+        append: bool,
+        params: heaplens_view::params::ViewParams,
+    ) {
+        let blobs: Vec<String> = files
+            .iter()
+            .filter(|(_, u)| u.starts_with("blob:"))
+            .map(|(_, u)| u.clone())
+            .collect();
+        self.remember_blobs(&blobs);
+        self.send(Request::FetchSeries {
+            files,
+            append,
+            params,
+        });
+    }
+
     /// Keeps blob: addresses of ours until a few newer ones exist (at
     /// least those of the latest request, which the worker has yet to
     /// read), then revokes them.

@@ -2,7 +2,8 @@
 //! named in a message: sources go to the line view, `go test -bench`
 //! outputs to the benchmark comparison, profiles open by their number (one
 //! is the profile, two ask which is the base, or to merge them, three or
-//! more are merged as `go tool pprof a.prof b.prof c.prof` merges them),
+//! more ask whether they are a timeline of snapshots or are to be merged
+//! as `go tool pprof a.prof b.prof c.prof` merges them),
 //! and the rest is refused by name.
 
 use std::rc::Rc;
@@ -15,6 +16,7 @@ use web_sys::DragEvent;
 use yew::prelude::*;
 
 use super::files::{Openers, Pair};
+use super::series::Many;
 use crate::state::{Action, AppState};
 
 /// How much of a file is read to tell what it is.
@@ -25,6 +27,8 @@ const HEAD_BYTES: f64 = 64.0 * 1024.0;
 pub struct Dropping {
     pub dragging: bool,
     pub pair: UseStateHandle<Pair>,
+    /// Three or more profiles, waiting for the reader's choice.
+    pub many: UseStateHandle<Many>,
 }
 
 /// Listens for drags and drops on the whole window for as long as the app
@@ -33,8 +37,9 @@ pub struct Dropping {
 pub fn use_dropping(open: &Openers, d: UseReducerDispatcher<AppState>) -> Dropping {
     let dragging = use_state(|| false);
     let pair = use_state(|| None::<Rc<(web_sys::File, web_sys::File)>>);
+    let many = use_state(|| None::<Rc<Vec<web_sys::File>>>);
     {
-        let (dragging, pair, open) = (dragging.clone(), pair.clone(), open.clone());
+        let (dragging, pair, open) = (dragging.clone(), (pair.clone(), many.clone()), open.clone());
         use_effect_with((), move |_| {
             let listeners = web_sys::window().map(|w| listen(&w, dragging, pair, open, d));
             move || drop(listeners)
@@ -43,13 +48,17 @@ pub fn use_dropping(open: &Openers, d: UseReducerDispatcher<AppState>) -> Droppi
     Dropping {
         dragging: *dragging,
         pair,
+        many,
     }
 }
+
+/// Dropped profiles waiting for the reader's choice: two, or more.
+type Waiting = (UseStateHandle<Pair>, UseStateHandle<Many>);
 
 fn listen(
     w: &web_sys::Window,
     dragging: UseStateHandle<bool>,
-    pair: UseStateHandle<Pair>,
+    pair: Waiting,
     open: Openers,
     d: UseReducerDispatcher<AppState>,
 ) -> [EventListener; 3] {
@@ -169,7 +178,7 @@ async fn head_of(f: &web_sys::File) -> Vec<u8> {
 /// Uses every dropped file or names it in a message.
 async fn sort_out(
     files: Vec<(web_sys::File, String)>,
-    pair: &UseStateHandle<Pair>,
+    pair: &Waiting,
     open: &Openers,
     d: &UseReducerDispatcher<AppState>,
 ) {
@@ -227,11 +236,11 @@ async fn sort_out(
         [one] => open.file.emit((Slot::Profile, one.clone())),
         [a, b] => {
             let (base, new) = guess_base(a, b);
-            pair.set(Some(Rc::new((new.clone(), base.clone()))));
+            pair.0.set(Some(Rc::new((new.clone(), base.clone()))));
         }
         [] => {}
-        // Three or more: merged, in the order dropped.
-        _ => open.merge.emit(profiles),
+        // Three or more: a timeline or a merge, as the reader says.
+        _ => pair.1.set(Some(Rc::new(profiles))),
     }
     if !refused.is_empty() {
         d.dispatch(Action::Refused(Some(format!(

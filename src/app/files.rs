@@ -33,6 +33,8 @@ pub struct Openers {
     /// Several local files merged into the profile, as `go tool pprof
     /// a.prof b.prof` merges them.
     pub merge: Callback<Vec<web_sys::File>>,
+    /// Several local files opened as the snapshots of a timeline.
+    pub series: Callback<Vec<web_sys::File>>,
     /// A local `go test -bench` output into a side of the comparison.
     pub bench: Callback<(Slot, web_sys::File)>,
     /// Source files for the line view.
@@ -72,6 +74,12 @@ pub fn use_openers(state: &UseReducerHandle<AppState>, channel: &SharedChannel) 
     let merge = {
         let (channel, d) = (channel.clone(), d.clone());
         Callback::from(move |files: Vec<web_sys::File>| open_merged(files, &channel, &d))
+    };
+    let series = {
+        let (channel, d, params) = (channel.clone(), d.clone(), state.params.clone());
+        Callback::from(move |files: Vec<web_sys::File>| {
+            super::series::open_files(files, &params, &channel, &d)
+        })
     };
     let bench = {
         let (channel, d) = (channel.clone(), d.clone());
@@ -127,6 +135,7 @@ pub fn use_openers(state: &UseReducerHandle<AppState>, channel: &SharedChannel) 
     Openers {
         file,
         merge,
+        series,
         bench,
         sources,
         demo,
@@ -288,9 +297,9 @@ pub type Pair = Option<Rc<(web_sys::File, web_sys::File)>>;
 pub fn pair_dialog(
     files: &Rc<(web_sys::File, web_sys::File)>,
     pair: UseStateHandle<Pair>,
-    load: Callback<(Slot, web_sys::File)>,
-    merge: Callback<Vec<web_sys::File>>,
+    open: &Openers,
 ) -> Html {
+    let (load, merge, series) = (open.file.clone(), open.merge.clone(), open.series.clone());
     let (new, base) = (files.0.clone(), files.1.clone());
     let choose = |new: web_sys::File, base: web_sys::File| {
         let pair = pair.clone();
@@ -308,6 +317,13 @@ pub fn pair_dialog(
             pair.set(None);
         })
     };
+    let timeline = {
+        let (pair, files) = (pair.clone(), vec![base.clone(), new.clone()]);
+        Callback::from(move |_: MouseEvent| {
+            series.emit(files.clone());
+            pair.set(None);
+        })
+    };
     let cancel = {
         let pair = pair.clone();
         Callback::from(move |_: MouseEvent| pair.set(None))
@@ -322,6 +338,7 @@ pub fn pair_dialog(
                 { format!("Base: {} → new: {}", new.name(), base.name()) }
             </button>
             <button id="pair-merge" onclick={merged}>{ format!("Merge {} + {}", base.name(), new.name()) }</button>
+            <button id="pair-timeline" onclick={timeline}>{ "Timeline of the two snapshots" }</button>
             <button onclick={cancel}>{ "Cancel" }</button>
         </div>
     }

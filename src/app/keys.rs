@@ -76,6 +76,15 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
     if state.view.is_none() {
         return false;
     }
+    // The timeline's chart has keys of its own.
+    let in_timeline = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("#timeline").ok().flatten())
+        .is_some();
+    if in_timeline {
+        return false;
+    }
     // The graph view's canvas moves and zooms itself (its own keys).
     let flame_keys = [
         "0",

@@ -36,10 +36,11 @@ pub fn use_link_sync(state: &UseReducerHandle<AppState>, channel: &SharedChannel
         && state.pending.is_none()
         && state.zoom_found()
         && state.busy.is_none();
-    let deps = (state.params.clone(), state.sources.clone(), ready);
-    use_effect_with(deps, move |(params, sources, ready)| {
+    let series = (state.snapshots.clone(), state.live);
+    let deps = (state.params.clone(), state.sources.clone(), series, ready);
+    use_effect_with(deps, move |(params, sources, series, ready)| {
         if *ready {
-            write_fragment(params, sources, &handled, &last_view);
+            write_fragment(params, sources, series, &handled, &last_view);
         }
     });
 }
@@ -82,6 +83,7 @@ fn follow_fragment(
 fn write_fragment(
     params: &ViewParams,
     sources: &crate::state::Sources,
+    (snapshots, live): &(Rc<Vec<String>>, bool),
     handled: &RefCell<String>,
     last_view: &RefCell<Option<ViewParams>>,
 ) {
@@ -90,6 +92,8 @@ fn write_fragment(
         view: params.clone(),
         profile,
         base,
+        snapshots: (**snapshots).clone(),
+        live: *live,
     }
     .fragment();
     if frag != link::fragment() {
@@ -140,8 +144,23 @@ pub fn open_link(
         view,
         profile,
         base,
+        snapshots,
+        live,
     } = parsed.link;
+    if live != state.live {
+        state.dispatch(Action::Live(live));
+    }
     let view = Rc::new(view);
+    if !snapshots.is_empty() {
+        let snapshots = Rc::new(snapshots);
+        if *state.snapshots == *snapshots && has_profile {
+            state.dispatch(Action::ApplyView(view));
+        } else {
+            state.dispatch(Action::OpenLink(view.clone()));
+            super::series::open_urls(snapshots, &view, channel, &state.dispatcher());
+        }
+        return;
+    }
     let same = state.sources == (profile.clone(), base.clone());
     let Some(profile) = profile.filter(|_| !(same && has_profile)) else {
         // The same profiles (or none named): only the view changes.

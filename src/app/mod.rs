@@ -11,6 +11,7 @@ mod folders;
 mod keys;
 mod links;
 mod panels;
+mod series;
 mod sharing;
 
 use heaplens_view::session::Slot;
@@ -32,6 +33,7 @@ pub fn App() -> Html {
     use_first_width(state.dispatcher());
     links::use_link_sync(&state, &channel, &latest);
     channel::use_view_requests(&state, &channel);
+    series::use_timeline_requests(&state, &channel);
     use_theme_and_title(&state);
     use_gc_fragment(&state);
     let search_ref = use_node_ref();
@@ -44,10 +46,17 @@ pub fn App() -> Html {
             panels::view_panels(&state, view, info, &channel, &sharing, &open, &search_ref)
         }
         (None, Some(_)) => html! { <p class="working">{ "Analysing…" }</p> },
-        _ if state.busy.is_none() && state.bench.is_none() && state.gc.is_none() => {
+        _ if state.busy.is_none() && state.bench.is_none() && state.gc.is_none() && !state.live => {
             html! { <Landing on_demo={open.demo.clone()} recent={state.recent.clone()} on_recent={open.recent.clone()} on_forget={open.forget.clone()} /> }
         }
         _ => html! {},
+    };
+    let view_part = html! {
+        <>
+            { series::live_bar(&state, &channel) }
+            { series::panel(&state, &channel) }
+            { view_part }
+        </>
     };
     page(&state, &open, &drop, view_part)
 }
@@ -81,16 +90,20 @@ fn page(
                 <div class="pickers">
                     <FilePicker id="profile-input" label="Profile" hint="" multiple=true open={open_name(state.info.as_deref())} on_pick={on_pick(Slot::Profile)} />
                     <FilePicker id="base-input" label="Base (optional)" hint="" open={open_name(state.base_info.as_deref())} on_pick={on_pick(Slot::Base)} />
+                    <FilePicker id="snapshots-input" label="Snapshots (timeline)" hint="" multiple=true open={snapshots_name(state)} on_pick={open.series.clone()} />
                 </div>
                 <UrlForm on_open={open.url.clone()} />
                 <button class="demo" onclick={open.demo.reform(|_| ())}>{ "Open demo" }</button>
                 <button class="theme" onclick={d.callback_to(|_| Action::ToggleTheme)} title="Light, dark, or follow the system">{ theme_label }</button>
             </header>
             if let Some(p) = (*drop.pair).clone() {
-                { pair_dialog(&p, drop.pair.clone(), open.file.clone(), open.merge.clone()) }
+                { pair_dialog(&p, drop.pair.clone(), open) }
+            }
+            if let Some(m) = (*drop.many).clone() {
+                { series::many_dialog(&m, drop.many.clone(), open.series.clone(), open.merge.clone()) }
             }
             if drop.dragging {
-                <div class="drop-overlay" aria-hidden="true"><p>{ "Drop profiles (two: base and new; three or more: merged), go test -bench outputs, GODEBUG=gctrace=1 logs or source files" }</p></div>
+                <div class="drop-overlay" aria-hidden="true"><p>{ "Drop profiles (two: base and new; several: a timeline of snapshots, or merged), go test -bench outputs, GODEBUG=gctrace=1 logs or source files" }</p></div>
             }
             <ErrorAlert message={alert_text(state)} />
             if let Some(n) = state.notice.clone() {
@@ -123,6 +136,14 @@ fn alert_text(state: &AppState) -> Option<AttrValue> {
         .flatten()
         .collect();
     (!parts.is_empty()).then(|| AttrValue::from(parts.join(" ")))
+}
+
+/// What the snapshots picker says: how many snapshots the timeline has.
+fn snapshots_name(state: &AppState) -> Option<AttrValue> {
+    state
+        .timeline
+        .as_ref()
+        .map(|t| AttrValue::from(format!("{} snapshots", t.snapshots.len())))
 }
 
 /// The name of the file open in a slot.

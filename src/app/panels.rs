@@ -254,6 +254,7 @@ fn table(state: &UseReducerHandle<AppState>, view: &ViewData) -> Html {
             all={state.rows_total}
             on_more={d.callback_to(|_| Action::TableMore)}
             on_menu={d.callback_to(|m: (f64, f64, String)| Action::RefineMenu(Some(Rc::new(m))))}
+            timeline={state.timeline.clone()}
         />
     }
 }

@@ -56,6 +56,7 @@ pub fn use_sharing(
                     view: params.clone(),
                     profile: Some(embed(&s.profile)),
                     base: s.base.as_ref().map(embed),
+                    ..Link::default()
                 })
             })
         })
@@ -107,12 +108,21 @@ pub fn use_sharing(
 /// With the share panel open: the shorter link by URL, when the profiles
 /// came from URLs.
 fn by_url(state: &AppState) -> Option<String> {
+    // A timeline opened from addresses: the link lists them again.
+    if state.shared.is_some() && !state.snapshots.is_empty() {
+        return Some(link::address(&Link {
+            view: state.params.clone(),
+            snapshots: (*state.snapshots).clone(),
+            ..Link::default()
+        }));
+    }
     match (&state.shared, &state.sources) {
         (Some(_), (Some(Source::Url(p)), b)) if !matches!(b, Some(Source::Embedded { .. })) => {
             Some(link::address(&Link {
                 view: state.params.clone(),
                 profile: Some(Source::Url(p.clone())),
                 base: b.clone(),
+                ..Link::default()
             }))
         }
         _ => None,

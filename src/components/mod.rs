@@ -15,6 +15,7 @@ mod progress;
 mod refine;
 mod share;
 mod sizes;
+mod timeline;
 mod toolbar;
 pub(crate) mod top_table;
 mod why;
@@ -34,6 +35,21 @@ pub use progress::ProgressBar;
 pub use refine::{RefineBar, RefineMenu};
 pub use share::{Export, ShareBar, SharePanel};
 pub use sizes::SizesPanel;
+pub use timeline::{sparkline, Recorder, TimelinePanel};
 pub use toolbar::Toolbar;
 pub use top_table::{Column as SortColumn, TopTable};
 pub use why::WhyPanel;
+
+/// The value of the `<select>` an event came from.
+pub fn select_value(e: &yew::Event) -> Option<String> {
+    use yew::TargetCast;
+    e.target_dyn_into::<web_sys::HtmlSelectElement>()
+        .map(|s| s.value())
+}
+
+/// The value of the `<input>` an event came from.
+pub fn input_value(e: &yew::Event) -> Option<String> {
+    use yew::TargetCast;
+    e.target_dyn_into::<web_sys::HtmlInputElement>()
+        .map(|i| i.value())
+}

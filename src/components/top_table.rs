@@ -45,6 +45,34 @@ pub struct TopTableProps {
     /// A right-click on a row: window pixels and the row's function.
     #[prop_or_default]
     pub on_menu: Callback<(f64, f64, String)>,
+    /// With a timeline of snapshots open: each row's function over the
+    /// snapshots, as a sparkline.
+    #[prop_or_default]
+    pub timeline: Option<Rc<heaplens_view::session::timeline::TimelineData>>,
+}
+
+/// The trend column's header, with a timeline open.
+fn trend_header(props: &TopTableProps) -> Html {
+    if props.timeline.is_none() {
+        return html! {};
+    }
+    plain_header(
+        "trend",
+        "The function's value in each snapshot of the timeline (the largest functions)",
+    )
+}
+
+/// A row's sparkline over the timeline's snapshots.
+fn trend_cell(props: &TopTableProps, function: &str) -> Html {
+    let Some(t) = &props.timeline else {
+        return html! {};
+    };
+    match t.sparks.iter().find(|b| b.name == function) {
+        Some(b) => {
+            html! { <td class="spark" title={format!("{} snapshots", b.values.len())}>{ crate::components::sparkline(&b.values) }</td> }
+        }
+        None => html! { <td class="spark"></td> },
+    }
 }
 
 /// The refine menu of a row's function on a right-click.
@@ -127,6 +155,7 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                             { header(props, "cum Δ%", Column::CumPct, "change of cum in percent of the base") }
                             if per_object(props) { { plain_header("B/obj", "Bytes per object, base → new: the space of the row's samples over their objects (cum) in each profile") } }
                             if why(props) { { plain_header("why", "What the compiler said about the line (go build -gcflags=-m)") } }
+                            { trend_header(props) }
                             { header(props, "name", Column::Name, "Function (or function and line)") }
                         </tr>
                         } else {
@@ -138,6 +167,7 @@ pub fn TopTable(props: &TopTableProps) -> Html {
                             { header(props, "cum%", Column::Cum, "cum as a share of the total") }
                             if per_object(props) { { plain_header("B/obj", "Bytes per object: the space of the row's samples over their objects (cum)") } }
                             if why(props) { { plain_header("why", "What the compiler said about the line (go build -gcflags=-m)") } }
+                            { trend_header(props) }
                             { header(props, "name", Column::Name, "Function (or function and line)") }
                         </tr>
                         }
@@ -261,6 +291,7 @@ fn diff_row(props: &TopTableProps, r: &Row, unit: &str) -> Html {
                 <td class="num per-object">{ per_object_change(r) }</td>
             }
             if why(props) { { why_cell(r) } }
+            { trend_cell(props, &r.function) }
             <td class="name" title={r.name.clone()}>
                 <span class="fn">{ crate::paint::truncate(&r.name, 160) }</span>
                 if !r.mark.is_empty() { <span class="mark">{ format!(" {}", r.mark) }</span> }
@@ -292,6 +323,7 @@ fn plain_row(props: &TopTableProps, r: &Row, sum: i64, unit: &str) -> Html {
                 <td class="num per-object">{ r.per_object.map(|b| units::label(b as i64, "bytes")).unwrap_or_default() }</td>
             }
             if why(props) { { why_cell(r) } }
+            { trend_cell(props, &r.function) }
             <td class="name" title={r.name.clone()}>
                 <span class="fn">{ crate::paint::truncate(&r.name, 160) }</span>
                 if !r.mark.is_empty() { <span class="mark">{ format!(" {}", r.mark) }</span> }

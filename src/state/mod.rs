@@ -82,6 +82,14 @@ pub struct AppState {
     pub error: Option<String>,
     pub view: Option<Rc<ViewData>>,
     pub bench: Option<Rc<Bench>>,
+    /// The timeline of heap snapshots, when several were opened as one.
+    pub timeline: Option<Rc<heaplens_view::session::timeline::TimelineData>>,
+    /// The addresses of a timeline's snapshots opened from a link (its
+    /// fragment lists them again); empty for local files.
+    pub snapshots: Rc<Vec<String>>,
+    /// Served by `heaplens web` for a live service: snapshots can be
+    /// recorded from its `/debug/pprof/`.
+    pub live: bool,
     /// The GC view of gctrace logs loaded beside the profiles.
     pub gc: Option<Rc<heaplens_view::session::gclog::GcData>>,
     /// The compiler's diagnostics files loaded, and how many diagnostics.
@@ -147,6 +155,9 @@ impl Default for AppState {
             view: None,
             bench: None,
             gc: None,
+            timeline: None,
+            snapshots: Rc::default(),
+            live: false,
             diagnostics: None,
             rows: Rc::default(),
             rows_matching: 0,
@@ -304,6 +315,14 @@ pub enum Action {
     Recursion(heaplens_analysis::Recursion),
     /// The graph view with this node count, or the flame graph (None).
     CallGraph(Option<u32>),
+    /// How the timeline ranks and orders its snapshots.
+    Timeline(heaplens_view::params::TimelineParams),
+    /// The timeline closed (a single profile was opened).
+    CloseTimeline,
+    /// The addresses of the timeline's snapshots (empty: local files).
+    SnapshotSources(Rc<Vec<String>>),
+    /// The page records snapshots of a live service.
+    Live(bool),
     ColorBySelf(bool),
     /// The arrow keys: the selection moves to a neighbouring frame.
     Move(Move),

@@ -83,6 +83,16 @@ fn on_action(next: &mut AppState, action: Action) {
             next.forget_frames();
         }
         Action::CallGraph(n) => next.params.call_graph = n,
+        Action::Timeline(t) => next.params.timeline = t,
+        Action::CloseTimeline => {
+            next.timeline = None;
+            next.snapshots = Rc::default();
+        }
+        Action::SnapshotSources(s) => {
+            next.snapshots = s;
+            next.sources = (None, None);
+        }
+        Action::Live(l) => next.live = l,
         Action::ColorBySelf(b) => {
             next.params.diff.color_by = if b {
                 ColorBy::SelfValue
@@ -236,6 +246,30 @@ fn on_response(next: &mut AppState, resp: Response, before: &mut (ViewParams, u3
             // Views carry the diagnostics from now on: ask again.
             next.loaded += 1;
         }
+        Response::Opened { profile, base } => {
+            // A snapshot of the timeline: the reader's view stays.
+            next.busy = None;
+            next.error = None;
+            next.info = Some(Rc::from(profile));
+            next.base_info = base.map(Rc::from);
+            next.view = None;
+            next.rows = Rc::default();
+            next.forget_frames();
+            next.zoom_node = None;
+            next.loaded += 1;
+            if let Some(v) = next.pending.take() {
+                let info = next.info.clone();
+                next.apply_view(&v, info.as_deref());
+            }
+        }
+        Response::Timeline(t) => {
+            next.busy = None;
+            // Snapshots left out are named in the alert; the rest is shown.
+            if !t.refused.is_empty() {
+                next.refused = Some(format!("Not opened: {}.", t.refused.join("; ")));
+            }
+            next.timeline = Some(Rc::from(t));
+        }
         Response::Gc(data) => {
             next.busy = None;
             next.error = None;
@@ -247,6 +281,7 @@ fn on_response(next: &mut AppState, resp: Response, before: &mut (ViewParams, u3
         }
         Response::Failed(message) => {
             next.sharing = false;
+            next.busy = None;
             next.error = Some(message);
         }
         // Downloaded by the page as it arrives.
@@ -272,6 +307,9 @@ fn on_response(next: &mut AppState, resp: Response, before: &mut (ViewParams, u3
 /// A new profile: new frames, so no zoom, selection or search; the
 /// reader's choices of layout stay. A waiting link's view is taken on.
 fn loaded_profile(next: &mut AppState, info: Rc<ProfileInfo>) {
+    // One profile opened: the timeline it was part of, if any, closes.
+    next.timeline = None;
+    next.snapshots = Rc::default();
     next.busy = None;
     next.error = None;
     next.info = Some(info);

@@ -1,5 +1,5 @@
-// End-to-end tests of merges in the page: three profiles dropped on the window open as their
-// merge, named by its files in the header, and the page's WHOLE top table of every sample type
+// End-to-end tests of merges in the page: three profiles dropped on the window open, once the
+// dialog is answered with *Merge* (it also offers a timeline of snapshots), as their merge, named by its files in the header, and the page's WHOLE top table of every sample type
 // equals `heaplens top --format tsv FILE FILE FILE` and `go tool pprof`'s merge goldens
 // (tests/golden/pprof-merge/); several files picked in *Profile* merge too; profiles whose types
 // differ are refused in the alert, which names both files, and the open profile stays.
@@ -42,8 +42,9 @@ test('merge by dropping three files: the page\'s whole tables equal the CLI\'s a
   const { page, problems } = await openApp();
   const n = await painted(page);
   await dropFiles(page, 'main', DD_HEAPS);
+  await page.locator('#many-merge').click({ timeout: 10_000 });
   await paintedAfter(page, n, 60_000);
-  // The header names the merge by its files, in the order dropped; no dialog asked anything.
+  // The header names the merge by its files, in the order dropped.
   const names = 'heap.before.pprof + heap.after.pprof + heap.pprof';
   assert.equal(await page.locator('#profile-input-open').textContent(), names);
   assert.equal(await page.locator('#pair-dialog').count(), 0);
@@ -119,6 +120,7 @@ test('profiles whose types differ are refused: the alert names both files, the o
   }
   assert.match(refusal, /optimized\.prof and .*sample\.cpu cannot be merged: period types differ \(space\/bytes and cpu\/nanoseconds\)$/);
   await dropFiles(page, 'main', [join(scheduler, 'optimized.prof'), cpu, DD_HEAPS[0]]);
+  await page.locator('#many-merge').click({ timeout: 10_000 });
   const alert = page.locator('[role=alert]');
   await alert.filter({ hasText: 'cannot be merged' }).waitFor({ timeout: 30_000 });
   const text = await alert.textContent();

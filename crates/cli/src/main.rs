@@ -17,9 +17,11 @@ use heaplens_view::{benchfmt, benchtab, gate as gates, report};
 
 mod dot;
 mod gc;
+mod growth;
 mod inputs;
 mod refine_flags;
 mod usage;
+mod web;
 mod why;
 
 use inputs::{inputs, io_reason, load, Base};
@@ -43,6 +45,12 @@ pub(crate) struct Args {
     base: Option<String>,
     /// Gate limits (`--max TYPE:LIMIT`, `--max 'func=REGEX:TYPE:LIMIT'`).
     max: Vec<String>,
+    /// gate: growth limits across snapshots (`--max-growth TYPE:10MB/h`).
+    max_growth: Vec<String>,
+    /// growth: rank by cum, not flat.
+    cum: bool,
+    /// growth, gate --max-growth: the snapshots in the order given, not by time.
+    order_given: bool,
     /// list: the function name pattern.
     pattern: Option<String>,
     /// list: the source directory.
@@ -124,6 +132,16 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "--normalize" | "-normalize" => a.params.diff.normalize = true,
             "--subtract" => a.params.diff.mode = DiffMode::Base,
             "--max" => a.max.push(value(&flag)?),
+            "--max-growth" | "--max_growth" => a.max_growth.push(value(&flag)?),
+            "--cum" | "-cum" => a.cum = true,
+            "--order" => {
+                let v = value(&flag)?;
+                a.order_given = match v.as_str() {
+                    "given" => true,
+                    "time" => false,
+                    _ => return Err(format!("--order must be time or given, not {v:?}")),
+                };
+            }
             "--process" => a.process = Some(value(&flag)?),
             "--escape" => a.escape.push(value(&flag)?),
             "--base-escape" => a.base_escape.push(value(&flag)?),
@@ -160,7 +178,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
         return Err("--diff-format is for folded --base BASE NEW".into());
     }
     let most = match a.command.as_str() {
-        "top" | "folded" | "list" | "merge" => usize::MAX,
+        "top" | "folded" | "list" | "merge" | "growth" | "gate" => usize::MAX,
         "bench" => 2,
         _ => 1,
     };
@@ -188,6 +206,7 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         }
         "top" | "folded" | "diff" => top(a, out),
         "gate" => gate(a, out),
+        "growth" => growth::growth(a, out),
         "list" => list(a, out),
         "merge" => inputs::merge(a.output.as_deref(), &a.files),
         "bench" => bench(a, out),
@@ -201,7 +220,7 @@ fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
             out,
         ),
         other => Err(format!(
-            "unknown command {other:?} (commands: top, diff, list, why, dot, gate, bench, gctrace, folded, merge, info; see heaplens --help)"
+            "unknown command {other:?} (commands: top, diff, list, why, dot, gate, growth, bench, gctrace, folded, merge, info, web; see heaplens --help)"
         )),
     }
 }
@@ -420,6 +439,33 @@ fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
 /// when one is exceeded.
 fn gate(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let write_err = |e: io::Error| format!("cannot write output: {e}");
+    let (mut text, failed, count) = if a.max_growth.is_empty() {
+        base_gate(a)?
+    } else {
+        growth::gate(a)?
+    };
+    text.push_str(&match (failed, count) {
+        (0, 1) => "gate: the limit holds\n".to_string(),
+        (_, 1) => "gate: the limit is exceeded\n".to_string(),
+        (0, n) => format!("gate: all {n} limits hold\n"),
+        (f, n) => format!("gate: {f} of {n} limits exceeded\n"),
+    });
+    out.write_all(text.as_bytes()).map_err(write_err)?;
+    if failed > 0 {
+        Err(GATE_FAILED.into())
+    } else {
+        Ok(())
+    }
+}
+
+/// The checks of a gate of a new profile (or gctrace log) against its
+/// base: (their lines, failed, count).
+fn base_gate(a: &Args) -> Result<(String, usize, usize), String> {
+    if let Some(extra) = a.files.get(1) {
+        return Err(format!(
+            "unexpected argument {extra:?} (gate --base BASE takes one NEW file; --max-growth takes several snapshots)"
+        ));
+    }
     let path = a
         .file()
         .ok_or("gate: no NEW profile given (heaplens gate --base BASE NEW --max TYPE:+5%)")?;
@@ -438,22 +484,10 @@ fn gate(a: &Args, out: &mut dyn Write) -> Result<(), String> {
         .iter()
         .map(|m| gates::parse_limit(m).map_err(|e| e.to_string()))
         .collect::<Result<Vec<_>, _>>()?;
-    let (mut text, failed, count) = if gc::is_gctrace(path) {
-        gc::gate(path, base_path, a.process.as_deref(), &limits)?
+    if gc::is_gctrace(path) {
+        gc::gate(path, base_path, a.process.as_deref(), &limits)
     } else {
-        profile_gate(path, base_path, &limits)?
-    };
-    text.push_str(&match (failed, count) {
-        (0, 1) => "gate: the limit holds\n".to_string(),
-        (_, 1) => "gate: the limit is exceeded\n".to_string(),
-        (0, n) => format!("gate: all {n} limits hold\n"),
-        (f, n) => format!("gate: {f} of {n} limits exceeded\n"),
-    });
-    out.write_all(text.as_bytes()).map_err(write_err)?;
-    if failed > 0 {
-        Err(GATE_FAILED.into())
-    } else {
-        Ok(())
+        profile_gate(path, base_path, &limits)
     }
 }
 
@@ -487,6 +521,9 @@ const GATE_FAILED: &str = "\u{0}gate failed";
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().is_some_and(|c| c == "web") {
+        return web::main(&argv[1..]);
+    }
     let args = match parse_args(&argv) {
         Ok(a) => a,
         Err(e) => {

@@ -34,6 +34,20 @@ Usage:
                                    new minus base, like `go tool pprof -top -diff_base`
   heaplens gate   --base BASE NEW --max TYPE:+5% [--max 'func=REGEX:TYPE:+1MB' ...]
                                    exit 1 (naming the culprits) when a limit is exceeded
+  heaplens gate   --max-growth LIMIT [--max-growth LIMIT ...] SNAP SNAP...
+                                   exit 1 (naming them) when a function keeps growing
+                                   across the heap snapshots faster than LIMIT, e.g.
+                                   heaplens gate --max-growth 'inuse_space:10MB/h' snap-*.pb.gz
+  heaplens growth [options] [--cum] [--order given] [--format text|tsv] SNAP SNAP...
+                                   leak suspects across heap snapshots taken over time:
+                                   the functions whose value ends higher, with a positive
+                                   least-squares slope per hour, growing in more than half
+                                   of the steps; strongest (slope x steadiness) first.
+                                   Snapshots are ordered by their profiles' time (as
+                                   given with --order given, or when one has no time:
+                                   slopes are then per snapshot); --cum ranks by cum.
+                                   tsv: name, first-to-last change, slope per hour,
+                                   steadiness (0-1), first, last; raw units, no header
   heaplens bench  [--format text|tsv] BASE.txt [NEW.txt]
                                    `go test -bench -benchmem` outputs compared as
                                    benchstat does (mean ± variation, change,
@@ -47,6 +61,21 @@ Usage:
 
   heaplens merge  -o OUT FILE...   the merge of the profiles, written as a
                                    gzipped pprof profile (`go tool pprof` opens it)
+
+  heaplens web    [--port N] [--host ADDR] [--no-browser] [--dist DIR] [FILE|URL]...
+                                   the web app served on http://127.0.0.1:8080/ (a free
+                                   port when 8080 is taken) and opened in the browser,
+                                   like `go tool pprof -http=:8080`. FILEs open in it
+                                   (several: a timeline of snapshots); URL is a live Go
+                                   service with net/http/pprof (http://localhost:6060),
+                                   whose profiles the page fetches through this server.
+                                   It listens on 127.0.0.1 only, unless --host says
+                                   otherwise, and proxies only GET /debug/pprof/... to
+                                   that one service (plain http). The site: --dist DIR,
+                                   else $HEAPLENS_DIST, else the one built into heaplens
+                                   (dist/ when it was compiled: ./scripts/build, then
+                                   cargo install --path crates/cli), else dist/ beside
+                                   the executable
 
 FILE: a pprof profile (protobuf, gzipped or not) or folded stacks text
 (`root;...;leaf 123` per line). Several FILEs (top, folded, list, merge) are
@@ -96,9 +125,20 @@ pub const TAIL: &str = "\
   --max LIMIT                 gate: TYPE:+5% | TYPE:+1MB | 'func=REGEX:TYPE:+1MB'
                               gctrace logs: FIGURE:+10% | gc_cpu:+1 (points) |
                               gc_pause_p99:+200us | gc_heap_live_peak:+1MB
+  --max-growth LIMIT          gate: [func=REGEX:]TYPE:AMOUNT[/h|/snapshot], e.g.
+                              inuse_space:10MB/h or 'func=^main\\.:inuse_space:1MB/h':
+                              fails when a growth suspect (as `heaplens growth`
+                              ranks them) grows faster than AMOUNT per hour (per
+                              snapshot for snapshots without times); not with --max
   --process NAME              gctrace, gate: the process of a log that holds
                               several (its line prefix, e.g. 'api-1')
   -o, --output OUT            merge: the file written (gzipped pprof protobuf)
+  --port N                    web: the port (default 8080, or a free one when
+                              8080 is taken; 0: any free port)
+  --host ADDR                 web: the address listened on (default 127.0.0.1;
+                              0.0.0.0 opens the page and the profiles to the network)
+  --no-browser                web: print the page's URL, do not open a browser
+  --dist DIR                  web: the site's folder (./scripts/build's dist/)
   -h, --help                  this help
   -V, --version               version
 

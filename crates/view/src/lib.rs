@@ -18,7 +18,8 @@
 //! - [`gate`]: limits on a diff for CI; [`benchfmt`]: `go test -bench`
 //!   outputs read and compared; [`benchtab`]: their benchstat-like table,
 //!   as text and TSV; [`gc`]: `GODEBUG=gctrace=1` logs summarised,
-//!   compared and charted.
+//!   compared and charted; [`growth`]: what keeps growing across heap
+//!   snapshots (the timeline's suspects, `heaplens growth`).
 
 pub mod benchfmt;
 pub mod benchtab;
@@ -27,6 +28,7 @@ pub mod dot;
 pub mod encode;
 pub mod gate;
 pub mod gc;
+pub mod growth;
 pub mod params;
 pub mod pipeline;
 pub mod report;

@@ -50,6 +50,19 @@ pub struct ViewParams {
     /// flame graph.
     #[serde(default)]
     pub call_graph: Option<u32>,
+    /// How a timeline of snapshots ranks and orders them.
+    #[serde(default)]
+    pub timeline: TimelineParams,
+}
+
+/// The timeline of heap snapshots ([`crate::growth`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct TimelineParams {
+    /// Growth suspects ranked by cum values (default: flat, as pprof's top).
+    pub cum: bool,
+    /// The snapshots in the order given, not by their profiles' times.
+    pub given_order: bool,
 }
 
 /// pprof's node filters (regular expressions in Go's syntax, matched

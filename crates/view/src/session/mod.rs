@@ -19,6 +19,7 @@ pub mod protocol;
 pub mod render;
 pub mod rows;
 pub mod summary;
+pub mod timeline;
 pub mod values;
 pub mod why;
 
@@ -69,6 +70,8 @@ pub struct Session {
     /// The rows last sent (which table, which of its rows): an answer
     /// carries rows only when they change.
     rows_sent: Option<(RowsKey, RowsAsked)>,
+    /// The timeline of heap snapshots.
+    timeline: timeline::TimelineState,
 }
 
 /// What an object-size histogram depends on.

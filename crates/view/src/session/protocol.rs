@@ -73,6 +73,29 @@ pub enum Request {
         params: ViewParams,
         node: NodeId,
     },
+    /// Load heap snapshots (name, URL each, as [`Request::Fetch`]) into a
+    /// timeline: a new one, or added to the open one (`append`, a live
+    /// recording). Files that cannot be read, or are of another kind than
+    /// the first, are refused by name and the rest kept. Answered with
+    /// progress, then [`Response::Opened`] (the last snapshot, when the
+    /// timeline is new or was showing the last), then
+    /// [`Response::Timeline`].
+    FetchSeries {
+        files: Vec<(String, String)>,
+        append: bool,
+        params: ViewParams,
+    },
+    /// The timeline of the sample type and options of `params`.
+    Timeline {
+        params: ViewParams,
+    },
+    /// Open snapshot `at` (the timeline's order) as the profile and
+    /// `base`, when given, as the base; answered with [`Response::Opened`].
+    OpenSnapshots {
+        params: ViewParams,
+        at: usize,
+        base: Option<usize>,
+    },
 }
 
 /// Files the worker writes for the page to download.
@@ -171,6 +194,14 @@ pub enum Response {
     Failed(String),
     /// The base was closed.
     BaseCleared,
+    /// Snapshots of the timeline were opened as the profile (and base):
+    /// the view's parameters stay.
+    Opened {
+        profile: Box<ProfileInfo>,
+        base: Option<Box<ProfileInfo>>,
+    },
+    /// The timeline of snapshots.
+    Timeline(Box<super::timeline::TimelineData>),
     /// Every sample type's values of frame `node`.
     Values {
         node: NodeId,

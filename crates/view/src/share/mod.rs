@@ -90,6 +90,12 @@ pub struct Link {
     pub view: ViewParams,
     pub profile: Option<Source>,
     pub base: Option<Source>,
+    /// A timeline of snapshots: the addresses of two or more profiles
+    /// (`profile=` given more than once), in the order given.
+    pub snapshots: Vec<String>,
+    /// `live=1`: the page is served by `heaplens web` for a live service,
+    /// whose `/debug/pprof/` it can record snapshots of.
+    pub live: bool,
 }
 
 /// A fragment that could be opened, with what was ignored in it.
@@ -124,6 +130,12 @@ impl Link {
                 None => {}
             }
         }
+        for u in &self.snapshots {
+            put("profile", u);
+        }
+        if self.live {
+            parts.push("live=1".into());
+        }
         parts.join("&")
     }
 
@@ -143,6 +155,7 @@ impl Link {
         let (mut pn, mut bn) = (None, None);
         let (mut p, mut b) = (None, None);
         let (mut lp, mut lb) = (None, None);
+        let mut profiles: Vec<String> = Vec::new();
         for part in f.split('&').filter(|p| !p.is_empty()) {
             let (key, raw) = part.split_once('=').unwrap_or((part, ""));
             let text = || decode(raw).map_err(|e| format!("its {key:?} part {e}"));
@@ -159,7 +172,7 @@ impl Link {
                     let u = text()?;
                     check_url(&u).map_err(|e| format!("its {key:?} URL {e}"))?;
                     if key == "profile" {
-                        link.profile = Some(Source::Url(u));
+                        profiles.push(u);
                     } else {
                         link.base = Some(Source::Url(u));
                     }
@@ -176,6 +189,7 @@ impl Link {
                         b = data;
                     }
                 }
+                "live" => link.live = text()? == "1",
                 "lp" => lp = Some(text()?),
                 "lb" => lb = Some(text()?),
                 "pn" => pn = Some(text()?),
@@ -187,6 +201,11 @@ impl Link {
                     }
                 },
             }
+        }
+        if profiles.len() > 1 {
+            link.snapshots = profiles;
+        } else {
+            link.profile = profiles.pop().map(Source::Url);
         }
         // Embedded bytes win over an address; a local file is a fallback.
         for (slot, found) in [
@@ -268,6 +287,7 @@ mod tests {
                 id: "1a-7-8".into(),
                 name: "mem.prof".into(),
             }),
+            ..Link::default()
         };
         let frag = link.fragment();
         assert!(
@@ -316,16 +336,26 @@ mod tests {
                 graph: heaplens_analysis::GraphView::Callees("main.(*T).Run".into()),
                 recursion: heaplens_analysis::Recursion::Direct,
                 call_graph: Some(40),
+                timeline: crate::params::TimelineParams {
+                    cum: true,
+                    given_order: true,
+                },
             },
             profile: Some(Source::embed("new.pb.gz", b"\x1f\x8b\x08 profile bytes")),
             base: Some(Source::Url(
                 "https://example.com/p/base.pb.gz?x=1&y=2".into(),
             )),
+            ..Link::default()
         };
         let f = link.fragment();
         let back = Link::parse(&format!("#{f}")).unwrap();
         assert_eq!(back.link, link);
         assert!(back.warnings.is_empty());
+        // Several profiles: a timeline, in the order given; live.
+        let t = Link::parse("#profile=/a.pb.gz&profile=https://x.example/b?gc=1&live=1").unwrap();
+        assert_eq!(t.link.snapshots, ["/a.pb.gz", "https://x.example/b?gc=1"]);
+        assert!(t.link.live && t.link.profile.is_none());
+        assert_eq!(Link::parse(&t.link.fragment()).unwrap().link, t.link);
         // The default view writes nothing but the version.
         assert_eq!(Link::default().fragment(), "v=1");
         assert_eq!(Link::parse("").unwrap().link, Link::default());

@@ -1,0 +1,211 @@
+//! The page's side of the timeline of heap snapshots: several files, or
+//! several `profile=` addresses of a link, opened as snapshots; the live
+//! recorder of `heaplens web` (snapshots of the service's heap taken
+//! through its same-origin proxy); the timeline asked for again when the
+//! sample type, the filters or the timeline's options change; and the
+//! dialog that asks whether several dropped profiles are a timeline or a
+//! merge.
+
+use std::rc::Rc;
+
+use heaplens_view::params::ViewParams;
+use heaplens_view::session::Request;
+use heaplens_view::share::Source;
+use yew::prelude::*;
+
+use super::channel::SharedChannel;
+use crate::components::TimelinePanel;
+use crate::state::{Action, AppState};
+
+/// What the live recorder fetches: the heap profile, after a GC (as
+/// `net/http/pprof` does for `gc=1`), through `heaplens web`'s proxy.
+pub const LIVE_HEAP: &str = "/debug/pprof/heap?gc=1";
+
+/// Several dropped profiles, waiting for the reader's choice.
+pub type Many = Option<Rc<Vec<web_sys::File>>>;
+
+/// Opens local files as the snapshots of a new timeline.
+pub fn open_files(
+    files: Vec<web_sys::File>,
+    params: &ViewParams,
+    channel: &SharedChannel,
+    d: &UseReducerDispatcher<AppState>,
+) {
+    let mut list = Vec::with_capacity(files.len());
+    for f in &files {
+        match web_sys::Url::create_object_url_with_blob(f) {
+            Ok(url) => list.push((f.name(), url)),
+            Err(_) => {
+                d.dispatch(Action::ReadFailed {
+                    message: format!("Could not read {}: the browser would not open it. Is it still there, and readable?", f.name()),
+                });
+                return;
+            }
+        }
+    }
+    d.dispatch(Action::SnapshotSources(Rc::default()));
+    d.dispatch(Action::SourceOf(
+        heaplens_view::session::Slot::Profile,
+        None,
+    ));
+    d.dispatch(Action::Reading {
+        name: format!("{} snapshots", list.len()),
+    });
+    channel
+        .borrow_mut()
+        .fetch_series(list, false, params.clone());
+}
+
+/// Opens a link's addresses as the snapshots of a new timeline.
+pub fn open_urls(
+    urls: Rc<Vec<String>>,
+    params: &ViewParams,
+    channel: &SharedChannel,
+    d: &UseReducerDispatcher<AppState>,
+) {
+    let mut list = Vec::with_capacity(urls.len());
+    for u in urls.iter() {
+        let name = Source::Url(u.clone()).name();
+        match crate::link::resolve(u) {
+            Ok(abs) => list.push((name, abs)),
+            Err(e) => {
+                d.dispatch(Action::ReadFailed {
+                    message: format!("Could not open {name}: its address {e}."),
+                });
+                return;
+            }
+        }
+    }
+    d.dispatch(Action::SnapshotSources(urls));
+    d.dispatch(Action::Reading {
+        name: format!("{} snapshots", list.len()),
+    });
+    channel
+        .borrow_mut()
+        .fetch_series(list, false, params.clone());
+}
+
+/// Takes a snapshot of the live service's heap and adds it to the
+/// timeline (a new one when none is open).
+pub fn take_snapshot(state: &AppState, channel: &SharedChannel) {
+    let url = match crate::link::resolve(LIVE_HEAP) {
+        Ok(u) => u,
+        Err(_) => return,
+    };
+    let now = js_sys::Date::now() as i64 * 1_000_000;
+    let name = format!(
+        "heap-{}.pb.gz",
+        crate::timeline_chart::clock(now).replace(':', "")
+    );
+    channel.borrow_mut().fetch_series(
+        vec![(name, url)],
+        state.timeline.is_some(),
+        state.params.clone(),
+    );
+}
+
+/// Asks the worker for the timeline again when what it shows changes.
+#[hook]
+pub fn use_timeline_requests(state: &UseReducerHandle<AppState>, channel: &SharedChannel) {
+    let p = &state.params;
+    let open = state.timeline.is_some();
+    let deps = (
+        open,
+        p.sample_type.clone(),
+        p.refine.clone(),
+        p.tagfocus.clone(),
+        p.timeline,
+    );
+    let (channel, params) = (channel.clone(), p.clone());
+    // The first answer comes with the load; ask only on later changes.
+    let first = use_mut_ref(|| true);
+    use_effect_with(deps, move |(open, ..)| {
+        if !*open {
+            *first.borrow_mut() = true;
+        } else if std::mem::take(&mut *first.borrow_mut()) {
+        } else {
+            channel.borrow().send(Request::Timeline { params });
+        }
+    });
+}
+
+/// The timeline panel, when one is open.
+pub fn panel(state: &UseReducerHandle<AppState>, channel: &SharedChannel) -> Html {
+    let Some(data) = state.timeline.clone() else {
+        return html! {};
+    };
+    let d = state.dispatcher();
+    let on_open = {
+        let (channel, params) = (channel.clone(), state.params.clone());
+        Callback::from(move |(at, base): (usize, Option<usize>)| {
+            channel.borrow().send(Request::OpenSnapshots {
+                params: params.clone(),
+                at,
+                base,
+            })
+        })
+    };
+    let on_params = d.callback_to_timeline();
+    let on_select = {
+        let d = d.clone();
+        Callback::from(move |name: String| d.dispatch(Action::Select(Some(name))))
+    };
+    html! {
+        <TimelinePanel {data} params={state.params.timeline} selected={state.params.selected.clone()}
+            {on_open} {on_params} {on_select} />
+    }
+}
+
+trait TimelineCallbacks {
+    fn callback_to_timeline(&self) -> Callback<heaplens_view::params::TimelineParams>;
+}
+
+impl TimelineCallbacks for UseReducerDispatcher<AppState> {
+    fn callback_to_timeline(&self) -> Callback<heaplens_view::params::TimelineParams> {
+        let d = self.clone();
+        Callback::from(move |t| d.dispatch(Action::Timeline(t)))
+    }
+}
+
+/// The live recorder's bar, when the page records a live service.
+pub fn live_bar(state: &UseReducerHandle<AppState>, channel: &SharedChannel) -> Html {
+    if !state.live {
+        return html! {};
+    }
+    let on_snapshot = {
+        let (state, channel) = (state.clone(), channel.clone());
+        Callback::from(move |_| take_snapshot(&state, &channel))
+    };
+    let count = state.timeline.as_ref().map_or(0, |t| t.snapshots.len());
+    html! { <crate::components::Recorder {on_snapshot} {count} /> }
+}
+
+/// Asks whether several dropped profiles are snapshots over time or one
+/// profile in parts.
+pub fn many_dialog(
+    files: &Rc<Vec<web_sys::File>>,
+    many: UseStateHandle<Many>,
+    series: Callback<Vec<web_sys::File>>,
+    merge: Callback<Vec<web_sys::File>>,
+) -> Html {
+    let choose = |cb: Callback<Vec<web_sys::File>>| {
+        let (many, files) = (many.clone(), files.clone());
+        Callback::from(move |_: MouseEvent| {
+            cb.emit((*files).clone());
+            many.set(None);
+        })
+    };
+    let cancel = {
+        let many = many.clone();
+        Callback::from(move |_: MouseEvent| many.set(None))
+    };
+    let n = files.len();
+    html! {
+        <div class="pair-dialog" role="dialog" aria-label="Timeline or merge?" id="many-dialog">
+            <p>{ format!("{n} profiles: heap snapshots taken over time (a timeline that finds what keeps growing), or parts of one profile to merge as go tool pprof merges them?") }</p>
+            <button class="primary" id="many-timeline" onclick={choose(series)} autofocus=true>{ format!("Timeline of {n} snapshots") }</button>
+            <button id="many-merge" onclick={choose(merge)}>{ format!("Merge the {n} profiles") }</button>
+            <button onclick={cancel}>{ "Cancel" }</button>
+        </div>
+    }
+}
