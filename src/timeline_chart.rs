@@ -1,7 +1,8 @@
 //! The timeline's chart, drawn as SVG: the total of each snapshot stacked
 //! by the largest functions (the rest as one band), a point per snapshot
 //! (open, base and cursor marked), and axes in the sample type's unit and
-//! in clock time (UTC), or snapshot numbers when the order is not by time.
+//! in clock time (UTC, which the title says), or snapshot numbers (`#3`)
+//! when the order is not by time.
 
 use heaplens_profile::units;
 use heaplens_view::session::timeline::TimelineData;
@@ -169,9 +170,6 @@ pub fn axes(t: &TimelineData, g: &Geometry) -> Html {
             { for x_ticks.into_iter().map(|(x, label)| html! {
                 <text class="tick" x={x.to_string()} y={(bottom + 16.0).to_string()} text-anchor="middle">{ label }</text>
             }) }
-            <text class="tick unit" x={(LEFT + PLOT_W).to_string()} y={(bottom + 16.0).to_string()} text-anchor="end">
-                { if t.by_time { "UTC" } else { "snapshot" } }
-            </text>
             <line class="axis" x1={LEFT.to_string()} x2={LEFT.to_string()} y1={TOP.to_string()} y2={bottom.to_string()} />
             <line class="axis" x1={LEFT.to_string()} x2={(LEFT + PLOT_W).to_string()} y1={bottom.to_string()} y2={bottom.to_string()} />
         </g>

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use futures::StreamExt;
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use heaplens_view::session::{ExportKind, Request, Response, Session, Slot, BROWSER_LIMITS};
 use heaplens_view::share::trim::{self, ShareData, SharedEncoded};
@@ -183,11 +184,21 @@ async fn handle(
 
 /// The bytes of `blob`, inflated when gzipped (by the browser, straight
 /// into the session's memory: the compressed bytes never enter it), with
-/// progress and a cap; and the size of the gzip file, when it was one.
+/// progress (unless `quiet`: the caller reports its own) and a cap; and
+/// the size of the gzip file, when it was one.
 async fn blob_bytes(
     scope: &WorkerScope<AnalysisWorker>,
     id: HandlerId,
     blob: web_sys::Blob,
+) -> Result<(Vec<u8>, Option<u64>), String> {
+    blob_bytes_with(scope, id, blob, false).await
+}
+
+async fn blob_bytes_with(
+    scope: &WorkerScope<AnalysisWorker>,
+    id: HandlerId,
+    blob: web_sys::Blob,
+    quiet: bool,
 ) -> Result<(Vec<u8>, Option<u64>), String> {
     let size = blob.size() as u64;
     if size > BROWSER_LIMITS.max_input {
@@ -201,6 +212,9 @@ async fn blob_bytes(
         let inflating = {
             let scope = scope.clone();
             move |n: u64| {
+                if quiet {
+                    return;
+                }
                 scope.respond(
                     id,
                     Response::Progress {
@@ -351,6 +365,9 @@ async fn load_merged(
     });
 }
 
+/// How many snapshot files are read ahead of the one being decoded.
+const SERIES_LOOKAHEAD: usize = 4;
+
 /// Reads heap snapshots (name, URL) into the timeline, a new one unless
 /// `append`: each that cannot be read, or is of another kind than the
 /// first, is refused by name and the rest kept. Opens the newest snapshot
@@ -378,16 +395,30 @@ async fn load_series(
         (n, at_last)
     };
     let total = files.len() as u64;
-    for (k, (name, url)) in files.into_iter().enumerate() {
-        respond(Response::Progress {
-            stage: format!("snapshot {} of {total}", k + 1),
-            done: k as u64,
-            total,
-        });
+    // The next files are read (fetched and inflated by the browser) while
+    // one is decoded and its values made.
+    let reads = futures::stream::iter(files.into_iter().map(|(name, url)| async move {
         let read = match crate::link::fetch_blob(&url).await {
-            Ok(blob) => blob_bytes(scope, id, blob).await,
+            Ok(blob) => blob_bytes_with(scope, id, blob, true).await,
             Err(message) => Err(message),
         };
+        (name, read)
+    }))
+    .buffered(SERIES_LOOKAHEAD);
+    let mut reads = std::pin::pin!(reads);
+    let (mut k, mut said) = (0u64, 0.0f64);
+    while let Some((name, read)) = reads.next().await {
+        k += 1;
+        // At most one progress message every 100 ms: each is a render of
+        // the page.
+        if now_ms() - said >= 100.0 || k == total {
+            said = now_ms();
+            respond(Response::Progress {
+                stage: format!("snapshot {k} of {total}"),
+                done: k,
+                total,
+            });
+        }
         let mut i = inner.borrow_mut();
         let decoded = read.and_then(|(data, gzip_size)| {
             i.session
@@ -395,7 +426,7 @@ async fn load_series(
         });
         match decoded {
             Ok(p) => {
-                i.session.add_snapshot(&name, p);
+                i.session.add_snapshot(&name, p, params);
             }
             Err(message) if message.starts_with(&name) => i.session.refuse_snapshot(message),
             Err(message) => i.session.refuse_snapshot(format!("{name}: {message}")),

@@ -4,6 +4,7 @@
 //! sorted by |flat|, then name, then |cum|; nodes with zero flat and cum are
 //! left out; `(inline)` marks follow pprof's edge rules.
 
+use crate::keys::Keys;
 use crate::tree::{CallTree, Column, EDGE_FIRST, FIRST, ROOT};
 use heaplens_profile::model::{Profile, NONE};
 use rustc_hash::FxHashMap;
@@ -97,6 +98,48 @@ pub fn key_values(tree: &CallTree, col: &Column, flat: &mut [i64], cum: &mut [i6
             cum[k] = cum[k].wrapping_add(col.totals[n]);
         }
     }
+}
+
+/// Flat and cum per key of every sample type straight from the samples,
+/// without a call tree: the same numbers as [`key_values`] over the tree
+/// (a sample's value is its leaf key's flat and, once per stack, the cum of
+/// every key on it), `flat[ty][key]`. For many small profiles (a timeline
+/// of snapshots) this saves building a tree each.
+pub fn stack_values(p: &Profile, keys: &Keys) -> (Vec<Vec<i64>>, Vec<Vec<i64>>) {
+    let types = p.num_types();
+    let nk = keys.len();
+    let mut flat = vec![vec![0i64; nk]; types];
+    let mut cum = vec![vec![0i64; nk]; types];
+    // The last sample that counted each key's cum.
+    let mut seen = vec![u32::MAX; nk];
+    for s in 0..p.num_samples() {
+        let vals = p.sample_values(s);
+        if vals.iter().all(|&v| v == 0) {
+            continue;
+        }
+        let mut leaf = None;
+        for loc in p.stack(s).iter() {
+            let ks = keys.of_location(loc);
+            if leaf.is_none() {
+                leaf = ks.last().map(|&k| (k >> 1) as usize);
+            }
+            for &k in ks {
+                let k = (k >> 1) as usize;
+                if seen[k] != s as u32 {
+                    seen[k] = s as u32;
+                    for (c, &v) in cum.iter_mut().zip(vals) {
+                        c[k] = c[k].wrapping_add(v);
+                    }
+                }
+            }
+        }
+        if let Some(k) = leaf {
+            for (f, &v) in flat.iter_mut().zip(vals) {
+                f[k] = f[k].wrapping_add(v);
+            }
+        }
+    }
+    (flat, cum)
 }
 
 /// Computes the top table of `tree` for one sample type.

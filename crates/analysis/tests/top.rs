@@ -324,3 +324,39 @@ fn inline_marks_follow_pprofs_edge_rules_with_and_without_dropped_rows() {
     assert_eq!(rows(&t), [("d", 7, 7), ("e", 0, 7), ("main", 0, 7)]);
     assert_eq!(mark(&t, "d"), InlineMark::Inline);
 }
+
+/// `stack_values` (straight from the samples) gives the tree's flat and
+/// cum per key, for every sample type of every corpus profile that decodes
+/// (recursion, inlining, zero samples and all) and the leak snapshots.
+#[test]
+fn stack_values_equal_the_trees() {
+    use heaplens_analysis::keys::Keys;
+    use heaplens_analysis::top::{key_values, stack_values};
+    let mut files = common::corpus_files();
+    let leak = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/testdata/leak");
+    files.extend(
+        std::fs::read_dir(&leak)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(".pb.gz")),
+    );
+    let mut checked = 0;
+    for f in files {
+        let Ok(p) = heaplens_profile::decode(&std::fs::read(&f).unwrap()) else {
+            continue;
+        };
+        for g in [Granularity::Functions, Granularity::Lines] {
+            let tree = CallTree::build(&p, g);
+            let (flat, cum) = stack_values(&p, &Keys::build(&p, g));
+            for ty in 0..p.num_types() {
+                let col = tree.column(&p, ty);
+                let (mut tf, mut tc) = (vec![0; tree.keys.len()], vec![0; tree.keys.len()]);
+                key_values(&tree, &col, &mut tf, &mut tc);
+                assert_eq!(flat[ty], tf, "{} {g:?} type {ty}: flat", f.display());
+                assert_eq!(cum[ty], tc, "{} {g:?} type {ty}: cum", f.display());
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 60, "{checked} profiles checked");
+}

@@ -16,7 +16,10 @@ pub mod text;
 
 use std::collections::HashMap;
 
-use heaplens_analysis::top::{top_keys, TopOptions};
+use std::rc::Rc;
+
+use heaplens_analysis::keys::Keys;
+use heaplens_analysis::top::stack_values;
 use heaplens_analysis::Granularity;
 use heaplens_profile::Profile;
 use serde::{Deserialize, Serialize};
@@ -117,27 +120,99 @@ pub fn misfits(snaps: &[(String, &Profile)]) -> Vec<(usize, String)> {
         .collect()
 }
 
+/// One snapshot's values seen through a view's filters: pprof's total of
+/// each sample type, and the flat and cum values (one per sample type) of
+/// every function with any value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SnapValues {
+    pub totals: Vec<i64>,
+    /// (function, flat per type, cum per type).
+    pub rows: Vec<(String, Vec<i64>, Vec<i64>)>,
+}
+
+/// What [`values`] depends on besides the profile: the view's filters.
+pub type FilterKey = (crate::params::RefineParams, String);
+
+/// The filters of `params` that [`values`] applies.
+pub fn filter_key(params: &ViewParams) -> FilterKey {
+    (params.refine.clone(), params.tagfocus.clone())
+}
+
+/// The values of one snapshot through `params`' filters (the profile
+/// alone, as the pipeline prepares it): pprof's flat and cum per function
+/// of every sample type. Fails when a filter cannot be read.
+pub fn values(
+    name: &str,
+    profile: &Rc<Profile>,
+    params: &ViewParams,
+) -> Result<SnapValues, String> {
+    let mut params = params.clone();
+    params.diff.show = false;
+    let mut inputs = Inputs::default();
+    inputs.set_profile(Input {
+        name: name.to_string(),
+        merged_from: Vec::new(),
+        profile: profile.clone(),
+        functions: None,
+    });
+    let mut pipeline = Pipeline::default();
+    let prepared = pipeline.prepare(&inputs, &params)?;
+    if let Some(e) = &prepared.problems.filters {
+        return Err(e.clone());
+    }
+    // Straight from the samples: no call tree per snapshot.
+    let keys = Keys::build(&prepared.profile, Granularity::Functions);
+    let (flat, cum) = stack_values(&prepared.profile, &keys);
+    let types = flat.len();
+    let totals = (0..types).map(|ty| prepared.whole_total(ty)).collect();
+    let rows = (0..keys.len())
+        .filter(|&k| (0..types).any(|t| flat[t][k] != 0 || cum[t][k] != 0))
+        .map(|k| {
+            (
+                keys.names[k].clone(),
+                (0..types).map(|t| flat[t][k]).collect(),
+                (0..types).map(|t| cum[t][k]).collect(),
+            )
+        })
+        .collect();
+    Ok(SnapValues { totals, rows })
+}
+
 /// The series of `snaps` (name, profile) seen through `params` (filters;
 /// the sample type is chosen later, every type is computed). Fails on an
-/// empty list, or when a snapshot's sample types differ from the first's
+/// empty list, or when a snapshot's sample types differ from the others'
 /// (see [`misfits`]) or a filter cannot be read.
 pub fn series(
-    snaps: &[(String, std::rc::Rc<Profile>)],
+    snaps: &[(String, Rc<Profile>)],
     params: &ViewParams,
     by_time: bool,
 ) -> Result<Series, String> {
     let refs: Vec<(String, &Profile)> = snaps.iter().map(|(n, p)| (n.clone(), &**p)).collect();
-    let first = refs.first().ok_or("no snapshots were given")?.1;
     if let Some((_, m)) = misfits(&refs).into_iter().next() {
         return Err(m);
     }
-    let times: Vec<i64> = refs.iter().map(|(_, p)| p.time_nanos).collect();
+    let vals = snaps
+        .iter()
+        .map(|(n, p)| values(n, p, params).map(Rc::new))
+        .collect::<Result<Vec<_>, _>>()?;
+    assemble(snaps, &vals, by_time)
+}
+
+/// The series of `snaps` from their [`values`] (`vals[i]` of `snaps[i]`),
+/// ordered by time when `by_time` and the times allow, else as given.
+pub fn assemble(
+    snaps: &[(String, Rc<Profile>)],
+    vals: &[Rc<SnapValues>],
+    by_time: bool,
+) -> Result<Series, String> {
+    let first = &snaps.first().ok_or("no snapshots were given")?.1;
+    let times: Vec<i64> = snaps.iter().map(|(_, p)| p.time_nanos).collect();
     let (idx, by_time) = order(&times, by_time);
-    let kinds = first.sample_types.clone();
     let n = idx.len();
     let mut functions: Vec<String> = Vec::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut types: Vec<TypeSeries> = kinds
+    let mut types: Vec<TypeSeries> = first
+        .sample_types
         .iter()
         .map(|k| TypeSeries {
             name: k.ty.clone(),
@@ -147,46 +222,23 @@ pub fn series(
             cum: Vec::new(),
         })
         .collect();
-    let mut params = params.clone();
-    params.diff.show = false;
     for (col, &i) in idx.iter().enumerate() {
-        let (name, profile) = &snaps[i];
-        let mut inputs = Inputs::default();
-        inputs.set_profile(Input {
-            name: name.clone(),
-            merged_from: Vec::new(),
-            profile: profile.clone(),
-            functions: None,
-        });
-        let mut pipeline = Pipeline::default();
-        let prepared = pipeline.prepare(&inputs, &params)?;
-        if let Some(e) = &prepared.problems.filters {
-            return Err(e.clone());
-        }
-        let tree = prepared.tree(Granularity::Functions);
+        let v = vals.get(i).ok_or("a snapshot has no values")?;
         for (ty, ts) in types.iter_mut().enumerate() {
-            ts.totals[col] = prepared.whole_total(ty);
-            let opts = TopOptions {
-                inline_marks: false,
-                ..TopOptions::new(ty)
-            };
-            for row in top_keys(&prepared.profile, &tree, &opts).rows {
-                let fname = &tree.keys.names[row.key as usize];
-                let f = match ids.get(fname) {
-                    Some(&f) => f,
-                    None => {
-                        ids.insert(fname.clone(), functions.len());
-                        functions.push(fname.clone());
-                        functions.len() - 1
-                    }
-                };
-                for v in [&mut ts.flat, &mut ts.cum] {
-                    if v.len() <= f {
-                        v.resize(f + 1, vec![0; n]);
-                    }
+            ts.totals[col] = v.totals.get(ty).copied().unwrap_or(0);
+        }
+        for (fname, flat, cum) in &v.rows {
+            let f = *ids.entry(fname.clone()).or_insert_with(|| {
+                functions.push(fname.clone());
+                functions.len() - 1
+            });
+            for (ty, ts) in types.iter_mut().enumerate() {
+                if ts.flat.len() <= f {
+                    ts.flat.resize(f + 1, vec![0; n]);
+                    ts.cum.resize(f + 1, vec![0; n]);
                 }
-                ts.flat[f][col] = row.flat;
-                ts.cum[f][col] = row.cum;
+                ts.flat[f][col] = flat.get(ty).copied().unwrap_or(0);
+                ts.cum[f][col] = cum.get(ty).copied().unwrap_or(0);
             }
         }
     }

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{describe, ProfileInfo, Session};
 use crate::growth::fit::{growth, suspects, Growth};
-use crate::growth::{self, Series, Snapshot};
-use crate::params::{RefineParams, ViewParams};
+use crate::growth::{self, filter_key, FilterKey, Series, SnapValues, Snapshot};
+use crate::params::ViewParams;
 use crate::pipeline::Input;
 
 /// How many functions the chart stacks (the rest is one band).
@@ -27,6 +27,10 @@ pub const SPARKS: usize = 400;
 #[derive(Default)]
 pub struct TimelineState {
     snaps: Vec<(String, Rc<Profile>)>,
+    /// Each snapshot's values through the filters of `values_key`, made as
+    /// it is added (while the next one is read), or when the filters change.
+    values: Vec<Option<Rc<SnapValues>>>,
+    values_key: Option<FilterKey>,
     refused: Vec<String>,
     series: Option<(SeriesKey, Rc<Series>)>,
     /// The snapshots open (series order): the profile, and the base.
@@ -34,7 +38,7 @@ pub struct TimelineState {
 }
 
 /// What a series depends on: the filters, the order, the snapshots.
-type SeriesKey = (RefineParams, String, bool, usize);
+type SeriesKey = (FilterKey, bool, usize);
 
 /// One function's values over the snapshots.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,10 +83,16 @@ pub struct TimelineData {
 }
 
 impl Session {
-    /// Adds one decoded snapshot (name, profile) to the timeline; refuses
-    /// it, by name, when its sample types differ from the first one's
-    /// (the others are kept). Returns the refusal.
-    pub fn add_snapshot(&mut self, name: &str, profile: Profile) -> Option<String> {
+    /// Adds one decoded snapshot (name, profile) to the timeline, with its
+    /// values through `params`' filters; refuses it, by name, when its
+    /// sample types differ from the first one's (the others are kept).
+    /// Returns the refusal.
+    pub fn add_snapshot(
+        &mut self,
+        name: &str,
+        profile: Profile,
+        params: &ViewParams,
+    ) -> Option<String> {
         let t = &mut self.timeline;
         if let Some((first, p)) = t.snaps.first() {
             let pair = [(first.clone(), &**p), (name.to_string(), &profile)];
@@ -91,7 +101,15 @@ impl Session {
                 return Some(m);
             }
         }
-        t.snaps.push((name.to_string(), Rc::new(profile)));
+        let profile = Rc::new(profile);
+        let key = filter_key(params);
+        if t.values_key.as_ref() != Some(&key) {
+            t.values = vec![None; t.snaps.len()];
+            t.values_key = Some(key);
+        }
+        t.values
+            .push(growth::values(name, &profile, params).ok().map(Rc::new));
+        t.snaps.push((name.to_string(), profile));
         t.series = None;
         None
     }
@@ -118,19 +136,26 @@ impl Session {
 
     fn series(&mut self, params: &ViewParams) -> Result<Rc<Series>, String> {
         let t = &mut self.timeline;
-        let key: SeriesKey = (
-            params.refine.clone(),
-            params.tagfocus.clone(),
-            !params.timeline.given_order,
-            t.snaps.len(),
-        );
+        let fkey = filter_key(params);
+        let key: SeriesKey = (fkey.clone(), !params.timeline.given_order, t.snaps.len());
         if let Some((k, s)) = &t.series {
             if *k == key {
                 return Ok(s.clone());
             }
         }
         t.series = None;
-        let s = Rc::new(growth::series(&t.snaps, params, key.2)?);
+        if t.values_key.as_ref() != Some(&fkey) {
+            t.values = vec![None; t.snaps.len()];
+            t.values_key = Some(fkey);
+        }
+        // The values the filters had not made yet (or could not).
+        for (v, (name, p)) in t.values.iter_mut().zip(&t.snaps) {
+            if v.is_none() {
+                *v = Some(Rc::new(growth::values(name, p, params)?));
+            }
+        }
+        let vals: Vec<Rc<SnapValues>> = t.values.iter().flatten().cloned().collect();
+        let s = Rc::new(growth::assemble(&t.snaps, &vals, key.1)?);
         t.series = Some((key, s.clone()));
         Ok(s)
     }
@@ -260,13 +285,16 @@ mod tests {
         let mut s = Session::new();
         // Given out of order: shown by time.
         for (i, h) in [2, 0, 1].into_iter().enumerate() {
+            let p = ViewParams::default();
             assert!(s
-                .add_snapshot(&format!("s{i}"), snap(h, 10 * (h + 1)))
+                .add_snapshot(&format!("s{i}"), snap(h, 10 * (h + 1)), &p)
                 .is_none());
         }
         let mut other = parse_folded("x 1\n").unwrap();
         other.sample_types[0].ty = "cpu".into();
-        let refusal = s.add_snapshot("cpu.pprof", other).unwrap();
+        let refusal = s
+            .add_snapshot("cpu.pprof", other, &ViewParams::default())
+            .unwrap();
         assert!(
             refusal.starts_with("cpu.pprof is not a snapshot"),
             "{refusal}"
@@ -287,5 +315,16 @@ mod tests {
         assert_eq!(base.unwrap().file_name, "s1");
         assert_eq!(s.timeline(&params).unwrap().open, Some((2, Some(0))));
         assert!(s.open_snapshots(&params, 9, None).is_err());
+        // Another filter: the values are made again from the profiles.
+        let mut ignoring = params.clone();
+        ignoring.refine.ignore = "^leak$".into();
+        let t = s.timeline(&ignoring).unwrap();
+        // pprof's totals stay the whole profile's; the leak is gone.
+        assert_eq!(t.totals, vec![15, 25, 35]);
+        assert!(t.suspects.is_empty());
+        assert!(t.bands.iter().all(|b| b.name != "leak"));
+        ignoring.refine.ignore = "(".into();
+        assert!(s.timeline(&ignoring).is_err());
+        assert_eq!(s.timeline(&params).unwrap().suspects.len(), 1);
     }
 }
