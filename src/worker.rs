@@ -473,7 +473,7 @@ async fn share(
     .await
 }
 
-async fn compressed((profile, base, trim_type): SharedEncoded) -> Result<ShareData, String> {
+async fn compressed((profile, base, trim_type, snaps): SharedEncoded) -> Result<ShareData, String> {
     let b64 = |bytes: &[u8]| heaplens_view::share::base64url(bytes);
     let p = b64(&gzip::deflate(&profile.bytes).await?);
     let b = match base {
@@ -483,9 +483,15 @@ async fn compressed((profile, base, trim_type): SharedEncoded) -> Result<ShareDa
         }
         None => None,
     };
+    let mut snapshots = Vec::with_capacity(snaps.len());
+    for s in snaps {
+        let data = b64(&gzip::deflate(&s.bytes).await?);
+        snapshots.push(s.into_shared(data));
+    }
     Ok(ShareData {
         profile: profile.into_shared(p),
         base: b,
+        snapshots,
         trim_type,
     })
 }

@@ -83,7 +83,7 @@ fn follow_fragment(
 fn write_fragment(
     params: &ViewParams,
     sources: &crate::state::Sources,
-    (snapshots, live): &(Rc<Vec<String>>, bool),
+    (snapshots, live): &(Rc<Vec<Source>>, bool),
     handled: &RefCell<String>,
     last_view: &RefCell<Option<ViewParams>>,
 ) {
@@ -157,7 +157,7 @@ pub fn open_link(
             state.dispatch(Action::ApplyView(view));
         } else {
             state.dispatch(Action::OpenLink(view.clone()));
-            super::series::open_urls(snapshots, &view, channel, &state.dispatcher());
+            super::series::open_sources(snapshots, &view, channel, &state.dispatcher());
         }
         return;
     }

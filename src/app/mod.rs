@@ -90,7 +90,7 @@ fn page(
                 <div class="pickers">
                     <FilePicker id="profile-input" label="Profile" hint="" multiple=true open={open_name(state.info.as_deref())} on_pick={on_pick(Slot::Profile)} />
                     <FilePicker id="base-input" label="Base (optional)" hint="" open={open_name(state.base_info.as_deref())} on_pick={on_pick(Slot::Base)} />
-                    <FilePicker id="snapshots-input" label="Snapshots (timeline)" hint="" multiple=true open={snapshots_name(state)} on_pick={open.series.clone()} />
+                    <FilePicker id="snapshots-input" label="Snapshots" hint="" multiple=true open={snapshots_name(state)} on_pick={open.series.clone()} />
                 </div>
                 <UrlForm on_open={open.url.clone()} />
                 <button class="demo" onclick={open.demo.reform(|_| ())}>{ "Open demo" }</button>
@@ -176,7 +176,7 @@ fn UrlForm(props: &UrlFormProps) -> Html {
     };
     html! {
         <form class="url-form" {onsubmit}>
-            <input id="url-input" type="url" placeholder="https://…/profile.pb.gz" aria-label="Profile URL" {oninput} value={(*url).clone()} />
+            <input id="url-input" type="url" placeholder="https://…/mem.prof" aria-label="Profile URL" {oninput} value={(*url).clone()} />
             <button type="submit">{ "Open URL" }</button>
         </form>
     }

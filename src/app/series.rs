@@ -56,27 +56,40 @@ pub fn open_files(
         .fetch_series(list, false, params.clone());
 }
 
-/// Opens a link's addresses as the snapshots of a new timeline.
-pub fn open_urls(
-    urls: Rc<Vec<String>>,
+/// Opens a link's snapshots (addresses, or profiles embedded in it) as a
+/// new timeline.
+pub fn open_sources(
+    sources: Rc<Vec<Source>>,
     params: &ViewParams,
     channel: &SharedChannel,
     d: &UseReducerDispatcher<AppState>,
 ) {
-    let mut list = Vec::with_capacity(urls.len());
-    for u in urls.iter() {
-        let name = Source::Url(u.clone()).name();
-        match crate::link::resolve(u) {
-            Ok(abs) => list.push((name, abs)),
+    let mut list = Vec::with_capacity(sources.len());
+    for src in sources.iter() {
+        let name = src.name();
+        let url = match src {
+            Source::Url(u) => crate::link::resolve(u).map_err(|e| format!("its address {e}")),
+            Source::Embedded { .. } => src
+                .bytes()
+                .and_then(|b| crate::gzip::blob_of(&b))
+                .and_then(|blob| {
+                    web_sys::Url::create_object_url_with_blob(&blob)
+                        .map_err(|_| "the browser would not hold it".to_string())
+                })
+                .map_err(|e| format!("the link's copy of it is damaged: {e}")),
+            Source::Local { .. } => Err("it is a file of another computer".to_string()),
+        };
+        match url {
+            Ok(u) => list.push((name, u)),
             Err(e) => {
                 d.dispatch(Action::ReadFailed {
-                    message: format!("Could not open {name}: its address {e}."),
+                    message: format!("Could not open {name}: {e}."),
                 });
                 return;
             }
         }
     }
-    d.dispatch(Action::SnapshotSources(urls));
+    d.dispatch(Action::SnapshotSources(sources));
     d.dispatch(Action::Reading {
         name: format!("{} snapshots", list.len()),
     });

@@ -52,6 +52,14 @@ pub fn use_sharing(
                     name: p.name.clone(),
                     data: p.data.clone(),
                 };
+                if !s.snapshots.is_empty() {
+                    // A timeline: its snapshots, in place of the open one.
+                    return link::address(&Link {
+                        view: params.clone(),
+                        snapshots: s.snapshots.iter().map(embed).collect(),
+                        ..Link::default()
+                    });
+                }
                 link::address(&Link {
                     view: params.clone(),
                     profile: Some(embed(&s.profile)),
@@ -109,7 +117,8 @@ pub fn use_sharing(
 /// came from URLs.
 fn by_url(state: &AppState) -> Option<String> {
     // A timeline opened from addresses: the link lists them again.
-    if state.shared.is_some() && !state.snapshots.is_empty() {
+    let by_address = state.snapshots.iter().all(|s| matches!(s, Source::Url(_)));
+    if state.shared.is_some() && !state.snapshots.is_empty() && by_address {
         return Some(link::address(&Link {
             view: state.params.clone(),
             snapshots: (*state.snapshots).clone(),

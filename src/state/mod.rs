@@ -84,9 +84,9 @@ pub struct AppState {
     pub bench: Option<Rc<Bench>>,
     /// The timeline of heap snapshots, when several were opened as one.
     pub timeline: Option<Rc<heaplens_view::session::timeline::TimelineData>>,
-    /// The addresses of a timeline's snapshots opened from a link (its
-    /// fragment lists them again); empty for local files.
-    pub snapshots: Rc<Vec<String>>,
+    /// A timeline's snapshots opened from a link, addresses or embedded
+    /// (its fragment lists them again); empty for local files.
+    pub snapshots: Rc<Vec<Source>>,
     /// Served by `heaplens web` for a live service: snapshots can be
     /// recorded from its `/debug/pprof/`.
     pub live: bool,
@@ -319,8 +319,8 @@ pub enum Action {
     Timeline(heaplens_view::params::TimelineParams),
     /// The timeline closed (a single profile was opened).
     CloseTimeline,
-    /// The addresses of the timeline's snapshots (empty: local files).
-    SnapshotSources(Rc<Vec<String>>),
+    /// Where the timeline's snapshots came from (empty: local files).
+    SnapshotSources(Rc<Vec<Source>>),
     /// The page records snapshots of a live service.
     Live(bool),
     ColorBySelf(bool),

@@ -4,7 +4,8 @@
 //   from `go tool pprof -top` by crates/cli/tests/growth.rs), sparklines in the top table, other
 //   sample types without decoding again, and a snapshot (keyboard) or two (the diff) opened;
 // - dropped together with a CPU profile they open as a timeline once the dialog is answered, the
-//   CPU profile refused by name and the rest kept;
+//   CPU profile refused by name and the rest kept; a share link embeds the snapshots and reopens
+//   the same timeline;
 // - a live Go service that leaks (tests/gen/leaky) recorded through `heaplens web URL`'s proxy
 //   by the page's recorder: the leak ranks first and the churn is no suspect; once the service
 //   is gone a snapshot fails with one line in the alert.
@@ -142,6 +143,18 @@ test('dropped snapshots open as a timeline from the dialog; a CPU profile among 
   // The snapshot list shows the order, and Order: as given is offered.
   const names = await page.locator('#timeline-snapshots button').allTextContents();
   assert.deepEqual(names, SNAPS.map((f) => f.split('/').pop()));
+  // A share link carries the twelve snapshots (they fit) and reopens the same timeline.
+  await page.click('#share-button');
+  await page.locator('#share-link').waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => (document.querySelector('#share-link')?.value ?? '').includes('&p='), null, { timeout: 60_000 });
+  const shared = await page.locator('#share-link').inputValue();
+  assert.equal((shared.match(/[#&]p=/g) ?? []).length, 12, 'twelve embedded snapshots');
+  const again = await newPage(shared);
+  await again.page.locator('#growth-table tbody tr').first().waitFor({ timeout: 60_000 });
+  assert.equal(await again.page.locator('#timeline-chart circle.snap').count(), 12);
+  assert.deepEqual(await pageGrowth(again.page), cliGrowth([]));
+  await again.page.close();
+  assert.deepEqual(again.problems, []);
   await page.close();
   assert.deepEqual(problems, []);
 });

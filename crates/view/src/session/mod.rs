@@ -266,15 +266,15 @@ impl Session {
     ) -> Result<crate::share::trim::ShareData, String> {
         use crate::share::{base64url, trim};
         let gzipped = |fold| {
-            let (p, b, t) = self.share_encode(sample_type, fold)?;
-            let data = |e: &EncodedProfile| base64url(&crate::encode::gzip(&e.bytes));
-            let pd = data(&p);
+            let (p, b, t, snaps) = self.share_encode(sample_type, fold)?;
+            let shared = |e: EncodedProfile| {
+                let d = base64url(&crate::encode::gzip(&e.bytes));
+                e.into_shared(d)
+            };
             Ok(trim::ShareData {
-                profile: p.into_shared(pd),
-                base: b.map(|b| {
-                    let bd = data(&b);
-                    b.into_shared(bd)
-                }),
+                profile: shared(p),
+                base: b.map(shared),
+                snapshots: snaps.into_iter().map(shared).collect(),
                 trim_type: t,
             })
         };
@@ -300,8 +300,7 @@ impl Session {
             .get(ty)
             .map(|t| t.ty.clone())
             .unwrap_or_default();
-        let one = |l: &Input| {
-            let p = &l.profile;
+        let one = |name: &str, p: &Profile, functions: Option<&heaplens_analysis::CallTree>| {
             let t = p
                 .sample_types
                 .iter()
@@ -313,22 +312,28 @@ impl Session {
             });
             let e = encode_with(
                 p,
-                l.functions.as_deref(),
+                functions,
                 EncodeOptions {
                     trim,
                     ..EncodeOptions::SLIM
                 },
             );
             EncodedProfile {
-                name: l.name.clone(),
+                name: name.to_string(),
                 bytes: e.protobuf,
                 samples: e.samples,
                 trimmed: e.trimmed,
             }
         };
-        let profile = one(new);
-        let base = self.inputs.base().map(one);
-        Ok((profile, base, trim_type))
+        let input = |l: &Input| one(&l.name, &l.profile, l.functions.as_deref());
+        let profile = input(new);
+        let base = self.inputs.base().map(input);
+        let snapshots = self
+            .timeline_snapshots()
+            .iter()
+            .map(|(name, p)| one(name, p, None))
+            .collect();
+        Ok((profile, base, trim_type, snapshots))
     }
 
     /// The open profile, whole, as pprof protobuf (not compressed), with its

@@ -124,6 +124,11 @@ impl Session {
         self.timeline = TimelineState::default();
     }
 
+    /// The snapshots, in the order given (a share link embeds them).
+    pub fn timeline_snapshots(&self) -> &[(String, Rc<Profile>)] {
+        &self.timeline.snaps
+    }
+
     /// The files refused so far, one line each.
     pub fn refused_snapshots(&self) -> &[String] {
         &self.timeline.refused

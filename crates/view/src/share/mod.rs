@@ -90,9 +90,10 @@ pub struct Link {
     pub view: ViewParams,
     pub profile: Option<Source>,
     pub base: Option<Source>,
-    /// A timeline of snapshots: the addresses of two or more profiles
-    /// (`profile=` given more than once), in the order given.
-    pub snapshots: Vec<String>,
+    /// A timeline of snapshots, in the order given: the addresses of two
+    /// or more profiles (`profile=` given more than once), or profiles
+    /// embedded in the link (`pn=` and `p=` given more than once).
+    pub snapshots: Vec<Source>,
     /// `live=1`: the page is served by `heaplens web` for a live service,
     /// whose `/debug/pprof/` it can record snapshots of.
     pub live: bool,
@@ -130,8 +131,16 @@ impl Link {
                 None => {}
             }
         }
-        for u in &self.snapshots {
-            put("profile", u);
+        for src in &self.snapshots {
+            match src {
+                Source::Url(u) => put("profile", u),
+                Source::Embedded { name, data } => {
+                    put("pn", name);
+                    put("p", data);
+                }
+                // A local file is not put in a timeline's link.
+                Source::Local { .. } => {}
+            }
         }
         if self.live {
             parts.push("live=1".into());
@@ -152,8 +161,8 @@ impl Link {
         }
         let mut link = Link::default();
         let mut warnings = Vec::new();
-        let (mut pn, mut bn) = (None, None);
-        let (mut p, mut b) = (None, None);
+        let (mut pn, mut bn) = (Vec::new(), None);
+        let (mut p, mut b) = (Vec::new(), None);
         let (mut lp, mut lb) = (None, None);
         let mut profiles: Vec<String> = Vec::new();
         for part in f.split('&').filter(|p| !p.is_empty()) {
@@ -182,17 +191,17 @@ impl Link {
                     // loads, and kept in its canonical spelling.
                     let bytes = unbase64url(&text()?)
                         .map_err(|e| format!("the embedded {} {e}", which(key)))?;
-                    let data = Some(base64url(&bytes));
+                    let data = base64url(&bytes);
                     if key == "p" {
-                        p = data;
+                        p.push(data);
                     } else {
-                        b = data;
+                        b = Some(data);
                     }
                 }
                 "live" => link.live = text()? == "1",
                 "lp" => lp = Some(text()?),
                 "lb" => lb = Some(text()?),
-                "pn" => pn = Some(text()?),
+                "pn" => pn.push(text()?),
                 "bn" => bn = Some(text()?),
                 _ => match codec::read(&mut link.view, key, raw) {
                     Some(read) => read?,
@@ -203,10 +212,27 @@ impl Link {
             }
         }
         if profiles.len() > 1 {
-            link.snapshots = profiles;
+            link.snapshots = profiles.into_iter().map(Source::Url).collect();
         } else {
             link.profile = profiles.pop().map(Source::Url);
         }
+        // Several embedded profiles: a timeline's snapshots, named in order.
+        if p.len() > 1 {
+            let mut names = pn.into_iter();
+            link.snapshots = p
+                .into_iter()
+                .enumerate()
+                .map(|(i, data)| Source::Embedded {
+                    name: names
+                        .next()
+                        .unwrap_or_else(|| format!("snapshot {}", i + 1)),
+                    data,
+                })
+                .collect();
+            p = Vec::new();
+            pn = Vec::new();
+        }
+        let (p, pn) = (p.pop(), pn.pop());
         // Embedded bytes win over an address; a local file is a fallback.
         for (slot, found) in [
             (&mut link.profile, sourced(p, lp, pn, "shared profile")),
@@ -353,9 +379,27 @@ mod tests {
         assert!(back.warnings.is_empty());
         // Several profiles: a timeline, in the order given; live.
         let t = Link::parse("#profile=/a.pb.gz&profile=https://x.example/b?gc=1&live=1").unwrap();
-        assert_eq!(t.link.snapshots, ["/a.pb.gz", "https://x.example/b?gc=1"]);
+        assert_eq!(
+            t.link.snapshots,
+            [
+                Source::Url("/a.pb.gz".into()),
+                Source::Url("https://x.example/b?gc=1".into())
+            ]
+        );
         assert!(t.link.live && t.link.profile.is_none());
         assert_eq!(Link::parse(&t.link.fragment()).unwrap().link, t.link);
+        // Embedded snapshots: names and bytes in order.
+        let e = Link {
+            snapshots: vec![
+                Source::embed("a 1.pb.gz", b"first"),
+                Source::embed("b.pb.gz", b"second"),
+                Source::embed("c.pb.gz", b"third"),
+            ],
+            ..Link::default()
+        };
+        let back = Link::parse(&e.fragment()).unwrap().link;
+        assert_eq!(back, e);
+        assert_eq!(back.snapshots[1].bytes().unwrap(), b"second");
         // The default view writes nothing but the version.
         assert_eq!(Link::default().fragment(), "v=1");
         assert_eq!(Link::parse("").unwrap().link, Link::default());

@@ -23,6 +23,10 @@ pub struct SharedProfile {
 pub struct ShareData {
     pub profile: SharedProfile,
     pub base: Option<SharedProfile>,
+    /// A timeline's snapshots, in the order given (the link holds these
+    /// in place of the profile and base).
+    #[serde(default)]
+    pub snapshots: Vec<SharedProfile>,
     /// The sample type folding followed (its name).
     pub trim_type: String,
 }
@@ -49,7 +53,14 @@ impl EncodedProfile {
 }
 
 /// The profile, the base, and the sample type folding follows.
-pub type SharedEncoded = (EncodedProfile, Option<EncodedProfile>, String);
+/// The profile, the base, the sample type folding followed, and a
+/// timeline's snapshots.
+pub type SharedEncoded = (
+    EncodedProfile,
+    Option<EncodedProfile>,
+    String,
+    Vec<EncodedProfile>,
+);
 
 /// The first N tried: nodes under 1/64 of the total folded.
 const FIRST_N: u64 = 64;
@@ -162,11 +173,15 @@ impl ShareData {
         [Some(&self.profile), self.base.as_ref()]
             .into_iter()
             .flatten()
+            .chain(&self.snapshots)
             .any(|p| p.trimmed.is_some_and(|t| t.folded()))
     }
 
     /// Characters the profiles take in a link.
     pub fn len(&self) -> usize {
+        if !self.snapshots.is_empty() {
+            return self.snapshots.iter().map(|s| s.data.len()).sum();
+        }
         self.profile.data.len() + self.base.as_ref().map_or(0, |b| b.data.len())
     }
 
