@@ -16,23 +16,10 @@ pub fn encode_segment(s: &str) -> String {
     out
 }
 
-/// `s` percent-decoded; None for a broken escape or bytes that are not
-/// UTF-8.
+/// `s` percent-decoded (the share links' decoder); None for a broken
+/// escape or bytes that are not UTF-8.
 pub fn decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    heaplens_view::share::escape::decode(s).ok()
 }
 
 /// The decoded segments of an absolute path (`/a/b%20c` → `a`, `b c`;
