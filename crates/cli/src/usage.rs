@@ -42,12 +42,14 @@ Usage:
                                    leak suspects across heap snapshots taken over time:
                                    the functions whose value ends higher, with a positive
                                    least-squares slope per hour, growing in more than half
-                                   of the steps; strongest (slope x steadiness) first.
+                                   of the steps, the line explaining at least half of
+                                   their variation (R² >= 0.5); strongest (slope x
+                                   steadiness) first.
                                    Snapshots are ordered by their profiles' time (as
                                    given with --order given, or when one has no time:
                                    slopes are then per snapshot); --cum ranks by cum.
                                    tsv: name, first-to-last change, slope per hour,
-                                   steadiness (0-1), first, last; raw units, no header
+                                   steadiness (0-1), first, last, R²; raw units, no header
   heaplens bench  [--format text|tsv] BASE.txt [NEW.txt]
                                    `go test -bench -benchmem` outputs compared as
                                    benchstat does (mean ± variation, change,
