@@ -240,10 +240,20 @@ fn decode_progress(
     scope: &WorkerScope<AnalysisWorker>,
     id: HandlerId,
 ) -> impl FnMut(&str, u64, u64) + '_ {
+    progress_every(scope, id, 50.0)
+}
+
+/// A progress reporter that sends at most one message every `ms`
+/// milliseconds (each is a render of the page), plus every stage's end.
+fn progress_every(
+    scope: &WorkerScope<AnalysisWorker>,
+    id: HandlerId,
+    ms: f64,
+) -> impl FnMut(&str, u64, u64) + '_ {
     let mut last = 0.0f64;
     move |stage: &str, done: u64, total: u64| {
         let now = now_ms();
-        if now - last >= 50.0 || (total > 0 && done == total) {
+        if now - last >= ms || (total > 0 && done == total) {
             last = now;
             scope.respond(
                 id,
@@ -341,12 +351,7 @@ async fn load_merged(
         match decoded {
             Ok(p) => parts.push((name, p)),
             Err(message) => {
-                let message = if message.starts_with(&name) {
-                    message
-                } else {
-                    format!("{name}: {message}")
-                };
-                respond(failed(slot, all, message));
+                respond(failed(slot, all, named(&name, message)));
                 return;
             }
         }
@@ -387,12 +392,10 @@ async fn load_series(
         if !append {
             i.session.clear_timeline();
         }
-        let n = i.session.snapshot_count();
-        let at_last = i
-            .session
-            .timeline(params)
-            .map_or(true, |t| t.open.is_none_or(|(at, _)| at + 1 == n));
-        (n, at_last)
+        (
+            i.session.snapshot_count(),
+            i.session.shows_newest_snapshot(),
+        )
     };
     let total = files.len() as u64;
     // The next files are read (fetched and inflated by the browser) while
@@ -406,19 +409,11 @@ async fn load_series(
     }))
     .buffered(SERIES_LOOKAHEAD);
     let mut reads = std::pin::pin!(reads);
-    let (mut k, mut said) = (0u64, 0.0f64);
+    let mut progress = progress_every(scope, id, 100.0);
+    let mut k = 0u64;
     while let Some((name, read)) = reads.next().await {
         k += 1;
-        // At most one progress message every 100 ms: each is a render of
-        // the page.
-        if now_ms() - said >= 100.0 || k == total {
-            said = now_ms();
-            respond(Response::Progress {
-                stage: format!("snapshot {k} of {total}"),
-                done: k,
-                total,
-            });
-        }
+        progress(&format!("snapshot {k} of {total}"), k, total);
         let mut i = inner.borrow_mut();
         let decoded = read.and_then(|(data, gzip_size)| {
             i.session
@@ -428,8 +423,7 @@ async fn load_series(
             Ok(p) => {
                 i.session.add_snapshot(&name, p, params);
             }
-            Err(message) if message.starts_with(&name) => i.session.refuse_snapshot(message),
-            Err(message) => i.session.refuse_snapshot(format!("{name}: {message}")),
+            Err(message) => i.session.refuse_snapshot(named(&name, message)),
         }
     }
     let n = inner.borrow().session.snapshot_count();
@@ -494,6 +488,15 @@ async fn compressed((profile, base, trim_type, snaps): SharedEncoded) -> Result<
         snapshots,
         trim_type,
     })
+}
+
+/// `message` about file `name`, starting with its name.
+fn named(name: &str, message: String) -> String {
+    if message.starts_with(name) {
+        message
+    } else {
+        format!("{name}: {message}")
+    }
 }
 
 /// The answer to a load that failed.

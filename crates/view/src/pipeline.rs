@@ -53,10 +53,15 @@ pub const MERGE_JOIN: &str = " + ";
 
 impl Input {
     pub fn new(name: &str, profile: Profile) -> Input {
+        Input::shared(name, Rc::new(profile))
+    }
+
+    /// A profile already shared elsewhere (a timeline's snapshot).
+    pub fn shared(name: &str, profile: Rc<Profile>) -> Input {
         Input {
             name: name.to_string(),
             merged_from: Vec::new(),
-            profile: Rc::new(profile),
+            profile,
             functions: None,
         }
     }

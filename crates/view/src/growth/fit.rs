@@ -49,11 +49,6 @@ impl Growth {
 /// to be a suspect.
 pub const MIN_FIT: f64 = 0.5;
 
-/// The least-squares slope of `ys` over `xs` (0 when the xs do not vary).
-pub fn slope(xs: &[f64], ys: &[i64]) -> f64 {
-    line(xs, ys).0
-}
-
 /// The least-squares slope of `ys` over `xs` and its R² (both 0 when the
 /// xs or the ys do not vary).
 pub fn line(xs: &[f64], ys: &[i64]) -> (f64, f64) {

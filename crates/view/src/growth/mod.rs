@@ -149,12 +149,7 @@ pub fn values(
     let mut params = params.clone();
     params.diff.show = false;
     let mut inputs = Inputs::default();
-    inputs.set_profile(Input {
-        name: name.to_string(),
-        merged_from: Vec::new(),
-        profile: profile.clone(),
-        functions: None,
-    });
+    inputs.set_profile(Input::shared(name, profile.clone()));
     let mut pipeline = Pipeline::default();
     let prepared = pipeline.prepare(&inputs, &params)?;
     if let Some(e) = &prepared.problems.filters {

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use heaplens_profile::units;
 
-use super::fit::{growth, suspects};
+use super::fit::suspects;
 use super::{has_times, Series};
 
 /// A span of time in words: `45s`, `12m30s`, `3h05m`, `2d04h`.
@@ -60,7 +60,7 @@ pub fn report(series: &Series, ty: usize, cum: bool) -> String {
         units::label(t1, &ts.unit),
         signed(t1.wrapping_sub(t0), &ts.unit)
     );
-    let all = growth(series, ty, cum).len();
+    let all = series.functions.len();
     let s = suspects(series, ty, cum);
     let per = if series.by_time { "h" } else { "snapshot" };
     let _ = writeln!(

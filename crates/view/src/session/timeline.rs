@@ -11,7 +11,7 @@ use heaplens_profile::Profile;
 use serde::{Deserialize, Serialize};
 
 use super::{describe, ProfileInfo, Session};
-use crate::growth::fit::{growth, suspects, Growth};
+use crate::growth::fit::{suspects, Growth};
 use crate::growth::{self, filter_key, FilterKey, Series, SnapValues, Snapshot};
 use crate::params::ViewParams;
 use crate::pipeline::Input;
@@ -33,7 +33,8 @@ pub struct TimelineState {
     values_key: Option<FilterKey>,
     refused: Vec<String>,
     series: Option<(SeriesKey, Rc<Series>)>,
-    /// The snapshots open (series order): the profile, and the base.
+    /// The snapshots open, by their place as given (so that they stay the
+    /// ones open when the order changes): the profile, and the base.
     open: Option<(usize, Option<usize>)>,
 }
 
@@ -129,6 +130,17 @@ impl Session {
         &self.timeline.snaps
     }
 
+    /// Whether the newest snapshot (of the last series made) is the one
+    /// open, or none is: a recording then moves on to each new one.
+    pub fn shows_newest_snapshot(&self) -> bool {
+        let t = &self.timeline;
+        let newest = t.series.as_ref().and_then(|(_, s)| s.snapshots.last());
+        match (t.open, newest) {
+            (Some((at, _)), Some(n)) => at == n.given,
+            _ => true,
+        }
+    }
+
     /// The files refused so far, one line each.
     pub fn refused_snapshots(&self) -> &[String] {
         &self.timeline.refused
@@ -174,9 +186,9 @@ impl Session {
             .unwrap_or(s.default_type);
         let ts = &s.types[ty];
         let cum = params.timeline.cum;
-        let last = |v: &Vec<i64>| v.iter().copied().max().unwrap_or(0);
+        let peak = |v: &Vec<i64>| v.iter().copied().max().unwrap_or(0);
         let mut big: Vec<usize> = (0..s.functions.len()).collect();
-        big.sort_by_key(|&f| std::cmp::Reverse(last(&ts.flat[f])));
+        big.sort_by_key(|&f| std::cmp::Reverse(peak(&ts.flat[f])));
         let band = |f: usize, values: &Vec<Vec<i64>>| Band {
             name: s.functions[f].clone(),
             values: values[f].clone(),
@@ -184,12 +196,12 @@ impl Session {
         let bands = big
             .iter()
             .take(BANDS)
-            .filter(|&&f| last(&ts.flat[f]) > 0)
+            .filter(|&&f| peak(&ts.flat[f]) > 0)
             .map(|&f| band(f, &ts.flat))
             .collect();
         let values = if cum { &ts.cum } else { &ts.flat };
         let mut by_value: Vec<usize> = (0..s.functions.len()).collect();
-        by_value.sort_by_key(|&f| std::cmp::Reverse(last(&values[f])));
+        by_value.sort_by_key(|&f| std::cmp::Reverse(peak(&values[f])));
         let sparks = by_value
             .iter()
             .take(SPARKS)
@@ -220,11 +232,14 @@ impl Session {
             totals: ts.totals.clone(),
             bands,
             suspects,
-            functions: growth(&s, ty, cum).len(),
+            functions: s.functions.len(),
             sparks,
             cum,
             refused: self.timeline.refused.clone(),
-            open: self.timeline.open,
+            open: self.timeline.open.and_then(|(at, base)| {
+                let place = |g: usize| s.snapshots.iter().position(|x| x.given == g);
+                Some((place(at)?, base.and_then(place)))
+            }),
         })
     }
 
@@ -244,13 +259,7 @@ impl Session {
                 .snaps
                 .get(snap.given)
                 .ok_or("no such snapshot")?;
-            Ok(Input {
-                name: name.clone(),
-                merged_from: Vec::new(),
-                profile: p.clone(),
-                functions: None,
-            }
-            .with_functions())
+            Ok(Input::shared(name, p.clone()).with_functions())
         };
         let profile = input(at)?;
         let base_input = base.map(input).transpose()?;
@@ -268,7 +277,8 @@ impl Session {
                 None
             }
         };
-        self.timeline.open = Some((at, base));
+        let given = |i: usize| s.snapshots.get(i).map(|x| x.given);
+        self.timeline.open = given(at).map(|g| (g, base.and_then(given)));
         Ok((info, base_info))
     }
 }
@@ -319,6 +329,13 @@ mod tests {
         assert_eq!(info.file_name, "s0");
         assert_eq!(base.unwrap().file_name, "s1");
         assert_eq!(s.timeline(&params).unwrap().open, Some((2, Some(0))));
+        assert!(s.shows_newest_snapshot());
+        // In the order given (s0, s1, s2) the same two stay open.
+        let mut given = params.clone();
+        given.timeline.given_order = true;
+        assert_eq!(s.timeline(&given).unwrap().open, Some((0, Some(1))));
+        assert!(!s.shows_newest_snapshot());
+        s.timeline(&params).unwrap();
         assert!(s.open_snapshots(&params, 9, None).is_err());
         // Another filter: the values are made again from the profiles.
         let mut ignoring = params.clone();
