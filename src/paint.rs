@@ -249,6 +249,12 @@ pub fn fill(view: &ViewData, r: &FlameRect, hl: Highlights) -> String {
     }
 }
 
+/// The last part of a function's name (after its package path), cut to
+/// `max` characters.
+pub fn name_tail(name: &str, max: usize) -> String {
+    truncate(name.rsplit('/').next().unwrap_or(name), max)
+}
+
 /// `s` cut to at most `max` characters, ending in an ellipsis when cut.
 pub fn truncate(s: &str, max: usize) -> String {
     let n = s.chars().count();

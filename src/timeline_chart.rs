@@ -77,12 +77,7 @@ fn nice(v: i64) -> i64 {
 /// The last part of a function's name (after its package path), cut at
 /// 40 characters.
 pub fn short_name(name: &str) -> String {
-    let tail = name.rsplit('/').next().unwrap_or(name);
-    if tail.chars().count() > 40 {
-        format!("{}…", tail.chars().take(39).collect::<String>())
-    } else {
-        tail.to_string()
-    }
+    crate::paint::name_tail(name, 40)
 }
 
 /// `05:10:23` (UTC) of a time in ns.

@@ -253,19 +253,9 @@ fn open_merged(
     d.dispatch(Action::Reading {
         name: names.join(MERGE_JOIN),
     });
-    let mut list = Vec::with_capacity(files.len());
-    for (f, name) in files.iter().zip(names) {
-        match web_sys::Url::create_object_url_with_blob(f) {
-            Ok(url) => list.push((name, url)),
-            Err(_) => {
-                d.dispatch(Action::ReadFailed {
-                    message: format!("Could not read {name}: the browser would not open it. Is it still there, and readable?"),
-                });
-                return;
-            }
-        }
+    if let Some(list) = super::series::blob_urls(&files, d) {
+        channel.borrow_mut().fetch_merged(Slot::Profile, list);
     }
-    channel.borrow_mut().fetch_merged(Slot::Profile, list);
 }
 
 /// Has the worker fetch `url` (same origin, or CORS-enabled) into `slot`.

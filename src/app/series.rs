@@ -31,18 +31,9 @@ pub fn open_files(
     channel: &SharedChannel,
     d: &UseReducerDispatcher<AppState>,
 ) {
-    let mut list = Vec::with_capacity(files.len());
-    for f in &files {
-        match web_sys::Url::create_object_url_with_blob(f) {
-            Ok(url) => list.push((f.name(), url)),
-            Err(_) => {
-                d.dispatch(Action::ReadFailed {
-                    message: format!("Could not read {}: the browser would not open it. Is it still there, and readable?", f.name()),
-                });
-                return;
-            }
-        }
-    }
+    let Some(list) = blob_urls(&files, d) else {
+        return;
+    };
     d.dispatch(Action::SnapshotSources(Rc::default()));
     d.dispatch(Action::SourceOf(
         heaplens_view::session::Slot::Profile,
@@ -54,6 +45,28 @@ pub fn open_files(
     channel
         .borrow_mut()
         .fetch_series(list, false, params.clone());
+}
+
+/// Each local file's name and a blob: address the worker can fetch it
+/// from; None (said in the alert) when the browser would not open one.
+pub fn blob_urls(
+    files: &[web_sys::File],
+    d: &UseReducerDispatcher<AppState>,
+) -> Option<Vec<(String, String)>> {
+    let mut list = Vec::with_capacity(files.len());
+    for f in files {
+        let name = f.name();
+        match web_sys::Url::create_object_url_with_blob(f) {
+            Ok(url) => list.push((name, url)),
+            Err(_) => {
+                d.dispatch(Action::ReadFailed {
+                    message: format!("Could not read {name}: the browser would not open it. Is it still there, and readable?"),
+                });
+                return None;
+            }
+        }
+    }
+    Some(list)
 }
 
 /// Opens a link's snapshots (addresses, or profiles embedded in it) as a
@@ -133,10 +146,8 @@ pub fn use_timeline_requests(state: &UseReducerHandle<AppState>, channel: &Share
     // The first answer comes with the load; ask only on later changes.
     let first = use_mut_ref(|| true);
     use_effect_with(deps, move |(open, ..)| {
-        if !*open {
-            *first.borrow_mut() = true;
-        } else if std::mem::take(&mut *first.borrow_mut()) {
-        } else {
+        let first = std::mem::replace(&mut *first.borrow_mut(), !*open);
+        if *open && !first {
             channel.borrow().send(Request::Timeline { params });
         }
     });
@@ -158,7 +169,10 @@ pub fn panel(state: &UseReducerHandle<AppState>, channel: &SharedChannel) -> Htm
             })
         })
     };
-    let on_params = d.callback_to_timeline();
+    let on_params = {
+        let d = d.clone();
+        Callback::from(move |t| d.dispatch(Action::Timeline(t)))
+    };
     let on_select = {
         let d = d.clone();
         Callback::from(move |name: String| d.dispatch(Action::Select(Some(name))))
@@ -166,17 +180,6 @@ pub fn panel(state: &UseReducerHandle<AppState>, channel: &SharedChannel) -> Htm
     html! {
         <TimelinePanel {data} params={state.params.timeline} selected={state.params.selected.clone()}
             {on_open} {on_params} {on_select} />
-    }
-}
-
-trait TimelineCallbacks {
-    fn callback_to_timeline(&self) -> Callback<heaplens_view::params::TimelineParams>;
-}
-
-impl TimelineCallbacks for UseReducerDispatcher<AppState> {
-    fn callback_to_timeline(&self) -> Callback<heaplens_view::params::TimelineParams> {
-        let d = self.clone();
-        Callback::from(move |t| d.dispatch(Action::Timeline(t)))
     }
 }
 

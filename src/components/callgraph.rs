@@ -284,8 +284,8 @@ fn count_bar(props: &CallGraphProps) -> Html {
     let on_count = {
         let cb = props.on_count.clone();
         Callback::from(move |e: Event| {
-            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                cb.emit(s.value().parse().unwrap_or(NODE_COUNT as u32));
+            if let Some(v) = super::select_value(&e) {
+                cb.emit(v.parse().unwrap_or(NODE_COUNT as u32));
             }
         })
     };

@@ -317,6 +317,5 @@ fn breadcrumb(props: &ToolbarProps) -> Html {
 
 /// The last component of a long name, for the breadcrumb.
 fn short(name: &str) -> String {
-    let tail = name.rsplit('/').next().unwrap_or(name);
-    crate::paint::truncate(tail, 48)
+    crate::paint::name_tail(name, 48)
 }
