@@ -3,14 +3,15 @@
 //! (`--nodecount`, default 80; `--nodefraction`, 0.005; `--edgefraction`,
 //! 0.001), over the same pipeline as `top` (sample type, diffs, filters).
 
-use std::io::{self, Write};
+use std::io::Write;
 
 use heaplens_analysis::graph::GraphOptions;
 use heaplens_view::dot::dot_of;
 
+use crate::inputs::write_err;
+
 /// `heaplens dot [--base BASE] FILE...`.
 pub fn dot(a: &crate::Args, out: &mut dyn Write) -> Result<(), String> {
-    let write_err = |e: io::Error| format!("cannot write output: {e}");
     // A diff when a base is given.
     let which = crate::inputs::Base::Optional;
     let inputs = crate::inputs::inputs(&a.command, &a.files, a.base.as_deref(), which)?;

@@ -2,13 +2,13 @@
 //! the GC figures of one log, or of a base and a new log compared, through
 //! heaplens-view's `gc` module (the page's GC view shows the same).
 
-use std::io::{self, Write};
+use std::io::Write;
 
 use heaplens_text::gctrace::{self, Gc};
 use heaplens_view::gate as gates;
 use heaplens_view::gc::{self, report};
 
-use crate::inputs::io_reason;
+use crate::inputs::{io_reason, write_err};
 
 /// A log read and its process chosen: (heading, GCs).
 fn read(path: &str, process: Option<&str>) -> Result<(String, Vec<Gc>), String> {
@@ -65,8 +65,7 @@ pub fn gctrace(
             }
         }
     };
-    out.write_all(text.as_bytes())
-        .map_err(|e: io::Error| format!("cannot write output: {e}"))
+    out.write_all(text.as_bytes()).map_err(write_err)
 }
 
 /// `heaplens gate --base BASE.log NEW.log --max gc_pause_p99:+10%`: the

@@ -3,12 +3,12 @@
 //! (heaplens-view's [`growth`] analysis, which the page's timeline shows
 //! too), ranked as text or TSV, or held to a limit on their growth rate.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::rc::Rc;
 
 use heaplens_view::growth::{self, limit, text, Series};
 
-use crate::inputs::load;
+use crate::inputs::{load, write_err};
 use crate::Args;
 
 /// The series of `a`'s snapshot files, seen through its filters; `what`
@@ -42,8 +42,7 @@ pub fn growth(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     } else {
         text::report(&series, ty, a.cum)
     };
-    out.write_all(text.as_bytes())
-        .map_err(|e: io::Error| format!("cannot write output: {e}"))
+    out.write_all(text.as_bytes()).map_err(write_err)
 }
 
 /// The checks of `heaplens gate --max-growth`: (their lines, failed,

@@ -15,6 +15,11 @@ pub fn load(path: &str) -> Result<Profile, String> {
     heaplens_profile::decode(&bytes).map_err(|e| format!("{path}: {e}"))
 }
 
+/// The one-line error of output that could not be written.
+pub fn write_err(e: io::Error) -> String {
+    format!("cannot write output: {e}")
+}
+
 pub fn io_reason(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file".into(),

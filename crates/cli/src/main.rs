@@ -24,7 +24,7 @@ mod usage;
 mod web;
 mod why;
 
-use inputs::{inputs, io_reason, load, Base};
+use inputs::{inputs, io_reason, load, write_err, Base};
 
 #[derive(Default)]
 pub(crate) struct Args {
@@ -191,12 +191,8 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
 }
 
 fn run(a: &Args, out: &mut dyn Write) -> Result<(), String> {
-    let write_err = |e: io::Error| format!("cannot write output: {e}");
     match a.command.as_str() {
-        "help" => [usage::HEAD, refine_flags::HELP, usage::TAIL]
-            .iter()
-            .try_for_each(|part| out.write_all(part.as_bytes()))
-            .map_err(write_err),
+        "help" => usage::write_help(out),
         "version" => writeln!(out, "heaplens {}", env!("CARGO_PKG_VERSION")).map_err(write_err),
         "info" => {
             let path = a.file().ok_or("info: no FILE given")?;
@@ -239,7 +235,6 @@ fn fraction(flag: &str, v: &str) -> Result<f64, String> {
 /// `heaplens bench BASE.txt [NEW.txt]`: the benchstat-like table of one
 /// output's values or of two outputs compared, as text or TSV.
 fn bench(a: &Args, out: &mut dyn Write) -> Result<(), String> {
-    let write_err = |e: io::Error| format!("cannot write output: {e}");
     let b = a
         .file()
         .ok_or("bench: give one or two files (heaplens bench BASE.txt [NEW.txt])")?;
@@ -306,7 +301,6 @@ pub(crate) fn prepare<'p>(
 /// `heaplens top`, `diff` and `folded`: the top table (text or TSV) or the
 /// folded stacks of the prepared view.
 fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
-    let write_err = |e: io::Error| format!("cannot write output: {e}");
     let base = match a.command.as_str() {
         "diff" => Base::Required,
         "folded" => Base::Optional,
@@ -368,7 +362,6 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
 /// `heaplens list REGEX FILE`: the line listing of the matching functions,
 /// with their source where it is found.
 fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
-    let write_err = |e: io::Error| format!("cannot write output: {e}");
     let usage = "list: give a pattern and a file (heaplens list REGEX FILE)";
     let pattern = a.pattern.as_deref().ok_or(usage)?;
     a.file().ok_or(usage)?;
@@ -438,7 +431,6 @@ fn list(a: &Args, out: &mut dyn Write) -> Result<(), String> {
 /// `heaplens gate`: exit 0 when every limit holds, 1 (naming the culprits)
 /// when one is exceeded.
 fn gate(a: &Args, out: &mut dyn Write) -> Result<(), String> {
-    let write_err = |e: io::Error| format!("cannot write output: {e}");
     let (mut text, failed, count) = if a.max_growth.is_empty() {
         base_gate(a)?
     } else {

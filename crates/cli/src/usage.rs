@@ -146,3 +146,12 @@ pub const TAIL: &str = "\
 
 Exit codes: 0 ok, 1 a gate limit was exceeded, 2 bad input or usage.
 ";
+
+/// Writes the whole `--help` text (the commands, pprof's filter flags, the
+/// rest) to `out`.
+pub fn write_help(out: &mut dyn std::io::Write) -> Result<(), String> {
+    [HEAD, crate::refine_flags::HELP, TAIL]
+        .iter()
+        .try_for_each(|part| out.write_all(part.as_bytes()))
+        .map_err(crate::inputs::write_err)
+}

@@ -61,15 +61,7 @@ pub fn main(argv: &[String]) -> ExitCode {
 }
 
 fn help() -> Result<(), String> {
-    let mut out = std::io::stdout().lock();
-    [
-        crate::usage::HEAD,
-        crate::refine_flags::HELP,
-        crate::usage::TAIL,
-    ]
-    .iter()
-    .try_for_each(|part| out.write_all(part.as_bytes()))
-    .map_err(|e| format!("cannot write output: {e}"))
+    crate::usage::write_help(&mut std::io::stdout().lock())
 }
 
 /// The options; None for --help.

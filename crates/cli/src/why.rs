@@ -8,7 +8,7 @@ use std::path::Path;
 
 use heaplens_view::why::{self, Diagnostics, Index};
 
-use crate::inputs::io_reason;
+use crate::inputs::{io_reason, write_err};
 
 /// Reads the diagnostics at each of `paths`: a `-m`/`-m=2` text file, a
 /// `-json=0` file, or a directory of them (searched for `.json` files, as
@@ -61,7 +61,6 @@ fn collect(path: &Path, out: &mut Vec<std::path::PathBuf>) -> io::Result<()> {
 /// `--base BASE --base-escape BASE_DIAG`, of the new build, then what
 /// changed since the base's.
 pub fn why(a: &crate::Args, out: &mut dyn Write) -> Result<(), String> {
-    let write_err = |e: io::Error| format!("cannot write output: {e}");
     a.file().ok_or(
         "why: give a profile and the compiler's diagnostics (heaplens why FILE --escape DIAG)",
     )?;
