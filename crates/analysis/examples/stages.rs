@@ -3,6 +3,8 @@
 
 use std::time::Instant;
 
+use heaplens_analysis::pruned::{grow, ShapedStacks, Widths};
+use heaplens_analysis::shape::{GraphView, Recursion, Shape};
 use heaplens_analysis::{top, CallTree, Granularity, TopOptions};
 use heaplens_profile::decode;
 
@@ -79,5 +81,64 @@ fn main() {
         "graph from the tree {:>8.1} ms  ({} nodes)",
         t.elapsed().as_secs_f64() * 1e3,
         g.nodes.len()
+    );
+    let widest = (1..tree.len() as u32)
+        .filter(|&n| tree.parent[n as usize] != heaplens_analysis::tree::ROOT)
+        .max_by_key(|&n| col.totals[n as usize])
+        .map(|n| tree.name(n).to_string())
+        .unwrap_or_default();
+    for (label, view) in [
+        ("bottom-up", GraphView::BottomUp),
+        ("callers", GraphView::Callers(widest.clone())),
+        ("callees", GraphView::Callees(widest.clone())),
+    ] {
+        shaped(&p, &tree, label, view, Recursion::Keep);
+    }
+    shaped(&p, &tree, "direct", GraphView::TopDown, Recursion::Direct);
+    shaped(&p, &tree, "all", GraphView::TopDown, Recursion::All);
+}
+
+/// Times one shaped tree: whole, and grown as far as a 1200-pixel flame
+/// graph shows it.
+fn shaped(
+    p: &heaplens_profile::model::Profile,
+    plain: &CallTree,
+    label: &str,
+    view: GraphView,
+    recursion: Recursion,
+) {
+    let shape = Shape { view, recursion };
+    let t = Instant::now();
+    let s = CallTree::build_shaped(p, Granularity::Functions, &shape);
+    println!(
+        "shaped {label:<10} {:>8.1} ms  ({} nodes)",
+        t.elapsed().as_secs_f64() * 1e3,
+        s.len()
+    );
+    drop(s);
+    let ty = p.default_sample_type();
+    let t = Instant::now();
+    let mut stacks = ShapedStacks::new(plain, &shape);
+    let stacks_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    let v = stacks.values(plain, p, ty, 0..p.num_samples(), false);
+    let values_ms = t.elapsed().as_secs_f64() * 1e3;
+    stacks.set_widths(Widths::Abs(&v));
+    // The best of five: one run is noisy on a shared machine.
+    let mut grow_ms = f64::MAX;
+    let mut g = CallTree::build_shaped(p, Granularity::Functions, &Shape::default());
+    for _ in 0..5 {
+        let t = Instant::now();
+        g = grow(plain, &stacks, &[], 0.5 / 1200.0);
+        grow_ms = grow_ms.min(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let t = Instant::now();
+    let col = g.column(p, ty);
+    println!(
+        "  grown: stacks {stacks_ms:.1} ms ({} stacks), values {values_ms:.1} ms, grow {grow_ms:.1} ms ({} nodes), column {:.1} ms ({})",
+        stacks.len(),
+        g.len(),
+        t.elapsed().as_secs_f64() * 1e3,
+        col.totals[0]
     );
 }

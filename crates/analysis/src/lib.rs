@@ -24,6 +24,7 @@ pub mod keys;
 pub mod layout;
 pub mod list;
 pub mod peek;
+pub mod pruned;
 pub mod search;
 pub mod shape;
 pub mod top;

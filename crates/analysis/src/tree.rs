@@ -270,6 +270,12 @@ impl CallTree {
         }
     }
 
+    /// Whether a function occurs twice on some path (so folding recursion
+    /// changes the tree).
+    pub fn has_recursion(&self) -> bool {
+        self.flags.iter().skip(1).any(|&f| f & FIRST == 0)
+    }
+
     /// The path of a node from the root's first child down to it.
     pub fn path(&self, node: u32) -> Vec<u32> {
         let mut path = Vec::new();
@@ -424,7 +430,7 @@ impl Builder {
 
 /// Children lists (CSR) from the parents, in creation order:
 /// `children[offsets[n]..offsets[n + 1]]` are node n's.
-fn children_lists(parent: &[u32]) -> (Vec<u32>, Vec<u32>) {
+pub(crate) fn children_lists(parent: &[u32]) -> (Vec<u32>, Vec<u32>) {
     let n = parent.len();
     let mut child_offsets = vec![0u32; n + 1];
     for &pa in parent.iter().skip(1) {

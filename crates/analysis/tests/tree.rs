@@ -446,3 +446,13 @@ fn a_bottom_up_tree_with_its_flags() {
         (plain.parent, plain.key, plain.leaf)
     );
 }
+
+#[test]
+fn recursion_is_a_function_twice_on_a_path() {
+    let with = |text: &str| CallTree::build(&folded(text), Granularity::Functions).has_recursion();
+    assert!(!with("main;a;b 3\nmain;b;a 2\nmain;c 4\n"));
+    assert!(with("main;a;a 1\n"));
+    assert!(with("main;a;b;a 2\nmain;c 1\n"));
+    // Named twice in different stacks, never twice on one: no recursion.
+    assert!(!with("main;a 1\na;main 1\n"));
+}

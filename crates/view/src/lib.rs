@@ -28,6 +28,7 @@ pub mod dot;
 pub mod encode;
 pub mod gate;
 pub mod gc;
+pub mod graphs;
 pub mod growth;
 pub mod params;
 pub mod pipeline;

@@ -31,6 +31,7 @@ use heaplens_profile::merge::merge;
 use heaplens_profile::refine::{Refine, RefineSpec};
 use heaplens_profile::Profile;
 
+use crate::graphs::Graphs;
 use crate::params::ViewParams;
 
 /// One loaded profile, decoded once and shared by every view: one file,
@@ -284,8 +285,10 @@ pub struct Prepared {
     /// The tree at lines or addresses, the last one asked for.
     other: Option<Rc<CallTree>>,
     /// The flame graph's tree of the last shape asked for other than
-    /// top-down as sampled.
+    /// top-down as sampled, whole (for exports).
     shaped: Option<(Shape, Rc<CallTree>)>,
+    /// The flame graph's tree of that shape as far as the view draws it.
+    pub graphs: Graphs,
 }
 
 impl Prepared {
@@ -469,6 +472,7 @@ fn filter(c: &Combined, key: FilterKey, generation: u64) -> Prepared {
         functions: c.functions.clone(),
         other: None,
         shaped: None,
+        graphs: Graphs::default(),
         key,
     };
     if prepared.key.filters.is_empty() {

@@ -77,31 +77,6 @@ fn expected(plain: &BTreeMap<Vec<String>, i64>, shape: &Shape) -> BTreeMap<Vec<S
     m
 }
 
-/// The profiles: the scheduler pair and every corpus file heaplens reads
-/// (folded names must be unambiguous: profiles with `;` in a name are left
-/// to folded_roundtrip.rs).
-fn profiles() -> Vec<(String, Profile)> {
-    let mut out = Vec::new();
-    for name in ["baseline.prof", "optimized.prof"] {
-        let p = heaplens_profile::decode(&common::scheduler(name)).expect("scheduler");
-        out.push((format!("scheduler/{name}"), p));
-    }
-    for path in common::corpus_files() {
-        let name = common::corpus_name(&path);
-        let bytes = std::fs::read(&path).expect("read");
-        if let Some(p) = common::decode_corpus(&name, &bytes) {
-            if !p
-                .strings
-                .iter()
-                .any(|s| s.contains(';') || s.contains('\n'))
-            {
-                out.push((name, p));
-            }
-        }
-    }
-    out
-}
-
 /// Rows of the top table at function granularity by name: (flat, cum).
 fn top_rows(p: &Profile, tree: &CallTree, ty: usize) -> BTreeMap<String, (i64, i64)> {
     let mut opts = TopOptions::new(ty);
@@ -117,7 +92,7 @@ fn top_rows(p: &Profile, tree: &CallTree, ty: usize) -> BTreeMap<String, (i64, i
 fn shaped_graphs_are_the_plain_graph_reshaped() {
     let mut checked = 0;
     let mut recursive = 0;
-    for (name, p) in profiles() {
+    for (name, p) in common::shape_profiles() {
         let ty = p.default_sample_type();
         let plain_tree = CallTree::build(&p, Granularity::Functions);
         let plain = stacks(&p, &plain_tree, ty);

@@ -12,13 +12,14 @@ use heaplens_analysis::{CallTree, Granularity};
 use heaplens_profile::Profile;
 
 use super::caches::{Caches, ColumnKey, Columns, PeekKey, RowsKey};
-use super::flame::flame;
+use super::flame::{flame, min_width};
 use super::protocol::ViewRequest;
 use super::render::{PeekData, ViewData};
 use super::rows::{rows, RowsAsked};
 use super::summary::{hot_sites, hot_type, impact, movers, DiffSummary};
 use super::values::{all_columns, function_values};
 use super::Session;
+use crate::graphs::{draws_functions, GraphKey};
 use crate::pipeline::{Inputs, Prepared};
 
 impl Session {
@@ -46,14 +47,14 @@ impl Session {
             .columns
             .get_or(ckey, || Rc::new(columns(prepared, &functions, ty)))
             .clone();
-        let (graph, graph_cols) = graph(prepared, caches, ckey, &req.params, (&functions, &cols));
+        let (graph, graph_cols) = graph(prepared, caches, ckey, req, (&functions, &cols));
         let flame = flame(
             &prepared.profile,
-            &graph,
-            &graph_cols,
+            (&graph, &graph_cols),
             &req.params,
             req.width_px,
             req.zoom_node,
+            &matched_in(prepared, &graph, &functions),
         );
 
         // Rows, when the page does not have them yet.
@@ -159,21 +160,47 @@ fn graph(
     prepared: &mut Prepared,
     caches: &mut Caches,
     ckey: ColumnKey,
-    params: &crate::params::ViewParams,
+    req: &ViewRequest,
     (functions, cols): (&Rc<CallTree>, &Rc<Columns>),
 ) -> (Rc<CallTree>, Rc<Columns>) {
+    let params = &req.params;
     let shape = params.shape();
-    if shape.is_identity() {
+    if draws_functions(&shape, functions) {
         return (functions.clone(), cols.clone());
     }
-    let tree = prepared.graph_tree(&shape);
+    let key = GraphKey {
+        shape,
+        sample_type: ckey.sample_type,
+        width_by: params.diff.width_by,
+        zoom: params.zoom.clone(),
+        min_width: min_width(req.width_px),
+    };
+    let (tree, grown) = prepared
+        .graphs
+        .grown(&prepared.profile, functions, prepared.split, key);
     let c = caches
         .graph_columns
-        .get_or((ckey, shape), || {
+        .get_or((ckey, grown), || {
             Rc::new(columns(prepared, &tree, ckey.sample_type))
         })
         .clone();
     (tree, c)
+}
+
+/// A search's matched total in a shaped graph, whose tree is grown only as
+/// far as it is drawn: taken from the shape's stacks (None for the function
+/// tree, which has every frame).
+fn matched_in<'a>(
+    prepared: &'a Prepared,
+    graph: &Rc<CallTree>,
+    functions: &'a CallTree,
+) -> impl Fn(&[bool]) -> Option<i64> + 'a {
+    let shaped = !std::ptr::eq(graph.as_ref(), functions);
+    move |m: &[bool]| {
+        shaped
+            .then(|| prepared.graphs.matched_total(functions, m))
+            .flatten()
+    }
 }
 
 /// The function tree's column of sample type `ty`, and in a diff the new

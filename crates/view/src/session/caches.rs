@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use heaplens_analysis::tree::Column;
-use heaplens_analysis::{Granularity, Shape};
+use heaplens_analysis::Granularity;
 
 use super::render::PeekData;
 use super::summary::HotSites;
@@ -101,8 +101,9 @@ impl<K: PartialEq, V> Cached<K, V> {
 #[derive(Default)]
 pub struct Caches {
     pub columns: Cached<ColumnKey, Rc<Columns>>,
-    /// The flame graph's columns when its shape is not the function tree's.
-    pub graph_columns: Cached<(ColumnKey, Shape), Rc<Columns>>,
+    /// The flame graph's columns when its shape is not the function tree's
+    /// (by the number of the tree grown, `crate::graphs::Graphs::grown`).
+    pub graph_columns: Cached<(ColumnKey, u64), Rc<Columns>>,
     /// Every row of the table last asked for, in pprof's order.
     pub rows: Cached<RowsKey, Rc<Vec<Entry>>>,
     /// Those rows in the order and with the filter last asked for.
@@ -112,6 +113,9 @@ pub struct Caches {
     /// The function tree's column of every sample type, as asked for, by
     /// the prepared profile's generation.
     pub others: Cached<u64, Vec<Option<Rc<Column>>>>,
+    /// Every sample type's column of the shaped tree last grown, by the
+    /// prepared profile's generation and the tree's number.
+    pub graph_others: Cached<(u64, u64), Vec<Rc<Column>>>,
 }
 
 impl Caches {

@@ -31,16 +31,24 @@ pub struct Flame {
     pub selected: Option<usize>,
 }
 
-/// The flame graph of `tree` (the function tree of `p`) for `params`, laid
-/// out for a canvas `width_px` wide. `zoom_node` is the page's guess of the
-/// zoomed node (taken when its path is `params.zoom`).
+/// The share of the view under which a frame is not drawn, for a canvas
+/// `width_px` wide: half a pixel.
+pub fn min_width(width_px: u32) -> f64 {
+    0.5 / f64::from(width_px.max(1))
+}
+
+/// The flame graph of `tree` (the function tree of `p`, or a shaped tree
+/// of it) with its columns, for `params`, laid out for a canvas `width_px`
+/// wide. `zoom_node` is the page's guess of the zoomed node (taken when its
+/// path is `params.zoom`). `matched_in` gives a search's total when the
+/// tree cannot (a tree grown only as far as it is drawn).
 pub fn flame(
     p: &Profile,
-    tree: &CallTree,
-    cols: &Columns,
+    (tree, cols): (&CallTree, &Columns),
     params: &ViewParams,
     width_px: u32,
     zoom_node: Option<NodeId>,
+    matched_in: &dyn Fn(&[bool]) -> Option<i64>,
 ) -> Flame {
     // In a diff, frames are as wide as the new profile's values and carry
     // the base's beside them; otherwise the column is the profile.
@@ -54,8 +62,7 @@ pub fn flame(
         _ => Weight::Abs(totals),
     };
     let zoom = find_zoom(tree, &params.zoom, zoom_node);
-    let width = f64::from(width_px.max(1));
-    let lay = layout(tree, &weight, zoom, 0.5 / width);
+    let lay = layout(tree, &weight, zoom, min_width(width_px));
 
     let (query, search_error) = match Query::parse(&params.search) {
         Ok(q) => (q, None),
@@ -64,7 +71,7 @@ pub fn flame(
     let key_matches = query.as_ref().map(|q| q.matching_keys(&tree.keys));
     let matched = key_matches.as_ref().map(|m| {
         (
-            matched_total(tree, totals, m),
+            matched_in(m).unwrap_or_else(|| matched_total(tree, totals, m)),
             m.iter().filter(|&&b| b).count(),
         )
     });

@@ -12,6 +12,7 @@ use heaplens_analysis::Granularity;
 use super::caches::Caches;
 use super::render::{NodeId, TypeValue};
 use super::Session;
+use crate::graphs::draws_functions;
 use crate::params::ViewParams;
 use crate::pipeline::Prepared;
 
@@ -73,7 +74,8 @@ pub(super) fn function_values(
 
 impl Session {
     /// Every sample type's self and total of frame `node` of the view
-    /// `params` asks for; None without a profile or for an unknown node.
+    /// `params` asks for (of the function tree, or of the shaped tree the
+    /// last view drew); None without a profile or for an unknown node.
     pub fn frame_values(&mut self, params: &ViewParams, node: NodeId) -> Option<Vec<TypeValue>> {
         let Session {
             inputs,
@@ -82,22 +84,33 @@ impl Session {
             ..
         } = self;
         let prepared = pipeline.prepare(inputs, params).ok()?;
+        let shape = params.shape();
         let functions = prepared.tree(Granularity::Functions);
-        if node.0 as usize >= functions.len() {
+        let (tree, cols) = if draws_functions(&shape, &functions) {
+            let cols = all_columns(caches, prepared, &functions);
+            (functions, cols)
+        } else {
+            let (tree, grown) = prepared.graphs.last(&shape)?;
+            let p = &prepared.profile;
+            let cols = caches
+                .graph_others
+                .get_or((prepared.generation, grown), || {
+                    (0..p.sample_types.len())
+                        .map(|t| Rc::new(tree.column(p, t)))
+                        .collect()
+                })
+                .clone();
+            (tree, cols)
+        };
+        if node.0 as usize >= tree.len() {
             return None;
         }
-        let cols = all_columns(caches, prepared, &functions);
         Some(
             cols.iter()
                 .enumerate()
                 .map(|(t, c)| {
                     let n = node.0;
-                    named(
-                        prepared,
-                        t,
-                        c.self_value(&functions, n),
-                        c.totals[n as usize],
-                    )
+                    named(prepared, t, c.self_value(&tree, n), c.totals[n as usize])
                 })
                 .collect(),
         )

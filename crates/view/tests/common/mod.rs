@@ -14,6 +14,7 @@ mod support;
 pub use support::*;
 
 use heaplens_profile::proto;
+use heaplens_profile::Profile;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -270,4 +271,29 @@ pub fn deep_chain(depth: usize) -> proto::Profile {
         label: vec![],
     });
     p
+}
+
+/// The profiles: the scheduler pair and every corpus file heaplens reads
+/// (folded names must be unambiguous: profiles with `;` in a name are left
+/// to folded_roundtrip.rs).
+pub fn shape_profiles() -> Vec<(String, Profile)> {
+    let mut out = Vec::new();
+    for name in ["baseline.prof", "optimized.prof"] {
+        let p = heaplens_profile::decode(&scheduler(name)).expect("scheduler");
+        out.push((format!("scheduler/{name}"), p));
+    }
+    for path in corpus_files() {
+        let name = corpus_name(&path);
+        let bytes = std::fs::read(&path).expect("read");
+        if let Some(p) = decode_corpus(&name, &bytes) {
+            if !p
+                .strings
+                .iter()
+                .any(|s| s.contains(';') || s.contains('\n'))
+            {
+                out.push((name, p));
+            }
+        }
+    }
+    out
 }

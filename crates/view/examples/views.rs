@@ -1,0 +1,74 @@
+//! Times the worker session's answers to view switches on one profile, as
+//! the page asks for them (top-down, bottom-up, recursion collapsed, the
+//! callers of the widest function, a hidden function):
+//! `cargo run --release -p heaplens-view --example views -- FILE`.
+
+use std::time::Instant;
+
+use heaplens_analysis::{GraphView, Recursion};
+use heaplens_view::session::{Session, Slot, ViewRequest};
+
+fn main() {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: views FILE");
+        std::process::exit(2);
+    };
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{path}: {e}");
+            std::process::exit(2);
+        }
+    };
+    let mut s = Session::new();
+    let t = Instant::now();
+    if let Err(e) = s.load(Slot::Profile, &path, &bytes, &mut |_, _, _| {}) {
+        eprintln!("{path}: {e}");
+        std::process::exit(2);
+    }
+    println!("load          {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let mut req = ViewRequest::default();
+    let mut view = |label: &str, req: &ViewRequest| {
+        let t = Instant::now();
+        let answer = s.view(req);
+        let rects = answer.as_ref().map_or(0, |a| a.rects.len());
+        println!(
+            "{label:<14}{:>8.1} ms  ({rects} frames)",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+        answer
+    };
+    let first = view("top-down", &req);
+    let widest = first
+        .as_ref()
+        .and_then(|a| a.rows.first())
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
+    req.params.graph = GraphView::BottomUp;
+    view("bottom-up", &req);
+    req.params.graph = GraphView::TopDown;
+    view("top-down", &req);
+    req.params.recursion = Recursion::All;
+    view("recursion all", &req);
+    req.params.recursion = Recursion::Keep;
+    req.params.graph = GraphView::Callers(widest.clone());
+    view("callers", &req);
+    req.params.graph = GraphView::TopDown;
+    req.params.refine.hide = regex_escape(&widest);
+    view("hide", &req);
+    req.params.refine.hide.clear();
+    view("hide removed", &req);
+}
+
+/// `name` as a regular expression matching it alone.
+fn regex_escape(name: &str) -> String {
+    let mut out = String::from("^");
+    for c in name.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('$');
+    out
+}
