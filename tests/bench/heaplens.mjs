@@ -364,7 +364,7 @@ async function measureViews(page) {
     await blur();
   }
   return Object.fromEntries(
-    Object.entries(ops).map(([k, t]) => [k, { n: t.length, p95: percentile(t, 95), max: Math.max(...t) }]),
+    Object.entries(ops).map(([k, t]) => [k, { n: t.length, p95: percentile(t, 95), max: Math.max(...t), all: t.map(Math.round) }]),
   );
 }
 

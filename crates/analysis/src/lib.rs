@@ -23,6 +23,7 @@ pub mod graph_layout;
 pub mod keys;
 pub mod layout;
 pub mod list;
+pub mod mapped;
 pub mod peek;
 pub mod pruned;
 pub mod search;

@@ -80,3 +80,37 @@ pub fn peek(tree: &CallTree, col: &Column, key: u32) -> Peek {
     });
     out
 }
+/// Flat and cum of `key` for every sample type of `p` (the profile `tree`
+/// was built from), as [`peek`] gives them for one type's column, in one
+/// pass over the nodes and the samples: a sample counts towards cum when
+/// its stack holds the function (once), towards flat when it ends in it.
+pub fn flat_cum_all(
+    tree: &CallTree,
+    p: &heaplens_profile::model::Profile,
+    key: u32,
+) -> Vec<(i64, i64)> {
+    let types = p.num_types();
+    let mut out = vec![(0i64, 0i64); types];
+    // Whether each node's path holds the function.
+    let mut holds = vec![false; tree.len()];
+    for n in 1..tree.len() {
+        holds[n] = holds[tree.parent[n] as usize] || tree.key[n] >> 1 == key;
+    }
+    for (s, &leaf) in tree.leaf.iter().enumerate() {
+        let Some(&on) = holds.get(leaf as usize) else {
+            continue;
+        };
+        if !on {
+            continue;
+        }
+        let ends = tree.key_of(leaf) == key;
+        for (t, slot) in out.iter_mut().enumerate() {
+            let v = p.value(s, t);
+            slot.1 = slot.1.wrapping_add(v);
+            if ends {
+                slot.0 = slot.0.wrapping_add(v);
+            }
+        }
+    }
+    out
+}

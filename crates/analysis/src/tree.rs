@@ -16,7 +16,7 @@ pub const EDGE_FIRST: u8 = 2;
 /// Later children of nodes while a tree is built: (parent, key) → child, in
 /// one open-addressing array, so that a lookup usually touches one cache
 /// line (a million-sample profile makes millions of them, in random order).
-struct ChildTable {
+pub(crate) struct ChildTable {
     /// (parent << 32 | key, child); `EMPTY` keys are free slots.
     slots: Vec<(u64, u32)>,
     len: usize,
@@ -26,7 +26,7 @@ impl ChildTable {
     const EMPTY: u64 = u64::MAX;
 
     /// Room for `n` keys (at least 8) before the table grows.
-    fn with_capacity(n: usize) -> ChildTable {
+    pub(crate) fn with_capacity(n: usize) -> ChildTable {
         let cap = (n.max(8) * 10).div_ceil(7).next_power_of_two();
         ChildTable {
             slots: vec![(Self::EMPTY, 0); cap],
@@ -42,7 +42,7 @@ impl ChildTable {
     }
 
     #[inline]
-    fn get(&self, key: u64) -> Option<u32> {
+    pub(crate) fn get(&self, key: u64) -> Option<u32> {
         let mask = self.slots.len() - 1;
         let mut i = self.home(key);
         loop {
@@ -58,7 +58,7 @@ impl ChildTable {
     }
 
     /// Adds a key that is not in the table.
-    fn insert(&mut self, key: u64, value: u32) {
+    pub(crate) fn insert(&mut self, key: u64, value: u32) {
         // At most 70% full: short probes, and room for a million-sample
         // profile's later children in the first allocation.
         if (self.len + 1) * 10 > self.slots.len() * 7 {

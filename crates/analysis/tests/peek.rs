@@ -6,7 +6,7 @@
 mod common;
 
 use common::{folded, key, name, Builder};
-use heaplens_analysis::peek::{peek, Peek};
+use heaplens_analysis::peek::{flat_cum_all, peek, Peek};
 use heaplens_analysis::{CallTree, Granularity};
 use heaplens_profile::Profile;
 
@@ -145,4 +145,40 @@ fn negative_values_sort_by_magnitude() {
     assert_eq!((pk.flat, pk.cum), (-4, -3));
     assert_eq!(callers, named(&[("y", -5), ("x", 2)]));
     assert_eq!(callees, named(&[("b", 1)]));
+}
+
+/// Every function's flat and cum of every sample type in one pass equal
+/// peek's, over corpus profiles with recursion, inlined frames, a diff's
+/// negative values and four sample types.
+#[test]
+fn flat_and_cum_of_every_type_at_once_equal_peeks() {
+    let mut checked = 0;
+    for rel in [
+        "pprof/cppbench.heap",
+        "parca/profile-with-labels.pb.gz",
+        "parca/diff.pb.gz",
+        "pprof/gobench.heap",
+        "go-profiler-notes/block.pb.gz",
+    ] {
+        let p = common::corpus_profile(rel);
+        let tree = CallTree::build(&p, Granularity::Functions);
+        let cols: Vec<_> = (0..p.num_types()).map(|t| tree.column(&p, t)).collect();
+        for k in 0..tree.keys.len() as u32 {
+            let want: Vec<(i64, i64)> = cols
+                .iter()
+                .map(|c| {
+                    let pk = peek(&tree, c, k);
+                    (pk.flat, pk.cum)
+                })
+                .collect();
+            assert_eq!(
+                flat_cum_all(&tree, &p, k),
+                want,
+                "{rel}: {}",
+                name(&tree, k)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} functions");
 }

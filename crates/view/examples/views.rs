@@ -39,6 +39,12 @@ fn main() {
         answer
     };
     let first = view("top-down", &req);
+    let selected = first
+        .as_ref()
+        .and_then(|a| a.rows.first())
+        .map(|r| r.name.clone());
+    req.params.selected = selected;
+    view("selected", &req);
     let widest = first
         .as_ref()
         .and_then(|a| a.rows.first())

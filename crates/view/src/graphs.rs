@@ -1,13 +1,17 @@
 //! The pipeline's step for the flame graph in a shape other than the
-//! function tree's (bottom-up, a sandwich, recursion collapsed): the
-//! shape's stacks, made once per shape, and the tree grown from them as far
-//! as the view can draw it (`heaplens_analysis::pruned`), made again when
-//! the zoom, the width, the sample type or the diff's width mode change.
+//! function tree's (bottom-up, a sandwich, recursion collapsed). A
+//! top-down shape (recursion folded, a function's callees) is made whole
+//! from the function tree's nodes (`heaplens_analysis::mapped`), once per
+//! shape. Bottom-up and callers are not: the shape's stacks are made once
+//! per shape, and the tree is grown from them as far as the view can draw
+//! it (`heaplens_analysis::pruned`), again when the zoom, the width, the
+//! sample type or the diff's width mode change.
 //! The whole shaped tree (for the folded export and the CLI) is
 //! [`crate::pipeline::Prepared::graph_tree`].
 
 use std::rc::Rc;
 
+use heaplens_analysis::mapped;
 use heaplens_analysis::pruned::{grow, ShapedStacks, Widths};
 use heaplens_analysis::{CallTree, GraphView, Shape};
 use heaplens_profile::Profile;
@@ -65,12 +69,33 @@ impl Graphs {
         split: Option<usize>,
         key: GraphKey,
     ) -> (Rc<CallTree>, u64) {
+        // A top-down shape's whole tree is made at once, and kept for every
+        // zoom, width and sample type.
+        let whole = mapped::maps(&key.shape);
+        let key = if whole {
+            GraphKey {
+                zoom: Vec::new(),
+                sample_type: 0,
+                width_by: WidthBy::New,
+                min_width: 0.0,
+                ..key
+            }
+        } else {
+            key
+        };
         if let Some((k, t, n)) = &self.grown {
             if *k == key {
                 return (t.clone(), *n);
             }
         }
         self.grown = None;
+        if whole {
+            self.stacks = None;
+            let tree = Rc::new(mapped::map(functions, &key.shape));
+            self.grows += 1;
+            self.grown = Some((key, tree.clone(), self.grows));
+            return (tree, self.grows);
+        }
         if self.stacks.as_ref().is_some_and(|s| s.shape != key.shape) {
             // Free the old shape's stacks before making the new.
             self.stacks = None;
@@ -120,6 +145,7 @@ impl Graphs {
     /// key `matches` marks: a search's matched total, however far the tree
     /// was grown.
     pub fn matched_total(&self, functions: &CallTree, matches: &[bool]) -> Option<i64> {
+        // A whole tree has every frame: the search is counted in it.
         let s = self.stacks.as_ref()?;
         Some(s.stacks.matched_total(functions, &s.shown, matches))
     }

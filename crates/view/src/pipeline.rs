@@ -377,6 +377,11 @@ impl Prepared {
 pub struct Pipeline {
     combined: Option<Combined>,
     prepared: Option<Prepared>,
+    /// The unfiltered view while a filtered one is shown: it shares the
+    /// combined profile and its tree, so it costs little to keep, and
+    /// taking a filter off finds it (and what the caches keep under its
+    /// generation) again.
+    unfiltered: Option<Prepared>,
     generations: u64,
 }
 
@@ -400,6 +405,7 @@ impl Pipeline {
         if self.combined.as_ref().is_some_and(|c| c.key != ckey) {
             // Free what the old inputs made before making the new.
             self.prepared = None;
+            self.unfiltered = None;
             self.combined = None;
         }
         let combined = self
@@ -409,8 +415,16 @@ impl Pipeline {
             combined: ckey,
             filters: Filters::of(params),
         };
-        if self.prepared.as_ref().is_some_and(|p| p.key != fkey) {
-            self.prepared = None;
+        if let Some(old) = self.prepared.take_if(|p| p.key != fkey) {
+            if old.key.filters.is_empty() {
+                self.unfiltered = Some(old);
+            } else {
+                // Free the old filtered view before making the new.
+                drop(old);
+            }
+            if fkey.filters.is_empty() {
+                self.prepared = self.unfiltered.take().filter(|u| u.key == fkey);
+            }
         }
         let generations = &mut self.generations;
         let prepared = self.prepared.get_or_insert_with(|| {

@@ -13,7 +13,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use heaplens_analysis::{folded, top, CallTree, Granularity, GraphView, Recursion, Shape};
+use heaplens_analysis::{folded, mapped, top, CallTree, Granularity, GraphView, Recursion, Shape};
 use heaplens_analysis::{tree::ROOT, TopOptions};
 use heaplens_profile::Profile;
 
@@ -92,6 +92,7 @@ fn top_rows(p: &Profile, tree: &CallTree, ty: usize) -> BTreeMap<String, (i64, i
 fn shaped_graphs_are_the_plain_graph_reshaped() {
     let mut checked = 0;
     let mut recursive = 0;
+    let mut mapped_checked = 0;
     for (name, p) in common::shape_profiles() {
         let ty = p.default_sample_type();
         let plain_tree = CallTree::build(&p, Granularity::Functions);
@@ -133,6 +134,13 @@ fn shaped_graphs_are_the_plain_graph_reshaped() {
                 let got = stacks(&p, &tree, ty);
                 let want = expected(&plain, &shape);
                 assert_eq!(got, want, "{name}: {shape:?}");
+                // The flame graph's tree of top-down shapes, made from the
+                // function tree's nodes: the same stacks.
+                if mapped::maps(&shape) {
+                    let m = mapped::map(&plain_tree, &shape);
+                    assert_eq!(stacks(&p, &m, ty), want, "{name}: {shape:?} mapped");
+                    mapped_checked += 1;
+                }
                 if recursion == Recursion::All && view == GraphView::TopDown && got != plain {
                     recursive += 1;
                 }
@@ -143,6 +151,10 @@ fn shaped_graphs_are_the_plain_graph_reshaped() {
     }
     assert!(checked > 400, "only {checked} graphs checked");
     assert!(recursive >= 3, "only {recursive} profiles with recursion");
+    assert!(
+        mapped_checked > 200,
+        "only {mapped_checked} mapped graphs checked"
+    );
 }
 
 /// A bottom-up graph's roots are the functions' flat values; a sandwich's

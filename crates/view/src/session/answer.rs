@@ -17,7 +17,7 @@ use super::protocol::ViewRequest;
 use super::render::{PeekData, ViewData};
 use super::rows::{rows, RowsAsked};
 use super::summary::{hot_sites, hot_type, impact, movers, DiffSummary};
-use super::values::{all_columns, function_values};
+use super::values::function_values;
 use super::Session;
 use crate::graphs::{draws_functions, GraphKey};
 use crate::pipeline::{Inputs, Prepared};
@@ -81,8 +81,7 @@ impl Session {
         }
 
         let peek = flame.selected.map(|k| {
-            let all = all_columns(caches, prepared, &functions);
-            let types = || function_values(prepared, &functions, &all, k as u32);
+            let types = || function_values(prepared, &functions, k as u32);
             peek_data(
                 caches,
                 ckey,

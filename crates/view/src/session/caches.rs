@@ -55,50 +55,64 @@ pub struct Columns {
     pub split: Option<(Column, Column)>,
 }
 
-/// One cached value and the key it was made for.
+/// The values last made and the keys they were made for: one, or two
+/// ([`Cached::two`], so that going back to the view before, e.g. taking a
+/// filter off, finds its values).
 pub struct Cached<K, V> {
-    entry: Option<(K, V)>,
+    /// Most recently used first.
+    entries: Vec<(K, V)>,
+    room: usize,
 }
 
 impl<K, V> Default for Cached<K, V> {
     fn default() -> Self {
-        Cached { entry: None }
+        Cached {
+            entries: Vec::new(),
+            room: 1,
+        }
     }
 }
 
 impl<K: PartialEq, V> Cached<K, V> {
-    /// The value for `key`, made by `make` unless it is the one kept (the
-    /// old value is dropped before `make` runs).
-    pub fn get_or(&mut self, key: K, make: impl FnOnce() -> V) -> &V {
-        if self.entry.as_ref().is_some_and(|(k, _)| *k != key) {
-            self.entry = None;
+    /// A cache that keeps two values.
+    pub fn two() -> Self {
+        Cached {
+            entries: Vec::new(),
+            room: 2,
         }
-        &self.entry.get_or_insert_with(|| (key, make())).1
+    }
+
+    /// The value for `key`, made by `make` unless it is kept (the least
+    /// recently used value is dropped before `make` runs when there is no
+    /// room).
+    pub fn get_or(&mut self, key: K, make: impl FnOnce() -> V) -> &V {
+        self.get_or_mut(key, make)
     }
 
     /// As [`Cached::get_or`], to change in place.
     pub fn get_or_mut(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
-        if self.entry.as_ref().is_some_and(|(k, _)| *k != key) {
-            self.entry = None;
+        match self.entries.iter().position(|(k, _)| *k == key) {
+            Some(i) => self.entries[..=i].rotate_right(1),
+            None => {
+                self.entries.truncate(self.room.saturating_sub(1));
+                let v = make();
+                self.entries.insert(0, (key, v));
+            }
         }
-        &mut self.entry.get_or_insert_with(|| (key, make())).1
+        &mut self.entries[0].1
     }
 
-    /// The value kept for `key`, if it is the one kept.
+    /// The value kept for `key`, if it is kept.
     pub fn get(&self, key: &K) -> Option<&V> {
-        self.entry
-            .as_ref()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v)
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     pub fn clear(&mut self) {
-        self.entry = None;
+        self.entries.clear();
     }
 }
 
 /// Everything kept between views.
-#[derive(Default)]
 pub struct Caches {
     pub columns: Cached<ColumnKey, Rc<Columns>>,
     /// The flame graph's columns when its shape is not the function tree's
@@ -118,11 +132,56 @@ pub struct Caches {
     pub graph_others: Cached<(u64, u64), Vec<Rc<Column>>>,
 }
 
+impl Default for Caches {
+    fn default() -> Self {
+        Caches {
+            columns: Cached::two(),
+            graph_columns: Cached::default(),
+            rows: Cached::two(),
+            order: Cached::two(),
+            peek: Cached::two(),
+            hot: Cached::default(),
+            others: Cached::default(),
+            graph_others: Cached::default(),
+        }
+    }
+}
+
 impl Caches {
     /// Drops the tables (the largest entries), e.g. before loading a
     /// profile, to leave it room.
     pub fn drop_tables(&mut self) {
         self.rows.clear();
         self.order.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cached;
+
+    #[test]
+    fn two_values_are_kept_the_least_recent_goes() {
+        let mut c: Cached<u32, String> = Cached::two();
+        let mut made = 0;
+        let mut get = |c: &mut Cached<u32, String>, k: u32| {
+            c.get_or(k, || {
+                made += 1;
+                format!("v{k}")
+            })
+            .clone()
+        };
+        assert_eq!(get(&mut c, 1), "v1");
+        assert_eq!(get(&mut c, 2), "v2");
+        // 1 is still there, and is now the most recent.
+        assert_eq!(get(&mut c, 1), "v1");
+        // 3 pushes out 2, the least recently used.
+        assert_eq!(get(&mut c, 3), "v3");
+        assert_eq!((c.get(&1).cloned(), c.get(&2)), (Some("v1".into()), None));
+        assert_eq!(made, 3);
+        let mut one: Cached<u32, u32> = Cached::default();
+        one.get_or(1, || 10);
+        one.get_or(2, || 20);
+        assert_eq!((one.get(&1), one.get(&2)), (None, Some(&20)));
     }
 }

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use heaplens_analysis::peek::peek;
+use heaplens_analysis::peek::flat_cum_all;
 use heaplens_analysis::tree::{CallTree, Column};
 use heaplens_analysis::Granularity;
 
@@ -57,18 +57,11 @@ fn named(p: &Prepared, t: usize, self_value: i64, total: i64) -> TypeValue {
 }
 
 /// Flat and cum of the function with key `k`, for every sample type.
-pub(super) fn function_values(
-    p: &Prepared,
-    functions: &CallTree,
-    cols: &[Rc<Column>],
-    k: u32,
-) -> Vec<TypeValue> {
-    cols.iter()
+pub(super) fn function_values(p: &Prepared, functions: &CallTree, k: u32) -> Vec<TypeValue> {
+    flat_cum_all(functions, &p.profile, k)
+        .into_iter()
         .enumerate()
-        .map(|(t, c)| {
-            let pk = peek(functions, c, k);
-            named(p, t, pk.flat, pk.cum)
-        })
+        .map(|(t, (flat, cum))| named(p, t, flat, cum))
         .collect()
 }
 
