@@ -326,7 +326,8 @@ async function measureGraph(page) {
  * View switches and filters, from the input event to the last repaint (nothing changes for
  * 300 ms after it): bottom-up and back (B), recursion collapsed and back (the select), the
  * callers graph of the top table's first function and back (C, T), hiding that function and
- * taking the chip off (H, the chip's remove button). Five rounds each; p95 and max per operation.
+ * taking the chip off (H, the chip's remove button). Five rounds each; p95, max and every round per
+ * operation.
  */
 async function measureViews(page) {
   const blur = () => page.evaluate(() => document.activeElement?.blur());
