@@ -80,6 +80,7 @@ pub fn peek(tree: &CallTree, col: &Column, key: u32) -> Peek {
     });
     out
 }
+
 /// Flat and cum of `key` for every sample type of `p` (the profile `tree`
 /// was built from), as [`peek`] gives them for one type's column, in one
 /// pass over the nodes and the samples: a sample counts towards cum when

@@ -19,8 +19,6 @@ pub(super) struct Grower<'a> {
     pub(super) climb: Option<(bool, &'a [u32], &'a [u32])>,
     pub(super) zoom: &'a [String],
     pub(super) min_width: f64,
-    /// Words before an item's keys in its record.
-    pub(super) head: usize,
     pub(super) parent: Vec<u32>,
     pub(super) key: Vec<u32>,
     pub(super) depth: Vec<u32>,
@@ -36,8 +34,8 @@ pub(super) struct Grower<'a> {
 }
 
 /// A node of the row being split: its records are `[start..end]` of the
-/// stacks' records or of the row's copies, the first `skip` keys of each
-/// already read (by its ancestors).
+/// row's buffer, the first `skip` keys of each already read (by its
+/// ancestors).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Rowed {
     pub(super) node: u32,
@@ -45,26 +43,15 @@ pub(super) struct Rowed {
     pub(super) start: usize,
     pub(super) end: usize,
     pub(super) skip: u32,
-    pub(super) in_stacks: bool,
 }
 
 /// A child being made: its key, the words its records take once copied,
-/// its widths' sums, and where its records start and end in the node's.
+/// and its widths' sums.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Bucket {
-    pub(super) key: u32,
-    pub(super) words: usize,
-    pub(super) sums: Sums,
-    pub(super) start: usize,
-    pub(super) end: usize,
-}
-
-/// The children a split made: the first's id, and each one's bucket and
-/// place.
-pub(super) struct Kids<'a> {
-    pub(super) first: u32,
-    pub(super) buckets: &'a [Bucket],
-    pub(super) places: &'a [Place],
+struct Bucket {
+    key: u32,
+    words: usize,
+    sums: Sums,
 }
 
 impl Grower<'_> {
@@ -77,38 +64,30 @@ impl Grower<'_> {
         id
     }
 
-    /// Splits `at`'s records among new children by their next key; the
-    /// items whose stack ends there stay at it. The children that are
-    /// grown are added to `row`: their records stay where they are when
-    /// each child's are together in the stacks' own records, and are copied
-    /// to `next` otherwise. The frames all the records go on through are
-    /// made at once ([`Grower::follow_prefix`]).
+    /// Splits `at`'s records (in `buf`) among new children by their next
+    /// key; the items whose stack ends there stay at it. The children that
+    /// are grown get their records copied to `next` and are added to
+    /// `row`. The frames all the records go on through are made at once
+    /// ([`Grower::follow_prefix`]).
     pub(super) fn split(
         &mut self,
         at: Rowed,
-        bufs: (&[u32], &[u32]),
+        buf: &[u32],
         next: &mut Vec<u32>,
         row: &mut Vec<Rowed>,
     ) {
-        let pick = |at: &Rowed| if at.in_stacks { bufs.0 } else { bufs.1 };
         if let Some(climb) = self.climb {
-            return self.split_climbing(at, pick(&at), climb, next, row);
+            return self.split_climbing(at, buf, climb, next, row);
         }
         let mut buckets: Vec<Bucket> = Vec::new();
         let mut at = at;
-        let (first, places, together) = loop {
-            match self.follow_prefix(at, pick(&at)) {
+        let (first, places) = loop {
+            match self.follow_prefix(at, buf) {
                 Some(below) => at = below,
                 None => return,
             }
-            let (ends, together) = self.scan(at, pick(&at), &mut buckets);
-            let n = at.node;
-            let depth = self.depth[n as usize] + 1;
-            let first = self.parent.len() as u32;
-            for b in &buckets {
-                self.push(n, b.key, depth, b.sums);
-            }
-            let places = self.places(at, first..self.parent.len() as u32);
+            let ends = self.scan(at, buf, &mut buckets);
+            let (first, places) = self.make_children(at, &buckets);
             match places.as_slice() {
                 [only] if !ends && *only != Place::Aside => {
                     at = Rowed {
@@ -118,138 +97,113 @@ impl Grower<'_> {
                         ..at
                     };
                 }
-                _ => break (first, places, together && at.in_stacks),
+                _ => break (first, places),
             }
         };
-        let kids = Kids {
-            first,
-            buckets: &buckets,
-            places: &places,
-        };
-        if together {
-            self.keep_in_place(at, pick(&at), &kids, row);
-        } else {
-            self.copy_out(at, pick(&at), &kids, next, row);
+        let mut cursor = self.rows_for(first, &places, &buckets, next, row);
+        let skip = at.skip as usize;
+        let mut pos = at.start;
+        for &bucket in &self.bucket_of {
+            let rem = buf[pos + 1] as usize - skip;
+            let len = HEAD + skip + rem;
+            if let Some(to) = cursor.get_mut(bucket as usize) {
+                if *to == usize::MAX {
+                    self.item_node[buf[pos] as usize] = first + bucket;
+                } else {
+                    let w = *to;
+                    next[w..w + HEAD].copy_from_slice(&buf[pos..pos + HEAD]);
+                    next[w + 1] = rem as u32 - 1;
+                    let keys = pos + HEAD + skip + 1..pos + len;
+                    next[w + HEAD..w + HEAD + rem - 1].copy_from_slice(&buf[keys]);
+                    *to += HEAD + rem - 1;
+                }
+            }
+            pos += len;
         }
     }
 
     /// Reads `at`'s records once: each one's next key, into `buckets` (a
     /// child each, in order of first appearance), its bucket in
     /// `bucket_of`; the items ending at `at` are given to it. Returns
-    /// whether some end there, and whether each bucket's records are
-    /// together.
-    fn scan(&mut self, at: Rowed, buf: &[u32], buckets: &mut Vec<Bucket>) -> (bool, bool) {
-        let head = self.head;
-        let n = at.node;
+    /// whether some end there.
+    fn scan(&mut self, at: Rowed, buf: &[u32], buckets: &mut Vec<Bucket>) -> bool {
         let skip = at.skip as usize;
         buckets.clear();
         self.bucket_of.clear();
-        let (mut ends, mut together) = (false, true);
+        let mut ends = false;
         let mut pos = at.start;
         while pos < at.end {
             let rem = buf[pos + 1] as usize - skip;
             if rem == 0 {
-                self.item_node[buf[pos] as usize] = n;
+                self.item_node[buf[pos] as usize] = at.node;
                 self.bucket_of.push(NONE);
                 ends = true;
-                pos += head + skip;
+                pos += HEAD + skip;
                 continue;
             }
-            let slot = buf[pos + head + skip] as usize;
-            let bucket = if self.stamp[slot] == n {
-                self.bucket_of_key[slot]
-            } else {
-                self.stamp[slot] = n;
-                self.bucket_of_key[slot] = buckets.len() as u32;
-                buckets.push(Bucket {
-                    key: slot as u32,
-                    words: 0,
-                    sums: Sums::default(),
-                    start: pos,
-                    end: pos,
-                });
-                buckets.len() as u32 - 1
-            };
-            let entry = &mut buckets[bucket as usize];
-            together &= entry.end == pos;
-            entry.words += head + rem - 1;
-            entry.sums.add_record(buf, pos);
-            self.bucket_of.push(bucket);
-            pos += head + skip + rem;
-            entry.end = pos;
+            let b = self.bucket(at.node, buf[pos + HEAD + skip], buckets);
+            buckets[b].words += HEAD + rem - 1;
+            buckets[b].sums.add_record(buf, pos);
+            pos += HEAD + skip + rem;
         }
-        (ends, together)
+        ends
     }
 
-    /// The children's records where they are (each child's together in
-    /// the stacks' records), one key further in.
-    fn keep_in_place(&mut self, at: Rowed, buf: &[u32], kids: &Kids<'_>, row: &mut Vec<Rowed>) {
-        for (i, b) in kids.buckets.iter().enumerate() {
-            let child = kids.first + i as u32;
-            if kids.places[i] == Place::Aside {
-                let mut pos = b.start;
-                while pos < b.end {
-                    self.item_node[buf[pos] as usize] = child;
-                    pos += self.head + buf[pos + 1] as usize;
-                }
-            } else {
-                row.push(Rowed {
-                    node: child,
-                    place: kids.places[i],
-                    start: b.start,
-                    end: b.end,
-                    skip: at.skip + 1,
-                    in_stacks: true,
-                });
-            }
+    /// The bucket of key `k` among node `n`'s children, made when new, and
+    /// noted as the next record's.
+    fn bucket(&mut self, n: u32, k: u32, buckets: &mut Vec<Bucket>) -> usize {
+        let slot = k as usize;
+        if self.stamp[slot] != n {
+            self.stamp[slot] = n;
+            self.bucket_of_key[slot] = buckets.len() as u32;
+            buckets.push(Bucket {
+                key: k,
+                words: 0,
+                sums: Sums::default(),
+            });
         }
+        let b = self.bucket_of_key[slot];
+        self.bucket_of.push(b);
+        b as usize
     }
 
-    /// The grown children's records copied to `next`, less the keys read;
-    /// the other children's items given to them.
-    fn copy_out(
-        &mut self,
-        at: Rowed,
-        buf: &[u32],
-        kids: &Kids<'_>,
+    /// Makes `at`'s children, one per bucket; returns the first one's id
+    /// and where each stands ([`Grower::places`]).
+    fn make_children(&mut self, at: Rowed, buckets: &[Bucket]) -> (u32, Vec<Place>) {
+        let depth = self.depth[at.node as usize] + 1;
+        let first = self.parent.len() as u32;
+        for b in buckets {
+            self.push(at.node, b.key, depth, b.sums);
+        }
+        (first, self.places(at, first..self.parent.len() as u32))
+    }
+
+    /// Room in `next` for the records of each child that is grown, which
+    /// is added to `row`: where each one's records go (`usize::MAX` for a
+    /// child not grown).
+    fn rows_for(
+        &self,
+        first: u32,
+        places: &[Place],
+        buckets: &[Bucket],
         next: &mut Vec<u32>,
         row: &mut Vec<Rowed>,
-    ) {
-        let head = self.head;
-        let skip = at.skip as usize;
-        let mut cursor: Vec<usize> = vec![usize::MAX; kids.buckets.len()];
-        for (i, b) in kids.buckets.iter().enumerate() {
-            if kids.places[i] != Place::Aside {
+    ) -> Vec<usize> {
+        let mut cursor = vec![usize::MAX; buckets.len()];
+        for (i, b) in buckets.iter().enumerate() {
+            if places[i] != Place::Aside {
                 cursor[i] = next.len();
                 row.push(Rowed {
-                    node: kids.first + i as u32,
-                    place: kids.places[i],
+                    node: first + i as u32,
+                    place: places[i],
                     start: next.len(),
                     end: next.len() + b.words,
                     skip: 0,
-                    in_stacks: false,
                 });
                 next.resize(next.len() + b.words, 0);
             }
         }
-        let mut pos = at.start;
-        for &bucket in &self.bucket_of {
-            let rem = buf[pos + 1] as usize - skip;
-            let len = head + skip + rem;
-            if let Some(to) = cursor.get_mut(bucket as usize) {
-                if *to == usize::MAX {
-                    self.item_node[buf[pos] as usize] = kids.first + bucket;
-                } else {
-                    let w = *to;
-                    next[w..w + head].copy_from_slice(&buf[pos..pos + head]);
-                    next[w + 1] = rem as u32 - 1;
-                    let keys = pos + head + skip + 1..pos + len;
-                    next[w + head..w + head + rem - 1].copy_from_slice(&buf[keys]);
-                    *to += head + rem - 1;
-                }
-            }
-            pos += len;
-        }
+        cursor
     }
 
     /// Follows `at` down the frames its records all have next (none ending
@@ -257,14 +211,13 @@ impl Grower<'_> {
     /// stack. Returns the last node made, or None when one of them is not
     /// grown (its items are then its own).
     fn follow_prefix(&mut self, at: Rowed, buf: &[u32]) -> Option<Rowed> {
-        let head = self.head;
         let skip = at.skip as usize;
         if at.start >= at.end {
             return Some(at);
         }
         let first_keys = |pos: usize| {
             let n = buf[pos + 1] as usize;
-            &buf[pos + head + skip..pos + head + n]
+            &buf[pos + HEAD + skip..pos + HEAD + n]
         };
         let lead = first_keys(at.start);
         // Frames shared, each with a record going on below it.
@@ -279,7 +232,7 @@ impl Grower<'_> {
                 .take_while(|(a, b)| a == b)
                 .count();
             common = common.min(shared);
-            pos += head + skip + keys.len();
+            pos += HEAD + skip + keys.len();
         }
         let mut at = at;
         for &k in &lead[..common] {
@@ -297,7 +250,7 @@ impl Grower<'_> {
                 let mut pos = at.start;
                 while pos < at.end {
                     self.item_node[buf[pos] as usize] = child;
-                    pos += head + buf[pos + 1] as usize;
+                    pos += HEAD + buf[pos + 1] as usize;
                 }
                 return None;
             }
@@ -316,55 +269,21 @@ impl Grower<'_> {
         next: &mut Vec<u32>,
         row: &mut Vec<Rowed>,
     ) {
-        let n = at.node;
-        let mut buckets: Vec<(u32, Sums)> = Vec::new();
+        let mut buckets: Vec<Bucket> = Vec::new();
         self.bucket_of.clear();
         for pos in (at.start..at.end).step_by(HEAD) {
             let from = buf[pos + 1];
-            let Some(&slot) = key.get(from as usize).filter(|_| from != ROOT) else {
-                self.item_node[buf[pos] as usize] = n;
+            let Some(&k) = key.get(from as usize).filter(|_| from != ROOT) else {
+                self.item_node[buf[pos] as usize] = at.node;
                 self.bucket_of.push(NONE);
                 continue;
             };
-            let slot = slot as usize;
-            let bucket = if self.stamp[slot] == n {
-                self.bucket_of_key[slot]
-            } else {
-                self.stamp[slot] = n;
-                self.bucket_of_key[slot] = buckets.len() as u32;
-                buckets.push((slot as u32, Sums::default()));
-                buckets.len() as u32 - 1
-            };
-            buckets[bucket as usize].1.add_record(buf, pos);
-            self.bucket_of.push(bucket);
+            let b = self.bucket(at.node, k, &mut buckets);
+            buckets[b].words += HEAD;
+            buckets[b].sums.add_record(buf, pos);
         }
-        let depth = self.depth[n as usize] + 1;
-        let first = self.parent.len() as u32;
-        let mut words = vec![0usize; buckets.len()];
-        for &bucket in &self.bucket_of {
-            if let Some(w) = words.get_mut(bucket as usize) {
-                *w += HEAD;
-            }
-        }
-        for &(k, sums) in &buckets {
-            self.push(n, k, depth, sums);
-        }
-        let places = self.places(at, first..self.parent.len() as u32);
-        let mut cursor: Vec<usize> = vec![usize::MAX; buckets.len()];
-        for (i, &w) in words.iter().enumerate() {
-            if places[i] != Place::Aside {
-                cursor[i] = next.len();
-                row.push(Rowed {
-                    node: first + i as u32,
-                    place: places[i],
-                    start: next.len(),
-                    end: next.len() + w,
-                    skip: 0,
-                    in_stacks: false,
-                });
-                next.resize(next.len() + w, 0);
-            }
-        }
+        let (first, places) = self.make_children(at, &buckets);
+        let mut cursor = self.rows_for(first, &places, &buckets, next, row);
         for (i, &bucket) in self.bucket_of.iter().enumerate() {
             let pos = at.start + i * HEAD;
             let Some(to) = cursor.get_mut(bucket as usize) else {

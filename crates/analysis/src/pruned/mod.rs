@@ -24,7 +24,7 @@ use grower::{Grower, Rowed};
 use heaplens_profile::model::NONE;
 pub use stacks::ShapedStacks;
 pub use types::Widths;
-use types::{Place, Sums, HEAD};
+use types::{Place, Sums};
 
 /// The tree of `stacks` (made from `plain`, the function tree of the
 /// profile) grown as far as a flame graph zoomed on the frame `zoom` names
@@ -39,7 +39,6 @@ pub fn grow(plain: &CallTree, stacks: &ShapedStacks, zoom: &[String], min_width:
         climb: stacks.climb.map(|d| (d, &plain.key[..], &plain.parent[..])),
         zoom,
         min_width,
-        head: HEAD,
         parent: Vec::new(),
         key: Vec::new(),
         depth: Vec::new(),
@@ -69,18 +68,20 @@ pub fn grow(plain: &CallTree, stacks: &ShapedStacks, zoom: &[String], min_width:
         start: 0,
         end: stacks.records.len(),
         skip: 0,
-        in_stacks: true,
     }];
     // The root's records are the stacks'; each row's are copied to a
     // buffer of its own.
     let mut buf: Vec<u32> = Vec::new();
     let mut next: Vec<u32> = Vec::new();
+    let mut first_row = true;
     while !row.is_empty() {
         let mut next_row = Vec::new();
         next.clear();
+        let from = if first_row { &stacks.records } else { &buf };
         for &at in &row {
-            g.split(at, (&stacks.records, &buf), &mut next, &mut next_row);
+            g.split(at, from, &mut next, &mut next_row);
         }
+        first_row = false;
         std::mem::swap(&mut buf, &mut next);
         row = next_row;
     }
