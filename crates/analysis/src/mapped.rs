@@ -5,7 +5,7 @@
 //! couple of million nodes).
 
 use crate::shape::{GraphView, Recursion, Shape};
-use crate::tree::{children_lists, CallTree, ChildTable, FIRST, ROOT};
+use crate::tree::{children_lists, CallTree, Children, FIRST, ROOT};
 use heaplens_profile::model::NONE;
 
 /// Whether [`map`] makes the tree of `shape`: one read from the root down.
@@ -17,32 +17,19 @@ pub fn maps(shape: &Shape) -> bool {
 struct Nodes {
     parent: Vec<u32>,
     key: Vec<u32>,
-    first_child: Vec<(u32, u32)>,
-    index: ChildTable,
+    children: Children,
 }
 
 impl Nodes {
     /// The child of `node` for key `k`, made when new.
     fn child(&mut self, node: u32, k: u32) -> u32 {
-        let (fc, fck) = self.first_child[node as usize];
-        if fc != NONE && fck == k {
-            return fc;
-        }
-        let slot = (u64::from(node) << 32) | u64::from(k);
-        if fc != NONE {
-            if let Some(c) = self.index.get(slot) {
-                return c;
-            }
+        if let Some(c) = self.children.get(node, k) {
+            return c;
         }
         let c = self.parent.len() as u32;
-        if fc == NONE {
-            self.first_child[node as usize] = (c, k);
-        } else {
-            self.index.insert(slot, c);
-        }
+        self.children.add(node, k, c);
         self.parent.push(node);
         self.key.push(k);
-        self.first_child.push((NONE, NONE));
         c
     }
 
@@ -73,8 +60,7 @@ pub fn map(functions: &CallTree, shape: &Shape) -> CallTree {
     let mut b = Nodes {
         parent: vec![NONE],
         key: vec![NONE],
-        first_child: vec![(NONE, NONE)],
-        index: ChildTable::with_capacity(n / 4),
+        children: Children::with_capacity(n, n / 4),
     };
     // The shaped node of each node; above a sandwich's function, none.
     let mut at = vec![NONE; n];
@@ -117,9 +103,11 @@ pub fn map(functions: &CallTree, shape: &Shape) -> CallTree {
         .collect();
     drop(at);
     let Nodes {
-        parent, key, index, ..
+        parent,
+        key,
+        children,
     } = b;
-    drop(index);
+    drop(children);
     let (child_offsets, children) = children_lists(&parent);
     CallTree {
         keys: functions.keys.clone(),

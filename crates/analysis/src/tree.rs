@@ -16,7 +16,7 @@ pub const EDGE_FIRST: u8 = 2;
 /// Later children of nodes while a tree is built: (parent, key) → child, in
 /// one open-addressing array, so that a lookup usually touches one cache
 /// line (a million-sample profile makes millions of them, in random order).
-pub(crate) struct ChildTable {
+struct ChildTable {
     /// (parent << 32 | key, child); `EMPTY` keys are free slots.
     slots: Vec<(u64, u32)>,
     len: usize,
@@ -26,7 +26,7 @@ impl ChildTable {
     const EMPTY: u64 = u64::MAX;
 
     /// Room for `n` keys (at least 8) before the table grows.
-    pub(crate) fn with_capacity(n: usize) -> ChildTable {
+    fn with_capacity(n: usize) -> ChildTable {
         let cap = (n.max(8) * 10).div_ceil(7).next_power_of_two();
         ChildTable {
             slots: vec![(Self::EMPTY, 0); cap],
@@ -42,7 +42,7 @@ impl ChildTable {
     }
 
     #[inline]
-    pub(crate) fn get(&self, key: u64) -> Option<u32> {
+    fn get(&self, key: u64) -> Option<u32> {
         let mask = self.slots.len() - 1;
         let mut i = self.home(key);
         loop {
@@ -58,7 +58,7 @@ impl ChildTable {
     }
 
     /// Adds a key that is not in the table.
-    pub(crate) fn insert(&mut self, key: u64, value: u32) {
+    fn insert(&mut self, key: u64, value: u32) {
         // At most 70% full: short probes, and room for a million-sample
         // profile's later children in the first allocation.
         if (self.len + 1) * 10 > self.slots.len() * 7 {
@@ -81,6 +81,54 @@ impl ChildTable {
             i = (i + 1) & mask;
         }
         self.slots[i] = (key, value);
+    }
+}
+
+/// Each node's children by key while a tree is made: a node's first
+/// child (and its key) beside it, since most nodes deep in a stack have one
+/// child and the common case then touches no other memory; later siblings
+/// in a [`ChildTable`]. Nodes are numbered in the order they are made, the
+/// root first.
+pub(crate) struct Children {
+    first: Vec<(u32, u32)>,
+    index: ChildTable,
+}
+
+impl Children {
+    /// Room for `nodes` nodes and `later` later siblings; the root is made.
+    pub(crate) fn with_capacity(nodes: usize, later: usize) -> Children {
+        let mut first = Vec::with_capacity(nodes);
+        first.push((NONE, NONE));
+        Children {
+            first,
+            index: ChildTable::with_capacity(later),
+        }
+    }
+
+    /// The child of `node` for key `k` (`key << 1 | inlined`), if made.
+    #[inline(always)]
+    pub(crate) fn get(&self, node: u32, k: u32) -> Option<u32> {
+        let (fc, fck) = self.first[node as usize];
+        if fc == NONE {
+            None
+        } else if fck == k {
+            Some(fc)
+        } else {
+            self.index.get((u64::from(node) << 32) | u64::from(k))
+        }
+    }
+
+    /// Notes `child`, the node just made, as `node`'s child for key `k`.
+    #[inline(always)]
+    pub(crate) fn add(&mut self, node: u32, k: u32, child: u32) {
+        let entry = &mut self.first[node as usize];
+        if entry.0 == NONE {
+            *entry = (child, k);
+        } else {
+            self.index
+                .insert((u64::from(node) << 32) | u64::from(k), child);
+        }
+        self.first.push((NONE, NONE));
     }
 }
 
@@ -294,10 +342,7 @@ struct Builder {
     parent: Vec<u32>,
     key: Vec<u32>,
     flags: Vec<u8>,
-    /// A node's first child (and its key): most nodes deep in a stack
-    /// have one child; later siblings are found through `index`.
-    first_child: Vec<(u32, u32)>,
-    index: ChildTable,
+    children: Children,
     /// Which sample last put each key on its path; the path's keys; the
     /// call pairs on the path, only kept once a key repeats (recursion).
     stamp: Vec<u32>,
@@ -314,17 +359,14 @@ impl Builder {
         let mut parent = Vec::with_capacity(guess);
         let mut key = Vec::with_capacity(guess);
         let mut flags: Vec<u8> = Vec::with_capacity(guess);
-        let mut first_child: Vec<(u32, u32)> = Vec::with_capacity(guess);
         parent.push(NONE);
         key.push(NONE);
         flags.push(0);
-        first_child.push((NONE, NONE));
         Builder {
             parent,
             key,
             flags,
-            first_child,
-            index: ChildTable::with_capacity(guess / 2),
+            children: Children::with_capacity(guess, guess / 2),
             stamp: vec![u32::MAX; keys],
             path_keys: Vec::new(),
             pairs: Default::default(),
@@ -358,27 +400,11 @@ impl Builder {
             self.pairs_for = sid;
         }
         let pair = pk.map(|pk| (u64::from(pk) << 32) | u64::from(kid));
-        let slot = (u64::from(node) << 32) | u64::from(k);
-        // (first child, its key), kept beside the parent so the common case
-        // touches no other memory.
-        let (fc, fck) = self.first_child[node as usize];
-        let found = if fc != NONE && fck == k {
-            Some(fc)
-        } else if fc == NONE {
-            None
-        } else {
-            self.index.get(slot)
-        };
-        let child = match found {
+        let child = match self.children.get(node, k) {
             Some(c) => c,
             None => {
                 let c = self.parent.len() as u32;
-                if fc == NONE {
-                    self.first_child[node as usize] = (c, k);
-                } else {
-                    self.index.insert(slot, c);
-                }
-                self.first_child.push((NONE, NONE));
+                self.children.add(node, k, c);
                 self.parent.push(node);
                 self.key.push(k);
                 let mut f = 0u8;
@@ -409,12 +435,10 @@ impl Builder {
             parent,
             key,
             flags,
-            first_child,
-            index,
+            children,
             ..
         } = self;
-        drop(index);
-        drop(first_child);
+        drop(children);
         let (child_offsets, children) = children_lists(&parent);
         CallTree {
             keys,
