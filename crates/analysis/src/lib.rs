@@ -17,6 +17,7 @@
 //! session) or the CLI. Built at opt-level 3: the tree and top table visit
 //! every frame of every sample.
 
+pub mod derived;
 pub mod folded;
 pub mod graph;
 pub mod graph_layout;

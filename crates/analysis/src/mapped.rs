@@ -5,7 +5,7 @@
 //! couple of million nodes).
 
 use crate::shape::{GraphView, Recursion, Shape};
-use crate::tree::{children_lists, CallTree, Children, FIRST, ROOT};
+use crate::tree::{CallTree, Children, FIRST, ROOT};
 use heaplens_profile::model::NONE;
 
 /// Whether [`map`] makes the tree of `shape`: one read from the root down.
@@ -108,14 +108,6 @@ pub fn map(functions: &CallTree, shape: &Shape) -> CallTree {
         children,
     } = b;
     drop(children);
-    let (child_offsets, children) = children_lists(&parent);
-    CallTree {
-        keys: functions.keys.clone(),
-        flags: vec![0; parent.len()],
-        parent,
-        key,
-        leaf,
-        child_offsets,
-        children,
-    }
+    let flags = vec![0; parent.len()];
+    CallTree::from_parts(functions.keys.clone(), (parent, key, flags), leaf)
 }

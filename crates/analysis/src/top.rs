@@ -186,13 +186,18 @@ pub struct KeyTop {
 /// [`top`] without copying names: a table of a million functions is a
 /// million rows.
 pub fn top_keys(p: &Profile, tree: &CallTree, opts: &TopOptions) -> KeyTop {
+    top_keys_of(p, tree, &tree.column(p, opts.sample_type), opts)
+}
+
+/// [`top_keys`] from `col`, the tree's column of the sample type asked for
+/// (one already made).
+pub fn top_keys_of(p: &Profile, tree: &CallTree, col: &Column, opts: &TopOptions) -> KeyTop {
     let ty = opts.sample_type;
     let total = p.total(ty);
     let nk = tree.keys.len();
-    let col = tree.column(p, ty);
     let mut flat = vec![0i64; nk];
     let mut cum = vec![0i64; nk];
-    key_values(tree, &col, &mut flat, &mut cum);
+    key_values(tree, col, &mut flat, &mut cum);
 
     let negative = |k: usize| flat[k] < 0 || (flat[k] == 0 && cum[k] < 0);
     let present: Vec<bool> = (0..nk)
@@ -217,9 +222,9 @@ pub fn top_keys(p: &Profile, tree: &CallTree, opts: &TopOptions) -> KeyTop {
     let marks = if !opts.inline_marks {
         vec![InlineMark::None; nk]
     } else if dropped == 0 {
-        inline_marks_all_kept(tree, &col, edge_cutoff)
+        inline_marks_all_kept(tree, col, edge_cutoff)
     } else {
-        inline_marks(tree, &col, &kept, edge_cutoff)
+        inline_marks(tree, col, &kept, edge_cutoff)
     };
 
     let mut rows: Vec<KeyRow> = (0..nk)
@@ -249,7 +254,7 @@ pub fn top_keys(p: &Profile, tree: &CallTree, opts: &TopOptions) -> KeyTop {
             for r in &rows {
                 shown[r.key as usize] = true;
             }
-            let marks = inline_marks(tree, &col, &shown, edge_cutoff);
+            let marks = inline_marks(tree, col, &shown, edge_cutoff);
             for r in &mut rows {
                 r.inline = marks[r.key as usize];
             }

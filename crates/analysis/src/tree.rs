@@ -118,6 +118,13 @@ impl Children {
         }
     }
 
+    /// Notes a node just made whose parent's children are never looked
+    /// up (so it is not listed among them).
+    #[inline(always)]
+    pub(crate) fn add_unlisted(&mut self) {
+        self.first.push((NONE, NONE));
+    }
+
     /// Notes `child`, the node just made, as `node`'s child for key `k`.
     #[inline(always)]
     pub(crate) fn add(&mut self, node: u32, k: u32, child: u32) {
@@ -237,6 +244,25 @@ impl CallTree {
             leaf[s] = node;
         }
         b.finish(keys, leaf)
+    }
+
+    /// The tree of these nodes (parents, keys and flags by node, parents
+    /// first) and leaves, its children lists made.
+    pub(crate) fn from_parts(
+        keys: Keys,
+        (parent, key, flags): (Vec<u32>, Vec<u32>, Vec<u8>),
+        leaf: Vec<u32>,
+    ) -> CallTree {
+        let (child_offsets, children) = children_lists(&parent);
+        CallTree {
+            keys,
+            parent,
+            key,
+            leaf,
+            flags,
+            child_offsets,
+            children,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -439,16 +465,7 @@ impl Builder {
             ..
         } = self;
         drop(children);
-        let (child_offsets, children) = children_lists(&parent);
-        CallTree {
-            keys,
-            parent,
-            key,
-            leaf,
-            flags,
-            child_offsets,
-            children,
-        }
+        CallTree::from_parts(keys, (parent, key, flags), leaf)
     }
 }
 

@@ -101,6 +101,13 @@ pub struct Applied {
     pub kept: usize,
     /// pprof's warnings, e.g. "Focus expression matched no samples".
     pub warnings: Vec<String>,
+    /// Set when the filters only took locations out of the kept samples'
+    /// stacks (and frames out of locations), never reordered or added
+    /// any: the locations taken out, by index. A call tree of the filtered
+    /// profile then follows from the unfiltered one's (focus, ignore, hide,
+    /// show and the label filters; not show_from, prune_from, tagroot,
+    /// tagleaf or noinlines).
+    pub removed: Option<Vec<bool>>,
 }
 
 fn regex(option: &str, value: &str) -> Result<Option<Regex>> {
@@ -162,16 +169,45 @@ impl Refine {
             warn(&mut warnings, self.tagroot.is_empty() || rootm, "TagRoot");
             warn(&mut warnings, self.tagleaf.is_empty() || leafm, "TagLeaf");
         }
+        let offsets = std::mem::take(&mut p.stack_offsets);
+        let locs = std::mem::take(&mut p.stack_locs);
+        self.filter(p, (&offsets, &locs), warnings)
+    }
+
+    /// [`Refine::apply`] to a copy of `p`, made without copying the
+    /// stacks it writes anew.
+    pub fn applied(&self, p: &Profile, unit: &str) -> (Profile, Applied) {
+        if !self.tagroot.is_empty() || !self.tagleaf.is_empty() {
+            let mut q = p.clone();
+            let a = self.apply(&mut q, unit);
+            return (q, a);
+        }
+        let mut q = without_stacks(p);
+        let a = self.filter(&mut q, (&p.stack_offsets, &p.stack_locs), Vec::new());
+        (q, a)
+    }
+
+    /// Every filter but tagroot/tagleaf, on `p` whose samples' stacks are
+    /// `stacks` (offsets and locations); sets `p`'s stacks.
+    fn filter(
+        &self,
+        p: &mut Profile,
+        (offsets, locs): (&[u32], &StackLocs),
+        mut warnings: Vec<String>,
+    ) -> Applied {
         let names = self.mark_locations(p, &mut warnings);
         let n = p.num_types();
-        let mut new_locs = StackLocs::for_locations(p.locations.len(), p.stack_locs.len());
-        let mut new_offsets = Vec::with_capacity(p.stack_offsets.len());
+        let mut new_locs = StackLocs::for_locations(p.locations.len(), locs.len());
+        let mut new_offsets = Vec::with_capacity(offsets.len());
         new_offsets.push(0u32);
         let (mut kept, mut tfm, mut tim) = (0, false, false);
         let mut stack = Vec::new();
-        for s in 0..p.num_samples() {
+        for s in 0..offsets.len().saturating_sub(1) {
             stack.clear();
-            stack.extend(p.stack(s).iter());
+            stack.extend(
+                locs.range(offsets[s] as usize, offsets[s + 1] as usize)
+                    .iter(),
+            );
             let mut keep = names.sample(&mut stack);
             if keep {
                 let labels = p.sample_labels(s);
@@ -209,7 +245,21 @@ impl Refine {
                 }
             }
         }
-        Applied { kept, warnings }
+        let only_removed = self.show_from.is_none()
+            && self.prune_from.is_none()
+            && self.tagroot.is_empty()
+            && self.tagleaf.is_empty()
+            && !self.noinlines;
+        let removed = only_removed.then(|| {
+            (0..p.locations.len() as u32)
+                .map(|l| names.any_name_filter && names.has(l, HIDDEN))
+                .collect()
+        });
+        Applied {
+            kept,
+            warnings,
+            removed,
+        }
     }
 
     /// The location-level part of every name filter, in pprof's order:
@@ -401,4 +451,55 @@ fn set_frames(p: &mut Profile, li: usize, frames: &[Frame]) {
     let loc = &mut p.locations[li];
     loc.frames_start = start;
     loc.frames_end = p.frames.len() as u32;
+}
+
+/// A copy without the samples' stacks (no samples until they are set):
+/// for a filter that writes every stack anew.
+fn without_stacks(p: &Profile) -> Profile {
+    let Profile {
+        strings,
+        sample_types,
+        default_sample_type_name,
+        period_type,
+        period,
+        time_nanos,
+        duration_nanos,
+        comments,
+        drop_frames,
+        keep_frames,
+        mappings,
+        functions,
+        locations,
+        frames,
+        stack_offsets: _,
+        stack_locs: _,
+        values,
+        labels,
+        warnings,
+        stats,
+        memstats,
+    } = p;
+    Profile {
+        strings: strings.clone(),
+        sample_types: sample_types.clone(),
+        default_sample_type_name: default_sample_type_name.clone(),
+        period_type: period_type.clone(),
+        period: *period,
+        time_nanos: *time_nanos,
+        duration_nanos: *duration_nanos,
+        comments: comments.clone(),
+        drop_frames: drop_frames.clone(),
+        keep_frames: keep_frames.clone(),
+        mappings: mappings.clone(),
+        functions: functions.clone(),
+        locations: locations.clone(),
+        frames: frames.clone(),
+        stack_offsets: Vec::new(),
+        stack_locs: StackLocs::default(),
+        values: values.clone(),
+        labels: labels.clone(),
+        warnings: warnings.clone(),
+        stats: *stats,
+        memstats: memstats.clone(),
+    }
 }

@@ -24,9 +24,22 @@ impl Profile {
         let column = || self.values.iter().skip(ty).step_by(n);
         let (total, base_total) = if column().all(|&v| v >= 0) {
             let total = column().fold(0i64, |acc, v| acc.wrapping_add(*v));
-            let base = (0..self.num_samples())
-                .filter(|&s| self.is_diff_base_sample(s))
-                .fold(0i64, |acc, s| acc.wrapping_add(self.value(s, ty)));
+            // Whether each distinct label set marks a base sample.
+            let base_sets: Vec<bool> = (0..self.labels.sets() as u32)
+                .map(|k| {
+                    self.labels
+                        .set(k)
+                        .iter()
+                        .any(|l| self.str(l.key) == "pprof::base" && self.str(l.str) == "true")
+                })
+                .collect();
+            let base = if base_sets.contains(&true) {
+                (0..self.num_samples())
+                    .filter(|&s| base_sets.get(self.labels.set_of(s) as usize) == Some(&true))
+                    .fold(0i64, |acc, s| acc.wrapping_add(self.value(s, ty)))
+            } else {
+                0
+            };
             (total, base)
         } else {
             merged_abs_totals(self, ty)

@@ -6,6 +6,7 @@
 use std::time::Instant;
 
 use heaplens_analysis::{GraphView, Recursion};
+use heaplens_view::params::go_quote_meta;
 use heaplens_view::session::{Session, Slot, ViewRequest};
 
 fn main() {
@@ -60,21 +61,8 @@ fn main() {
     req.params.graph = GraphView::Callers(widest.clone());
     view("callers", &req);
     req.params.graph = GraphView::TopDown;
-    req.params.refine.hide = regex_escape(&widest);
+    req.params.refine.hide = format!("^{}$", go_quote_meta(&widest));
     view("hide", &req);
     req.params.refine.hide.clear();
     view("hide removed", &req);
-}
-
-/// `name` as a regular expression matching it alone.
-fn regex_escape(name: &str) -> String {
-    let mut out = String::from("^");
-    for c in name.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('$');
-    out
 }

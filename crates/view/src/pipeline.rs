@@ -25,7 +25,7 @@
 use std::cell::OnceCell;
 use std::rc::Rc;
 
-use heaplens_analysis::{CallTree, Granularity, Shape};
+use heaplens_analysis::{derived, CallTree, Granularity, Shape};
 use heaplens_profile::diff::{combine_split, DiffOptions};
 use heaplens_profile::merge::merge;
 use heaplens_profile::refine::{Refine, RefineSpec};
@@ -496,18 +496,23 @@ fn filter(c: &Combined, key: FilterKey, generation: u64) -> Prepared {
     match Refine::parse(spec) {
         Err(e) => prepared.problems.filters = Some(e.to_string()),
         Ok(r) => {
-            let mut p = (*c.profile).clone();
-            let applied = r.apply(&mut p, "");
+            let (p, applied) = r.applied(&c.profile, "");
             prepared.kept = Some((applied.kept, p.num_samples()));
             prepared.filters = spec.active();
             prepared.filter_warnings = applied.warnings;
+            // The filtered tree from the unfiltered one when that is made
+            // and the filters only took frames out.
+            let functions = applied.removed.as_deref().and_then(|removed| {
+                let old = c.functions.get()?;
+                derived::filtered(old, &p, removed).map(Rc::new)
+            });
             let p = Rc::new(p);
             if prepared.key.filters.relative {
                 // pprof filters before it takes its total.
                 prepared.unfiltered = p.clone();
             }
             prepared.profile = p;
-            prepared.functions = shared_tree(None);
+            prepared.functions = shared_tree(functions);
         }
     }
     prepared

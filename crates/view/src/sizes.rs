@@ -5,7 +5,8 @@
 //! through one function, and in a diff for each profile. The page and the
 //! CLI's callers share it.
 
-use heaplens_profile::model::Profile;
+use heaplens_analysis::{CallTree, Granularity};
+use heaplens_profile::model::{Profile, NONE};
 use serde::{Deserialize, Serialize};
 
 /// Go's small-object size classes (bytes; `runtime/sizeclasses.go`, the
@@ -88,10 +89,6 @@ pub fn histogram(
     split: Option<usize>,
     function: Option<&str>,
 ) -> Option<Histogram> {
-    let keys = bytes_keys(p)?;
-    if ty >= p.num_types() {
-        return None;
-    }
     let through: Option<Vec<bool>> = function.map(|name| {
         p.locations
             .iter()
@@ -104,34 +101,93 @@ pub fn histogram(
             })
             .collect()
     });
+    let mask = through.as_deref().unwrap_or(&[]);
+    binned(p, ty, split, function, |s| {
+        through.is_none()
+            || p.stack(s)
+                .iter()
+                .any(|loc| mask.get(loc as usize).copied().unwrap_or(false))
+    })
+}
+
+/// [`histogram`] with `p`'s function tree `tree` telling which samples
+/// pass through `function` (one look per sample, not a walk of its stack).
+pub fn histogram_by_tree(
+    p: &Profile,
+    tree: &CallTree,
+    ty: usize,
+    split: Option<usize>,
+    function: Option<&str>,
+) -> Option<Histogram> {
+    if tree.keys.granularity != Granularity::Functions || tree.leaf.len() != p.num_samples() {
+        return histogram(p, ty, split, function);
+    }
+    let Some(name) = function else {
+        return binned(p, ty, split, None, |_| true);
+    };
+    // The nodes at or below one of the function.
+    let key = tree.keys.names.iter().position(|n| n == name);
+    let mut below = vec![false; tree.len()];
+    for n in 1..tree.len() {
+        let at = key.is_some_and(|k| tree.key_of(n as u32) as usize == k);
+        below[n] = at || below[tree.parent[n] as usize];
+    }
+    binned(p, ty, split, function, |s| {
+        let l = tree.leaf[s];
+        l != NONE && below[l as usize]
+    })
+}
+
+/// The histogram of the samples `through` keeps.
+fn binned(
+    p: &Profile,
+    ty: usize,
+    split: Option<usize>,
+    function: Option<&str>,
+    through: impl Fn(usize) -> bool,
+) -> Option<Histogram> {
+    let keys = bytes_keys(p)?;
+    if ty >= p.num_types() {
+        return None;
+    }
     let split = split.unwrap_or(p.num_samples());
-    let mut bins: std::collections::BTreeMap<u64, Bin> = Default::default();
+    // Each label set's bin once (a heap profile's million samples share a
+    // few hundred sets): its place among the bins, Go's size classes then
+    // a power of two each; None without a size.
+    let places: Vec<Option<(usize, u64, u64)>> = (0..p.labels.sets() as u32)
+        .map(|k| {
+            let size = p
+                .labels
+                .set(k)
+                .iter()
+                .find(|l| keys.contains(&l.key) && l.str == 0)
+                .map(|l| l.num)
+                .filter(|&n| n > 0)?;
+            let (lo, hi) = bin_of(size as u64);
+            let place = if hi > MAX_SMALL {
+                SIZE_CLASSES.len() + hi.trailing_zeros() as usize
+            } else {
+                SIZE_CLASSES.partition_point(|&c| c < hi)
+            };
+            Some((place, lo, hi))
+        })
+        .collect();
+    let mut bins: Vec<Option<Bin>> = vec![None; SIZE_CLASSES.len() + 64];
     let mut unlabelled = 0i64;
     for s in 0..p.num_samples() {
         let v = p.value(s, ty);
-        if v == 0 {
+        if v == 0 || !through(s) {
             continue;
         }
-        if let Some(mask) = &through {
-            let hit = p
-                .stack(s)
-                .iter()
-                .any(|loc| mask.get(loc as usize).copied().unwrap_or(false));
-            if !hit {
-                continue;
-            }
-        }
-        let size = p
-            .sample_labels(s)
-            .iter()
-            .find(|l| keys.contains(&l.key) && l.str == 0)
-            .map(|l| l.num);
-        let Some(size) = size.filter(|&n| n > 0) else {
+        let set = p.labels.set_of(s) as usize;
+        let Some(&Some((place, lo, hi))) = places.get(set) else {
             unlabelled = unlabelled.wrapping_add(v.abs());
             continue;
         };
-        let (lo, hi) = bin_of(size as u64);
-        let bin = bins.entry(hi).or_insert(Bin {
+        let Some(slot) = bins.get_mut(place) else {
+            continue;
+        };
+        let bin = slot.get_or_insert(Bin {
             hi,
             lo,
             value: 0,
@@ -146,7 +202,8 @@ pub fn histogram(
     }
     Some(Histogram {
         bins: bins
-            .into_values()
+            .into_iter()
+            .flatten()
             .filter(|b| b.value != 0 || b.base != 0)
             .collect(),
         function: function.map(str::to_string),

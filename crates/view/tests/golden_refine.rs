@@ -92,19 +92,33 @@ fn node_filters_equal_go_tool_pprof() {
         let (golden, input, base, index, unit, flags) =
             (cols[0], cols[1], cols[2], cols[3], cols[5], cols[6]);
         let want = std::fs::read_to_string(dir.join(golden)).expect("golden");
-        let mut inputs = Inputs::default();
-        inputs.set_profile(Input::new(input, load(&root.join(input))));
-        if !base.is_empty() {
-            inputs.set_base(Input::new(base, load(&root.join(base))));
-            diffs += 1;
-        }
         for f in flags.split(' ') {
             flags_seen.insert(f.split('=').next().unwrap_or(f).to_string());
         }
-        match compare(&inputs, &params(flags, index), unit, &want) {
-            Ok(0) => empty += 1,
-            Ok(n) => rows += n,
-            Err(e) => failures.push(format!("{golden} ({input} {flags}): {e}")),
+        diffs += usize::from(!base.is_empty());
+        // Loaded as the CLI loads (the filtered tree built from the
+        // filtered samples) and as the page loads (the function tree made
+        // first, the filtered one derived from it where it can be).
+        for page in [false, true] {
+            let load_input = |path: &str| {
+                let input = Input::new(path, load(&root.join(path)));
+                if page {
+                    input.with_functions()
+                } else {
+                    input
+                }
+            };
+            let mut inputs = Inputs::default();
+            inputs.set_profile(load_input(input));
+            if !base.is_empty() {
+                inputs.set_base(load_input(base));
+            }
+            match compare(&inputs, &params(flags, index), unit, &want) {
+                Ok(_) if page => (),
+                Ok(0) => empty += 1,
+                Ok(n) => rows += n,
+                Err(e) => failures.push(format!("{golden} ({input} {flags}, page {page}): {e}")),
+            }
         }
         checked += 1;
     }

@@ -7,6 +7,7 @@
 
 mod common;
 
+use heaplens_analysis::{CallTree, Granularity};
 use heaplens_view::sizes::{self, SIZE_CLASSES};
 
 /// A golden's samples: (values, bytes label).
@@ -52,6 +53,7 @@ fn each_size_class_holds_the_value_of_its_samples() {
         assert!(samples.len() > 10, "{golden}");
         let bytes = std::fs::read(common::repo_root().join(input)).unwrap();
         let p = heaplens_profile::decode(&bytes).unwrap();
+        let tree = CallTree::build(&p, Granularity::Functions);
         // The focus is one function's name, anchored.
         let function = (focus != "-").then(|| {
             focus
@@ -61,6 +63,9 @@ fn each_size_class_holds_the_value_of_its_samples() {
         });
         for ty in 0..p.num_types() {
             let h = sizes::histogram(&p, ty, None, function.as_deref()).expect("bytes labels");
+            // The page's way, through the function tree, gives the same.
+            let by_tree = sizes::histogram_by_tree(&p, &tree, ty, None, function.as_deref());
+            assert_eq!(by_tree.as_ref(), Some(&h), "{golden} type {ty}");
             let mut bins_total = 0;
             for b in &h.bins {
                 let want: i64 = samples
@@ -95,6 +100,12 @@ fn a_diff_has_each_profiles_histogram() {
         heaplens_profile::diff::combine_split(&new, &base, Default::default()).unwrap();
     let ty = 1;
     let d = sizes::histogram(&p, ty, Some(split), None).unwrap();
+    let tree = CallTree::build(&p, Granularity::Functions);
+    for f in [None, Some("heaplens/testgen/scheduler.(*Scheduler).Create")] {
+        let by_tree = sizes::histogram_by_tree(&p, &tree, ty, Some(split), f);
+        assert_eq!(by_tree, sizes::histogram(&p, ty, Some(split), f));
+        assert!(by_tree.is_some_and(|h| !h.bins.is_empty()));
+    }
     assert!(d.diff);
     let one = |q: &heaplens_profile::Profile| sizes::histogram(q, ty, None, None).unwrap();
     let (hb, hn) = (one(&base), one(&new));

@@ -19,7 +19,7 @@ mod grower;
 mod stacks;
 mod types;
 
-use crate::tree::{children_lists, CallTree, ROOT};
+use crate::tree::{CallTree, ROOT};
 use grower::{Grower, Rowed};
 use heaplens_profile::model::NONE;
 pub use stacks::ShapedStacks;
@@ -97,14 +97,6 @@ pub fn grow(plain: &CallTree, stacks: &ShapedStacks, zoom: &[String], min_width:
                 .unwrap_or(NONE)
         })
         .collect();
-    let (child_offsets, children) = children_lists(&g.parent);
-    CallTree {
-        keys: plain.keys.clone(),
-        flags: vec![0; g.parent.len()],
-        parent: g.parent,
-        key: g.key,
-        leaf,
-        child_offsets,
-        children,
-    }
+    let flags = vec![0; g.parent.len()];
+    CallTree::from_parts(plain.keys.clone(), (g.parent, g.key, flags), leaf)
 }

@@ -31,7 +31,6 @@ impl Session {
             caches,
             rows_sent,
             diagnostics,
-            sizes,
             call_graph,
             ..
         } = self;
@@ -74,7 +73,11 @@ impl Session {
         let sent = fresh.then(|| {
             let p = &prepared.profile;
             let index = joined.as_ref().map(|j| &j.0.index);
-            rows(caches, rkey, p, &table_tree, prepared.split, &asked, index)
+            // The function tree's column is made (a table of lines or
+            // addresses has its own tree).
+            let shown = Rc::ptr_eq(&table_tree, &functions).then_some(&cols.shown);
+            let tree = (table_tree.as_ref(), shown);
+            rows(caches, rkey, p, tree, prepared.split, &asked, index)
         });
         if fresh {
             *rows_sent = Some((rkey, asked));
@@ -97,7 +100,7 @@ impl Session {
             .and_then(|split| diff_summary(inputs, caches, prepared, &functions, &cols, split));
         let diff_error = diff_error(inputs, prepared, req.params.diff.show);
         let why = joined.map(|j| why_view(diagnostics.sides(), &j, prepared, peek.as_ref()));
-        let sizes = sizes_of(sizes, prepared, peek.as_ref());
+        let sizes = sizes_of(caches, prepared, &functions, peek.as_ref());
         let call_graph = req
             .params
             .call_graph
@@ -312,8 +315,9 @@ fn why_view(
 /// The object sizes of the selected function's samples (or all), kept in
 /// `last` for the next view of the same profile, type and function.
 fn sizes_of(
-    last: &mut Option<(super::SizesKey, Option<Box<crate::sizes::Histogram>>)>,
+    caches: &mut Caches,
     prepared: &Prepared,
+    functions: &CallTree,
     peek: Option<&PeekData>,
 ) -> Option<Box<crate::sizes::Histogram>> {
     let key = (
@@ -321,12 +325,14 @@ fn sizes_of(
         prepared.sample_type,
         peek.map(|p| p.name.clone()),
     );
-    if last.as_ref().is_none_or(|(k, _)| *k != key) {
-        let (p, ty) = (&prepared.profile, prepared.sample_type);
-        let h = crate::sizes::histogram(p, ty, prepared.split, key.2.as_deref());
-        *last = Some((key, h.map(Box::new)));
-    }
-    last.as_ref().and_then(|(_, h)| h.clone())
+    let (p, ty) = (&prepared.profile, prepared.sample_type);
+    caches
+        .sizes
+        .get_or(key.clone(), || {
+            crate::sizes::histogram_by_tree(p, functions, ty, prepared.split, key.2.as_deref())
+                .map(Box::new)
+        })
+        .clone()
 }
 
 /// The call graph of `node_count` nodes of the view, laid out; kept in

@@ -10,6 +10,7 @@ use heaplens_analysis::Granularity;
 
 use super::render::PeekData;
 use super::summary::HotSites;
+use crate::sizes::Histogram;
 use crate::table::{Column as SortColumn, Entry};
 
 /// One sample type of one prepared profile.
@@ -130,7 +131,13 @@ pub struct Caches {
     /// Every sample type's column of the shaped tree last grown, by the
     /// prepared profile's generation and the tree's number.
     pub graph_others: Cached<(u64, u64), Vec<Rc<Column>>>,
+    /// Object-size histograms: (prepared generation, sample type, the
+    /// selected function) and the histogram (None without `bytes` labels).
+    pub sizes: Cached<SizesKey, Option<Box<Histogram>>>,
 }
+
+/// What an object-size histogram depends on.
+pub type SizesKey = (u64, usize, Option<String>);
 
 impl Default for Caches {
     fn default() -> Self {
@@ -143,6 +150,7 @@ impl Default for Caches {
             hot: Cached::default(),
             others: Cached::default(),
             graph_others: Cached::default(),
+            sizes: Cached::two(),
         }
     }
 }

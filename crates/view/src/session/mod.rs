@@ -61,9 +61,6 @@ pub struct Session {
     gc_base: Option<gclog::LoadedGc>,
     /// The compiler's diagnostics loaded beside the profiles.
     diagnostics: why::WhyState,
-    /// The last object-size histogram: (prepared generation, sample type,
-    /// function) and the histogram.
-    sizes: Option<(SizesKey, Option<Box<crate::sizes::Histogram>>)>,
     /// The last call graph laid out: (prepared generation, sample type,
     /// node count) and the scene.
     call_graph: Option<(CallGraphKey, std::rc::Rc<crate::callgraph::GraphScene>)>,
@@ -73,9 +70,6 @@ pub struct Session {
     /// The timeline of heap snapshots.
     timeline: timeline::TimelineState,
 }
-
-/// What an object-size histogram depends on.
-type SizesKey = (u64, usize, Option<String>);
 
 /// What a call graph's scene depends on.
 type CallGraphKey = (u64, usize, u32);

@@ -5,7 +5,8 @@
 
 use std::rc::Rc;
 
-use heaplens_analysis::top::{key_values, top_keys};
+use heaplens_analysis::top::{key_values, top_keys_of};
+use heaplens_analysis::tree::Column;
 use heaplens_analysis::{CallTree, Granularity, TopOptions};
 use heaplens_profile::model::{Profile, NONE};
 
@@ -36,7 +37,7 @@ pub fn rows(
     caches: &mut Caches,
     key: RowsKey,
     p: &Profile,
-    tree: &CallTree,
+    (tree, shown): (&CallTree, Option<&Column>),
     split: Option<usize>,
     asked: &RowsAsked,
     why: Option<&crate::why::Index>,
@@ -44,9 +45,9 @@ pub fn rows(
     let all = caches
         .rows
         .get_or(key, || {
-            Rc::new(all_rows(
+            Rc::new(all_rows_of(
                 p,
-                tree,
+                (tree, shown),
                 key.column.sample_type,
                 split,
                 key.drop_negative,
@@ -100,11 +101,31 @@ pub fn all_rows(
     split: Option<usize>,
     drop_negative: bool,
 ) -> Vec<Entry> {
+    all_rows_of(p, (tree, None), ty, split, drop_negative)
+}
+
+/// [`all_rows`] with, when it is made, the tree's column of `ty` over
+/// every sample.
+pub fn all_rows_of(
+    p: &Profile,
+    (tree, shown): (&CallTree, Option<&Column>),
+    ty: usize,
+    split: Option<usize>,
+    drop_negative: bool,
+) -> Vec<Entry> {
     let opts = TopOptions {
         drop_negative,
         ..TopOptions::new(ty)
     };
-    let t = top_keys(p, tree, &opts);
+    let made;
+    let shown = match shown {
+        Some(c) => c,
+        None => {
+            made = tree.column(p, ty);
+            &made
+        }
+    };
+    let t = top_keys_of(p, tree, shown, &opts);
     // The base's own flat and cum per row, in a diff.
     let (base_flat, base_cum) = match split {
         Some(split) => {
@@ -117,8 +138,10 @@ pub fn all_rows(
         None => (Vec::new(), Vec::new()),
     };
     let n = p.num_samples();
-    let new_per_object = per_object(p, tree, ty, 0..split.unwrap_or(n));
-    let base_per_object = split.map_or(Vec::new(), |s| per_object(p, tree, ty, s..n));
+    // Without a base, the new samples are every sample.
+    let whole = split.is_none().then_some(shown);
+    let new_per_object = per_object(p, (tree, whole), ty, 0..split.unwrap_or(n));
+    let base_per_object = split.map_or(Vec::new(), |s| per_object(p, (tree, None), ty, s..n));
     t.rows
         .into_iter()
         .map(|r| Entry {
@@ -154,7 +177,7 @@ pub fn object_pair(p: &Profile, ty: usize) -> Option<(usize, usize)> {
 /// Empty without a pair.
 fn per_object(
     p: &Profile,
-    tree: &CallTree,
+    (tree, whole): (&CallTree, Option<&Column>),
     ty: usize,
     range: std::ops::Range<usize>,
 ) -> Vec<Option<u64>> {
@@ -162,10 +185,17 @@ fn per_object(
         return Vec::new();
     };
     let cum = |t: usize| {
-        let col = tree.column_of(p, t, range.clone(), false);
+        let made;
+        let col = match whole {
+            Some(c) if t == ty => c,
+            _ => {
+                made = tree.column_of(p, t, range.clone(), false);
+                &made
+            }
+        };
         let mut f = vec![0i64; tree.keys.len()];
         let mut c = vec![0i64; tree.keys.len()];
-        key_values(tree, &col, &mut f, &mut c);
+        key_values(tree, col, &mut f, &mut c);
         c
     };
     let (s, o) = (cum(space), cum(objects));
