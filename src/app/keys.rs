@@ -101,7 +101,7 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
     if state.params.call_graph.is_some() && flame_keys.contains(&key.as_str()) {
         return false;
     }
-    let flip = state.params.orientation == Orientation::Flame;
+    let flip = state.params.drawn_orientation() == Orientation::Flame;
     let act = |a: Action| {
         state.dispatch(a);
         true

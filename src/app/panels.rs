@@ -101,23 +101,62 @@ fn main_view(
                 on_count={d.callback_to(|n| Action::CallGraph(Some(n)))} />
         };
     }
-    html! {
+    let sandwich = state
+        .params
+        .graph
+        .function()
+        .map(|f| AttrValue::from(f.to_string()));
+    let callers = matches!(state.params.graph, heaplens_analysis::GraphView::Callers(_));
+    let on_menu = d.callback_to(|m: (f64, f64, String)| Action::RefineMenu(Some(Rc::new(m))));
+    let main = html! {
             <FlameGraph
                 view={view.clone()}
-                orientation={state.params.orientation}
+                orientation={state.params.drawn_orientation()}
                 cursor={state.cursor}
                 dark={is_dark(state.theme)}
                 by_self={state.color_by_self()}
                 on_click={d.callback_to(|(node, name): (NodeId, String)| Action::ClickFrame(node, name))}
                 on_width={d.callback_to(Action::Width)}
                 on_hover={frame_values(state, info, channel)}
-                on_menu={d.callback_to(|m: (f64, f64, String)| Action::RefineMenu(Some(Rc::new(m))))}
+                on_menu={on_menu.clone()}
                 {filtered}
-                sandwich={state.params.graph.function().map(|f| AttrValue::from(f.to_string()))}
-                callers={matches!(state.params.graph, heaplens_analysis::GraphView::Callers(_))}
+                sandwich={sandwich.clone()}
+                {callers}
                 values={state.frame_values.clone()}
             />
-    }
+    };
+    // A sandwich: the callers graph above the function, its callees below.
+    let (Some(half), Some(params)) = (view.other_half.clone(), state.params.other_half_params())
+    else {
+        return main;
+    };
+    let id = if callers {
+        "flame-callees"
+    } else {
+        "flame-callers"
+    };
+    let other = html! {
+            <FlameGraph
+                view={Rc::new(*half)}
+                id={AttrValue::Static(id)}
+                orientation={params.drawn_orientation()}
+                cursor={None::<NodeId>}
+                dark={is_dark(state.theme)}
+                by_self={state.color_by_self()}
+                on_click={d.callback_to(|(node, name): (NodeId, String)| Action::ClickOtherHalf(node, name))}
+                on_width={Callback::noop()}
+                {on_menu}
+                {filtered}
+                {sandwich}
+                callers={!callers}
+            />
+    };
+    let (top, bottom) = if callers {
+        (main, other)
+    } else {
+        (other, main)
+    };
+    html! { <div class="sandwich">{ top }{ bottom }</div> }
 }
 
 /// Asks the worker for a hovered frame's values of every sample type
@@ -203,7 +242,8 @@ fn toolbar(
         <Toolbar
             sample_types={Rc::new(info.sample_types.clone())}
             sample_type={view.sample_type}
-            orientation={state.params.orientation}
+            orientation={state.params.drawn_orientation()}
+            orientation_fixed={state.params.other_half().is_some()}
             search={AttrValue::from(state.params.search.clone())}
             search_ref={search_ref.clone()}
             matched={view.matched}

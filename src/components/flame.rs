@@ -17,6 +17,10 @@ use crate::state::Orientation;
 #[derive(Properties, PartialEq)]
 pub struct FlameGraphProps {
     pub view: Rc<ViewData>,
+    /// The canvas's id: `flame`, or in a sandwich the other half's
+    /// (`flame-callers`, `flame-callees`).
+    #[prop_or(AttrValue::Static("flame"))]
+    pub id: AttrValue,
     pub orientation: Orientation,
     pub cursor: Option<NodeId>,
     pub dark: bool,
@@ -133,7 +137,7 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
 
     html! {
         <div class="flame-wrap" ref={wrap}>
-            <canvas id="flame" ref={canvas} data-cursor={selected} {onmousemove} {onmouseleave} {onclick} {oncontextmenu}
+            <canvas id={props.id.clone()} ref={canvas} data-cursor={selected} {onmousemove} {onmouseleave} {onclick} {oncontextmenu}
                 role="img" aria-label="Flame graph of the profile; use the arrow keys to move, Enter to zoom"></canvas>
             // One node whether or not a tooltip shows: the canvas is kept.
             <div class="tooltip-slot">{ for tooltip }</div>
@@ -145,10 +149,12 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
                     else { "No sample has a value of this sample type; pick another one above.".to_string() }
                 }</p>
             }
-            if let (Some(f), false) = (&props.sandwich, props.view.rects.is_empty()) {
+            if let (Some(f), false, true) = (&props.sandwich, props.view.rects.is_empty(), props.id == "flame") {
                 <p class="culled" id="sandwich-note">{ format!(
-                    "{} of {f}: its stacks from its outermost call, the function at the root. T shows the whole graph.",
-                    if props.callers { "Callers" } else { "Callees" }
+                    "{} of {f}: its stacks from its outermost call, the function at the root; its {} {}. T shows the whole graph.",
+                    if props.callers { "Callers" } else { "Callees" },
+                    if props.callers { "callees" } else { "callers" },
+                    if props.callers { "below" } else { "above" },
                 ) }</p>
             }
             if props.view.deeper {

@@ -16,6 +16,9 @@ pub struct ToolbarProps {
     pub sample_types: Rc<Vec<SampleTypeInfo>>,
     pub sample_type: usize,
     pub orientation: Orientation,
+    /// A sandwich is drawn one way (callers above, callees below).
+    #[prop_or_default]
+    pub orientation_fixed: bool,
     pub search: AttrValue,
     pub search_ref: NodeRef,
     /// (matched value, functions matched) of the current search.
@@ -80,8 +83,16 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     let side = |o: Orientation, label: &str, title: &'static str| {
         let cb = props.on_orientation.clone();
         let on = props.orientation == o;
+        let (disabled, title) = if props.orientation_fixed {
+            (
+                true,
+                "A sandwich has the callers above the function and its callees below",
+            )
+        } else {
+            (false, title)
+        };
         html! {
-            <button class={classes!("seg", on.then_some("on"))} aria-pressed={on.to_string()} {title}
+            <button class={classes!("seg", on.then_some("on"))} aria-pressed={on.to_string()} {title} {disabled}
                 onclick={Callback::from(move |_| cb.emit(o))}>{ label.to_string() }</button>
         }
     };

@@ -216,6 +216,7 @@ impl AppState {
     /// Drops the zoom and the keyboard cursor (node ids of the old frames).
     fn forget_frames(&mut self) {
         self.params.zoom.clear();
+        self.params.sandwich_zoom.clear();
         self.zoom_node = None;
         self.cursor = None;
         self.cursor_path.clear();
@@ -267,6 +268,16 @@ impl AppState {
         self.zoom_node = Some(z);
     }
 
+    /// Zooms a sandwich's other half into its frame `z` (the worker lays
+    /// it out) and selects its function.
+    fn zoom_other_half(&mut self, z: NodeId, name: String) {
+        let half = self.view.as_ref().and_then(|v| v.other_half.as_ref());
+        if let Some(path) = half.and_then(|h| h.path_to(z)) {
+            self.params.sandwich_zoom = path;
+            self.params.selected = Some(name);
+        }
+    }
+
     /// Selects the sample type at index `t` of the profile's types.
     fn sample_type(&mut self, t: usize) {
         let name = self
@@ -295,6 +306,9 @@ pub enum Action {
     Zoom(NodeId),
     /// A click on a frame: zoom into it and select its function.
     ClickFrame(NodeId, String),
+    /// A click on a frame of a sandwich's other half (its callees graph
+    /// below a callers graph, or its callers above a callees graph).
+    ClickOtherHalf(NodeId, String),
     Search(String),
     Select(Option<String>),
     Granularity(Granularity),

@@ -61,6 +61,7 @@ fn on_action(next: &mut AppState, action: Action) {
             next.cursor_path = next.params.zoom.clone();
             next.params.selected = Some(name);
         }
+        Action::ClickOtherHalf(z, name) => next.zoom_other_half(z, name),
         Action::Move(m) => next.move_cursor(m),
         Action::ZoomIn => next.zoom_in(),
         Action::ZoomOut => next.zoom_out(),

@@ -36,6 +36,29 @@ async function pageFolded(page) {
   return text.split('\n').filter((l) => l.length > 0).sort();
 }
 
+/**
+ * The first row below a sandwich graph's root (its function) as the page lays it out: frames in
+ * name order, each as wide as its share of the graph's total; [{ name, x0, x1, w }] as fractions.
+ */
+function firstRowSpans(lines) {
+  const sums = new Map();
+  let total = 0;
+  for (const l of lines) {
+    const at = l.lastIndexOf(' ');
+    const frames = l.slice(0, at).split(';');
+    const v = Math.abs(Number(l.slice(at + 1)));
+    total += v;
+    if (frames.length > 1) sums.set(frames[1], (sums.get(frames[1]) ?? 0) + v);
+  }
+  let x = 0;
+  return [...sums.keys()].sort().map((name) => {
+    const w = sums.get(name) / total;
+    const span = { name, x0: x, x1: x + w, w };
+    x += w;
+    return span;
+  });
+}
+
 /** The frames of the heaviest path from the graph's root, by the folded stacks' sums. */
 function widestPath(lines, depth) {
   const path = [];
@@ -113,14 +136,35 @@ test('sandwich: a function\'s callers and callees from the menu and the keys, zo
   assert.ok(callers.length > 1 && callers.every((l) => l.startsWith(`${fn};`) || l.startsWith(`${fn} `)));
   assert.deepEqual(await pageFolded(page), callers);
   await page.screenshot({ path: join(out, 'graph-callers.png') });
-  assert.match(await page.locator('#sandwich-note').textContent(), /^Callers of .*logEvent/);
+  assert.match(await page.locator('#sandwich-note').textContent(), /^Callers of .*logEvent.*its callees below/);
 
-  // The function is the graph's root; its widest caller is the next frame down; Enter zooms.
+  // The sandwich's other half: the callees graph below the callers graph, the function its
+  // first row. A click on its widest callee (where the CLI's callees graph puts it: callees in
+  // name order, as wide as their values) zooms that half alone (z2) and selects the callee.
+  const half = page.locator('canvas#flame-callees');
+  await half.waitFor();
+  const [top, bottom] = await Promise.all([page.locator('canvas#flame'), half].map((c) => c.boundingBox()));
+  assert.ok(top.y + top.height <= bottom.y, 'the callers graph is above the callees graph');
+  const spans = firstRowSpans(cliFolded(['--graph', `callees:${fn}`]));
+  const callee = spans.reduce((a, b) => (b.w > a.w ? b : a));
+  assert.ok(spans.length >= 2 && callee.name === 'fmt.Sprintf', JSON.stringify(spans));
+  n = await painted(page);
+  await half.click({ position: { x: ((callee.x0 + callee.x1) / 2) * bottom.width, y: 18 * 1.5 } });
+  await paintedAfter(page, n);
+  const f = await fragment(page);
+  assert.equal(f.get('z2'), `${fn},${callee.name}`);
+  assert.equal(f.get('sel'), callee.name);
+  assert.equal(f.get('z'), null, 'the callers graph keeps its zoom');
+  assert.deepEqual(await pageFolded(page), callers);
+  await page.screenshot({ path: join(out, 'graph-sandwich.png') });
+
+  // The function is the graph's root, at the bottom with its callers above: Up walks from it to
+  // its widest caller; Enter zooms.
   const widest = widestPath(callers, 2);
   await page.locator('canvas#flame').focus();
-  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
   await page.waitForFunction((f) => document.querySelector('canvas#flame').dataset.cursor === f, fn);
-  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
   await page.waitForFunction((f) => document.querySelector('canvas#flame').dataset.cursor === f, widest[1]);
   n = await painted(page);
   await page.keyboard.press('Enter');
@@ -134,6 +178,9 @@ test('sandwich: a function\'s callers and callees from the menu and the keys, zo
   assert.equal((await fragment(page)).get('view'), `callees:${widest[1]}`);
   const callees = cliFolded(['--graph', `callees:${widest[1]}`]);
   assert.deepEqual(await pageFolded(page), callees);
+  // Now the callers are the other half, above.
+  const above = await page.locator('canvas#flame-callers').boundingBox();
+  assert.ok(above.y + above.height <= (await page.locator('canvas#flame').boundingBox()).y);
 
   // A share link (the profile inside it) opens the same graph elsewhere.
   await page.click('#share-button');

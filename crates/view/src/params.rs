@@ -44,6 +44,11 @@ pub struct ViewParams {
     /// Recursive calls folded into their outer call, in the flame graph.
     #[serde(default)]
     pub recursion: Recursion,
+    /// In a sandwich (a function's callers or callees graph), the zoom of
+    /// the other half: of the callees graph beside a callers graph, and the
+    /// other way round (as [`ViewParams::zoom`]).
+    #[serde(default)]
+    pub sandwich_zoom: Vec<String>,
     /// The graph view (pprof's call graph of the heaviest functions) in
     /// place of the flame graph, keeping the node count given (pprof's
     /// `-nodecount`; 0 keeps every node over the node fraction); None: the
@@ -278,6 +283,7 @@ impl ViewParams {
         ViewParams {
             sample_type: None,
             zoom: Vec::new(),
+            sandwich_zoom: Vec::new(),
             selected: None,
             search: String::new(),
             tagfocus: String::new(),
@@ -296,6 +302,38 @@ impl ViewParams {
         Shape {
             view: self.graph.clone(),
             recursion: self.recursion,
+        }
+    }
+
+    /// In a sandwich, the other half's graph: the callees graph beside
+    /// a callers graph, and the other way round.
+    pub fn other_half(&self) -> Option<GraphView> {
+        match &self.graph {
+            GraphView::Callers(f) => Some(GraphView::Callees(f.clone())),
+            GraphView::Callees(f) => Some(GraphView::Callers(f.clone())),
+            _ => None,
+        }
+    }
+
+    /// The parameters of the sandwich's other half, drawn as the flame
+    /// graph is ([`ViewParams::other_half`]): its graph and zoom.
+    pub fn other_half_params(&self) -> Option<ViewParams> {
+        Some(ViewParams {
+            graph: self.other_half()?,
+            zoom: self.sandwich_zoom.clone(),
+            sandwich_zoom: self.zoom.clone(),
+            ..self.clone()
+        })
+    }
+
+    /// The orientation a graph is drawn in: a callers graph always has the
+    /// function at the bottom and its callers above (the top half of a
+    /// sandwich), a callees graph the function on top; else as chosen.
+    pub fn drawn_orientation(&self) -> Orientation {
+        match self.graph {
+            GraphView::Callers(_) => Orientation::Flame,
+            GraphView::Callees(_) => Orientation::Icicle,
+            _ => self.orientation,
         }
     }
 

@@ -289,6 +289,9 @@ pub struct Prepared {
     shaped: Option<(Shape, Rc<CallTree>)>,
     /// The flame graph's tree of that shape as far as the view draws it.
     pub graphs: Graphs,
+    /// In a sandwich, the other half's (the callees graph beside a callers
+    /// graph, and the other way round).
+    pub other_half: Graphs,
 }
 
 impl Prepared {
@@ -487,6 +490,7 @@ fn filter(c: &Combined, key: FilterKey, generation: u64) -> Prepared {
         other: None,
         shaped: None,
         graphs: Graphs::default(),
+        other_half: Graphs::default(),
         key,
     };
     if prepared.key.filters.is_empty() {

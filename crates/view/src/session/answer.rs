@@ -12,14 +12,15 @@ use heaplens_analysis::{CallTree, Granularity};
 use heaplens_profile::Profile;
 
 use super::caches::{Caches, ColumnKey, Columns, PeekKey, RowsKey};
-use super::flame::{flame, min_width};
+use super::flame::{flame, min_width, Flame};
 use super::protocol::ViewRequest;
 use super::render::{PeekData, ViewData};
 use super::rows::{rows, RowsAsked};
 use super::summary::{hot_sites, hot_type, impact, movers, DiffSummary};
 use super::values::function_values;
 use super::Session;
-use crate::graphs::{draws_functions, GraphKey};
+use crate::graphs::{draws_functions, GraphKey, Graphs};
+use crate::params::ViewParams;
 use crate::pipeline::{Inputs, Prepared};
 
 impl Session {
@@ -46,15 +47,8 @@ impl Session {
             .columns
             .get_or(ckey, || Rc::new(columns(prepared, &functions, ty)))
             .clone();
-        let (graph, graph_cols) = graph(prepared, caches, ckey, req, (&functions, &cols));
-        let flame = flame(
-            &prepared.profile,
-            (&graph, &graph_cols),
-            &req.params,
-            req.width_px,
-            req.zoom_node,
-            &matched_in(prepared, &graph, &functions),
-        );
+        let flame = main_flame(prepared, caches, ckey, req, (&functions, &cols));
+        let other_half = other_half(prepared, caches, ckey, req, (&functions, &cols));
 
         // Rows, when the page does not have them yet.
         let rkey = RowsKey {
@@ -141,6 +135,7 @@ impl Session {
             why,
             sizes,
             call_graph,
+            other_half,
         })
     }
 }
@@ -157,15 +152,15 @@ fn diff_error(inputs: &Inputs, prepared: &Prepared, show: bool) -> Option<String
 
 /// The tree and columns the flame graph draws: the function tree's, or
 /// the tree of the stacks in the shape `params` asks for (bottom-up, a
-/// sandwich, recursion collapsed) with its columns.
+/// sandwich, recursion collapsed) with its columns. `other` is a
+/// sandwich's other half (its own grown trees).
 fn graph(
     prepared: &mut Prepared,
     caches: &mut Caches,
-    ckey: ColumnKey,
-    req: &ViewRequest,
+    (ckey, other): (ColumnKey, bool),
+    (params, width_px): (&ViewParams, u32),
     (functions, cols): (&Rc<CallTree>, &Rc<Columns>),
 ) -> (Rc<CallTree>, Rc<Columns>) {
-    let params = &req.params;
     let shape = params.shape();
     if draws_functions(&shape, functions) {
         return (functions.clone(), cols.clone());
@@ -175,14 +170,17 @@ fn graph(
         sample_type: ckey.sample_type,
         width_by: params.diff.width_by,
         zoom: params.zoom.clone(),
-        min_width: min_width(req.width_px),
+        min_width: min_width(width_px),
     };
-    let (tree, grown) = prepared
-        .graphs
-        .grown(&prepared.profile, functions, prepared.split, key);
+    let graphs = if other {
+        &mut prepared.other_half
+    } else {
+        &mut prepared.graphs
+    };
+    let (tree, grown) = graphs.grown(&prepared.profile, functions, prepared.split, key);
     let c = caches
         .graph_columns
-        .get_or((ckey, grown), || {
+        .get_or((ckey, other, grown), || {
             Rc::new(columns(prepared, &tree, ckey.sample_type))
         })
         .clone();
@@ -193,16 +191,78 @@ fn graph(
 /// far as it is drawn: taken from the shape's stacks (None for the function
 /// tree, which has every frame).
 fn matched_in<'a>(
-    prepared: &'a Prepared,
+    graphs: &'a Graphs,
     graph: &Rc<CallTree>,
     functions: &'a CallTree,
 ) -> impl Fn(&[bool]) -> Option<i64> + 'a {
     let shaped = !std::ptr::eq(graph.as_ref(), functions);
-    move |m: &[bool]| {
-        shaped
-            .then(|| prepared.graphs.matched_total(functions, m))
-            .flatten()
-    }
+    move |m: &[bool]| shaped.then(|| graphs.matched_total(functions, m)).flatten()
+}
+
+/// The flame graph `req` asks for.
+fn main_flame(
+    prepared: &mut Prepared,
+    caches: &mut Caches,
+    ckey: ColumnKey,
+    req: &ViewRequest,
+    (functions, cols): (&Rc<CallTree>, &Rc<Columns>),
+) -> Flame {
+    let (tree, tcols) = graph(
+        prepared,
+        caches,
+        (ckey, false),
+        (&req.params, req.width_px),
+        (functions, cols),
+    );
+    flame(
+        &prepared.profile,
+        (&tree, &tcols),
+        &req.params,
+        req.width_px,
+        req.zoom_node,
+        &matched_in(&prepared.graphs, &tree, functions),
+    )
+}
+
+/// A sandwich's other half (the callees graph beside a callers graph, and
+/// the other way round), as a view of its frames alone.
+fn other_half(
+    prepared: &mut Prepared,
+    caches: &mut Caches,
+    ckey: ColumnKey,
+    req: &ViewRequest,
+    (functions, cols): (&Rc<CallTree>, &Rc<Columns>),
+) -> Option<Box<ViewData>> {
+    let params = req.params.other_half_params()?;
+    let (tree, tcols) = graph(
+        prepared,
+        caches,
+        (ckey, true),
+        (&params, req.width_px),
+        (functions, cols),
+    );
+    let f = flame(
+        &prepared.profile,
+        (&tree, &tcols),
+        &params,
+        req.width_px,
+        None,
+        &matched_in(&prepared.other_half, &tree, functions),
+    );
+    let mut v = ViewData::of_frames(f.names, f.rects);
+    v.seq = req.seq;
+    v.sample_type = ckey.sample_type;
+    v.unit = (prepared.profile.sample_types.get(ckey.sample_type))
+        .map_or(String::new(), |t| t.unit.clone());
+    v.total = prepared.total();
+    v.zoom = f.zoom;
+    v.crumbs = f.crumbs;
+    v.depth = f.depth;
+    v.culled = f.culled;
+    v.deeper = f.deeper;
+    v.matched = f.matched;
+    v.search_error = f.search_error;
+    Some(Box::new(v))
 }
 
 /// The function tree's column of sample type `ty`, and in a diff the new

@@ -118,7 +118,9 @@ pub struct Caches {
     pub columns: Cached<ColumnKey, Rc<Columns>>,
     /// The flame graph's columns when its shape is not the function tree's
     /// (by the number of the tree grown, `crate::graphs::Graphs::grown`).
-    pub graph_columns: Cached<(ColumnKey, u64), Rc<Columns>>,
+    /// (A sandwich's other half has its own trees, numbered apart: the
+    /// flag.)
+    pub graph_columns: Cached<(ColumnKey, bool, u64), Rc<Columns>>,
     /// Every row of the table last asked for, in pprof's order.
     pub rows: Cached<RowsKey, Rc<Vec<Entry>>>,
     /// Those rows in the order and with the filter last asked for.
@@ -143,7 +145,7 @@ impl Default for Caches {
     fn default() -> Self {
         Caches {
             columns: Cached::two(),
-            graph_columns: Cached::default(),
+            graph_columns: Cached::two(),
             rows: Cached::two(),
             order: Cached::two(),
             peek: Cached::two(),

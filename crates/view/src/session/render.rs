@@ -135,6 +135,10 @@ pub struct ViewData {
     /// In the graph view: the call graph, laid out.
     #[serde(default)]
     pub call_graph: Option<std::rc::Rc<crate::callgraph::GraphScene>>,
+    /// In a sandwich (a function's callers or callees graph): the other
+    /// half's frames (its callees or callers graph).
+    #[serde(default)]
+    pub other_half: Option<Box<ViewData>>,
 }
 
 /// A file name without its profile extensions (`mem.pb.gz` → `mem`), to
@@ -186,6 +190,7 @@ impl ViewData {
             why: None,
             sizes: None,
             call_graph: None,
+            other_half: None,
         }
     }
 
@@ -328,6 +333,7 @@ impl ViewData {
             why: self.why.clone(),
             sizes: self.sizes.clone(),
             call_graph: self.call_graph.clone(),
+            other_half: self.other_half.clone(),
         }
     }
 }

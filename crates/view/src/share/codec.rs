@@ -17,6 +17,7 @@
 //! | `w` | `diff.width_by` | `base` or `max` (default `new`) |
 //! | `self` | `diff.color_by` | `1`: diff colours by self value |
 //! | `z` | `zoom` | the zoomed frame's path from the root, names joined by `,` |
+//! | `z2` | `sandwich_zoom` | in a sandwich, the other half's zoom, as `z` |
 //! | `sel` | `selected` | selected function |
 //! | `q` | `search` | search |
 //! | `g` | `granularity` | `lines` or `addresses` (default `functions`) |
@@ -229,22 +230,17 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         key: "z",
-        // Each name escaped, so `,` only ever separates them.
-        write: |v| {
-            (!v.zoom.is_empty()).then(|| {
-                v.zoom
-                    .iter()
-                    .map(|n| encode(n))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-        },
+        write: |v| path(&v.zoom),
         read: |v, raw| {
-            v.zoom = raw
-                .split(',')
-                .map(decode)
-                .collect::<Result<_, _>>()
-                .map_err(|e| format!("its \"z\" part {e}"))?;
+            v.zoom = read_path("z", raw)?;
+            Ok(())
+        },
+    },
+    Key {
+        key: "z2",
+        write: |v| path(&v.sandwich_zoom),
+        read: |v, raw| {
+            v.sandwich_zoom = read_path("z2", raw)?;
             Ok(())
         },
     },
@@ -340,6 +336,24 @@ pub fn read(v: &mut ViewParams, key: &str, raw: &str) -> Option<Result<(), Strin
 
 fn text(key: &str, raw: &str) -> Result<String, String> {
     decode(raw).map_err(|e| format!("its {key:?} part {e}"))
+}
+
+/// A frame's path: each name escaped, so `,` only ever separates them.
+fn path(names: &[String]) -> Option<String> {
+    (!names.is_empty()).then(|| {
+        names
+            .iter()
+            .map(|n| encode(n))
+            .collect::<Vec<_>>()
+            .join(",")
+    })
+}
+
+fn read_path(key: &str, raw: &str) -> Result<Vec<String>, String> {
+    raw.split(',')
+        .map(decode)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("its {key:?} part {e}"))
 }
 
 fn flag(key: &str, raw: &str) -> Result<bool, String> {

@@ -158,6 +158,13 @@ fn each_field_has_its_key() {
             },
         ),
         (
+            "z2",
+            ViewParams {
+                sandwich_zoom: vec!["main.(*T).Run".into(), "x,y".into()],
+                ..d()
+            },
+        ),
+        (
             "view",
             ViewParams {
                 graph: GraphView::Callers("main.(*T).Run".into()),

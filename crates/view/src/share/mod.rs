@@ -361,6 +361,7 @@ mod tests {
                 },
                 graph: heaplens_analysis::GraphView::Callees("main.(*T).Run".into()),
                 recursion: heaplens_analysis::Recursion::Direct,
+                sandwich_zoom: vec!["main.(*T).Run".into(), "b;c".into()],
                 call_graph: Some(40),
                 timeline: crate::params::TimelineParams {
                     cum: true,
