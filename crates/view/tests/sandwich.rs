@@ -38,9 +38,13 @@ fn crumbs(v: &ViewData) -> Vec<String> {
 fn the_other_half_is_the_other_graph_alone() {
     let mut s = Session::new();
     // The optimized profile does not log: the baseline is the profile.
-    for (slot, name) in [(Slot::Profile, "baseline.prof"), (Slot::Base, "optimized.prof")] {
+    for (slot, name) in [
+        (Slot::Profile, "baseline.prof"),
+        (Slot::Base, "optimized.prof"),
+    ] {
         let bytes = common::scheduler(name);
-        s.load(slot, name, &bytes, &mut |_, _, _| {}).expect("loads");
+        s.load(slot, name, &bytes, &mut |_, _, _| {})
+            .expect("loads");
     }
     let f = "heaplens/testgen/scheduler.(*Scheduler).logEvent";
     let mut checked = 0;
