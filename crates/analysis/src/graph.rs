@@ -58,10 +58,24 @@ pub struct Node {
     pub symbolized: bool,
     pub flat: i64,
     pub cum: i64,
-    /// Label tags, largest first: (name, flat, cum). Sample labels joined
-    /// (`key:value`, sorted, `\n` between) and Go's `bytes` label, scaled
-    /// (`48B`, `1.50kB`).
-    pub tags: Vec<(String, i64, i64)>,
+    /// Label tags, largest first (by cum, then flat, then name), as pprof
+    /// tags its nodes: the samples' string labels joined (`key:value`,
+    /// sorted, `\n` between), and each numeric label's value scaled
+    /// (`48B`, `1.50kB`) under the string labels of its samples.
+    pub tags: Vec<Tag>,
+}
+
+/// A node's tag: samples with one set of string labels, or one numeric
+/// label value, and their values at the node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    pub name: String,
+    pub flat: i64,
+    pub cum: i64,
+    /// Of a numeric tag: the value, its unit, and the string labels of its
+    /// samples (the name of the node's label tag it hangs under; "" when
+    /// they have none).
+    pub numeric: Option<(i64, String, String)>,
 }
 
 /// An edge from caller to callee (indices into [`Graph::nodes`]).
@@ -102,28 +116,38 @@ struct Built {
     tags: HashMap<u32, Vec<(u32, i64, i64)>>,
 }
 
-/// Each sample's tags: the joined string labels (if any) and the scaled
-/// `bytes` values, as indices into a table of tag names; made once per
-/// distinct set of labels (a million samples have a few hundred).
+/// Each sample's tags: the joined string labels (if any) and its numeric
+/// labels' values scaled, each under the joined string labels, as indices
+/// into a table of tags; made once per distinct set of labels (a million
+/// samples have a few hundred).
 struct SampleTags {
     names: Vec<String>,
+    /// Of each tag: None for joined string labels; for a numeric value,
+    /// the value, its unit, and the joined string labels it is under.
+    numeric: Vec<Option<(i64, String, String)>>,
     /// Tags of each label set ([`heaplens_profile::model::SampleLabels::set_of`]).
     of_set: Vec<Vec<u32>>,
 }
 
 fn sample_tags(p: &Profile) -> SampleTags {
-    let mut names: Vec<String> = Vec::new();
-    let mut index: HashMap<String, u32> = HashMap::default();
-    let mut intern = |s: String| -> u32 {
-        if let Some(&i) = index.get(&s) {
+    let mut t = SampleTags {
+        names: Vec::new(),
+        numeric: Vec::new(),
+        of_set: Vec::with_capacity(p.labels.sets()),
+    };
+    let mut index: HashMap<(String, String), u32> = HashMap::default();
+    // A tag is its name under the string labels of its samples.
+    let mut intern = |t: &mut SampleTags, under: &str, name: String, numeric| -> u32 {
+        let key = (under.to_string(), name);
+        if let Some(&i) = index.get(&key) {
             return i;
         }
-        let i = names.len() as u32;
-        index.insert(s.clone(), i);
-        names.push(s);
+        let i = t.names.len() as u32;
+        t.names.push(key.1.clone());
+        t.numeric.push(numeric);
+        index.insert(key, i);
         i
     };
-    let mut of_set = Vec::with_capacity(p.labels.sets());
     for set in 0..p.labels.sets() {
         let labels = p.labels.set(set as u32);
         let mut strs: Vec<String> = labels
@@ -132,23 +156,28 @@ fn sample_tags(p: &Profile) -> SampleTags {
             .map(|l| format!("{}:{}", p.str(l.key), p.str(l.str)))
             .collect();
         strs.sort();
+        let joined = strs.join("\\n");
         let mut tags = Vec::new();
-        if !strs.is_empty() {
-            tags.push(intern(strs.join("\\n")));
+        if !joined.is_empty() {
+            // String tags are apart from numeric tags of the same name.
+            tags.push(intern(&mut t, "\u{0}", joined.clone(), None));
         }
+        // pprof reads a number with neither value nor unit as no label.
         for l in labels
             .iter()
-            .filter(|l| l.str == 0 && p.str(l.key) == "bytes")
+            .filter(|l| l.str == 0 && (l.num != 0 || l.unit != 0))
         {
             let unit = match p.str(l.unit) {
-                "" => "bytes",
+                "" => p.str(l.key),
                 u => u,
             };
-            tags.push(intern(units::scaled_label(l.num, unit, "minimum")));
+            let name = units::scaled_label(l.num, unit, "minimum");
+            let numeric = Some((l.num, unit.to_string(), joined.clone()));
+            tags.push(intern(&mut t, &joined, name, numeric));
         }
-        of_set.push(tags);
+        t.of_set.push(tags);
     }
-    SampleTags { names, of_set }
+    t
 }
 
 /// Builds the graph of sample type `ty` over the nodes `kept` allows (all
@@ -353,15 +382,21 @@ pub fn graph_with(
         .nodes
         .iter()
         .map(|&k| {
-            let mut t: Vec<(String, i64, i64)> = g
+            let mut t: Vec<Tag> = g
                 .kept_tags(k, node_cutoff)
-                .map(|(t, f, c)| (tags.names[t as usize].clone(), f, c))
+                .map(|(t, flat, cum)| Tag {
+                    name: tags.names[t as usize].clone(),
+                    flat,
+                    cum,
+                    numeric: tags.numeric[t as usize].clone(),
+                })
                 .collect();
             t.sort_by(|a, b| {
-                b.2.abs()
-                    .cmp(&a.2.abs())
-                    .then(b.1.abs().cmp(&a.1.abs()))
-                    .then_with(|| a.0.cmp(&b.0))
+                b.cum
+                    .abs()
+                    .cmp(&a.cum.abs())
+                    .then(b.flat.abs().cmp(&a.flat.abs()))
+                    .then_with(|| a.name.cmp(&b.name))
             });
             Node {
                 key: k,

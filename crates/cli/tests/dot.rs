@@ -1,12 +1,14 @@
-//! `heaplens dot` against `go tool pprof -dot` (tests/golden/pprof-dot: 20
+//! `heaplens dot` against `go tool pprof -dot` (tests/golden/pprof-dot: 23
 //! graphs of the scheduler's profiles, a diff, sample types, node counts and
-//! fractions, focus/hide/ignore, and Go heap, allocation and CPU profiles of
-//! ../shared/corpus). Every line is pprof's, byte for byte: the graph's
+//! fractions, focus/hide/ignore, Go heap, allocation and CPU profiles of
+//! ../shared/corpus, a profile with string labels, and one with string and
+//! numeric labels on the same samples, tests/gen/labelled's). Every line is
+//! pprof's, byte for byte: the graph's
 //! name, the legend, each node (label with flat and cum, font size, colours,
 //! tooltip `NAME (CUM)`) and each edge (weight, inline mark, residual style,
-//! tooltip `A -> B (VALUE)`), in pprof's order, except the label nodelets
-//! pprof hangs off nodes (`N1_0`, `NN1_0` and their edges, and the
-//! `minlen=2` they put on a node's edges), which heaplens does not write.
+//! tooltip `A -> B (VALUE)`) and the label nodelets hanging off nodes
+//! (`N1_0`, `NN1_0` and their edges, and the `minlen=2` they put on a
+//! node's edges), in pprof's order.
 
 // Test helpers: a failure stops the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -36,28 +38,12 @@ fn flags(pprof: &str) -> Vec<String> {
         .collect()
 }
 
-/// pprof's DOT without the nodelets heaplens does not write.
-fn without_nodelets(dot: &str) -> String {
-    let nodelet = |l: &str| {
-        let first = l.split(' ').next().unwrap_or("");
-        let last = l
-            .split(" -> ")
-            .nth(1)
-            .and_then(|r| r.split(' ').next())
-            .unwrap_or("");
-        first.contains('_') || last.contains('_')
-    };
-    dot.lines()
-        .filter(|l| !nodelet(l))
-        .map(|l| format!("{}\n", l.replace(" minlen=2", "")))
-        .collect()
-}
-
 #[test]
 fn graphs_are_pprofs_line_for_line() {
     let manifest =
         std::fs::read_to_string(format!("{ROOT}/tests/golden/pprof-dot/MANIFEST.tsv")).unwrap();
-    let (mut checked, mut all_nodes) = (0, 0);
+    let (mut checked, mut all_nodes, mut all_nodelets) = (0, 0, 0);
+    let mut failures = Vec::new();
     for row in manifest.lines().skip(1) {
         let f: Vec<&str> = row.split('\t').collect();
         let (golden, input, base, pflags) = (f[0], f[1], f[2], f[3]);
@@ -80,21 +66,46 @@ fn graphs_are_pprofs_line_for_line() {
             String::from_utf8_lossy(&out.stderr)
         );
         let ours = String::from_utf8(out.stdout).unwrap();
-        let want = without_nodelets(&want);
         let nodes = want
             .lines()
             .filter(|l| l.starts_with('N') && l.contains(" [label=\""))
             .count();
         assert!(nodes >= 1, "{golden}: no node");
         all_nodes += nodes;
-        for (i, (a, b)) in ours.lines().zip(want.lines()).enumerate() {
-            assert_eq!(a, b, "{golden}: line {}", i + 1);
+        all_nodelets += want.lines().filter(|l| l.contains("shape=box3d")).count();
+        let first_difference = ours
+            .lines()
+            .zip(want.lines())
+            .position(|(a, b)| a != b)
+            .map(|i| {
+                let line = |t: &str| t.lines().nth(i).unwrap_or("").to_string();
+                format!(
+                    "line {}:\n  ours {}\n  want {}",
+                    i + 1,
+                    line(&ours),
+                    line(&want)
+                )
+            })
+            .or_else(|| {
+                (ours.lines().count() != want.lines().count()).then(|| {
+                    format!(
+                        "{} lines, want {}",
+                        ours.lines().count(),
+                        want.lines().count()
+                    )
+                })
+            });
+        if let Some(d) = first_difference {
+            failures.push(format!("{golden}: {d}"));
         }
-        assert_eq!(ours.lines().count(), want.lines().count(), "{golden}");
         checked += 1;
     }
-    assert_eq!(checked, 20);
-    assert!(all_nodes > 400, "{all_nodes}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(checked, 23);
+    assert!(
+        all_nodes > 400 && all_nodelets > 250,
+        "{all_nodes} nodes, {all_nodelets} nodelets"
+    );
 }
 
 #[test]

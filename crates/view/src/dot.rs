@@ -3,14 +3,16 @@
 //! flat and cum (font size by flat, colours by cum), and edges labelled
 //! with their weight, dotted when residual, `(inline)` when inlined, with
 //! pprof's tooltips (`NAME (CUM)` on nodes, `A -> B (VALUE)` on edges), so
-//! tools that read pprof's DOT read this one. The label nodelets pprof
-//! hangs off nodes (sample labels, object sizes) are not written.
+//! tools that read pprof's DOT read this one; with the label nodelets
+//! pprof hangs off nodes (sample labels, object sizes: [`nodelets`]).
 
 use std::fmt::Write as _;
 
 use heaplens_analysis::graph::{Graph, GraphOptions};
 use heaplens_profile::model::Profile;
 use heaplens_profile::units;
+
+mod nodelets;
 
 /// What the legend says besides the profile's own labels.
 #[derive(Debug, Clone, Default)]
@@ -186,6 +188,7 @@ pub fn dot(p: &Profile, ty: usize, total: i64, g: &Graph, opts: &DotOptions) -> 
     }
     let max_flat = g.nodes.iter().map(|n| n.flat.abs()).max().unwrap_or(0) as f64;
     let share = |v: i64| v as f64 / total.unsigned_abs() as f64;
+    let mut has_nodelets = vec![false; g.nodes.len()];
     for (i, n) in g.nodes.iter().enumerate() {
         // A frame without symbols is named by its binary, kept whole.
         let mut label = if n.symbolized {
@@ -204,6 +207,8 @@ pub fn dot(p: &Profile, ty: usize, total: i64, g: &Graph, opts: &DotOptions) -> 
             dot_color(share(n.cum), true),
             id = i + 1,
         );
+        let inner = g.edges.iter().any(|e| e.src == i);
+        has_nodelets[i] = nodelets::write(&mut s, i + 1, &n.tags, inner, &fmt_v);
     }
     for e in &g.edges {
         let w = fmt_v(e.weight);
@@ -228,6 +233,10 @@ pub fn dot(p: &Profile, ty: usize, total: i64, g: &Graph, opts: &DotOptions) -> 
         let _ = write!(attr, " tooltip={tip} labeltooltip={tip}");
         if e.residual {
             attr.push_str(" style=\"dotted\"");
+        }
+        if has_nodelets.get(e.src).copied().unwrap_or(false) {
+            // Callees further away from a node with nodelets.
+            attr.push_str(" minlen=2");
         }
         let _ = writeln!(s, "N{} -> N{} [{attr}]", e.src + 1, e.dst + 1);
     }

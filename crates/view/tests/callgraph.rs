@@ -170,7 +170,8 @@ fn unescape(t: &str) -> String {
     out
 }
 
-/// The DOT of `p` (default view): its nodes' tooltips and its edge count.
+/// The DOT of `p` (default view): its nodes' tooltips and its edge count
+/// (nodelets aside).
 fn dot_nodes(name: &str, p: heaplens_profile::Profile) -> (Vec<String>, usize) {
     let mut inputs = Inputs::default();
     inputs.set_profile(Input::new(name, p));
@@ -184,7 +185,12 @@ fn dot_nodes(name: &str, p: heaplens_profile::Profile) -> (Vec<String>, usize) {
         .filter_map(|t| t.split("\" color=").next())
         .map(unescape)
         .collect();
-    let edges = dot.lines().filter(|l| l.contains(" -> N")).count();
+    // Edges between nodes, not to the label nodelets (`N3 -> NN3_0`).
+    let edges = dot
+        .lines()
+        .filter_map(|l| l.split(" -> ").nth(1))
+        .filter(|to| to.split(' ').next().is_some_and(|t| !t.contains('_')))
+        .count();
     (tooltips, edges)
 }
 
