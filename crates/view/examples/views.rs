@@ -1,6 +1,6 @@
 //! Times the worker session's answers to view switches on one profile, as
 //! the page asks for them (top-down, bottom-up, recursion collapsed, the
-//! callers of the widest function, a hidden function):
+//! callers of the widest function, a hidden function, the graph view):
 //! `cargo run --release -p heaplens-view --example views -- FILE`.
 
 use std::time::Instant;
@@ -65,4 +65,8 @@ fn main() {
     view("hide", &req);
     req.params.refine.hide.clear();
     view("hide removed", &req);
+    req.params.call_graph = Some(80);
+    view("graph view", &req);
+    req.params.call_graph = None;
+    view("flame again", &req);
 }
