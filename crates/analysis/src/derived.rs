@@ -152,7 +152,8 @@ fn splice(old: &CallTree, renamed: &[u32]) -> (Made, Vec<u32>) {
             meet[old.parent[i] as usize] = true;
         }
     }
-    let mut children = Children::with_capacity(n, n / 4);
+    // Only children of meeting nodes are listed: the table starts small.
+    let mut children = Children::with_capacity(n, 1 << 10);
     let mut at = vec![NONE; n];
     if n > 0 {
         at[ROOT as usize] = ROOT;
