@@ -14,7 +14,7 @@ use heaplens_profile::Profile;
 use super::caches::{Caches, ColumnKey, Columns, PeekKey, RowsKey};
 use super::flame::{flame, min_width, Flame};
 use super::protocol::ViewRequest;
-use super::render::{PeekData, ViewData};
+use super::render::{NodeId, PeekData, ViewData};
 use super::rows::{rows, RowsAsked};
 use super::summary::{hot_sites, hot_type, impact, movers, DiffSummary};
 use super::values::function_values;
@@ -47,7 +47,13 @@ impl Session {
             .columns
             .get_or(ckey, || Rc::new(columns(prepared, &functions, ty)))
             .clone();
-        let flame = main_flame(prepared, caches, ckey, req, (&functions, &cols));
+        let flame = drawn(
+            prepared,
+            caches,
+            (ckey, false),
+            (&req.params, req.width_px, req.zoom_node),
+            (&functions, &cols),
+        );
         let other_half = other_half(prepared, caches, ckey, req, (&functions, &cols));
 
         // Rows, when the page does not have them yet.
@@ -199,28 +205,35 @@ fn matched_in<'a>(
     move |m: &[bool]| shaped.then(|| graphs.matched_total(functions, m)).flatten()
 }
 
-/// The flame graph `req` asks for.
-fn main_flame(
+/// The flame graph of `params` for a canvas `width_px` wide (`zoom_node`:
+/// the page's guess of the zoomed node); `other` for a sandwich's other
+/// half, which has its own grown trees.
+fn drawn(
     prepared: &mut Prepared,
     caches: &mut Caches,
-    ckey: ColumnKey,
-    req: &ViewRequest,
+    (ckey, other): (ColumnKey, bool),
+    (params, width_px, zoom_node): (&ViewParams, u32, Option<NodeId>),
     (functions, cols): (&Rc<CallTree>, &Rc<Columns>),
 ) -> Flame {
     let (tree, tcols) = graph(
         prepared,
         caches,
-        (ckey, false),
-        (&req.params, req.width_px),
+        (ckey, other),
+        (params, width_px),
         (functions, cols),
     );
+    let graphs = if other {
+        &prepared.other_half
+    } else {
+        &prepared.graphs
+    };
     flame(
         &prepared.profile,
         (&tree, &tcols),
-        &req.params,
-        req.width_px,
-        req.zoom_node,
-        &matched_in(&prepared.graphs, &tree, functions),
+        params,
+        width_px,
+        zoom_node,
+        &matched_in(graphs, &tree, functions),
     )
 }
 
@@ -234,20 +247,12 @@ fn other_half(
     (functions, cols): (&Rc<CallTree>, &Rc<Columns>),
 ) -> Option<Box<ViewData>> {
     let params = req.params.other_half_params()?;
-    let (tree, tcols) = graph(
+    let f = drawn(
         prepared,
         caches,
         (ckey, true),
-        (&params, req.width_px),
+        (&params, req.width_px, None),
         (functions, cols),
-    );
-    let f = flame(
-        &prepared.profile,
-        (&tree, &tcols),
-        &params,
-        req.width_px,
-        None,
-        &matched_in(&prepared.other_half, &tree, functions),
     );
     let mut v = ViewData::of_frames(f.names, f.rects);
     v.seq = req.seq;
@@ -373,7 +378,7 @@ fn why_view(
 }
 
 /// The object sizes of the selected function's samples (or all), kept in
-/// `last` for the next view of the same profile, type and function.
+/// the caches for the next view of the same profile, type and function.
 fn sizes_of(
     caches: &mut Caches,
     prepared: &Prepared,
