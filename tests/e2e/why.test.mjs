@@ -187,11 +187,18 @@ test('a dropped -json=0 folder is read whole, as the CLI reads the directory', a
   const dir = esc('baseline.json');
   await dropPaths(page, [dir]);
   await page.locator('#why-panel').waitFor({ timeout: 30_000 });
+  // The panel shows what is read so far: wait until the heading names the folder's three files
+  // (one per source file of the package), then the whole folder's summary is the CLI's.
+  const files = ['api.json', 'baseline.json', 'scheduler_test.json'];
+  await page.waitForFunction(
+    (fs) => fs.every((f) => document.querySelector('#why-panel h2')?.textContent.includes(f)),
+    files,
+    { timeout: 30_000 },
+  );
   const want = execFileSync(CLI, ['why', prof, '--escape', dir], { encoding: 'utf8' }).split('\n');
   assert.equal((await page.locator('#why-summary').textContent()).trim(), want[0]);
-  // Its three files (one per source file of the package), named in the heading.
   const heading = await page.locator('#why-panel h2').textContent();
-  for (const f of ['api.json', 'baseline.json', 'scheduler_test.json']) assert.ok(heading.includes(f), heading);
+  for (const f of files) assert.ok(heading.includes(f), heading);
   assert.equal((await page.locator('[role=alert]').allTextContents()).join('').trim(), '');
   assert.deepEqual(problems, []);
   await page.close();
