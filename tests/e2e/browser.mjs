@@ -16,14 +16,15 @@ const ARGS = [
   '--disable-sync',
 ];
 
-/** Opens a browser context (with `extraArgs` for Chromium); `close()` also removes its
- * profile directory. */
+/** Opens a browser context (with `extraArgs` for Chromium, and any in `CHROMIUM_ARGS`,
+ * space-separated, for experiments such as V8 flags); `close()` also removes its profile
+ * directory. */
 export async function openBrowser(extraArgs = []) {
   const profile = await mkdtemp(join(tmpdir(), 'heaplens-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: [...ARGS, ...extraArgs],
+    args: [...ARGS, ...extraArgs, ...(process.env.CHROMIUM_ARGS ?? '').split(' ').filter(Boolean)],
     viewport: { width: 1100, height: 700 },
   });
   return {

@@ -128,6 +128,14 @@ impl Children {
     /// Notes `child`, the node just made, as `node`'s child for key `k`.
     #[inline(always)]
     pub(crate) fn add(&mut self, node: u32, k: u32, child: u32) {
+        self.list(node, k, child);
+        self.first.push((NONE, NONE));
+    }
+
+    /// Lists `child`, a node made before, among `node`'s children for key
+    /// `k` (which it must not have yet).
+    #[inline(always)]
+    pub(crate) fn list(&mut self, node: u32, k: u32, child: u32) {
         let entry = &mut self.first[node as usize];
         if entry.0 == NONE {
             *entry = (child, k);
@@ -135,7 +143,6 @@ impl Children {
             self.index
                 .insert((u64::from(node) << 32) | u64::from(k), child);
         }
-        self.first.push((NONE, NONE));
     }
 }
 

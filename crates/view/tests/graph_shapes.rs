@@ -139,6 +139,15 @@ fn shaped_graphs_are_the_plain_graph_reshaped() {
                 if mapped::maps(&shape) {
                     let m = mapped::map(&plain_tree, &shape);
                     assert_eq!(stacks(&p, &m, ty), want, "{name}: {shape:?} mapped");
+                    // Each path once: no node has two children of one key
+                    // (the stacks above would not tell).
+                    let mut seen = std::collections::HashSet::new();
+                    for i in 1..m.len() {
+                        assert!(
+                            seen.insert((m.parent[i], m.key[i])),
+                            "{name}: {shape:?} mapped: node {i} repeats a sibling"
+                        );
+                    }
                     mapped_checked += 1;
                 }
                 if recursion == Recursion::All && view == GraphView::TopDown && got != plain {
