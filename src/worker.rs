@@ -141,10 +141,21 @@ async fn handle(
             inner.borrow_mut().session.clear_base();
             respond(Response::BaseCleared);
         }
-        Request::Values { params, node } => {
-            let values = inner.borrow_mut().session.frame_values(&params, node);
+        Request::Values {
+            params,
+            node,
+            other,
+        } => {
+            let values = inner
+                .borrow_mut()
+                .session
+                .frame_values(&params, node, other);
             if let Some(values) = values {
-                respond(Response::Values { node, values });
+                respond(Response::Values {
+                    node,
+                    other,
+                    values,
+                });
             }
         }
         Request::FetchSeries {

@@ -1,6 +1,7 @@
 //! The keyboard, as speedscope's: `/` search, `Esc` clear, `0` reset zoom,
 //! `+`/`-` zoom in and out, arrows move the cursor, `Enter` zooms to it;
 //! `B` bottom-up, `T` top-down, `C`/`E` the selection's callers/callees,
+//! `X` the sandwich's other half as the main one (the cursor's),
 //! `R` the next recursion option; `G` the graph view or the flame graph;
 //! and whether the page is dark (for the flame graph's colours).
 
@@ -145,6 +146,10 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<AppState>, search: &NodeRe
         "C" | "E" => match state.params.selected.clone() {
             Some(name) if key == "C" => act(Action::Graph(GraphView::Callers(name))),
             Some(name) => act(Action::Graph(GraphView::Callees(name))),
+            None => false,
+        },
+        "X" => match state.params.other_half() {
+            Some(g) => act(Action::Graph(g)),
             None => false,
         },
         "R" => act(Action::Recursion(match state.params.recursion {

@@ -117,7 +117,7 @@ fn main_view(
                 by_self={state.color_by_self()}
                 on_click={d.callback_to(|(node, name): (NodeId, String)| Action::ClickFrame(node, name))}
                 on_width={d.callback_to(Action::Width)}
-                on_hover={frame_values(state, info, channel)}
+                on_hover={frame_values(state, info, channel, false)}
                 on_menu={on_menu.clone()}
                 {filtered}
                 sandwich={sandwich.clone()}
@@ -145,6 +145,8 @@ fn main_view(
                 by_self={state.color_by_self()}
                 on_click={d.callback_to(|(node, name): (NodeId, String)| Action::ClickOtherHalf(node, name))}
                 on_width={Callback::noop()}
+                on_hover={frame_values(state, info, channel, true)}
+                values={state.other_values.clone()}
                 {on_menu}
                 {filtered}
                 {sandwich}
@@ -160,22 +162,34 @@ fn main_view(
 }
 
 /// Asks the worker for a hovered frame's values of every sample type
-/// (when the profile has more than one, and they are not there yet).
+/// (when the profile has more than one, and they are not there yet); of
+/// the sandwich's other half when `other`.
 fn frame_values(
     state: &UseReducerHandle<AppState>,
     info: &ProfileInfo,
     channel: &SharedChannel,
+    other: bool,
 ) -> Callback<Option<NodeId>> {
-    let (channel, params) = (channel.clone(), state.params.clone());
-    let known = state.frame_values.as_ref().map(|v| v.0);
+    let channel = channel.clone();
+    let (params, known) = if other {
+        let params = state.params.other_half_params();
+        (params, state.other_values.as_ref())
+    } else {
+        (Some(state.params.clone()), state.frame_values.as_ref())
+    };
+    let known = known.map(|v| v.0);
     let several = info.sample_types.len() > 1;
     Callback::from(move |node: Option<NodeId>| {
+        let Some(params) = params.as_ref() else {
+            return;
+        };
         if let Some(node) = node.filter(|n| several && Some(*n) != known) {
             channel
                 .borrow()
                 .send(heaplens_view::session::Request::Values {
                     params: params.clone(),
                     node,
+                    other,
                 });
         }
     })

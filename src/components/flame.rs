@@ -122,7 +122,9 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
             .and_then(|h| props.view.rects.get(h.index))
             .map(|r| r.node);
         let on_hover = props.on_hover.clone();
-        use_effect_with(node, move |n| on_hover.emit(*n));
+        // Asked again for a new layout (whose node ids may be new).
+        let layout = props.view.seq;
+        use_effect_with((node, layout), move |(n, _)| on_hover.emit(*n));
     }
     let values = props.values.as_deref();
     let tooltip = current
@@ -151,7 +153,7 @@ pub fn FlameGraph(props: &FlameGraphProps) -> Html {
             }
             if let (Some(f), false, true) = (&props.sandwich, props.view.rects.is_empty(), props.id == "flame") {
                 <p class="culled" id="sandwich-note">{ format!(
-                    "{} of {f}: its stacks from its outermost call, the function at the root; its {} {}. T shows the whole graph.",
+                    "{} of {f}: its stacks from its outermost call, the function at the root; its {} {}. X makes them the main half; T shows the whole graph.",
                     if props.callers { "Callers" } else { "Callees" },
                     if props.callers { "callees" } else { "callers" },
                     if props.callers { "below" } else { "above" },

@@ -138,6 +138,8 @@ pub struct AppState {
     pub recent: Rc<Vec<crate::recent::Entry>>,
     /// Every sample type's values of the frame last hovered.
     pub frame_values: Option<Rc<FrameValues>>,
+    /// The same, in a sandwich's other half.
+    pub other_values: Option<Rc<FrameValues>>,
     /// The refine menu open on a function: where (window pixels) and which.
     pub refine_menu: Option<Rc<(f64, f64, String)>>,
 }
@@ -180,6 +182,7 @@ impl Default for AppState {
             code: Rc::default(),
             recent: Rc::default(),
             frame_values: None,
+            other_values: None,
             refine_menu: None,
         }
     }
@@ -221,6 +224,7 @@ impl AppState {
         self.cursor = None;
         self.cursor_path.clear();
         self.frame_values = None;
+        self.other_values = None;
     }
 
     /// Takes on a share link's view (`info`: the profile it applies to).

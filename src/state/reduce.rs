@@ -74,6 +74,17 @@ fn on_action(next: &mut AppState, action: Action) {
         }
         Action::Granularity(g) => next.params.granularity = g,
         Action::Orientation(o) => next.params.orientation = o,
+        // A sandwich's other half becomes the main one: the halves keep
+        // their zooms (and hovered values), the cursor starts again.
+        Action::Graph(g) if next.params.other_half().as_ref() == Some(&g) => {
+            next.params.graph = g;
+            let p = &mut next.params;
+            std::mem::swap(&mut p.zoom, &mut p.sandwich_zoom);
+            std::mem::swap(&mut next.frame_values, &mut next.other_values);
+            next.zoom_node = None;
+            next.cursor = None;
+            next.cursor_path.clear();
+        }
         // Another tree: other node ids.
         Action::Graph(g) => {
             next.params.graph = g;
@@ -287,8 +298,20 @@ fn on_response(next: &mut AppState, resp: Response, before: &mut (ViewParams, u3
         }
         // Downloaded by the page as it arrives.
         Response::Export { .. } => {}
-        Response::Values { node, values } => {
+        Response::Values {
+            node,
+            other: false,
+            values,
+        } => {
             next.frame_values = Some(Rc::new((node, values)));
+            return false;
+        }
+        Response::Values {
+            node,
+            other: true,
+            values,
+        } => {
+            next.other_values = Some(Rc::new((node, values)));
             return false;
         }
         Response::BaseCleared => {
@@ -319,6 +342,7 @@ fn loaded_profile(next: &mut AppState, info: Rc<ProfileInfo>) {
     next.cursor = None;
     next.cursor_path.clear();
     next.frame_values = None;
+    next.other_values = None;
     next.params = next.params.for_new_profile();
     next.zoom_node = None;
     next.rows_limit = table::PAGE;
@@ -368,6 +392,10 @@ fn on_view(
         before.0.zoom = found;
     }
     next.zoom_node = Some(view.zoom);
+    // A new layout may number its frames anew (a regrown tree): hovered
+    // values are asked for again.
+    next.frame_values = None;
+    next.other_values = None;
     next.view = Some(Rc::from(view));
     true
 }

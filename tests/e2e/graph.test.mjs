@@ -156,7 +156,40 @@ test('sandwich: a function\'s callers and callees from the menu and the keys, zo
   assert.equal(f.get('sel'), callee.name);
   assert.equal(f.get('z'), null, 'the callers graph keeps its zoom');
   assert.deepEqual(await pageFolded(page), callers);
+
+  // Hovering the other half's frame shows every sample type's values of it: the CLI's
+  // callees graph's total below that callee, type by type.
+  await page.mouse.move(bottom.x + bottom.width / 2, bottom.y + 18 * 1.5);
+  const rows = page.locator('.flame-wrap:has(canvas#flame-callees) .tooltip .tt-all tr[data-type]');
+  await rows.first().waitFor({ timeout: 10_000 });
+  assert.equal((await page.locator('.flame-wrap:has(canvas#flame-callees) .tt-name').textContent()).trim(), callee.name);
+  const hovered = await rows.evaluateAll((trs) => trs.map((t) => [t.dataset.type, Number(t.dataset.total)]));
+  assert.equal(hovered.length, 4, JSON.stringify(hovered));
+  for (const [type, total] of hovered) {
+    const below = cliFolded(['--graph', `callees:${fn}`, '--sample-index', type])
+      .filter((l) => l.startsWith(`${fn};${callee.name};`) || l.startsWith(`${fn};${callee.name} `))
+      .reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    assert.equal(total, below, `${type} of ${callee.name} below ${fn}`);
+  }
   await page.screenshot({ path: join(out, 'graph-sandwich.png') });
+
+  // X makes the other half the main one, each half keeping its zoom; X again goes back.
+  await page.mouse.move(5, 5);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  n = await painted(page);
+  await page.keyboard.press('Shift+X');
+  await page.waitForFunction(() => location.hash.includes('view=callees'), null, { timeout: 10_000 });
+  await paintedAfter(page, n);
+  let g = await fragment(page);
+  assert.deepEqual([g.get('view'), g.get('z'), g.get('z2')], [`callees:${fn}`, `${fn},${callee.name}`, null]);
+  await page.locator('canvas#flame-callers').waitFor();
+  n = await painted(page);
+  await page.keyboard.press('Shift+X');
+  await page.waitForFunction(() => location.hash.includes('view=callers'), null, { timeout: 10_000 });
+  await paintedAfter(page, n);
+  g = await fragment(page);
+  assert.deepEqual([g.get('view'), g.get('z'), g.get('z2')], [`callers:${fn}`, null, `${fn},${callee.name}`]);
+  assert.deepEqual(await pageFolded(page), callers);
 
   // The function is the graph's root, at the bottom with its callers above: Up walks from it to
   // its widest caller; Enter zooms.

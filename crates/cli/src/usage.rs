@@ -29,7 +29,7 @@ Usage:
   heaplens dot    [options] [--base BASE] FILE...
                                    the call graph of the heaviest functions as Graphviz
                                    DOT, like `go tool pprof -dot` (same nodes, edges,
-                                   labels and tooltips; no label nodelets)
+                                   labels, tooltips and label nodelets)
   heaplens diff   --base BASE [options] NEW
                                    new minus base, like `go tool pprof -top -diff_base`
   heaplens gate   --base BASE NEW --max TYPE:+5% [--max 'func=REGEX:TYPE:+1MB' ...]

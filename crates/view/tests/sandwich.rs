@@ -1,7 +1,7 @@
 //! The sandwich: a function's callers graph comes with its callees graph
 //! (and the other way round) as the answer's other half, which is exactly
-//! the view of that graph alone, zoomed as `sandwich_zoom` says; other
-//! graphs have no other half.
+//! the view of that graph alone, zoomed as `sandwich_zoom` says, with the
+//! same values on hover; other graphs have no other half.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -66,6 +66,21 @@ fn the_other_half_is_the_other_graph_alone() {
                 req.params.sandwich_zoom = half_zoom.clone();
                 let v = s.view(&req).unwrap();
                 let half = v.other_half.as_ref().expect("a sandwich has two halves");
+                // Every sample type's values of the other half's frames
+                // (hovered), by frame.
+                let half_params = req.params.other_half_params().unwrap();
+                let hovered: Vec<_> = half
+                    .rects
+                    .iter()
+                    .map(|r| {
+                        let values = s.frame_values(&half_params, r.node, true).expect("values");
+                        assert_eq!(values.len(), 4);
+                        (
+                            (half.names[r.name as usize].name.clone(), r.depth, r.x),
+                            values,
+                        )
+                    })
+                    .collect();
                 let mut alone = req.clone();
                 alone.params.graph = other.clone();
                 alone.params.zoom = half_zoom.clone();
@@ -78,6 +93,16 @@ fn the_other_half_is_the_other_graph_alone() {
                 assert_eq!(frames(half), frames(&a), "{graph:?} zoom {half_zoom:?}");
                 assert_eq!(crumbs(half), crumbs(&a));
                 assert_eq!((half.depth, half.culled), (a.depth, a.culled));
+                // They are that graph's own, drawn alone.
+                for ((name, depth, x), values) in &hovered {
+                    let r = (a.rects.iter())
+                        .find(|r| {
+                            a.names[r.name as usize].name == *name && r.depth == *depth && r.x == *x
+                        })
+                        .expect("the same frame");
+                    let main = s.frame_values(&alone.params, r.node, false);
+                    assert_eq!(main.as_ref(), Some(values), "{name} in {other:?}");
+                }
                 checked += 1;
             }
         }

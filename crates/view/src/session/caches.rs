@@ -132,7 +132,7 @@ pub struct Caches {
     pub others: Cached<u64, Vec<Option<Rc<Column>>>>,
     /// Every sample type's column of the shaped tree last grown, by the
     /// prepared profile's generation and the tree's number.
-    pub graph_others: Cached<(u64, u64), Vec<Rc<Column>>>,
+    pub graph_others: Cached<(u64, bool, u64), Vec<Rc<Column>>>,
     /// Object-size histograms: (prepared generation, sample type, the
     /// selected function) and the histogram (None without `bytes` labels).
     pub sizes: Cached<SizesKey, Option<Box<Histogram>>>,

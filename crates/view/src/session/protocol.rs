@@ -68,10 +68,12 @@ pub enum Request {
     /// Close the base (a share link without one was opened).
     ClearBase,
     /// Every sample type's values of frame `node` of the view `params`
-    /// asks for (the hovered frame).
+    /// asks for (the hovered frame); `other`: of a sandwich's other half
+    /// (`params` then its [`ViewParams::other_half_params`]).
     Values {
         params: ViewParams,
         node: NodeId,
+        other: bool,
     },
     /// Load heap snapshots (name, URL each, as [`Request::Fetch`]) into a
     /// timeline: a new one, or added to the open one (`append`, a live
@@ -202,9 +204,11 @@ pub enum Response {
     },
     /// The timeline of snapshots.
     Timeline(Box<super::timeline::TimelineData>),
-    /// Every sample type's values of frame `node`.
+    /// Every sample type's values of frame `node` (of the other half
+    /// when `other`).
     Values {
         node: NodeId,
+        other: bool,
         values: Vec<super::render::TypeValue>,
     },
 }

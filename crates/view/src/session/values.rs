@@ -68,8 +68,15 @@ pub(super) fn function_values(p: &Prepared, functions: &CallTree, k: u32) -> Vec
 impl Session {
     /// Every sample type's self and total of frame `node` of the view
     /// `params` asks for (of the function tree, or of the shaped tree the
-    /// last view drew); None without a profile or for an unknown node.
-    pub fn frame_values(&mut self, params: &ViewParams, node: NodeId) -> Option<Vec<TypeValue>> {
+    /// last view drew); with `other`, of the sandwich's other half last
+    /// drawn (`params` are then its own, [`ViewParams::other_half_params`]).
+    /// None without a profile or for an unknown node.
+    pub fn frame_values(
+        &mut self,
+        params: &ViewParams,
+        node: NodeId,
+        other: bool,
+    ) -> Option<Vec<TypeValue>> {
         let Session {
             inputs,
             pipeline,
@@ -83,11 +90,16 @@ impl Session {
             let cols = all_columns(caches, prepared, &functions);
             (functions, cols)
         } else {
-            let (tree, grown) = prepared.graphs.last(&shape)?;
+            let graphs = if other {
+                &prepared.other_half
+            } else {
+                &prepared.graphs
+            };
+            let (tree, grown) = graphs.last(&shape)?;
             let p = &prepared.profile;
             let cols = caches
                 .graph_others
-                .get_or((prepared.generation, grown), || {
+                .get_or((prepared.generation, other, grown), || {
                     (0..p.sample_types.len())
                         .map(|t| Rc::new(tree.column(p, t)))
                         .collect()
