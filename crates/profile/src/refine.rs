@@ -201,8 +201,33 @@ impl Refine {
         let mut new_offsets = Vec::with_capacity(offsets.len());
         new_offsets.push(0u32);
         let (mut kept, mut tfm, mut tim) = (0, false, false);
+        // Focus, ignore, hide and show alone: every stack cut in one pass.
+        let alone = names.cuts_alone() && self.tagfocus.is_none() && self.tagignore.is_none();
+        let values = &mut p.values;
+        let mut zero = |s: usize| {
+            if let Some(v) = values.get_mut(s * n..(s + 1) * n) {
+                v.fill(0);
+            }
+        };
+        let cut = match (locs, &mut new_locs) {
+            (StackLocs::Narrow(a), StackLocs::Narrow(b)) if alone => {
+                Some(names.cut(offsets, a, b, &mut new_offsets, &mut zero))
+            }
+            (StackLocs::Wide(a), StackLocs::Wide(b)) if alone => {
+                Some(names.cut(offsets, a, b, &mut new_offsets, &mut zero))
+            }
+            _ => None,
+        };
+        // Else each stack on its own, with every other filter.
+        let rest = match cut {
+            Some(k) => {
+                kept = k;
+                0
+            }
+            None => offsets.len().saturating_sub(1),
+        };
         let mut stack = Vec::new();
-        for s in 0..offsets.len().saturating_sub(1) {
+        for s in 0..rest {
             stack.clear();
             stack.extend(
                 locs.range(offsets[s] as usize, offsets[s + 1] as usize)
@@ -403,6 +428,51 @@ impl NameMarks {
             }
         }
         true
+    }
+
+    /// Whether [`NameMarks::cut`] does all these filters do: focus,
+    /// ignore, hide and show alone.
+    fn cuts_alone(&self) -> bool {
+        self.any_name_filter && !self.show_from && !self.prune_from
+    }
+
+    /// [`NameMarks::sample`] on every stack (`offsets` into `locs`), the
+    /// stacks as it leaves them written to `out` and their ends to
+    /// `ends`, `dropped` called with each sample it drops; how many it
+    /// keeps. Most stacks are copied whole.
+    fn cut<T: Copy + Into<u32>>(
+        &self,
+        offsets: &[u32],
+        locs: &[T],
+        out: &mut Vec<T>,
+        ends: &mut Vec<u32>,
+        dropped: &mut impl FnMut(usize),
+    ) -> usize {
+        let flag = |l: T| self.flags.get(l.into() as usize).copied().unwrap_or(0);
+        let mut kept = 0;
+        for (s, w) in offsets.windows(2).enumerate() {
+            let stack = locs.get(w[0] as usize..w[1] as usize).unwrap_or(&[]);
+            let any = stack.iter().fold(0, |a, &l| a | flag(l));
+            let keep = if any & IGNORE != 0 || any & FOCUS == 0 {
+                // Dropped as sampled.
+                out.extend_from_slice(stack);
+                false
+            } else if any & HIDDEN == 0 {
+                out.extend_from_slice(stack);
+                true
+            } else {
+                let start = out.len();
+                out.extend(stack.iter().copied().filter(|&l| flag(l) & HIDDEN == 0));
+                out.len() > start
+            };
+            if keep {
+                kept += 1;
+            } else {
+                dropped(s);
+            }
+            ends.push(out.len() as u32);
+        }
+        kept
     }
 
     /// prune_from: the stack from its lowest match up.

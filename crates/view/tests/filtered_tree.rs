@@ -84,6 +84,19 @@ fn both(p: &Profile, old: &CallTree, spec: &RefineSpec) -> Option<(CallTree, Cal
     assert_eq!(also, applied);
     assert_eq!((&c.stack_offsets, &c.values), (&q.stack_offsets, &q.values));
     assert!((0..q.num_samples()).all(|s| c.stack(s).iter().eq(q.stack(s).iter())));
+    // With a label filter that keeps every sample, each stack is cut on
+    // its own (focus, ignore, hide and show alone cut them all at once):
+    // the same stacks.
+    if spec.tagfocus.is_empty() {
+        let each = RefineSpec {
+            tagignore: "no-sample-has-this-label=x".into(),
+            ..spec.clone()
+        };
+        let (e, one) = Refine::parse(&each).ok()?.applied(p, "");
+        assert_eq!((one.kept, &one.removed), (applied.kept, &applied.removed));
+        assert_eq!((&e.stack_offsets, &e.values), (&q.stack_offsets, &q.values));
+        assert!((0..q.num_samples()).all(|s| e.stack(s).iter().eq(q.stack(s).iter())));
+    }
     let removed = applied.removed.expect("these filters only take out");
     let made = derived::filtered(old, &q, &removed)?;
     Some((made, CallTree::build(&q, Granularity::Functions)))
