@@ -105,23 +105,7 @@ async fn handle(
             });
         }
         Request::Export { kind, view } => {
-            let file = if kind == ExportKind::Profile {
-                let raw = inner.borrow().session.profile_protobuf();
-                match raw {
-                    Some((name, raw)) => gzip::deflate(&raw).await.map(|bytes| {
-                        let stem = heaplens_view::session::file_stem(&name);
-                        (
-                            format!("{stem}.pb.gz"),
-                            "application/gzip".to_string(),
-                            bytes,
-                        )
-                    }),
-                    None => Err("no profile is open".to_string()),
-                }
-            } else {
-                inner.borrow_mut().session.export(kind, &view)
-            };
-            respond(match file {
+            respond(match export(inner, kind, &view).await {
                 Ok((file_name, mime, bytes)) => Response::Export {
                     file_name,
                     mime,
@@ -146,11 +130,8 @@ async fn handle(
             node,
             other,
         } => {
-            let values = inner
-                .borrow_mut()
-                .session
-                .frame_values(&params, node, other);
-            if let Some(values) = values {
+            let mut inner = inner.borrow_mut();
+            if let Some(values) = inner.session.frame_values(&params, node, other) {
                 respond(Response::Values {
                     node,
                     other,
@@ -191,6 +172,25 @@ async fn handle(
             }
         }
     }
+}
+
+/// An export of the open profile: its file name, type and bytes (the
+/// profile itself compressed by the browser).
+async fn export(
+    inner: &Rc<RefCell<Inner>>,
+    kind: ExportKind,
+    view: &heaplens_view::session::ViewRequest,
+) -> Result<(String, String, Vec<u8>), String> {
+    if kind != ExportKind::Profile {
+        return inner.borrow_mut().session.export(kind, view);
+    }
+    let raw = inner.borrow().session.profile_protobuf();
+    let Some((name, raw)) = raw else {
+        return Err("no profile is open".to_string());
+    };
+    let bytes = gzip::deflate(&raw).await?;
+    let stem = heaplens_view::session::file_stem(&name);
+    Ok((format!("{stem}.pb.gz"), "application/gzip".into(), bytes))
 }
 
 /// The bytes of `blob`, inflated when gzipped (by the browser, straight
