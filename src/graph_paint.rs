@@ -4,7 +4,9 @@
 //! is off screen and leaving out text too small to read, so a pan repaints
 //! in a few milliseconds.
 
-use heaplens_view::callgraph::{svg::label_at, GraphScene, EDGE_FONT, LINE_HEIGHT, PAD};
+use heaplens_view::callgraph::{
+    svg::label_at, GraphNode, GraphScene, EDGE_FONT, LINE_HEIGHT, NODELET_FONT, PAD,
+};
 use wasm_bindgen::JsValue;
 use web_sys::CanvasRenderingContext2d;
 
@@ -175,9 +177,10 @@ pub fn paint(
     }
     ctx.set_line_dash(&JsValue::from(js_sys::Array::new())).ok();
     for (i, n) in scene.nodes.iter().enumerate() {
-        if !visible(n.x, n.y, n.w, n.h) {
+        if !visible(n.x, n.y, n.w, n.h + n.below()) {
             continue;
         }
+        nodelets(ctx, n, cam.scale, marks.dark);
         ctx.set_fill_style_str(&n.fill);
         ctx.fill_rect(n.x, n.y, n.w, n.h);
         let strong = marks.selected == Some(i) || marks.hover == Some(i);
@@ -198,6 +201,35 @@ pub fn paint(
         for (k, line) in n.lines.iter().enumerate() {
             let y = n.y + PAD + (k as f64 + 0.85) * n.font * LINE_HEIGHT;
             let _ = ctx.fill_text(line, n.x + n.w / 2.0, y);
+        }
+    }
+}
+
+/// A box's label nodelets: a small box per row under it, its labels (or
+/// value range) and value inside, dotted where pprof dots it.
+fn nodelets(ctx: &CanvasRenderingContext2d, n: &GraphNode, scale: f64, dark: bool) {
+    let (fill, border, text) = if dark {
+        ("#2b2b2b", "#777", "#e6e6e6")
+    } else {
+        ("#f8f8f8", "#999", "#333")
+    };
+    ctx.set_line_width(1.0);
+    ctx.set_font(&format!("{NODELET_FONT}px monospace"));
+    ctx.set_text_align("left");
+    let dots = js_sys::Array::of2(&JsValue::from(2.0), &JsValue::from(2.0));
+    for (k, d) in n.nodelets.iter().enumerate() {
+        let ((x, y, w, h), (tx, ty)) = n.nodelet_box(k);
+        ctx.set_fill_style_str(fill);
+        ctx.fill_rect(x, y, w, h);
+        if d.dotted {
+            ctx.set_line_dash(&dots).ok();
+        }
+        ctx.set_stroke_style_str(border);
+        ctx.stroke_rect(x, y, w, h);
+        ctx.set_line_dash(&js_sys::Array::new()).ok();
+        if NODELET_FONT * scale >= 4.0 {
+            ctx.set_fill_style_str(text);
+            let _ = ctx.fill_text(&d.text, tx, ty);
         }
     }
 }
@@ -292,6 +324,7 @@ mod tests {
             fill: String::new(),
             border: String::new(),
             tip: String::new(),
+            nodelets: Vec::new(),
         });
         let c = Camera::fit(&wide, 800.0, 600.0);
         assert_eq!(c.scale, READABLE);

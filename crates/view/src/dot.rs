@@ -12,7 +12,7 @@ use heaplens_analysis::graph::{Graph, GraphOptions};
 use heaplens_profile::model::Profile;
 use heaplens_profile::units;
 
-mod nodelets;
+pub mod nodelets;
 
 /// What the legend says besides the profile's own labels.
 #[derive(Debug, Clone, Default)]

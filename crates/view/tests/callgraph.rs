@@ -1,9 +1,10 @@
 //! The graph view's scene, as the web worker answers it (a session's view
 //! with `call_graph` set), on every profile of the shared corpus that
 //! decodes: its nodes are the DOT graph's (held to `go tool pprof -dot` by
-//! crates/cli/tests/dot.rs), every label fits its box, and the layout is
-//! readable: no two boxes overlap, no edge is drawn through a box, every
-//! edge runs from its caller's box to its callee's.
+//! crates/cli/tests/dot.rs) with the same label nodelets, every label fits
+//! its box, and the layout is readable: no two boxes (with the nodelets
+//! under them) overlap, no edge is drawn through one, every edge runs from
+//! its caller's box to its callee's.
 
 // A test: a failure stops it loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -14,7 +15,7 @@ use heaplens_analysis::graph::GraphOptions;
 use heaplens_analysis::graph_layout::{
     edges_through_boxes, overlapping_boxes, GraphLayout, Placed, Route,
 };
-use heaplens_view::callgraph::{GraphScene, CHAR_WIDTH};
+use heaplens_view::callgraph::{GraphScene, CHAR_WIDTH, NODELET_FONT};
 use heaplens_view::params::ViewParams;
 use heaplens_view::pipeline::{Input, Inputs, Pipeline};
 use heaplens_view::session::{Session, Slot, ViewRequest};
@@ -43,7 +44,8 @@ fn geometry(scene: &GraphScene) -> (GraphLayout, Vec<(usize, usize)>) {
             x: n.x,
             y: n.y,
             w: n.w,
-            h: n.h,
+            // A box with the nodelets under it.
+            h: n.h + n.below(),
         })
         .collect();
     let edges = scene
@@ -72,11 +74,12 @@ fn geometry(scene: &GraphScene) -> (GraphLayout, Vec<(usize, usize)>) {
 /// Whether point `p` is on the border of box `b` (within a pixel).
 fn on_border(p: (f64, f64), b: &heaplens_view::callgraph::GraphNode) -> bool {
     let inside_x = p.0 >= b.x - 1.0 && p.0 <= b.x + b.w + 1.0;
-    let inside_y = p.1 >= b.y - 1.0 && p.1 <= b.y + b.h + 1.0;
+    let h = b.h + b.below();
+    let inside_y = p.1 >= b.y - 1.0 && p.1 <= b.y + h + 1.0;
     let near_edge = (p.0 - b.x).abs() <= 1.0
         || (p.0 - b.x - b.w).abs() <= 1.0
         || (p.1 - b.y).abs() <= 1.0
-        || (p.1 - b.y - b.h).abs() <= 1.0;
+        || (p.1 - b.y - h).abs() <= 1.0;
     inside_x && inside_y && near_edge
 }
 
@@ -100,7 +103,21 @@ fn check(name: &str, scene: &GraphScene) {
             "{name}: {} off the scene",
             n.name
         );
-        assert!(n.x + n.w <= scene.width + 0.5 && n.y + n.h <= scene.height + 0.5);
+        assert!(n.x + n.w <= scene.width + 0.5 && n.y + n.h + n.below() <= scene.height + 0.5);
+        for (k, d) in n.nodelets.iter().enumerate() {
+            let ((x, y, w, h), (tx, _)) = n.nodelet_box(k);
+            let text = d.text.chars().count() as f64 * CHAR_WIDTH * NODELET_FONT;
+            assert!(
+                tx + text <= x + w,
+                "{name}: {:?} does not fit its row",
+                d.text
+            );
+            assert!(
+                y >= n.y + n.h && y + h <= n.y + n.h + n.below(),
+                "{name}: {:?}",
+                d.text
+            );
+        }
     }
     for e in &scene.edges {
         let (src, dst) = (&scene.nodes[e.src as usize], &scene.nodes[e.dst as usize]);
@@ -170,9 +187,9 @@ fn unescape(t: &str) -> String {
     out
 }
 
-/// The DOT of `p` (default view): its nodes' tooltips and its edge count
-/// (nodelets aside).
-fn dot_nodes(name: &str, p: heaplens_profile::Profile) -> (Vec<String>, usize) {
+/// The DOT of `p` (default view): its nodes' tooltips, its edge count
+/// (nodelets aside), and its label nodelets' values, in order.
+fn dot_nodes(name: &str, p: heaplens_profile::Profile) -> (Vec<String>, usize, Vec<String>) {
     let mut inputs = Inputs::default();
     inputs.set_profile(Input::new(name, p));
     let mut pipeline = Pipeline::default();
@@ -191,14 +208,21 @@ fn dot_nodes(name: &str, p: heaplens_profile::Profile) -> (Vec<String>, usize) {
         .filter_map(|l| l.split(" -> ").nth(1))
         .filter(|to| to.split(' ').next().is_some_and(|t| !t.contains('_')))
         .count();
-    (tooltips, edges)
+    let nodelets = dot
+        .lines()
+        .filter(|l| l.contains("shape=box3d"))
+        .filter_map(|l| l.split(" tooltip=\"").nth(1))
+        .filter_map(|t| t.split('"').next())
+        .map(str::to_string)
+        .collect();
+    (tooltips, edges, nodelets)
 }
 
 #[test]
 fn the_scene_is_the_dot_graph() {
     // The page's graph takes each function's values from the call tree;
     // `heaplens dot` finds them in the samples: the same graph.
-    let mut checked = 0;
+    let (mut checked, mut with_nodelets) = (0, 0);
     for path in common::corpus_files() {
         let name = common::corpus_name(&path);
         let bytes = std::fs::read(&path).unwrap();
@@ -208,13 +232,24 @@ fn the_scene_is_the_dot_graph() {
         let Some(scene) = scene_of(&name, &bytes, 80) else {
             continue;
         };
-        let (tips, edges) = dot_nodes(&name, p);
+        let (tips, edges, nodelets) = dot_nodes(&name, p);
         let shown: Vec<&str> = scene.nodes.iter().map(|n| n.tip.as_str()).collect();
         assert_eq!(shown, tips, "{name}");
         assert_eq!(scene.edges.len(), edges, "{name}");
+        // The same nodelets under each node, with the same values.
+        let values: Vec<String> = (scene.nodes.iter())
+            .flat_map(|n| &n.nodelets)
+            .filter_map(|d| d.text.rsplit("  ").next().map(str::to_string))
+            .collect();
+        assert_eq!(values, nodelets, "{name}");
+        with_nodelets += usize::from(!nodelets.is_empty());
         checked += 1;
     }
     assert!(checked >= 60, "only {checked}");
+    assert!(
+        with_nodelets >= 20,
+        "only {with_nodelets} graphs with nodelets"
+    );
     let bytes = common::scheduler("baseline.prof");
     let scene = scene_of("baseline.prof", &bytes, 80).unwrap();
     assert!(scene.legend.iter().any(|l| l.starts_with("Showing nodes")));

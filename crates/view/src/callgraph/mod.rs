@@ -5,7 +5,9 @@
 //! cum), its font size by flat and its colours by cum; each edge its route,
 //! width and colour by weight, dashed when inlined, dotted when residual.
 //! In a diff the colours say the sign: red grew, blue shrank, as the flame
-//! graph's. Text is measured as a monospace font is (`CHAR_WIDTH` of the
+//! graph's. Under a box hang its label nodelets, the rows `heaplens dot`
+//! writes as pprof's tag boxes (string label sets, object sizes under
+//! them), with room kept for them in the layout. Text is measured as a monospace font is (`CHAR_WIDTH` of the
 //! font size per character), which the page draws with, so boxes fit their
 //! labels without the worker measuring text.
 //!
@@ -32,6 +34,22 @@ pub const LINE_HEIGHT: f64 = 1.25;
 pub const PAD: f64 = 6.0;
 /// The edges' labels' font size.
 pub const EDGE_FONT: f64 = 10.0;
+/// The nodelets' font size (pprof's is 8 points).
+pub const NODELET_FONT: f64 = 9.0;
+/// A nodelet row's height, and how far a nested one is indented.
+pub const NODELET_ROW: f64 = 16.0;
+pub const NODELET_INDENT: f64 = 12.0;
+
+/// One label nodelet under a box: the labels (or value range) and the
+/// value there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphNodelet {
+    pub text: String,
+    /// A numeric value under the string labels of the row above it.
+    pub nested: bool,
+    /// A leaf's cum that is not its flat (pprof dots it).
+    pub dotted: bool,
+}
 
 /// One box.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +71,35 @@ pub struct GraphNode {
     pub border: String,
     /// pprof's tooltip: `NAME (CUM)`.
     pub tip: String,
+    /// The nodelets, drawn in rows under the box (from `y + h`); the
+    /// layout keeps [`GraphNode::below`] pixels for them.
+    pub nodelets: Vec<GraphNodelet>,
+}
+
+impl GraphNode {
+    /// The room under the box its nodelets take.
+    pub fn below(&self) -> f64 {
+        if self.nodelets.is_empty() {
+            0.0
+        } else {
+            self.nodelets.len() as f64 * NODELET_ROW + PAD
+        }
+    }
+
+    /// Nodelet `k`'s box (x, y, width, height) and where its text starts
+    /// (x, baseline): a row under the box, a nested one indented.
+    pub fn nodelet_box(&self, k: usize) -> ((f64, f64, f64, f64), (f64, f64)) {
+        let indent = match self.nodelets.get(k) {
+            Some(n) if n.nested => NODELET_INDENT,
+            _ => 0.0,
+        };
+        let (x, y) = (
+            self.x + indent,
+            self.y + self.h + PAD + k as f64 * NODELET_ROW,
+        );
+        let h = NODELET_ROW - 3.0;
+        ((x, y, self.w - indent, h), (x + PAD, y + h * 0.72))
+    }
 }
 
 /// One edge, from caller to callee.
@@ -151,11 +198,15 @@ pub fn scene_of(input: &SceneInput<'_>, g: &Graph) -> GraphScene {
     let mut nodes: Vec<GraphNode> = g
         .nodes
         .iter()
-        .map(|n| {
+        .enumerate()
+        .map(|(i, n)| {
             let mut lines = name_lines(&n.name, n.symbolized);
             lines.extend(value_lines(n.flat, n.cum, &fmt_v, &pct));
             let font = node_font(n.flat, max_flat) as f64;
             let (w, h) = box_size(&lines, font);
+            let inner = g.edges.iter().any(|e| e.src == i);
+            let nodelets = nodelet_rows(&n.tags, inner, &fmt_v);
+            let w = nodelets.iter().map(nodelet_width).fold(w, f64::max).ceil();
             GraphNode {
                 name: n.name.clone(),
                 tip: format!("{} ({})", n.name, fmt_v(n.cum)),
@@ -169,10 +220,16 @@ pub fn scene_of(input: &SceneInput<'_>, g: &Graph) -> GraphScene {
                 cum: n.cum,
                 fill: color(n.cum, true),
                 border: color(n.cum, false),
+                nodelets,
             }
         })
         .collect();
-    let sizes: Vec<Size> = nodes.iter().map(|n| Size { w: n.w, h: n.h }).collect();
+    let sizes: Vec<Size> = (nodes.iter())
+        .map(|n| Size {
+            w: n.w,
+            h: n.h + n.below(),
+        })
+        .collect();
     let pairs: Vec<(usize, usize)> = g.edges.iter().map(|e| (e.src, e.dst)).collect();
     let weights: Vec<f64> = g.edges.iter().map(|e| e.weight.abs() as f64).collect();
     let laid = layout(&sizes, &pairs, &weights, &Spacing::default());
@@ -228,6 +285,30 @@ pub fn scene_of(input: &SceneInput<'_>, g: &Graph) -> GraphScene {
         legend,
         node_count: input.options.node_count as u32,
     }
+}
+
+/// The rows of a node's nodelets ([`crate::dot::nodelets::nodelets`]):
+/// the labels (pprof joins a set's with line breaks; here commas) and the
+/// value.
+fn nodelet_rows(
+    tags: &[heaplens_analysis::graph::Tag],
+    inner: bool,
+    fmt_v: &dyn Fn(i64) -> String,
+) -> Vec<GraphNodelet> {
+    crate::dot::nodelets::nodelets(tags, inner)
+        .into_iter()
+        .map(|n| GraphNodelet {
+            text: format!("{}  {}", n.name.replace("\\n", ", "), fmt_v(n.value)),
+            nested: n.label.is_some() && n.numeric.is_some(),
+            dotted: n.dotted,
+        })
+        .collect()
+}
+
+/// The width a nodelet row needs (its box's width at least).
+fn nodelet_width(n: &GraphNodelet) -> f64 {
+    let indent = if n.nested { NODELET_INDENT } else { 0.0 };
+    n.text.chars().count() as f64 * CHAR_WIDTH * NODELET_FONT + 2.0 * PAD + indent
 }
 
 /// A box's size for its lines at font size `font`.

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::{GraphScene, EDGE_FONT, LINE_HEIGHT, PAD};
+use super::{GraphScene, EDGE_FONT, LINE_HEIGHT, NODELET_FONT, PAD};
 
 /// Room above the graph for the legend, per line.
 const LEGEND_LINE: f64 = 16.0;
@@ -119,6 +119,19 @@ pub fn svg(scene: &GraphScene, title: &str) -> String {
                 escape(line)
             );
         }
+        for (k, d) in n.nodelets.iter().enumerate() {
+            let ((x, y, w, h), (tx, ty)) = n.nodelet_box(k);
+            let dash = if d.dotted {
+                r#" stroke-dasharray="2,2""#
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                s,
+                r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="#f8f8f8" stroke="#999999"{dash}/><text x="{tx:.1}" y="{ty:.1}" font-size="{NODELET_FONT}" xml:space="preserve">{}</text>"##,
+                escape(&d.text)
+            );
+        }
         s.push_str("</g>\n");
     }
     s.push_str("</g>\n</svg>\n");
@@ -161,6 +174,11 @@ mod tests {
             fill: "#eee".into(),
             border: "#333".into(),
             tip: "a<b> (1B)".into(),
+            nodelets: vec![crate::callgraph::GraphNodelet {
+                text: "bytes:<64B>  1B".into(),
+                nested: false,
+                dotted: true,
+            }],
         };
         let scene = GraphScene {
             nodes: vec![node.clone(), node],
@@ -186,7 +204,10 @@ mod tests {
         assert!(s.contains(">a&lt;b&gt;</text>"));
         assert!(!s.contains("a<b>"));
         assert!(s.contains(r#"stroke-dasharray="6,3""#));
-        assert_eq!(s.matches("<rect x=").count(), 2);
+        // Two boxes and their nodelets, dotted.
+        assert_eq!(s.matches("<rect x=").count(), 4);
+        assert_eq!(s.matches(">bytes:&lt;64B&gt;  1B</text>").count(), 2);
+        assert_eq!(s.matches(r#"stroke-dasharray="2,2""#).count(), 2);
         assert_eq!(label_at(&scene.edges[0].points), Some((10.0, 70.0)));
     }
 }

@@ -43,17 +43,27 @@ fn sort_tags(t: &mut [Box3d], flat: bool) {
     });
 }
 
-/// Writes node `id`'s nodelets of `tags` (the node's, kept at the node
-/// cutoff) to `s`; `inner` when the node has callees in the graph.
-/// Whether it wrote any.
-pub fn write(
-    s: &mut String,
-    id: usize,
-    tags: &[Tag],
-    inner: bool,
-    fmt_v: &dyn Fn(i64) -> String,
-) -> bool {
-    let start = s.len();
+/// One nodelet of a node: its label and the value it shows; which set of
+/// string labels it is (`label`, pprof's order) and, for a numeric one,
+/// which of its values (`numeric`), under that set or the node itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Nodelet {
+    pub name: String,
+    pub value: i64,
+    pub label: Option<usize>,
+    pub numeric: Option<usize>,
+    /// Shows the cum of a leaf's tag whose cum is not its flat (pprof
+    /// dots its edge).
+    pub dotted: bool,
+}
+
+/// The nodelets of a node with `tags` (the node's, kept at the node
+/// cutoff), as pprof hangs them: `inner` when the node has callees in the
+/// graph (its tags' flat values are shown, else their cum). Each string
+/// label set comes before the numeric values under it; the numeric
+/// values under no labels come last.
+pub fn nodelets(tags: &[Tag], inner: bool) -> Vec<Nodelet> {
+    let mut out = Vec::new();
     let mut labels: Vec<Box3d> = tags
         .iter()
         .filter(|t| t.numeric.is_none())
@@ -62,27 +72,43 @@ pub fn write(
     sort_tags(&mut labels, inner);
     labels.truncate(MAX_NODELETS);
     for (i, t) in labels.iter().enumerate() {
-        let w = if inner { t.flat } else { t.cum };
-        if w == 0 {
+        let value = if inner { t.flat } else { t.cum };
+        if value == 0 {
             continue;
         }
-        nodelet(
-            s,
-            (&format!("N{id}"), &format!("N{id}_{i}")),
-            &t.name,
-            &fmt_v(w),
-            "",
-        );
-        numeric(
-            s,
-            &numeric_under(tags, &t.name),
-            inner,
-            &format!("N{id}_{i}"),
-            fmt_v,
-        );
+        out.push(Nodelet {
+            name: t.name.clone(),
+            value,
+            label: Some(i),
+            numeric: None,
+            dotted: false,
+        });
+        numeric(&mut out, &numeric_under(tags, &t.name), inner, Some(i));
     }
-    numeric(s, &numeric_under(tags, ""), inner, &format!("N{id}"), fmt_v);
-    s.len() > start
+    numeric(&mut out, &numeric_under(tags, ""), inner, None);
+    out
+}
+
+/// Writes node `id`'s nodelets of `tags` (as [`nodelets`]) to `s` as
+/// pprof writes them. Whether it wrote any.
+pub fn write(
+    s: &mut String,
+    id: usize,
+    tags: &[Tag],
+    inner: bool,
+    fmt_v: &dyn Fn(i64) -> String,
+) -> bool {
+    let all = nodelets(tags, inner);
+    for n in &all {
+        let (source, me) = match (n.label, n.numeric) {
+            (Some(i), None) => (format!("N{id}"), format!("N{id}_{i}")),
+            (Some(i), Some(j)) => (format!("N{id}_{i}"), format!("NN{id}_{i}_{j}")),
+            (None, j) => (format!("N{id}"), format!("NN{id}_{}", j.unwrap_or(0))),
+        };
+        let attr = if n.dotted { " style=\"dotted\"" } else { "" };
+        nodelet(s, (&source, &me), &n.name, &fmt_v(n.value), attr);
+    }
+    !all.is_empty()
 }
 
 fn boxed(t: &Tag, value: i64, unit: &str) -> Box3d {
@@ -105,33 +131,28 @@ fn numeric_under(tags: &[Tag], under: &str) -> Vec<Box3d> {
         .collect()
 }
 
-/// The nodelets of numeric tags `nts`, hanging off `source`.
-fn numeric(
-    s: &mut String,
-    nts: &[Box3d],
-    inner: bool,
-    source: &str,
-    fmt_v: &dyn Fn(i64) -> String,
-) {
+/// The nodelets of numeric tags `nts`, under string label set `label`
+/// (None: under the node).
+fn numeric(out: &mut Vec<Nodelet>, nts: &[Box3d], inner: bool, label: Option<usize>) {
     if nts.is_empty() {
         return;
     }
     for (j, t) in collapsed(nts.to_vec(), inner).iter().enumerate() {
-        let (w, attr) = if inner || t.flat == t.cum {
-            (t.flat, "")
+        let (value, dotted) = if inner || t.flat == t.cum {
+            (t.flat, false)
         } else {
-            (t.cum, " style=\"dotted\"")
+            (t.cum, true)
         };
-        if w == 0 {
+        if value == 0 {
             continue;
         }
-        nodelet(
-            s,
-            (source, &format!("N{source}_{j}")),
-            &t.name,
-            &fmt_v(w),
-            attr,
-        );
+        out.push(Nodelet {
+            name: t.name.clone(),
+            value,
+            label,
+            numeric: Some(j),
+            dotted,
+        });
     }
 }
 
