@@ -300,18 +300,15 @@ fn on_response(next: &mut AppState, resp: Response, before: &mut (ViewParams, u3
         Response::Export { .. } => {}
         Response::Values {
             node,
-            other: false,
+            other,
             values,
         } => {
-            next.frame_values = Some(Rc::new((node, values)));
-            return false;
-        }
-        Response::Values {
-            node,
-            other: true,
-            values,
-        } => {
-            next.other_values = Some(Rc::new((node, values)));
+            let half = if other {
+                &mut next.other_values
+            } else {
+                &mut next.frame_values
+            };
+            *half = Some(Rc::new((node, values)));
             return false;
         }
         Response::BaseCleared => {

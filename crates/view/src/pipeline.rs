@@ -295,6 +295,16 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// The flame graph's grown trees, or with `other` a sandwich's other
+    /// half's.
+    pub fn graphs_of(&self, other: bool) -> &Graphs {
+        if other {
+            &self.other_half
+        } else {
+            &self.graphs
+        }
+    }
+
     /// The call tree of the shown profile at `g`, built when first asked
     /// for (one tree besides the function tree is kept).
     pub fn tree(&mut self, g: Granularity) -> Rc<CallTree> {

@@ -7,9 +7,10 @@
 //! In a diff the colours say the sign: red grew, blue shrank, as the flame
 //! graph's. Under a box hang its label nodelets, the rows `heaplens dot`
 //! writes as pprof's tag boxes (string label sets, object sizes under
-//! them), with room kept for them in the layout. Text is measured as a monospace font is (`CHAR_WIDTH` of the
-//! font size per character), which the page draws with, so boxes fit their
-//! labels without the worker measuring text.
+//! them), with room kept for them in the layout. Text is measured as a
+//! monospace font is (`CHAR_WIDTH` of the font size per character), which
+//! the page draws with, so boxes fit their labels without the worker
+//! measuring text.
 //!
 //! [`svg`] writes the same scene as an SVG file.
 

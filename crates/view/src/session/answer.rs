@@ -222,11 +222,7 @@ fn drawn(
         (params, width_px),
         (functions, cols),
     );
-    let graphs = if other {
-        &prepared.other_half
-    } else {
-        &prepared.graphs
-    };
+    let graphs = prepared.graphs_of(other);
     flame(
         &prepared.profile,
         (&tree, &tcols),

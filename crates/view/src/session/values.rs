@@ -90,12 +90,7 @@ impl Session {
             let cols = all_columns(caches, prepared, &functions);
             (functions, cols)
         } else {
-            let graphs = if other {
-                &prepared.other_half
-            } else {
-                &prepared.graphs
-            };
-            let (tree, grown) = graphs.last(&shape)?;
+            let (tree, grown) = prepared.graphs_of(other).last(&shape)?;
             let p = &prepared.profile;
             let cols = caches
                 .graph_others
