@@ -321,7 +321,7 @@ async fn a_real_profile_renders_pprofs_numbers() {
     s.load_inflated(
         Slot::Profile,
         "baseline.prof",
-        &bytes,
+        bytes,
         Some(BASELINE.len() as u64),
         &mut |_, _, _| {},
     )

@@ -318,8 +318,7 @@ async fn load_blob(
         inner
             .borrow_mut()
             .session
-            .load_inflated(slot, &name, &data, gzip_size, &mut progress);
-    drop(data);
+            .load_inflated(slot, &name, data, gzip_size, &mut progress);
     respond(match result {
         Ok(info) => Response::Loaded {
             slot,

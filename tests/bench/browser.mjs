@@ -2,7 +2,8 @@
 // site) side by side in the same headless Chromium, on the same profiles. Prints Markdown
 // tables on stdout; progress and failures go to stderr.
 //
-// Usage: node tests/bench/browser.mjs [--runs N] [--diff BASE=SAMPLES NEW=SAMPLES] FILE=SAMPLES...
+// Usage: node tests/bench/browser.mjs [--runs N] [--baseline DIR] [--diff BASE=SAMPLES NEW=SAMPLES]
+//        FILE=SAMPLES...
 //   --runs N   page loads per file and tool, best first-paint time kept (default 3);
 //              speedscope gets one load for files of 1M samples or more (it takes tens of
 //              seconds and gigabytes there)
@@ -11,6 +12,10 @@
 //              input, and once the page has loaded it, NEW into the profile input; the time
 //              from that change event to the first painted differential flame graph, best of
 //              --runs loads (a fresh browser each). May be given without any FILE=SAMPLES.
+//   --baseline DIR
+//              also heaplens as built at an earlier commit (scripts/bench-baseline: DIR holds its
+//              dist/), the same loads of the same files, and the browser's own gunzip alone
+//              (floor.mjs) on each file: a table of first paint against both
 // Environment: BENCH_HEAPLENS_TIMEOUT_MS (default 120000) and BENCH_SPEEDSCOPE_TIMEOUT_MS
 // (default 180000) bound one page load.
 //
@@ -24,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 
 import { serveDir } from '../e2e/server.mjs';
 import { runHeaplens, runHeaplensDiff } from './heaplens.mjs';
+import { runGunzipFloor } from './floor.mjs';
 import { runSpeedscope } from './speedscope.mjs';
 import { fmtMs, killLeftoverBrowsers, log } from './util.mjs';
 
@@ -39,10 +45,12 @@ function fileArg(arg) {
 
 function parseArgs(argv) {
   let runs = 3;
+  let baseline = null;
   const files = [];
   const diffs = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') runs = Number(argv[++i]);
+    else if (argv[i] === '--baseline') baseline = resolve(argv[++i]);
     else if (argv[i] === '--diff') {
       const base = fileArg(argv[++i]);
       const profile = fileArg(argv[++i]);
@@ -51,7 +59,7 @@ function parseArgs(argv) {
   }
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs needs a positive integer');
   if (!files.length && !diffs.length) throw new Error('no profiles given');
-  return { runs, files, diffs };
+  return { runs, files, diffs, baseline };
 }
 
 // --- cleanup: no browser and no temporary directory may outlive this process --------------
@@ -126,7 +134,7 @@ function summarize({ ok, failed }) {
 const ratio = (peer, ours) => (Number.isFinite(peer) && Number.isFinite(ours) && ours > 0 ? `${(peer / ours).toFixed(1)}x` : '-');
 
 async function main() {
-  const { runs, files, diffs } = parseArgs(process.argv.slice(2));
+  const { runs, files, diffs, baseline } = parseArgs(process.argv.slice(2));
   if (!existsSync(join(dist, 'index.html'))) throw new Error(`no ${dist}/index.html: run scripts/build first`);
   if (!existsSync(join(speedscopeDist, 'index.html'))) throw new Error(`no ${speedscopeDist}/index.html: npm package speedscope missing (scripts/setup)`);
   for (const f of [...files, ...diffs.flatMap((d) => [d.base, d.profile])]) {
@@ -136,6 +144,7 @@ async function main() {
   siteDir = speedscopeSite(files);
   const hlServer = await serveDir(dist, '/heaplens/');
   const ssServer = await serveDir(siteDir, '/');
+  const blServer = baseline ? await serveDir(join(baseline, 'dist'), '/heaplens/') : null;
   const rows = [];
   const diffRows = [];
   try {
@@ -148,7 +157,13 @@ async function main() {
       log(`browser: speedscope on ${name} (${ssRuns} load${ssRuns > 1 ? 's' : ''})`);
       const profileUrl = `${ssServer.url}profile-${i}-${encodeURIComponent(name)}`;
       const ss = summarize(await repeat(ssRuns, `speedscope ${name}`, () => runSpeedscope(ssServer.url, profileUrl)));
-      rows.push({ name, samples: f.samples, hl, ss, ssRuns });
+      const row = { name, samples: f.samples, hl, ss, ssRuns };
+      if (blServer) {
+        log(`browser: the gunzip floor and heaplens at ${basename(baseline)} on ${name}`);
+        row.floor = await gunzipFloor(hlServer.url, f.path, runs);
+        row.bl = summarize(await repeat(runs, `baseline ${name}`, () => runHeaplens(blServer.url, f.path)));
+      }
+      rows.push(row);
     }
     for (const d of diffs) {
       const what = `${basename(d.base.path)} -> ${basename(d.profile.path)}`;
@@ -165,11 +180,58 @@ async function main() {
   } finally {
     await hlServer.close();
     await ssServer.close();
+    await blServer?.close();
   }
   if (rows.length) report(rows, runs);
+  if (baseline && rows.length) reportBaseline(rows, runs, basename(baseline));
   if (diffRows.length) reportDiffs(diffRows, runs, !rows.length);
   const anyFailed = rows.some((r) => r.hl.failed) || diffRows.some((r) => r.s.failed);
   return anyFailed ? 1 : 0;
+}
+
+/** The browser's gunzip alone on `path`: best of `runs` fresh browsers, or the failure. */
+async function gunzipFloor(siteUrl, path, runs) {
+  let best = null;
+  for (let i = 0; i < runs; i++) {
+    try {
+      const r = await runGunzipFloor(siteUrl, path);
+      if (!best || r.ms < best.ms) best = r;
+    } catch (err) {
+      log(`gunzip floor of ${basename(path)} failed: ${err.message}`);
+    }
+  }
+  return best;
+}
+
+/** First paint against the floor and against the baseline build. */
+function reportBaseline(rows, runs, baselineName) {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  out();
+  out(`First paint against the floor and against heaplens as built at ${baselineName} (scripts/bench-baseline), same files, best of ${runs} fresh browser${runs > 1 ? 's' : ''} each. Floor: the browser's DecompressionStream alone inflating the file inside the page (what heaplens' page inflates with). Ratios above 1: this build is faster or smaller.`);
+  out();
+  out('| file | gunzip floor ms | inflated MB | first paint ms | first paint / floor | baseline first paint ms | faster than baseline | peak renderer MB | baseline peak MB | less memory |');
+  out('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const { name, hl, floor, bl } of rows) {
+    const fp = hl.failed ? NaN : hl.firstPaintMs;
+    const floorMs = floor ? floor.ms : NaN;
+    const over = Number.isFinite(fp) && floorMs > 0 ? `${(fp / floorMs).toFixed(1)}x` : '-';
+    const blFp = bl && !bl.failed ? bl.firstPaintMs : NaN;
+    const blMB = bl && !bl.failed ? bl.peakMB : NaN;
+    const hlMB = hl.failed ? NaN : hl.peakMB;
+    const cells = [
+      name,
+      floor ? fmtMs(floor.ms) : 'failed',
+      floor ? (floor.bytes / 1048576).toFixed(1) : '-',
+      hl.failed ? 'failed' : fmtMs(fp),
+      over,
+      bl ? timeCell(bl) : '-',
+      ratio(blFp, fp),
+      Number.isFinite(hlMB) ? hlMB : '-',
+      Number.isFinite(blMB) ? blMB : '-',
+      ratio(blMB, hlMB),
+    ];
+    out(`| ${cells.join(' | ')} |`);
+  }
 }
 
 /** Target for the first painted diff (ms). */

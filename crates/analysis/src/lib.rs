@@ -11,6 +11,8 @@
 //!   [`peek`] (callers and callees), [`folded`] stacks out.
 //! - Over the samples' lines: [`list`] (flat and cum per source line, as
 //!   `go tool pprof -list`).
+//! - Over the samples' stacks, no tree: [`top_stacks`] (the same top table
+//!   when only the table is asked for: `heaplens top`, snapshots).
 //!
 //! Data flow: heaplens-profile's [`Profile`](heaplens_profile::Profile) →
 //! [`CallTree::build`] → the analyses above → the page (heaplens-view's
@@ -30,6 +32,7 @@ pub mod pruned;
 pub mod search;
 pub mod shape;
 pub mod top;
+pub mod top_stacks;
 pub mod tree;
 
 pub use keys::Granularity;

@@ -4,7 +4,6 @@
 //! sorted by |flat|, then name, then |cum|; nodes with zero flat and cum are
 //! left out; `(inline)` marks follow pprof's edge rules.
 
-use crate::keys::Keys;
 use crate::tree::{CallTree, Column, EDGE_FIRST, FIRST, ROOT};
 use heaplens_profile::model::{Profile, NONE};
 use rustc_hash::FxHashMap;
@@ -100,68 +99,9 @@ pub fn key_values(tree: &CallTree, col: &Column, flat: &mut [i64], cum: &mut [i6
     }
 }
 
-/// Flat and cum per key of every sample type straight from the samples,
-/// without a call tree: the same numbers as [`key_values`] over the tree
-/// (a sample's value is its leaf key's flat and, once per stack, the cum of
-/// every key on it), `flat[ty][key]`. For many small profiles (a timeline
-/// of snapshots) this saves building a tree each.
-pub fn stack_values(p: &Profile, keys: &Keys) -> (Vec<Vec<i64>>, Vec<Vec<i64>>) {
-    let types = p.num_types();
-    let nk = keys.len();
-    let mut flat = vec![vec![0i64; nk]; types];
-    let mut cum = vec![vec![0i64; nk]; types];
-    // The last sample that counted each key's cum.
-    let mut seen = vec![u32::MAX; nk];
-    for s in 0..p.num_samples() {
-        let vals = p.sample_values(s);
-        if vals.iter().all(|&v| v == 0) {
-            continue;
-        }
-        let mut leaf = None;
-        for loc in p.stack(s).iter() {
-            let ks = keys.of_location(loc);
-            if leaf.is_none() {
-                leaf = ks.last().map(|&k| (k >> 1) as usize);
-            }
-            for &k in ks {
-                let k = (k >> 1) as usize;
-                if seen[k] != s as u32 {
-                    seen[k] = s as u32;
-                    for (c, &v) in cum.iter_mut().zip(vals) {
-                        c[k] = c[k].wrapping_add(v);
-                    }
-                }
-            }
-        }
-        if let Some(k) = leaf {
-            for (f, &v) in flat.iter_mut().zip(vals) {
-                f[k] = f[k].wrapping_add(v);
-            }
-        }
-    }
-    (flat, cum)
-}
-
 /// Computes the top table of `tree` for one sample type.
 pub fn top(p: &Profile, tree: &CallTree, opts: &TopOptions) -> Top {
-    let t = top_keys(p, tree, opts);
-    Top {
-        rows: t
-            .rows
-            .into_iter()
-            .map(|r| TopRow {
-                key: r.key,
-                name: tree.keys.names[r.key as usize].clone(),
-                flat: r.flat,
-                cum: r.cum,
-                inline: r.inline,
-            })
-            .collect(),
-        total: t.total,
-        rows_before_count: t.rows_before_count,
-        dropped: t.dropped,
-        node_cutoff: t.node_cutoff,
-    }
+    top_keys(p, tree, opts).named(&tree.keys.names, p.total(opts.sample_type))
 }
 
 /// A row of [`top_keys`]: a [`TopRow`] whose name is its key's in the tree.
@@ -173,32 +113,86 @@ pub struct KeyRow {
     pub inline: InlineMark,
 }
 
-/// [`Top`] with rows by key, names left in the tree.
+/// [`Top`] with rows by key, names left in the tree (and no total:
+/// [`KeyTop::named`] takes it).
 #[derive(Debug, Clone)]
 pub struct KeyTop {
     pub rows: Vec<KeyRow>,
-    pub total: i64,
     pub rows_before_count: usize,
     pub dropped: usize,
     pub node_cutoff: i64,
 }
 
+impl KeyTop {
+    /// The table with each row's key name (`names` by key) and the
+    /// profile's `total` of the sample type.
+    pub fn named(self, names: &[String], total: i64) -> Top {
+        Top {
+            rows: self
+                .rows
+                .into_iter()
+                .map(|r| TopRow {
+                    key: r.key,
+                    name: names[r.key as usize].clone(),
+                    flat: r.flat,
+                    cum: r.cum,
+                    inline: r.inline,
+                })
+                .collect(),
+            total,
+            rows_before_count: self.rows_before_count,
+            dropped: self.dropped,
+            node_cutoff: self.node_cutoff,
+        }
+    }
+}
+
 /// [`top`] without copying names: a table of a million functions is a
 /// million rows.
 pub fn top_keys(p: &Profile, tree: &CallTree, opts: &TopOptions) -> KeyTop {
-    top_keys_of(p, tree, &tree.column(p, opts.sample_type), opts)
+    top_keys_of(tree, &tree.column(p, opts.sample_type), opts)
 }
 
 /// [`top_keys`] from `col`, the tree's column of the sample type asked for
 /// (one already made).
-pub fn top_keys_of(p: &Profile, tree: &CallTree, col: &Column, opts: &TopOptions) -> KeyTop {
-    let ty = opts.sample_type;
-    let total = p.total(ty);
+pub fn top_keys_of(tree: &CallTree, col: &Column, opts: &TopOptions) -> KeyTop {
     let nk = tree.keys.len();
     let mut flat = vec![0i64; nk];
     let mut cum = vec![0i64; nk];
     key_values(tree, col, &mut flat, &mut cum);
+    let values = KeyValues {
+        names: &tree.keys.names,
+        flat,
+        cum,
+    };
+    rows_of(values, opts, |kept, all_kept, edge_cutoff| {
+        if all_kept {
+            inline_marks_all_kept(tree, col, edge_cutoff)
+        } else {
+            inline_marks(tree, col, kept, edge_cutoff)
+        }
+    })
+}
 
+/// Flat and cum per key of one sample type, and the keys' names: what a
+/// top table's rows are made of.
+pub(crate) struct KeyValues<'a> {
+    pub names: &'a [String],
+    pub flat: Vec<i64>,
+    pub cum: Vec<i64>,
+}
+
+/// The top table of these values: rows present and kept by the node
+/// fraction, sorted as pprof sorts them, cut to the node count. `marks(kept,
+/// all_kept, edge_cutoff)` gives the inline marks of the call graph of the
+/// kept keys (`all_kept`: no key with a value was dropped).
+pub(crate) fn rows_of(
+    values: KeyValues,
+    opts: &TopOptions,
+    marks: impl Fn(&[bool], bool, i64) -> Vec<InlineMark>,
+) -> KeyTop {
+    let KeyValues { names, flat, cum } = values;
+    let nk = flat.len();
     let negative = |k: usize| flat[k] < 0 || (flat[k] == 0 && cum[k] < 0);
     let present: Vec<bool> = (0..nk)
         .map(|k| (flat[k] != 0 || cum[k] != 0) && !(opts.drop_negative && negative(k)))
@@ -219,12 +213,10 @@ pub fn top_keys_of(p: &Profile, tree: &CallTree, col: &Column, opts: &TopOptions
         }
     }
     let edge_cutoff = ((total_value as f64 * opts.edge_fraction) as i64).wrapping_abs();
-    let marks = if !opts.inline_marks {
+    let marks_of = if !opts.inline_marks {
         vec![InlineMark::None; nk]
-    } else if dropped == 0 {
-        inline_marks_all_kept(tree, col, edge_cutoff)
     } else {
-        inline_marks(tree, col, &kept, edge_cutoff)
+        marks(&kept, dropped == 0, edge_cutoff)
     };
 
     let mut rows: Vec<KeyRow> = (0..nk)
@@ -233,10 +225,9 @@ pub fn top_keys_of(p: &Profile, tree: &CallTree, col: &Column, opts: &TopOptions
             key: k as u32,
             flat: flat[k],
             cum: cum[k],
-            inline: marks[k],
+            inline: marks_of[k],
         })
         .collect();
-    let names = &tree.keys.names;
     rows.sort_by(|a, b| {
         b.flat
             .wrapping_abs()
@@ -254,15 +245,14 @@ pub fn top_keys_of(p: &Profile, tree: &CallTree, col: &Column, opts: &TopOptions
             for r in &rows {
                 shown[r.key as usize] = true;
             }
-            let marks = inline_marks(tree, col, &shown, edge_cutoff);
+            let marks_of = marks(&shown, false, edge_cutoff);
             for r in &mut rows {
-                r.inline = marks[r.key as usize];
+                r.inline = marks_of[r.key as usize];
             }
         }
     }
     KeyTop {
         rows,
-        total,
         rows_before_count,
         dropped,
         node_cutoff,
@@ -303,7 +293,10 @@ fn inline_marks_all_kept(tree: &CallTree, col: &Column, edge_cutoff: i64) -> Vec
     )
 }
 
-fn marks_from_edges(nk: usize, edges: impl Iterator<Item = (u64, bool)>) -> Vec<InlineMark> {
+pub(crate) fn marks_from_edges(
+    nk: usize,
+    edges: impl Iterator<Item = (u64, bool)>,
+) -> Vec<InlineMark> {
     let mut has_inline = vec![false; nk];
     let mut has_plain = vec![false; nk];
     for (slot, all_inline) in edges {

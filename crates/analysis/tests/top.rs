@@ -6,13 +6,24 @@
 mod common;
 
 use common::{folded, rows, Builder};
+use heaplens_analysis::top_stacks::stack_top;
 use heaplens_analysis::{top, CallTree, Granularity, InlineMark, Top, TopOptions};
 use heaplens_profile::diff::{combine, DiffOptions};
 use heaplens_profile::Profile;
 
+/// The table over the tree, checked equal to the one straight from the
+/// stacks (every hand-worked case below holds both).
 fn table(p: &Profile, opts: &TopOptions) -> Top {
     let tree = CallTree::build(p, Granularity::Functions);
-    top(p, &tree, opts)
+    let t = top(p, &tree, opts);
+    let s = stack_top(p, &tree.keys, opts);
+    assert_eq!(t.rows, s.rows, "stack_top's rows");
+    assert_eq!(
+        (t.total, t.rows_before_count, t.dropped, t.node_cutoff),
+        (s.total, s.rows_before_count, s.dropped, s.node_cutoff),
+        "stack_top's counts"
+    );
+    t
 }
 
 fn mark(t: &Top, name: &str) -> InlineMark {
@@ -331,17 +342,10 @@ fn inline_marks_follow_pprofs_edge_rules_with_and_without_dropped_rows() {
 #[test]
 fn stack_values_equal_the_trees() {
     use heaplens_analysis::keys::Keys;
-    use heaplens_analysis::top::{key_values, stack_values};
-    let mut files = common::corpus_files();
-    let leak = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/testdata/leak");
-    files.extend(
-        std::fs::read_dir(&leak)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.to_string_lossy().ends_with(".pb.gz")),
-    );
+    use heaplens_analysis::top::key_values;
+    use heaplens_analysis::top_stacks::stack_values;
     let mut checked = 0;
-    for f in files {
+    for f in corpus_and_leaks() {
         let Ok(p) = heaplens_profile::decode(&std::fs::read(&f).unwrap()) else {
             continue;
         };
@@ -359,4 +363,106 @@ fn stack_values_equal_the_trees() {
         checked += 1;
     }
     assert!(checked >= 60, "{checked} profiles checked");
+}
+
+/// The corpus files and the leak snapshots.
+fn corpus_and_leaks() -> Vec<std::path::PathBuf> {
+    let mut files = common::corpus_files();
+    let leak = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/testdata/leak");
+    let mut snapshots: Vec<_> = std::fs::read_dir(&leak)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".pb.gz"))
+        .collect();
+    snapshots.sort();
+    files.extend(snapshots);
+    files
+}
+
+/// `stack_top` (no tree) gives the tree's top table, marks and counts
+/// included, for every sample type of every corpus profile at both
+/// granularities, with pprof's text defaults (node fraction 0.005, which
+/// drops rows and so passes calls through them), a node count that cuts
+/// rows, every row kept, and negative rows dropped; and for a diff.
+#[test]
+fn stack_top_equals_the_trees() {
+    let mut checked = 0;
+    let mut marked = 0;
+    let mut cut = 0;
+    let check = |p: &Profile, marked: &mut usize, cut: &mut usize| {
+        for g in [Granularity::Functions, Granularity::Lines] {
+            let tree = CallTree::build(p, g);
+            for ty in 0..p.num_types() {
+                let base = TopOptions::new(ty);
+                let options = [
+                    TopOptions {
+                        node_fraction: 0.005,
+                        ..base
+                    },
+                    TopOptions {
+                        node_fraction: 0.005,
+                        node_count: 7,
+                        ..base
+                    },
+                    base,
+                    TopOptions {
+                        drop_negative: true,
+                        ..base
+                    },
+                    TopOptions {
+                        drop_negative: true,
+                        node_fraction: 0.005,
+                        ..base
+                    },
+                    TopOptions {
+                        inline_marks: false,
+                        ..base
+                    },
+                ];
+                for opts in options {
+                    let t = top(p, &tree, &opts);
+                    let s = stack_top(p, &tree.keys, &opts);
+                    assert_eq!(t.rows, s.rows, "{g:?} type {ty} {opts:?}");
+                    assert_eq!(
+                        (t.rows_before_count, t.dropped, t.node_cutoff),
+                        (s.rows_before_count, s.dropped, s.node_cutoff)
+                    );
+                    *marked += t.rows.iter().any(|r| r.inline != InlineMark::None) as usize;
+                    *cut += (t.dropped > 0) as usize;
+                }
+            }
+        }
+    };
+    let files = corpus_and_leaks();
+    let mut decoded = Vec::new();
+    for f in &files {
+        if let Ok(p) = heaplens_profile::decode(&std::fs::read(f).unwrap()) {
+            check(&p, &mut marked, &mut cut);
+            checked += 1;
+            decoded.push(p);
+        }
+    }
+    // Diffs, with negative values: two snapshots of one program, and an
+    // optimized benchmark against its baseline (rows that drop_negative
+    // leaves out sit between inlined calls there).
+    let n = decoded.len();
+    let d = combine(&decoded[n - 1], &decoded[n - 2], DiffOptions::default()).unwrap();
+    check(&d, &mut marked, &mut cut);
+    let sched =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/testdata/scheduler");
+    let read =
+        |name: &str| heaplens_profile::decode(&std::fs::read(sched.join(name)).unwrap()).unwrap();
+    let d = combine(
+        &read("optimized.prof"),
+        &read("baseline.prof"),
+        DiffOptions::default(),
+    )
+    .unwrap();
+    check(&d, &mut marked, &mut cut);
+    assert!(checked >= 60, "{checked} profiles checked");
+    assert!(marked >= 20, "{marked} tables with inline marks");
+    assert!(
+        cut >= 20,
+        "{cut} tables with rows dropped by the node fraction"
+    );
 }

@@ -318,14 +318,14 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     let ty = prepared.sample_type;
     // pprof's percentages stay of the whole profile's total.
     let total = prepared.total();
-    let shape = a.params.shape();
-    let tree = if a.command == "folded" && !shape.is_identity() {
-        prepared.graph_tree(&shape)
-    } else {
-        prepared.tree(a.params.granularity)
-    };
-    let p = &prepared.profile;
     if a.command == "folded" {
+        let shape = a.params.shape();
+        let tree = if shape.is_identity() {
+            prepared.tree(a.params.granularity)
+        } else {
+            prepared.graph_tree(&shape)
+        };
+        let p = &prepared.profile;
         return match prepared.split {
             Some(split) => {
                 let format = a.diff_format.unwrap_or_default();
@@ -343,8 +343,9 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     } else {
         opts.inline_marks = false;
     }
-    let mut top = heaplens_analysis::top(p, &tree, &opts);
+    let mut top = prepared.top(a.params.granularity, &opts);
     top.total = total;
+    let p = &prepared.profile;
     let text = if a.format == "tsv" {
         report::table(report::top_lines(&top), TableFormat::TSV)
     } else {

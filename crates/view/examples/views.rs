@@ -1,6 +1,7 @@
 //! Times the worker session's answers to view switches on one profile, as
 //! the page asks for them (top-down, bottom-up, recursion collapsed, the
-//! callers of the widest function, a hidden function, the graph view):
+//! callers of the widest function, a hidden function, the graph view, each
+//! sample type of a Go heap profile in turn):
 //! `cargo run --release -p heaplens-view --example views -- FILE`.
 
 use std::time::Instant;
@@ -69,4 +70,14 @@ fn main() {
     view("graph view", &req);
     req.params.call_graph = None;
     view("flame again", &req);
+    req.params.selected = None;
+    for ty in [
+        "alloc_objects",
+        "inuse_space",
+        "inuse_objects",
+        "alloc_space",
+    ] {
+        req.params.sample_type = Some(ty.to_string());
+        view(ty, &req);
+    }
 }

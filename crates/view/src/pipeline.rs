@@ -20,12 +20,15 @@
 //! 3. per call: the sample type (by name; when none, pprof's default, or
 //!    the first type with values when the default's are all 0), its
 //!    whole-profile total, and the call trees at the granularities asked
-//!    for ([`Prepared::tree`]).
+//!    for ([`Prepared::tree`]); the top table alone needs no tree
+//!    ([`Prepared::top`]).
 
 use std::cell::OnceCell;
 use std::rc::Rc;
 
-use heaplens_analysis::{derived, CallTree, Granularity, Shape};
+use heaplens_analysis::keys::Keys;
+use heaplens_analysis::top_stacks::stack_top;
+use heaplens_analysis::{derived, CallTree, Granularity, Shape, Top, TopOptions};
 use heaplens_profile::diff::{combine_split, DiffOptions};
 use heaplens_profile::merge::merge;
 use heaplens_profile::refine::{Refine, RefineSpec};
@@ -323,6 +326,22 @@ impl Prepared {
         let t = Rc::new(CallTree::build(&self.profile, g));
         self.other = Some(t.clone());
         t
+    }
+
+    /// The top table of the shown profile at `g`: over the call tree when
+    /// it is built already, else straight from the stacks (the same table
+    /// without making a node per caller path, as when only the table is
+    /// asked for).
+    pub fn top(&self, g: Granularity, opts: &TopOptions) -> Top {
+        let built = if g == Granularity::Functions {
+            self.functions.get().cloned()
+        } else {
+            self.other.clone().filter(|t| t.keys.granularity == g)
+        };
+        match built {
+            Some(tree) => heaplens_analysis::top(&self.profile, &tree, opts),
+            None => stack_top(&self.profile, &Keys::build(&self.profile, g), opts),
+        }
     }
 
     /// The function tree drawn as `shape` says (bottom-up, a sandwich,

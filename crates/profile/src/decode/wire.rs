@@ -41,6 +41,25 @@ impl<'a> Wire<'a> {
 
     #[inline]
     pub(super) fn varint(&mut self) -> Result<u64> {
+        // Most varints in a profile (ids, field keys, small values) take one
+        // or two bytes.
+        match self.buf.get(self.pos..self.pos + 2) {
+            Some(&[b0, _]) if b0 < 0x80 => {
+                self.pos += 1;
+                return Ok(u64::from(b0));
+            }
+            Some(&[b0, b1]) if b1 < 0x80 => {
+                self.pos += 2;
+                return Ok(u64::from(b0 & 0x7f) | (u64::from(b1) << 7));
+            }
+            _ => {}
+        }
+        self.varint_slow()
+    }
+
+    /// [`Wire::varint`] byte by byte, with every check.
+    #[cold]
+    fn varint_slow(&mut self) -> Result<u64> {
         let mut v: u64 = 0;
         let mut shift = 0u32;
         loop {
@@ -231,4 +250,67 @@ pub(super) fn count_location_ids(data: &[u8], ranges: &[(u32, u32)]) -> usize {
         }
     }
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Wire;
+
+    /// `value` as a protobuf varint.
+    fn encode(mut value: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        loop {
+            let b = (value & 0x7f) as u8;
+            value >>= 7;
+            if value == 0 {
+                out.push(b);
+                return out;
+            }
+            out.push(b | 0x80);
+        }
+    }
+
+    #[test]
+    fn varints_of_every_length_read_back_alone_and_in_a_row() {
+        let values = [
+            0,
+            1,
+            127,
+            128,
+            300,
+            16_383,
+            16_384,
+            2_097_151,
+            2_097_152,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ];
+        let mut row = Vec::new();
+        for &v in &values {
+            // Alone: the last bytes of the buffer (no byte after it).
+            let bytes = encode(v);
+            let mut w = Wire::new(&bytes, 0, "test");
+            assert_eq!(w.varint().ok(), Some(v), "{v} alone");
+            assert!(w.done());
+            row.extend(encode(v));
+        }
+        let mut w = Wire::new(&row, 0, "test");
+        for &v in &values {
+            assert_eq!(w.varint().ok(), Some(v), "{v} in a row");
+        }
+        assert!(w.done());
+    }
+
+    #[test]
+    fn truncated_and_overlong_varints_are_errors() {
+        for bytes in [&[0x80u8][..], &[0xff, 0xff], &[0x80, 0x80, 0x80]] {
+            assert!(Wire::new(bytes, 0, "test").varint().is_err(), "{bytes:?}");
+        }
+        let overlong = [0xffu8; 11];
+        assert!(Wire::new(&overlong, 0, "test").varint().is_err());
+        // Ten bytes whose last holds more than u64's top bit.
+        let mut too_big = vec![0xffu8; 9];
+        too_big.push(0x02);
+        assert!(Wire::new(&too_big, 0, "test").varint().is_err());
+    }
 }

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use heaplens_analysis::keys::Keys;
-use heaplens_analysis::top::stack_values;
+use heaplens_analysis::top_stacks::stack_values;
 use heaplens_analysis::Granularity;
 use heaplens_profile::Profile;
 use serde::{Deserialize, Serialize};

@@ -99,18 +99,21 @@ impl Session {
     }
 
     /// Decodes a profile that is not gzipped (the browser has inflated it:
-    /// `gzip_size` is the size of the file as it was) into `slot`.
+    /// `gzip_size` is the size of the file as it was) into `slot`. The
+    /// bytes are let go of once decoded, before the call tree is built, so
+    /// the tree reuses their memory.
     pub fn load_inflated(
         &mut self,
         slot: Slot,
         name: &str,
-        bytes: &[u8],
+        bytes: Vec<u8>,
         gzip_size: Option<u64>,
         progress: &mut dyn FnMut(&str, u64, u64),
     ) -> Result<ProfileInfo, String> {
         self.caches.drop_tables();
-        let mut profile =
-            decode_inflated(bytes, BROWSER_LIMITS, progress).map_err(|e| e.to_string())?;
+        let decoded = decode_inflated(&bytes, BROWSER_LIMITS, progress);
+        drop(bytes);
+        let mut profile = decoded.map_err(|e| e.to_string())?;
         if let Some(size) = gzip_size {
             profile.stats.input_bytes = size;
             profile.stats.gzipped = true;

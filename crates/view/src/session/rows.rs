@@ -125,7 +125,7 @@ pub fn all_rows_of(
             &made
         }
     };
-    let t = top_keys_of(p, tree, shown, &opts);
+    let t = top_keys_of(tree, shown, &opts);
     // The base's own flat and cum per row, in a diff.
     let (base_flat, base_cum) = match split {
         Some(split) => {
