@@ -264,8 +264,7 @@ pub(crate) fn rows_of(
 fn inline_marks_all_kept(tree: &CallTree, col: &Column, edge_cutoff: i64) -> Vec<InlineMark> {
     let totals = &col.totals;
     let nk = tree.keys.len();
-    let mut index: FxHashMap<u64, u32> =
-        FxHashMap::with_capacity_and_hasher(256, Default::default());
+    let mut index = EdgeIndex::new(nk);
     let mut edges: Vec<(u64, i64, bool)> = Vec::new();
     #[allow(clippy::needless_range_loop)] // n indexes several parallel columns
     for n in 1..tree.len() {
@@ -276,7 +275,7 @@ fn inline_marks_all_kept(tree: &CallTree, col: &Column, edge_cutoff: i64) -> Vec
         let k = tree.key_of(n as u32);
         let slot = (u64::from(pk) << 32) | u64::from(k);
         let next = edges.len() as u32;
-        let ei = *index.entry(slot).or_insert(next);
+        let ei = index.get_or_add(pk, k, next);
         if ei == next {
             edges.push((slot, 0, true));
         }
@@ -331,9 +330,7 @@ fn inline_marks(tree: &CallTree, col: &Column, kept: &[bool], edge_cutoff: i64) 
         active: u32,
     }
     let nk = tree.keys.len();
-    // Distinct (parent key, child key) pairs are few: a small, hot map.
-    let mut index: FxHashMap<u64, u32> =
-        FxHashMap::with_capacity_and_hasher(256, Default::default());
+    let mut index = EdgeIndex::new(nk);
     let mut edges: Vec<Edge> = Vec::new();
     // (node, next child, effective parent key, edge entered or NONE)
     let mut stack: Vec<(u32, u32, u32, u32)> = vec![(ROOT, 0, NONE, NONE)];
@@ -353,7 +350,7 @@ fn inline_marks(tree: &CallTree, col: &Column, kept: &[bool], edge_cutoff: i64) 
             if eff_parent != NONE && eff_parent != k {
                 let slot = (u64::from(eff_parent) << 32) | u64::from(k);
                 let next = edges.len() as u32;
-                let ei = *index.entry(slot).or_insert(next);
+                let ei = index.get_or_add(eff_parent, k, next);
                 if ei == next {
                     edges.push(Edge {
                         slot,
@@ -388,4 +385,45 @@ fn inline_marks(tree: &CallTree, col: &Column, kept: &[bool], edge_cutoff: i64) 
             .filter(|e| e.exists && e.weight.wrapping_abs() >= edge_cutoff)
             .map(|e| (e.slot, e.all_inline)),
     )
+}
+
+/// Edge index by (caller key, callee key): a dense table when the keys are
+/// few enough (one load per lookup), else a hash map.
+pub(crate) enum EdgeIndex {
+    Dense { nk: usize, index: Vec<u32> },
+    Sparse(FxHashMap<u64, u32>),
+}
+
+impl EdgeIndex {
+    /// Keys up to this many get a dense table (4 MB at most).
+    const DENSE_KEYS: usize = 1024;
+
+    pub(crate) fn new(nk: usize) -> EdgeIndex {
+        if nk <= Self::DENSE_KEYS {
+            EdgeIndex::Dense {
+                nk,
+                index: vec![NONE; nk * nk],
+            }
+        } else {
+            EdgeIndex::Sparse(FxHashMap::with_capacity_and_hasher(256, Default::default()))
+        }
+    }
+
+    /// The index of the edge caller → callee; `next` (recorded) when it
+    /// has none yet.
+    #[inline]
+    pub(crate) fn get_or_add(&mut self, caller: u32, callee: u32, next: u32) -> u32 {
+        match self {
+            EdgeIndex::Dense { nk, index } => {
+                let e = &mut index[caller as usize * *nk + callee as usize];
+                if *e == NONE {
+                    *e = next;
+                }
+                *e
+            }
+            EdgeIndex::Sparse(map) => *map
+                .entry((u64::from(caller) << 32) | u64::from(callee))
+                .or_insert(next),
+        }
+    }
 }

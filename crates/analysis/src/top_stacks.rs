@@ -5,9 +5,8 @@
 //! memory (no node per caller path is made).
 
 use crate::keys::Keys;
-use crate::top::{marks_from_edges, rows_of, InlineMark, KeyValues, Top, TopOptions};
+use crate::top::{marks_from_edges, rows_of, EdgeIndex, InlineMark, KeyValues, Top, TopOptions};
 use heaplens_profile::model::{Profile, NONE};
-use rustc_hash::FxHashMap;
 
 /// Flat and cum per key of every sample type straight from the samples,
 /// without a call tree: the same numbers as [`crate::top::key_values`] over
@@ -113,7 +112,16 @@ fn stack_inline_marks(
                     continue;
                 }
                 if caller != NONE && caller != kid {
-                    let ei = index.get_or_add(caller, kid, &mut edges);
+                    let next = edges.len() as u32;
+                    let ei = index.get_or_add(caller, kid, next);
+                    if ei == next {
+                        edges.push(Edge {
+                            slot: (u64::from(caller) << 32) | u64::from(kid),
+                            weight: 0,
+                            all_inline: true,
+                            stamp: u32::MAX,
+                        });
+                    }
                     let e = &mut edges[ei as usize];
                     if e.stamp != s as u32 {
                         e.stamp = s as u32;
@@ -141,53 +149,4 @@ struct Edge {
     all_inline: bool,
     /// The last sample that counted it.
     stamp: u32,
-}
-
-/// Edge index by (caller key, callee key): a dense table when the keys are
-/// few enough (one load per frame), else a hash map.
-enum EdgeIndex {
-    Dense { nk: usize, index: Vec<u32> },
-    Sparse(FxHashMap<u64, u32>),
-}
-
-impl EdgeIndex {
-    /// Keys up to this many get a dense table (4 MB at most).
-    const DENSE_KEYS: usize = 1024;
-
-    fn new(nk: usize) -> EdgeIndex {
-        if nk <= Self::DENSE_KEYS {
-            EdgeIndex::Dense {
-                nk,
-                index: vec![NONE; nk * nk],
-            }
-        } else {
-            EdgeIndex::Sparse(FxHashMap::with_capacity_and_hasher(256, Default::default()))
-        }
-    }
-
-    /// The edge caller → callee, added to `edges` when new.
-    #[inline]
-    fn get_or_add(&mut self, caller: u32, callee: u32, edges: &mut Vec<Edge>) -> u32 {
-        let slot = (u64::from(caller) << 32) | u64::from(callee);
-        let next = edges.len() as u32;
-        let ei = match self {
-            EdgeIndex::Dense { nk, index } => {
-                let e = &mut index[caller as usize * *nk + callee as usize];
-                if *e == NONE {
-                    *e = next;
-                }
-                *e
-            }
-            EdgeIndex::Sparse(map) => *map.entry(slot).or_insert(next),
-        };
-        if ei == next {
-            edges.push(Edge {
-                slot,
-                weight: 0,
-                all_inline: true,
-                stamp: u32::MAX,
-            });
-        }
-        ei
-    }
 }
