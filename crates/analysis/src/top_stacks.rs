@@ -1,11 +1,13 @@
 //! The top table straight from the samples' stacks, without a call tree:
-//! when only the table is asked for (`heaplens top`, `gate`, a timeline of
+//! when only the table is asked for (`heaplens top`, a timeline of
 //! snapshots), one pass over the stacks gives the same flat, cum and inline
 //! marks as [`crate::top`] over the tree at a fraction of the time and
 //! memory (no node per caller path is made).
 
 use crate::keys::Keys;
-use crate::top::{marks_from_edges, rows_of, EdgeIndex, InlineMark, KeyValues, Top, TopOptions};
+use crate::top::{
+    marks_from_edges, rows_of, EdgeIndex, InlineMark, KeyTop, KeyValues, Top, TopOptions,
+};
 use heaplens_profile::model::{Profile, NONE};
 
 /// Flat and cum per key of every sample type straight from the samples,
@@ -63,6 +65,11 @@ fn values_of(p: &Profile, keys: &Keys, types: &[usize]) -> (Vec<Vec<i64>>, Vec<V
 /// The top table of `p` at `keys`' granularity computed from the stacks:
 /// equal to [`crate::top`] over the tree of the same keys.
 pub fn stack_top(p: &Profile, keys: &Keys, opts: &TopOptions) -> Top {
+    stack_top_keys(p, keys, opts).named(&keys.names, p.total(opts.sample_type))
+}
+
+/// [`stack_top`] with rows by key (as [`crate::top::top_keys`]).
+pub fn stack_top_keys(p: &Profile, keys: &Keys, opts: &TopOptions) -> KeyTop {
     let ty = opts.sample_type;
     let (mut flat, mut cum) = values_of(p, keys, &[ty]);
     let values = KeyValues {
@@ -79,7 +86,6 @@ pub fn stack_top(p: &Profile, keys: &Keys, opts: &TopOptions) -> Top {
             stack_inline_marks(p, keys, ty, kept, edge_cutoff)
         }
     })
-    .named(&keys.names, p.total(ty))
 }
 
 /// pprof's `(inline)` marks from the stacks: the call edges between kept

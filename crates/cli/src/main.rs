@@ -316,8 +316,6 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     // A diff no longer needs the two profiles it was made of.
     drop(inputs);
     let ty = prepared.sample_type;
-    // pprof's percentages stay of the whole profile's total.
-    let total = prepared.total();
     if a.command == "folded" {
         let shape = a.params.shape();
         let tree = if shape.is_identity() {
@@ -343,8 +341,8 @@ fn top(a: &Args, out: &mut dyn Write) -> Result<(), String> {
     } else {
         opts.inline_marks = false;
     }
-    let mut top = prepared.top(a.params.granularity, &opts);
-    top.total = total;
+    // Its total is the whole profile's: pprof's percentages stay of it.
+    let top = prepared.top(a.params.granularity, &opts);
     let p = &prepared.profile;
     let text = if a.format == "tsv" {
         report::table(report::top_lines(&top), TableFormat::TSV)

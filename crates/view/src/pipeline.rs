@@ -27,7 +27,8 @@ use std::cell::OnceCell;
 use std::rc::Rc;
 
 use heaplens_analysis::keys::Keys;
-use heaplens_analysis::top_stacks::stack_top;
+use heaplens_analysis::top::top_keys;
+use heaplens_analysis::top_stacks::stack_top_keys;
 use heaplens_analysis::{derived, CallTree, Granularity, Shape, Top, TopOptions};
 use heaplens_profile::diff::{combine_split, DiffOptions};
 use heaplens_profile::merge::merge;
@@ -331,16 +332,22 @@ impl Prepared {
     /// The top table of the shown profile at `g`: over the call tree when
     /// it is built already, else straight from the stacks (the same table
     /// without making a node per caller path, as when only the table is
-    /// asked for).
-    pub fn top(&self, g: Granularity, opts: &TopOptions) -> Top {
+    /// asked for). Its total is the whole profile's (pprof's percentages
+    /// stay of it).
+    pub fn top(&mut self, g: Granularity, opts: &TopOptions) -> Top {
+        let total = self.whole_total(opts.sample_type);
         let built = if g == Granularity::Functions {
             self.functions.get().cloned()
         } else {
             self.other.clone().filter(|t| t.keys.granularity == g)
         };
+        let p = &self.profile;
         match built {
-            Some(tree) => heaplens_analysis::top(&self.profile, &tree, opts),
-            None => stack_top(&self.profile, &Keys::build(&self.profile, g), opts),
+            Some(tree) => top_keys(p, &tree, opts).named(&tree.keys.names, total),
+            None => {
+                let keys = Keys::build(p, g);
+                stack_top_keys(p, &keys, opts).named(&keys.names, total)
+            }
         }
     }
 

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use heaplens_analysis::folded::{folded_diff_string, folded_string, DiffFormat};
 use heaplens_analysis::graph::{GraphOptions, NODE_COUNT};
-use heaplens_analysis::{top, TopOptions};
+use heaplens_analysis::TopOptions;
 
 use super::caches::{ColumnKey, RowsKey};
 use super::protocol::{ExportKind, ViewRequest};
@@ -68,14 +68,12 @@ impl Session {
                 )
             }
             ExportKind::Report => {
-                let tree = prepared.tree(view.params.granularity);
                 let opts = TopOptions {
                     node_fraction: 0.005,
                     drop_negative: view.params.refine.drop_negative,
                     ..TopOptions::new(ty)
                 };
-                let mut top = top(&p, &tree, &opts);
-                top.total = prepared.total();
+                let top = prepared.top(view.params.granularity, &opts);
                 let text_opts = report::TextOptions {
                     node_fraction: 0.005,
                     filters: prepared.filters.clone(),
