@@ -165,12 +165,36 @@ async fn handle(
                 respond(Response::Timeline(Box::new(t)));
             }
         }
-        Request::View(req) => {
-            let view = inner.borrow_mut().session.view(&req);
-            if let Some(view) = view {
-                respond(Response::View(Box::new(view)));
-            }
-        }
+        Request::View(req) => view(inner, scope, id, &req).await,
+    }
+}
+
+/// Answers a view request: the flame graph and the table at once, the
+/// selected function's details after them when they take a pass of their
+/// own (unless a newer view was asked for meanwhile).
+async fn view(
+    inner: &Rc<RefCell<Inner>>,
+    scope: &WorkerScope<AnalysisWorker>,
+    id: HandlerId,
+    req: &heaplens_view::session::ViewRequest,
+) {
+    let view = inner.borrow_mut().session.view_first(req);
+    let Some(view) = view else { return };
+    let pending = view.details_pending;
+    scope.respond(id, Response::View(Box::new(view)));
+    if !pending {
+        return;
+    }
+    // Requests sent meanwhile arrive first: a newer view makes its own
+    // details, and these would be stale.
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    let newer = (inner.borrow().queue.iter()).any(|(r, _)| matches!(r, Request::View(_)));
+    if newer {
+        return;
+    }
+    let details = inner.borrow_mut().session.details(req);
+    if let Some(d) = details {
+        scope.respond(id, Response::Details(Box::new(d)));
     }
 }
 

@@ -62,14 +62,14 @@ struct Hover {
     index: usize,
     x: f64,
     y: f64,
-    view: usize,
+    view: (u32, NodeId, usize),
 }
 
 /// `hover` in `view`: found again where the pointer is when the view
 /// changed under a still pointer (a click's zoom), never a stale index.
 fn hover_in(hover: Option<&Hover>, view: &Rc<ViewData>, w: f64, o: Orientation) -> Option<Hover> {
     let h = hover?;
-    let ptr = Rc::as_ptr(view) as usize;
+    let ptr = view.frames_key();
     if h.view == ptr {
         return Some(h.clone());
     }
@@ -201,7 +201,7 @@ fn use_paint(canvas: &NodeRef, props: &FlameGraphProps, hover: Option<&Hover>, w
     let canvas = canvas.clone();
     let view = props.view.clone();
     let deps = (
-        Rc::as_ptr(&props.view) as usize,
+        props.view.frames_key(),
         props.orientation,
         props.cursor,
         hover.map(|h| h.index),
@@ -262,7 +262,7 @@ fn on_hover_move(
     let view = view.clone();
     Callback::from(move |e: MouseEvent| {
         let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
-        let ptr = Rc::as_ptr(&view) as usize;
+        let ptr = view.frames_key();
         let hit = paint::hit(&view, x, y, w, o).map(|index| Hover {
             index,
             x,

@@ -240,6 +240,13 @@ fn on_response(next: &mut AppState, resp: Response, before: &mut (ViewParams, u3
             next.loaded += 1;
         }
         Response::View(view) => return on_view(next, view, before),
+        Response::Details(d) => {
+            // The frames stay as they are (the canvas is not repainted):
+            // only the panels of the selected function change.
+            let filled = next.view.as_ref().and_then(|v| v.with_details(*d));
+            let Some(v) = filled else { return false };
+            next.view = Some(Rc::new(v));
+        }
         Response::Bench {
             comparison, names, ..
         } => {

@@ -78,10 +78,19 @@ pub struct Top {
     pub node_cutoff: i64,
 }
 
-/// Flat and cum per key of one column (added to `flat` and `cum`): one pass
-/// in node order; a node's total counts towards its key's cum only where
-/// the key is not already on the path (recursion).
+/// Flat and cum per key of one column (added to `flat` and `cum`): the
+/// column's own sums ([`Column::flat`], [`Column::cum`]) when it was made
+/// over `tree`, else one pass in node order; a node's total counts towards
+/// its key's cum only where the key is not already on the path (recursion).
 pub fn key_values(tree: &CallTree, col: &Column, flat: &mut [i64], cum: &mut [i64]) {
+    // The column summed them with its nodes.
+    if col.flat.len() == tree.keys.len() && col.totals.len() == tree.len() {
+        for (k, (f, c)) in flat.iter_mut().zip(cum.iter_mut()).enumerate() {
+            *f = f.wrapping_add(col.flat[k]);
+            *c = c.wrapping_add(col.cum[k]);
+        }
+        return;
+    }
     #[allow(clippy::needless_range_loop)] // n indexes several parallel columns
     // A node's self value is its total less its children's: add each
     // total to its own key's flat and take it from its parent's.
@@ -166,7 +175,10 @@ pub fn top_keys_of(tree: &CallTree, col: &Column, opts: &TopOptions) -> KeyTop {
         cum,
     };
     rows_of(values, opts, |kept, all_kept, edge_cutoff| {
-        if all_kept {
+        if !tree.has_inlined() {
+            // No call is inlined: no row is marked.
+            vec![InlineMark::None; nk]
+        } else if all_kept {
             inline_marks_all_kept(tree, col, edge_cutoff)
         } else {
             inline_marks(tree, col, kept, edge_cutoff)
@@ -259,15 +271,16 @@ pub(crate) fn rows_of(
     }
 }
 
-/// The inline marks when every node is kept: one pass in node order, using
-/// the tree's precomputed first-occurrence flags.
+/// The inline marks when every node is kept: one pass in node order over
+/// the nodes of the keys inlined somewhere (a key never inlined is never
+/// marked), using the tree's precomputed first-occurrence flags.
 fn inline_marks_all_kept(tree: &CallTree, col: &Column, edge_cutoff: i64) -> Vec<InlineMark> {
     let totals = &col.totals;
     let nk = tree.keys.len();
     let mut index = EdgeIndex::new(nk);
     let mut edges: Vec<(u64, i64, bool)> = Vec::new();
-    #[allow(clippy::needless_range_loop)] // n indexes several parallel columns
-    for n in 1..tree.len() {
+    for &n in tree.inline_keyed() {
+        let n = n as usize;
         if tree.flags[n] & EDGE_FIRST == 0 || !col.nonzero[n] {
             continue;
         }

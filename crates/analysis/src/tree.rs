@@ -155,6 +155,12 @@ pub struct Column {
     pub totals: Vec<i64>,
     /// A sample with a non-zero value passes through the node.
     pub nonzero: Vec<bool>,
+    /// Per key of the tree: the value of the samples ending in it (flat),
+    /// and of those passing through it, each once (cum: the totals of its
+    /// [`FIRST`] nodes). Summed with the nodes, so that a top table of this
+    /// column needs no pass of its own.
+    pub flat: Vec<i64>,
+    pub cum: Vec<i64>,
 }
 
 impl Column {
@@ -188,6 +194,11 @@ pub struct CallTree {
     /// Children of node n: `children[child_offsets[n]..child_offsets[n + 1]]`.
     pub child_offsets: Vec<u32>,
     pub children: Vec<u32>,
+    /// Some node is an inlined call ([`CallTree::has_inlined`]).
+    inlined: bool,
+    /// The nodes of the keys that are inlined somewhere
+    /// ([`CallTree::inline_keyed`]).
+    inline_keyed: Vec<u32>,
 }
 
 impl CallTree {
@@ -261,7 +272,23 @@ impl CallTree {
         leaf: Vec<u32>,
     ) -> CallTree {
         let (child_offsets, children) = children_lists(&parent);
+        let inlined = key.iter().skip(1).any(|&k| k & 1 == 1);
+        let inline_keyed = if inlined {
+            let mut marked = vec![false; keys.len()];
+            for &k in key.iter().skip(1).filter(|&&k| k & 1 == 1) {
+                if let Some(m) = marked.get_mut((k >> 1) as usize) {
+                    *m = true;
+                }
+            }
+            (1..key.len() as u32)
+                .filter(|&n| marked.get((key[n as usize] >> 1) as usize) == Some(&true))
+                .collect()
+        } else {
+            Vec::new()
+        };
         CallTree {
+            inlined,
+            inline_keyed,
             keys,
             parent,
             key,
@@ -293,6 +320,18 @@ impl CallTree {
         self.key[node as usize] >> 1
     }
 
+    /// Whether any node is an inlined call (else no table row is marked
+    /// `(inline)`).
+    pub fn has_inlined(&self) -> bool {
+        self.inlined
+    }
+
+    /// The nodes whose key is inlined at some node, in node order: the
+    /// only ones whose calls can mark a table row `(inline)`.
+    pub fn inline_keyed(&self) -> &[u32] {
+        &self.inline_keyed
+    }
+
     pub fn is_inlined(&self, node: u32) -> bool {
         self.key[node as usize] != NONE && self.key[node as usize] & 1 == 1
     }
@@ -322,6 +361,8 @@ impl CallTree {
         let n = self.len();
         let mut totals = vec![0i64; n];
         let mut nonzero = vec![false; n];
+        let nk = self.keys.len();
+        let (mut flat, mut cum) = (vec![0i64; nk], vec![0i64; nk]);
         if ty < p.num_types() {
             let end = range.end.min(self.leaf.len());
             for s in range.start.min(end)..end {
@@ -339,8 +380,26 @@ impl CallTree {
                 nonzero[l as usize] |= v != 0;
             }
         }
+        // Children come after their parents: a node's total is whole when
+        // the backwards pass reaches it.
         for i in (1..n).rev() {
             let pa = self.parent[i] as usize;
+            let k = (self.key[i] >> 1) as usize;
+            if let Some(f) = flat.get_mut(k) {
+                // A node's own value is its total less its children's: its
+                // total goes to its key's flat, and each child took its
+                // own off (below, on its turn).
+                *f = f.wrapping_add(totals[i]);
+                if self.flags[i] & FIRST != 0 {
+                    cum[k] = cum[k].wrapping_add(totals[i]);
+                }
+            }
+            if pa != ROOT as usize {
+                let pk = (self.key[pa] >> 1) as usize;
+                if let Some(f) = flat.get_mut(pk) {
+                    *f = f.wrapping_sub(totals[i]);
+                }
+            }
             totals[pa] = totals[pa].wrapping_add(totals[i]);
             nonzero[pa] |= nonzero[i];
         }
@@ -348,6 +407,8 @@ impl CallTree {
             ty,
             totals,
             nonzero,
+            flat,
+            cum,
         }
     }
 

@@ -338,7 +338,8 @@ fn inline_marks_follow_pprofs_edge_rules_with_and_without_dropped_rows() {
 
 /// `stack_values` (straight from the samples) gives the tree's flat and
 /// cum per key, for every sample type of every corpus profile that decodes
-/// (recursion, inlining, zero samples and all) and the leak snapshots.
+/// (recursion, inlining, zero samples and all) and the leak snapshots; a
+/// column's own per-key sums equal a pass over the tree's nodes.
 #[test]
 fn stack_values_equal_the_trees() {
     use heaplens_analysis::keys::Keys;
@@ -358,6 +359,21 @@ fn stack_values_equal_the_trees() {
                 key_values(&tree, &col, &mut tf, &mut tc);
                 assert_eq!(flat[ty], tf, "{} {g:?} type {ty}: flat", f.display());
                 assert_eq!(cum[ty], tc, "{} {g:?} type {ty}: cum", f.display());
+                // The column's own sums and the pass over the nodes (taken
+                // for a column without them) agree, over every sample and
+                // over a part of them negated (a diff's base).
+                let half = p.num_samples() / 2;
+                for part in [col, tree.column_of(&p, ty, half..p.num_samples(), true)] {
+                    let bare = heaplens_analysis::tree::Column {
+                        flat: Vec::new(),
+                        cum: Vec::new(),
+                        ..part.clone()
+                    };
+                    let (mut nf, mut nc) = (vec![0; tree.keys.len()], vec![0; tree.keys.len()]);
+                    key_values(&tree, &bare, &mut nf, &mut nc);
+                    assert_eq!(part.flat, nf, "{} {g:?} type {ty}: node flat", f.display());
+                    assert_eq!(part.cum, nc, "{} {g:?} type {ty}: node cum", f.display());
+                }
             }
         }
         checked += 1;

@@ -9,12 +9,12 @@ use heaplens_analysis::list::lines_where;
 use heaplens_analysis::peek::peek;
 use heaplens_analysis::tree::Column;
 use heaplens_analysis::{CallTree, Granularity};
-use heaplens_profile::Profile;
 
+use super::caches::shared_column;
 use super::caches::{Caches, ColumnKey, Columns, PeekKey, RowsKey};
 use super::flame::{flame, min_width, Flame};
 use super::protocol::ViewRequest;
-use super::render::{NodeId, PeekData, ViewData};
+use super::render::{Details, NodeId, PeekData, ViewData};
 use super::rows::{rows, RowsAsked};
 use super::summary::{hot_sites, hot_type, impact, movers, DiffSummary};
 use super::values::function_values;
@@ -26,6 +26,31 @@ use crate::pipeline::{Inputs, Prepared};
 impl Session {
     /// Answers a view request; None when no profile is open.
     pub fn view(&mut self, req: &ViewRequest) -> Option<ViewData> {
+        self.answer(req, false)
+    }
+
+    /// As [`Session::view`], quicker when the selected function's details
+    /// (callers, callees and lines, the compiler's reasons, object sizes)
+    /// are not kept yet: they are left out and `details_pending` is set, so
+    /// that the flame graph and the table are shown at once;
+    /// [`Session::details`] makes them.
+    pub fn view_first(&mut self, req: &ViewRequest) -> Option<ViewData> {
+        self.answer(req, true)
+    }
+
+    /// The selected function's details for `req` (the view answered
+    /// before them by [`Session::view_first`]).
+    pub fn details(&mut self, req: &ViewRequest) -> Option<Details> {
+        let v = self.answer(req, false)?;
+        Some(Details {
+            seq: v.seq,
+            peek: v.peek,
+            why: v.why,
+            sizes: v.sizes,
+        })
+    }
+
+    fn answer(&mut self, req: &ViewRequest, defer: bool) -> Option<ViewData> {
         let Session {
             inputs,
             pipeline,
@@ -43,10 +68,7 @@ impl Session {
             generation: prepared.generation,
             sample_type: ty,
         };
-        let cols = caches
-            .columns
-            .get_or(ckey, || Rc::new(columns(prepared, &functions, ty)))
-            .clone();
+        let cols = function_columns(caches, prepared, &functions, ckey);
         let flame = drawn(
             prepared,
             caches,
@@ -75,32 +97,28 @@ impl Session {
             let index = joined.as_ref().map(|j| &j.0.index);
             // The function tree's column is made (a table of lines or
             // addresses has its own tree).
-            let shown = Rc::ptr_eq(&table_tree, &functions).then_some(&cols.shown);
-            let tree = (table_tree.as_ref(), shown);
+            let tree = (table_tree.as_ref(), Rc::ptr_eq(&table_tree, &functions));
             rows(caches, rkey, p, tree, prepared.split, &asked, index)
         });
         if fresh {
             *rows_sent = Some((rkey, asked));
         }
 
-        let peek = flame.selected.map(|k| {
-            let types = || function_values(prepared, &functions, k as u32);
-            peek_data(
-                caches,
-                ckey,
-                &prepared.profile,
-                &functions,
-                &cols.shown,
-                k,
-                types,
-            )
-        });
+        // The details wait for their own answer when any of them is to be
+        // made (each is a pass over the whole tree or every sample).
+        let pending = defer && !details_kept(caches, (prepared, &functions), ckey, flame.selected);
+        let selected = flame.selected.filter(|_| !pending);
+        let peek = selected.map(|k| peek_data(caches, prepared, (&functions, &cols, ckey), k));
         let diff = prepared
             .split
             .and_then(|split| diff_summary(inputs, caches, prepared, &functions, &cols, split));
         let diff_error = diff_error(inputs, prepared, req.params.diff.show);
-        let why = joined.map(|j| why_view(diagnostics.sides(), &j, prepared, peek.as_ref()));
-        let sizes = sizes_of(caches, prepared, &functions, peek.as_ref());
+        let why = joined
+            .filter(|_| !pending)
+            .map(|j| why_view(diagnostics.sides(), &j, prepared, peek.as_ref()));
+        let sizes = (!pending)
+            .then(|| sizes_of(caches, prepared, &functions, peek.as_ref()))
+            .flatten();
         let call_graph = req
             .params
             .call_graph
@@ -140,10 +158,62 @@ impl Session {
             sample_type_note: prepared.sample_type_note.clone(),
             why,
             sizes,
+            details_pending: pending,
             call_graph,
             other_half,
         })
     }
+}
+
+/// The function tree's columns of `ckey`; the shown column is the one
+/// every sample type's values share (made once per type).
+fn function_columns(
+    caches: &mut Caches,
+    prepared: &Prepared,
+    functions: &CallTree,
+    ckey: ColumnKey,
+) -> Rc<Columns> {
+    let Caches {
+        columns: kept,
+        others,
+        ..
+    } = caches;
+    kept.get_or(ckey, || {
+        let of = (prepared.generation, &*prepared.profile);
+        let shown = shared_column(others, of, functions, ckey.sample_type);
+        Rc::new(columns(prepared, functions, ckey.sample_type, Some(shown)))
+    })
+    .clone()
+}
+
+/// Whether the details of a view whose selected function has key
+/// `selected` (in the function tree) are kept: its callers and callees,
+/// and the object sizes (of its samples, or of all without a selection).
+fn details_kept(
+    caches: &Caches,
+    (prepared, functions): (&Prepared, &CallTree),
+    column: ColumnKey,
+    selected: Option<usize>,
+) -> bool {
+    let name = |k: usize| functions.keys.names.get(k).cloned();
+    let peek_kept = selected.is_none_or(|k| {
+        caches
+            .peek
+            .get(&PeekKey {
+                column,
+                key: k as u32,
+            })
+            .is_some()
+    });
+    peek_kept
+        && caches
+            .sizes
+            .get(&(
+                prepared.generation,
+                prepared.sample_type,
+                selected.and_then(name),
+            ))
+            .is_some()
 }
 
 /// Why a diff asked for (`show`) cannot be made, naming the two files.
@@ -187,7 +257,7 @@ fn graph(
     let c = caches
         .graph_columns
         .get_or((ckey, other, grown), || {
-            Rc::new(columns(prepared, &tree, ckey.sample_type))
+            Rc::new(columns(prepared, &tree, ckey.sample_type, None))
         })
         .clone();
     (tree, c)
@@ -266,43 +336,43 @@ fn other_half(
     Some(Box::new(v))
 }
 
-/// The function tree's column of sample type `ty`, and in a diff the new
-/// and the base profile's apart.
-fn columns(prepared: &Prepared, functions: &CallTree, ty: usize) -> Columns {
+/// The column of sample type `ty` over `tree` (the function tree or a
+/// shaped one), and in a diff the new and the base profile's apart;
+/// `shown`, the column over every sample, when it is made.
+fn columns(prepared: &Prepared, tree: &CallTree, ty: usize, shown: Option<Rc<Column>>) -> Columns {
     let p = &prepared.profile;
     Columns {
-        shown: functions.column(p, ty),
+        shown: shown.unwrap_or_else(|| Rc::new(tree.column(p, ty))),
         split: prepared.split.map(|split| {
             let n = p.num_samples();
             (
-                functions.column_of(p, ty, 0..split, false),
-                functions.column_of(p, ty, split..n, true),
+                tree.column_of(p, ty, 0..split, false),
+                tree.column_of(p, ty, split..n, true),
             )
         }),
     }
 }
 
-/// Callers, callees and source lines of the function with key `k` (the
-/// walk over the whole tree is the most expensive part of a view; zooming
-/// keeps the selection, so it is kept), with `types`, its values of every
-/// sample type.
+/// Callers, callees and source lines of the function with key `k` of the
+/// function tree `tree` (the walk over the whole tree is the most expensive
+/// part of a view; zooming keeps the selection, so it is kept), with its
+/// values of every sample type.
 fn peek_data(
     caches: &mut Caches,
-    column: ColumnKey,
-    p: &Profile,
-    tree: &CallTree,
-    col: &Column,
+    prepared: &Prepared,
+    (tree, cols, column): (&CallTree, &Columns, ColumnKey),
     k: usize,
-    types: impl FnOnce() -> Vec<super::render::TypeValue>,
 ) -> PeekData {
     let key = PeekKey {
         column,
         key: k as u32,
     };
+    let p = &prepared.profile;
+    let types = || function_values(prepared, tree, k as u32);
     caches
         .peek
         .get_or(key, || {
-            let pk = peek(tree, col, k as u32);
+            let pk = peek(tree, &cols.shown, k as u32);
             let name_of = |key: u32| tree.keys.names[key as usize].clone();
             let name = tree.keys.names[k].clone();
             PeekData {

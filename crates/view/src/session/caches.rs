@@ -50,9 +50,10 @@ pub struct PeekKey {
 pub type HotKey = ColumnKey;
 
 /// The function tree's column of the sample type shown; in a diff also the
-/// new and the base profile's columns apart.
+/// new and the base profile's columns apart. (The shown column of a
+/// profile that is not a diff is shared with [`Caches::others`].)
 pub struct Columns {
-    pub shown: Column,
+    pub shown: Rc<Column>,
     pub split: Option<(Column, Column)>,
 }
 
@@ -164,6 +165,25 @@ impl Caches {
         self.rows.clear();
         self.order.clear();
     }
+}
+
+/// The function tree's column of sample type `t` over every sample of `p`
+/// (the prepared profile of this generation), made once and kept in
+/// `others`: the view's columns, the table's bytes per object and every
+/// type's values share them.
+pub fn shared_column(
+    others: &mut Cached<u64, Vec<Option<Rc<Column>>>>,
+    (generation, p): (u64, &heaplens_profile::Profile),
+    functions: &heaplens_analysis::CallTree,
+    t: usize,
+) -> Rc<Column> {
+    let cols = others.get_or_mut(generation, Vec::new);
+    if cols.len() <= t {
+        cols.resize(t + 1, None);
+    }
+    cols[t]
+        .get_or_insert_with(|| Rc::new(functions.column(p, t)))
+        .clone()
 }
 
 #[cfg(test)]

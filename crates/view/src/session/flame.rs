@@ -5,7 +5,7 @@
 
 use heaplens_analysis::layout::{layout, Weight};
 use heaplens_analysis::search::{matched_total, Query};
-use heaplens_analysis::tree::{CallTree, ROOT};
+use heaplens_analysis::tree::{CallTree, Column, ROOT};
 use heaplens_profile::model::{Profile, NONE};
 
 use super::caches::Columns;
@@ -52,7 +52,7 @@ pub fn flame(
 ) -> Flame {
     // In a diff, frames are as wide as the new profile's values and carry
     // the base's beside them; otherwise the column is the profile.
-    let shown = cols.split.as_ref().map_or(&cols.shown, |(new, _)| new);
+    let shown: &Column = cols.split.as_ref().map_or(&cols.shown, |(new, _)| new);
     let totals = &shown.totals;
     let weight = match &cols.split {
         Some((_, base)) if params.diff.width_by == WidthBy::Base => Weight::Abs(&base.totals),

@@ -26,8 +26,8 @@ pub mod why;
 pub use info::{ProfileInfo, SampleTypeInfo};
 pub use protocol::{ExportKind, Request, Response, Slot, ViewRequest};
 pub use render::{
-    file_stem, package_of, Crumb, FlameRect, FrameName, NodeId, PeekData, TypeValue, ViewData,
-    ANCESTOR, INLINED, MATCHED, SELECTED,
+    file_stem, package_of, Crumb, Details, FlameRect, FrameName, NodeId, PeekData, TypeValue,
+    ViewData, ANCESTOR, INLINED, MATCHED, SELECTED,
 };
 
 use crate::encode::{encode, encode_with, EncodeOptions, Fold, Trim};

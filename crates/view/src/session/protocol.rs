@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::info::ProfileInfo;
-use super::render::{NodeId, ViewData};
+use super::render::{Details, NodeId, ViewData};
 use crate::benchfmt::Comparison;
 use crate::params::ViewParams;
 use crate::share::trim::ShareData;
@@ -180,6 +180,8 @@ pub enum Response {
     /// A GC log (or a link's series) was loaded: the GC view.
     Gc(Box<super::gclog::GcData>),
     View(Box<ViewData>),
+    /// The details a view was answered without (`details_pending`).
+    Details(Box<Details>),
     Error {
         slot: Option<Slot>,
         name: String,

@@ -80,6 +80,16 @@ pub struct PeekData {
     pub types: Vec<TypeValue>,
 }
 
+/// The selected function's details of the view answered with
+/// `details_pending` (its `seq`), in an answer of their own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Details {
+    pub seq: u32,
+    pub peek: Option<PeekData>,
+    pub why: Option<Box<crate::why::view::WhyView>>,
+    pub sizes: Option<Box<crate::sizes::Histogram>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ViewData {
     pub seq: u32,
@@ -132,6 +142,10 @@ pub struct ViewData {
     /// selected function's samples, or of all.
     #[serde(default)]
     pub sizes: Option<Box<crate::sizes::Histogram>>,
+    /// `peek`, `why` and `sizes` are left out of this answer and follow in
+    /// their own ([`Details`]).
+    #[serde(default)]
+    pub details_pending: bool,
     /// In the graph view: the call graph, laid out.
     #[serde(default)]
     pub call_graph: Option<std::rc::Rc<crate::callgraph::GraphScene>>,
@@ -189,6 +203,7 @@ impl ViewData {
             sample_type_note: None,
             why: None,
             sizes: None,
+            details_pending: false,
             call_graph: None,
             other_half: None,
         }
@@ -301,6 +316,32 @@ impl ViewData {
         Some(names)
     }
 
+    /// What identifies the frames drawn: the answer they came in, the zoom
+    /// (a zoom painted at once keeps the answer's number) and how many there
+    /// are. Details filled in later leave it as it was.
+    pub fn frames_key(&self) -> (u32, NodeId, usize) {
+        (self.seq, self.zoom, self.rects.len())
+    }
+
+    /// This view with its details filled in (when they are its own).
+    pub fn with_details(&self, d: Details) -> Option<ViewData> {
+        if d.seq != self.seq || !self.details_pending {
+            return None;
+        }
+        Some(ViewData {
+            rects: self.rects.clone(),
+            crumbs: self.crumbs.clone(),
+            deeper: self.deeper,
+            rows: Vec::new(),
+            rows_fresh: false,
+            peek: d.peek,
+            why: d.why,
+            sizes: d.sizes,
+            details_pending: false,
+            ..self.clone_without_rects()
+        })
+    }
+
     /// A copy of everything but the frames and rows (cheap to make).
     fn clone_without_rects(&self) -> ViewData {
         ViewData {
@@ -332,6 +373,7 @@ impl ViewData {
             sample_type_note: self.sample_type_note.clone(),
             why: self.why.clone(),
             sizes: self.sizes.clone(),
+            details_pending: self.details_pending,
             call_graph: self.call_graph.clone(),
             other_half: self.other_half.clone(),
         }

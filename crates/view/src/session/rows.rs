@@ -10,7 +10,7 @@ use heaplens_analysis::tree::Column;
 use heaplens_analysis::{CallTree, Granularity, TopOptions};
 use heaplens_profile::model::{Profile, NONE};
 
-use super::caches::{Caches, OrderKey, RowsKey};
+use super::caches::{shared_column, Caches, OrderKey, RowsKey};
 use crate::params::TableParams;
 use crate::table::{order, Entry, Row};
 
@@ -31,23 +31,30 @@ pub struct Sent {
 }
 
 /// The rows of table `key` (over `tree`, the shown profile `p` at the
-/// table's granularity) that `asked` wants; `split` is where a diff's base
-/// samples start.
+/// table's granularity; `functions` when it is the function tree, whose
+/// columns the caches share) that `asked` wants; `split` is where a diff's
+/// base samples start.
 pub fn rows(
     caches: &mut Caches,
     key: RowsKey,
     p: &Profile,
-    (tree, shown): (&CallTree, Option<&Column>),
+    (tree, functions): (&CallTree, bool),
     split: Option<usize>,
     asked: &RowsAsked,
     why: Option<&crate::why::Index>,
 ) -> Sent {
-    let all = caches
-        .rows
+    let Caches {
+        rows: kept, others, ..
+    } = &mut *caches;
+    let all = kept
         .get_or(key, || {
+            // The function tree's columns are the view's.
+            let of = (key.column.generation, p);
+            let mut shared = |t: usize| shared_column(others, of, tree, t);
+            let whole: Option<WholeColumn> = functions.then_some(&mut shared);
             Rc::new(all_rows_of(
                 p,
-                (tree, shown),
+                (tree, whole),
                 key.column.sample_type,
                 split,
                 key.drop_negative,
@@ -104,11 +111,15 @@ pub fn all_rows(
     all_rows_of(p, (tree, None), ty, split, drop_negative)
 }
 
-/// [`all_rows`] with, when it is made, the tree's column of `ty` over
-/// every sample.
+/// The tree's column of a sample type over every sample, kept where it
+/// was made (the function tree's are shared by the whole view).
+pub type WholeColumn<'a> = &'a mut dyn FnMut(usize) -> Rc<Column>;
+
+/// [`all_rows`] with `whole`, when the tree's columns over every sample
+/// are kept.
 pub fn all_rows_of(
     p: &Profile,
-    (tree, shown): (&CallTree, Option<&Column>),
+    (tree, mut whole): (&CallTree, Option<WholeColumn>),
     ty: usize,
     split: Option<usize>,
     drop_negative: bool,
@@ -117,15 +128,11 @@ pub fn all_rows_of(
         drop_negative,
         ..TopOptions::new(ty)
     };
-    let made;
-    let shown = match shown {
-        Some(c) => c,
-        None => {
-            made = tree.column(p, ty);
-            &made
-        }
+    let shown = match whole.as_mut() {
+        Some(w) => w(ty),
+        None => Rc::new(tree.column(p, ty)),
     };
-    let t = top_keys_of(tree, shown, &opts);
+    let t = top_keys_of(tree, &shown, &opts);
     // The base's own flat and cum per row, in a diff.
     let (base_flat, base_cum) = match split {
         Some(split) => {
@@ -139,7 +146,12 @@ pub fn all_rows_of(
     };
     let n = p.num_samples();
     // Without a base, the new samples are every sample.
-    let whole = split.is_none().then_some(shown);
+    let mut kept = |t: usize| match whole.as_mut() {
+        Some(w) => w(t),
+        None if t == ty => shown.clone(),
+        None => Rc::new(tree.column(p, t)),
+    };
+    let whole: Option<WholeColumn> = split.is_none().then_some(&mut kept);
     let new_per_object = per_object(p, (tree, whole), ty, 0..split.unwrap_or(n));
     let base_per_object = split.map_or(Vec::new(), |s| per_object(p, (tree, None), ty, s..n));
     t.rows
@@ -177,25 +189,21 @@ pub fn object_pair(p: &Profile, ty: usize) -> Option<(usize, usize)> {
 /// Empty without a pair.
 fn per_object(
     p: &Profile,
-    (tree, whole): (&CallTree, Option<&Column>),
+    (tree, mut whole): (&CallTree, Option<WholeColumn>),
     ty: usize,
     range: std::ops::Range<usize>,
 ) -> Vec<Option<u64>> {
     let Some((space, objects)) = object_pair(p, ty) else {
         return Vec::new();
     };
-    let cum = |t: usize| {
-        let made;
-        let col = match whole {
-            Some(c) if t == ty => c,
-            _ => {
-                made = tree.column_of(p, t, range.clone(), false);
-                &made
-            }
+    let mut cum = |t: usize| {
+        let col = match whole.as_mut() {
+            Some(w) => w(t),
+            None => Rc::new(tree.column_of(p, t, range.clone(), false)),
         };
         let mut f = vec![0i64; tree.keys.len()];
         let mut c = vec![0i64; tree.keys.len()];
-        key_values(tree, col, &mut f, &mut c);
+        key_values(tree, &col, &mut f, &mut c);
         c
     };
     let (s, o) = (cum(space), cum(objects));

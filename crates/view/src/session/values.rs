@@ -9,7 +9,7 @@ use heaplens_analysis::peek::flat_cum_all;
 use heaplens_analysis::tree::{CallTree, Column};
 use heaplens_analysis::Granularity;
 
-use super::caches::Caches;
+use super::caches::{shared_column, Caches};
 use super::render::{NodeId, TypeValue};
 use super::Session;
 use crate::graphs::draws_functions;
@@ -35,13 +35,10 @@ pub(super) fn all_columns(
     functions: &CallTree,
 ) -> Vec<Rc<Column>> {
     let n = prepared.profile.sample_types.len();
-    let cols = caches.others.get_or_mut(prepared.generation, Vec::new);
-    cols.resize(n, None);
     (0..n)
         .map(|t| {
-            cols[t]
-                .get_or_insert_with(|| Rc::new(functions.column(&prepared.profile, t)))
-                .clone()
+            let of = (prepared.generation, &*prepared.profile);
+            shared_column(&mut caches.others, of, functions, t)
         })
         .collect()
 }
