@@ -448,8 +448,13 @@ struct Builder {
 
 impl Builder {
     fn new(p: &Profile, keys: usize) -> Builder {
-        // Most profiles have about one to two nodes per sample.
-        let guess = (p.num_samples() * 2).clamp(64, 1 << 24);
+        // Most profiles make one to two nodes per sample, a profile of
+        // distinct stacks a little more. An array that grows is copied
+        // whole (and in the page's worker the memory it leaves stays
+        // taken), while room reserved and never written costs nothing: the
+        // room is generous, and given back at the end.
+        let samples = p.num_samples();
+        let guess = (samples * 3).clamp(64, 1 << 25);
         let mut parent = Vec::with_capacity(guess);
         let mut key = Vec::with_capacity(guess);
         let mut flags: Vec<u8> = Vec::with_capacity(guess);
@@ -460,7 +465,7 @@ impl Builder {
             parent,
             key,
             flags,
-            children: Children::with_capacity(guess, guess / 2),
+            children: Children::with_capacity(guess, samples),
             stamp: vec![u32::MAX; keys],
             path_keys: Vec::new(),
             pairs: Default::default(),
@@ -526,13 +531,16 @@ impl Builder {
 
     fn finish(self, keys: Keys, leaf: Vec<u32>) -> CallTree {
         let Builder {
-            parent,
-            key,
-            flags,
+            mut parent,
+            mut key,
+            mut flags,
             children,
             ..
         } = self;
         drop(children);
+        parent.shrink_to_fit();
+        key.shrink_to_fit();
+        flags.shrink_to_fit();
         CallTree::from_parts(keys, (parent, key, flags), leaf)
     }
 }
