@@ -456,3 +456,61 @@ fn recursion_is_a_function_twice_on_a_path() {
     // Named twice in different stacks, never twice on one: no recursion.
     assert!(!with("main;a 1\na;main 1\n"));
 }
+
+/// Each node's flags are what its path alone says (the builder keeps them
+/// from each sample's walk, with shortcuts): FIRST where its key is
+/// not higher on the path, EDGE_FIRST where the call from its parent's key
+/// (not itself) is not made higher up. Over every corpus profile at both
+/// granularities and stacks made to recurse in several ways.
+#[test]
+fn flags_are_those_of_each_nodes_path() {
+    let check = |tree: &CallTree, what: &str| {
+        for n in 1..tree.len() as u32 {
+            let path: Vec<u32> = tree.path(n).iter().map(|&m| tree.key_of(m)).collect();
+            let (above, k) = (&path[..path.len() - 1], path[path.len() - 1]);
+            let mut want = 0;
+            if !above.contains(&k) {
+                want |= FIRST;
+            }
+            if let Some(&pk) = above.last() {
+                let pairs = &path[..path.len() - 1];
+                if pk != k && !pairs.windows(2).any(|w| w == [pk, k]) {
+                    want |= EDGE_FIRST;
+                }
+            }
+            assert_eq!(
+                tree.flags[n as usize], want,
+                "{what}: node {n}, path {path:?}"
+            );
+        }
+    };
+    let mut text = String::new();
+    for i in 0..40 {
+        let tail = ["a;b;a;b;a", "b;a;x", "a;x;a", "x;b;a;b"][i % 4];
+        text.push_str(&format!(
+            "main;{tail};{} {}\n",
+            ["a", "b", "y"][i % 3],
+            i + 1
+        ));
+    }
+    check(
+        &CallTree::build(&folded(&text), Granularity::Functions),
+        "recursion",
+    );
+    let mut checked = 0;
+    for f in common::corpus_files() {
+        let Ok(p) = heaplens_profile::decode(&std::fs::read(&f).unwrap()) else {
+            continue;
+        };
+        for g in [Granularity::Functions, Granularity::Lines] {
+            let tree = CallTree::build(&p, g);
+            // The path of every node: kept to trees of modest depth.
+            if tree.len() > 200_000 || (1..tree.len() as u32).any(|n| tree.path(n).len() > 300) {
+                continue;
+            }
+            check(&tree, &format!("{} {g:?}", f.display()));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 100, "{checked} trees checked");
+}

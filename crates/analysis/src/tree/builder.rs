@@ -3,9 +3,18 @@
 //! first occurs on each path.
 
 use super::children::Children;
-use super::{CallTree, EDGE_FIRST, FIRST};
-use crate::keys::Keys;
 use heaplens_profile::model::{Profile, NONE};
+
+/// The root node: the whole profile.
+pub const ROOT: u32 = 0;
+/// Node flag: the node's key does not occur among its ancestors.
+pub const FIRST: u8 = 1;
+/// Node flag: the (parent key, key) call edge does not occur higher up.
+pub const EDGE_FIRST: u8 = 2;
+
+/// A built tree's nodes (parents, keys and flags by node, parents first)
+/// and each sample's leaf.
+pub(super) type Parts = ((Vec<u32>, Vec<u32>, Vec<u8>), Vec<u32>);
 
 /// A call tree while stacks are added to it, root first.
 pub(super) struct Builder {
@@ -105,7 +114,7 @@ impl Builder {
         child
     }
 
-    pub(super) fn finish(self, keys: Keys, leaf: Vec<u32>) -> CallTree {
+    pub(super) fn finish(self, leaf: Vec<u32>) -> Parts {
         let Builder {
             mut parent,
             mut key,
@@ -117,6 +126,6 @@ impl Builder {
         parent.shrink_to_fit();
         key.shrink_to_fit();
         flags.shrink_to_fit();
-        CallTree::from_parts(keys, (parent, key, flags), leaf)
+        ((parent, key, flags), leaf)
     }
 }

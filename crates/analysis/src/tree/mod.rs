@@ -12,11 +12,7 @@ use builder::Builder;
 pub(crate) use children::{children_lists, Children};
 use heaplens_profile::model::{Profile, NONE};
 
-pub const ROOT: u32 = 0;
-/// Node flag: the node's key does not occur among its ancestors.
-pub const FIRST: u8 = 1;
-/// Node flag: the (parent key, key) call edge does not occur higher up.
-pub const EDGE_FIRST: u8 = 2;
+pub use builder::{EDGE_FIRST, FIRST, ROOT};
 
 /// One sample type summed over a [`CallTree`].
 #[derive(Debug, Clone, Default)]
@@ -92,7 +88,8 @@ impl CallTree {
             }
             leaf[s] = node;
         }
-        b.finish(keys, leaf)
+        let (nodes, leaf) = b.finish(leaf);
+        CallTree::from_parts(keys, nodes, leaf)
     }
 
     /// The tree of the profile's stacks rewritten by `shape` (bottom-up,
@@ -133,7 +130,8 @@ impl CallTree {
             }
             leaf[s] = node;
         }
-        b.finish(keys, leaf)
+        let (nodes, leaf) = b.finish(leaf);
+        CallTree::from_parts(keys, nodes, leaf)
     }
 
     /// The tree of these nodes (parents, keys and flags by node, parents
