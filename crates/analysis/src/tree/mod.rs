@@ -62,8 +62,6 @@ pub struct CallTree {
     /// Children of node n: `children[child_offsets[n]..child_offsets[n + 1]]`.
     pub child_offsets: Vec<u32>,
     pub children: Vec<u32>,
-    /// Some node is an inlined call ([`CallTree::has_inlined`]).
-    inlined: bool,
     /// The nodes of the keys that are inlined somewhere
     /// ([`CallTree::inline_keyed`]).
     inline_keyed: Vec<u32>,
@@ -157,7 +155,6 @@ impl CallTree {
             Vec::new()
         };
         CallTree {
-            inlined,
             inline_keyed,
             keys,
             parent,
@@ -193,7 +190,8 @@ impl CallTree {
     /// Whether any node is an inlined call (else no table row is marked
     /// `(inline)`).
     pub fn has_inlined(&self) -> bool {
-        self.inlined
+        // An inlined node's own key is among those inlined somewhere.
+        !self.inline_keyed.is_empty()
     }
 
     /// The nodes whose key is inlined at some node, in node order: the

@@ -12,7 +12,7 @@ use heaplens_analysis::{CallTree, Granularity};
 
 use super::caches::shared_column;
 use super::caches::{Caches, ColumnKey, Columns, PeekKey, RowsKey};
-use super::flame::{flame, min_width, Flame};
+use super::flame::{flame, min_width, selected_key, Flame};
 use super::protocol::ViewRequest;
 use super::render::{Details, NodeId, PeekData, ViewData};
 use super::rows::{rows, RowsAsked};
@@ -41,12 +41,31 @@ impl Session {
     /// The selected function's details for `req` (the view answered
     /// before them by [`Session::view_first`]).
     pub fn details(&mut self, req: &ViewRequest) -> Option<Details> {
-        let v = self.answer(req, false)?;
+        let Session {
+            inputs,
+            pipeline,
+            caches,
+            diagnostics,
+            ..
+        } = self;
+        let prepared = pipeline.prepare(inputs, &req.params).ok()?;
+        let functions = prepared.tree(Granularity::Functions);
+        let ckey = ColumnKey {
+            generation: prepared.generation,
+            sample_type: prepared.sample_type,
+        };
+        let cols = function_columns(caches, prepared, &functions, ckey);
+        // The flame graph's trees share the function tree's keys.
+        let selected = selected_key(&functions, req.params.selected.as_deref());
+        let joined = diagnostics.joined(prepared);
+        let why = joined.as_deref().map(|j| (diagnostics.sides(), j));
+        let (peek, why, sizes) =
+            details_of(caches, prepared, (&*functions, &*cols, ckey), selected, why);
         Some(Details {
-            seq: v.seq,
-            peek: v.peek,
-            why: v.why,
-            sizes: v.sizes,
+            seq: req.seq,
+            peek,
+            why,
+            sizes,
         })
     }
 
@@ -107,18 +126,17 @@ impl Session {
         // The details wait for their own answer when any of them is to be
         // made (each is a pass over the whole tree or every sample).
         let pending = defer && !details_kept(caches, (prepared, &functions), ckey, flame.selected);
-        let selected = flame.selected.filter(|_| !pending);
-        let peek = selected.map(|k| peek_data(caches, prepared, (&functions, &cols, ckey), k));
+        let (peek, why, sizes) = if pending {
+            (None, None, None)
+        } else {
+            let why = joined.as_deref().map(|j| (diagnostics.sides(), j));
+            let of = (&*functions, &*cols, ckey);
+            details_of(caches, prepared, of, flame.selected, why)
+        };
         let diff = prepared
             .split
             .and_then(|split| diff_summary(inputs, caches, prepared, &functions, &cols, split));
         let diff_error = diff_error(inputs, prepared, req.params.diff.show);
-        let why = joined
-            .filter(|_| !pending)
-            .map(|j| why_view(diagnostics.sides(), &j, prepared, peek.as_ref()));
-        let sizes = (!pending)
-            .then(|| sizes_of(caches, prepared, &functions, peek.as_ref()))
-            .flatten();
         let call_graph = req
             .params
             .call_graph
@@ -206,14 +224,16 @@ fn details_kept(
             .is_some()
     });
     peek_kept
-        && caches
+        && (caches
             .sizes
-            .get(&(
-                prepared.generation,
-                prepared.sample_type,
-                selected.and_then(name),
-            ))
-            .is_some()
+            .get(&sizes_key(prepared, selected.and_then(name))))
+        .is_some()
+}
+
+/// The object sizes' key: the prepared profile, its sample type and the
+/// selected function's name (None: every sample).
+fn sizes_key(prepared: &Prepared, function: Option<String>) -> super::caches::SizesKey {
+    (prepared.generation, prepared.sample_type, function)
 }
 
 /// Why a diff asked for (`show`) cannot be made, naming the two files.
@@ -431,6 +451,31 @@ fn diff_summary(
 
 /// The view's part of the compiler's diagnostics: for the sample type
 /// shown, with the selected function's lines noted.
+/// A view's details: callers, callees and lines, the compiler's reasons,
+/// the object sizes.
+type DetailParts = (
+    Option<PeekData>,
+    Option<Box<crate::why::view::WhyView>>,
+    Option<Box<crate::sizes::Histogram>>,
+);
+
+/// The details of the function with key `selected` in the function tree
+/// (none selected: the sizes of every sample): its callers, callees and
+/// lines, the compiler's reasons when diagnostics are `why` joined to the
+/// profile, the object sizes.
+fn details_of(
+    caches: &mut Caches,
+    prepared: &Prepared,
+    (functions, cols, ckey): (&CallTree, &Columns, ColumnKey),
+    selected: Option<usize>,
+    why: Option<(crate::why::view::Sides, &super::why::Joined)>,
+) -> DetailParts {
+    let peek = selected.map(|k| peek_data(caches, prepared, (functions, cols, ckey), k));
+    let why = why.map(|(sides, j)| why_view(sides, j, prepared, peek.as_ref()));
+    let sizes = sizes_of(caches, prepared, functions, peek.as_ref());
+    (peek, why, sizes)
+}
+
 fn why_view(
     sides: crate::why::view::Sides,
     joined: &super::why::Joined,
@@ -451,11 +496,7 @@ fn sizes_of(
     functions: &CallTree,
     peek: Option<&PeekData>,
 ) -> Option<Box<crate::sizes::Histogram>> {
-    let key = (
-        prepared.generation,
-        prepared.sample_type,
-        peek.map(|p| p.name.clone()),
-    );
+    let key = sizes_key(prepared, peek.map(|p| p.name.clone()));
     let (p, ty) = (&prepared.profile, prepared.sample_type);
     caches
         .sizes

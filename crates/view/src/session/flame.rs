@@ -142,7 +142,7 @@ pub fn flame(
 }
 
 /// The key of the function named `selected`, if the tree has one.
-fn selected_key(tree: &CallTree, selected: Option<&str>) -> Option<usize> {
+pub(super) fn selected_key(tree: &CallTree, selected: Option<&str>) -> Option<usize> {
     selected.and_then(|s| tree.keys.names.iter().position(|n| n == s))
 }
 
