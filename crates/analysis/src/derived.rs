@@ -170,7 +170,7 @@ fn splice(old: &CallTree, renamed: &[u32]) -> (Made, Vec<u32>) {
         // Below a meeting, every node may meet another.
         meet[i] |= meet[up];
         let found = if meet[up] {
-            children.get(above, nk)
+            children.get(above, nk, &made.key)
         } else {
             None
         };

@@ -44,7 +44,7 @@ impl Nodes {
     ) -> u32 {
         let looked_up = self.shared[node as usize];
         if looked_up {
-            if let Some(c) = self.children.get(node, k) {
+            if let Some(c) = self.children.get(node, k, &self.key) {
                 // A second node of the function tree here: from now on
                 // its children meet.
                 if !self.shared[c as usize] {

@@ -52,7 +52,7 @@ impl Builder {
             flags,
             children: Children::with_capacity(guess, samples),
             stamp: vec![u32::MAX; keys],
-            path_keys: Vec::new(),
+            path_keys: Vec::with_capacity(256),
             pairs: Default::default(),
             pairs_for: u32::MAX,
             sample: 0,
@@ -84,7 +84,7 @@ impl Builder {
             self.pairs_for = sid;
         }
         let pair = pk.map(|pk| (u64::from(pk) << 32) | u64::from(kid));
-        let child = match self.children.get(node, k) {
+        let child = match self.children.get(node, k, &self.key) {
             Some(c) => c,
             None => {
                 let c = self.parent.len() as u32;

@@ -7,81 +7,97 @@ use heaplens_profile::model::NONE;
 /// Later children of nodes while a tree is built: (parent, key) → child, in
 /// one open-addressing array, so that a lookup usually touches one cache
 /// line (a million-sample profile makes millions of them, in random order).
+/// A slot is three `u32`s, (parent, key, child), 12 bytes: a (u64, u32) pair
+/// would be padded to 16.
 struct ChildTable {
-    /// (parent << 32 | key, child); `EMPTY` keys are free slots.
-    slots: Vec<(u64, u32)>,
+    /// `[parent, key, child]`; a free slot's parent is `NONE` (never a
+    /// parent: a tree of 2^32 - 1 nodes does not fit in memory).
+    slots: Vec<[u32; 3]>,
     len: usize,
 }
 
 impl ChildTable {
-    const EMPTY: u64 = u64::MAX;
+    const FREE: [u32; 3] = [NONE, 0, 0];
 
-    /// Room for `n` keys (at least 8) before the table grows.
+    /// Room for `n` keys (at least 8) before the table grows: no more
+    /// slots than that needs (any number of them, not a power of two: a
+    /// tree builder sized for a million later children takes 17 MB, not
+    /// 24).
     fn with_capacity(n: usize) -> ChildTable {
-        let cap = (n.max(8) * 10).div_ceil(7).next_power_of_two();
+        let cap = (n.max(8) * 10).div_ceil(7);
         ChildTable {
-            slots: vec![(Self::EMPTY, 0); cap],
+            slots: vec![Self::FREE; cap],
             len: 0,
         }
     }
 
     #[inline]
-    fn home(&self, key: u64) -> usize {
-        // Fibonacci hashing: the high bits of key × 2^64/φ.
-        let bits = self.slots.len().trailing_zeros();
-        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
+    fn home(&self, node: u32, k: u32) -> usize {
+        // Fibonacci hashing, (node, key) × 2^64/φ, whose high 32 bits as a
+        // fraction of the table pick the slot (a multiply, not a division).
+        let key = (u64::from(node) << 32) | u64::from(k);
+        let hash = key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
+        ((hash * self.slots.len() as u64) >> 32) as usize
     }
 
+    /// The slot after `i`, round the end.
     #[inline]
-    fn get(&self, key: u64) -> Option<u32> {
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(key);
-        loop {
-            let (k, v) = self.slots[i];
-            if k == key {
-                return Some(v);
-            }
-            if k == Self::EMPTY {
-                return None;
-            }
-            i = (i + 1) & mask;
+    fn next(&self, i: usize) -> usize {
+        if i + 1 == self.slots.len() {
+            0
+        } else {
+            i + 1
         }
     }
 
-    /// Adds a key that is not in the table.
-    fn insert(&mut self, key: u64, value: u32) {
+    #[inline]
+    fn get(&self, node: u32, k: u32) -> Option<u32> {
+        let mut i = self.home(node, k);
+        loop {
+            let [n, key, child] = self.slots[i];
+            if n == node && key == k {
+                return Some(child);
+            }
+            if n == NONE {
+                return None;
+            }
+            i = self.next(i);
+        }
+    }
+
+    /// Adds a (parent, key) that is not in the table.
+    fn insert(&mut self, node: u32, k: u32, child: u32) {
         // At most 70% full: short probes, and room for a million-sample
         // profile's later children in the first allocation.
         if (self.len + 1) * 10 > self.slots.len() * 7 {
             let old = std::mem::take(&mut self.slots);
-            self.slots = vec![(Self::EMPTY, 0); old.len() * 2];
-            for (k, v) in old {
-                if k != Self::EMPTY {
-                    self.place(k, v);
+            self.slots = vec![Self::FREE; old.len() * 2];
+            for [n, key, c] in old {
+                if n != NONE {
+                    self.place(n, key, c);
                 }
             }
         }
-        self.place(key, value);
+        self.place(node, k, child);
         self.len += 1;
     }
 
-    fn place(&mut self, key: u64, value: u32) {
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(key);
-        while self.slots[i].0 != Self::EMPTY {
-            i = (i + 1) & mask;
+    fn place(&mut self, node: u32, k: u32, child: u32) {
+        let mut i = self.home(node, k);
+        while self.slots[i][0] != NONE {
+            i = self.next(i);
         }
-        self.slots[i] = (key, value);
+        self.slots[i] = [node, k, child];
     }
 }
 
 /// Each node's children by key while a tree is made: a node's first
-/// child (and its key) beside it, since most nodes deep in a stack have one
-/// child and the common case then touches no other memory; later siblings
-/// in a [`ChildTable`]. Nodes are numbered in the order they are made, the
-/// root first.
+/// child, whose key the tree's own key array holds (most nodes deep in a
+/// stack have one child, usually the next node made); later siblings in a
+/// [`ChildTable`]. Nodes are numbered in the order they are made, the root
+/// first.
 pub(crate) struct Children {
-    first: Vec<(u32, u32)>,
+    first: Vec<u32>,
     index: ChildTable,
 }
 
@@ -89,23 +105,24 @@ impl Children {
     /// Room for `nodes` nodes and `later` later siblings; the root is made.
     pub(crate) fn with_capacity(nodes: usize, later: usize) -> Children {
         let mut first = Vec::with_capacity(nodes);
-        first.push((NONE, NONE));
+        first.push(NONE);
         Children {
             first,
             index: ChildTable::with_capacity(later),
         }
     }
 
-    /// The child of `node` for key `k` (`key << 1 | inlined`), if made.
+    /// The child of `node` for key `k` (`key << 1 | inlined`), if made;
+    /// `keys` are the keys of the nodes made.
     #[inline(always)]
-    pub(crate) fn get(&self, node: u32, k: u32) -> Option<u32> {
-        let (fc, fck) = self.first[node as usize];
+    pub(crate) fn get(&self, node: u32, k: u32, keys: &[u32]) -> Option<u32> {
+        let fc = self.first[node as usize];
         if fc == NONE {
             None
-        } else if fck == k {
+        } else if keys[fc as usize] == k {
             Some(fc)
         } else {
-            self.index.get((u64::from(node) << 32) | u64::from(k))
+            self.index.get(node, k)
         }
     }
 
@@ -113,14 +130,14 @@ impl Children {
     /// up (so it is not listed among them).
     #[inline(always)]
     pub(crate) fn add_unlisted(&mut self) {
-        self.first.push((NONE, NONE));
+        self.first.push(NONE);
     }
 
     /// Notes `child`, the node just made, as `node`'s child for key `k`.
     #[inline(always)]
     pub(crate) fn add(&mut self, node: u32, k: u32, child: u32) {
         self.list(node, k, child);
-        self.first.push((NONE, NONE));
+        self.first.push(NONE);
     }
 
     /// Lists `child`, a node made before, among `node`'s children for key
@@ -128,11 +145,10 @@ impl Children {
     #[inline(always)]
     pub(crate) fn list(&mut self, node: u32, k: u32, child: u32) {
         let entry = &mut self.first[node as usize];
-        if entry.0 == NONE {
-            *entry = (child, k);
+        if *entry == NONE {
+            *entry = child;
         } else {
-            self.index
-                .insert((u64::from(node) << 32) | u64::from(k), child);
+            self.index.insert(node, k, child);
         }
     }
 }
@@ -141,52 +157,58 @@ impl Children {
 /// `children[offsets[n]..offsets[n + 1]]` are node n's.
 pub(crate) fn children_lists(parent: &[u32]) -> (Vec<u32>, Vec<u32>) {
     let n = parent.len();
-    let mut child_offsets = vec![0u32; n + 1];
+    // Counts at n + 2, summed: `offsets[n + 1]` is where n's children start.
+    // Each child placed moves its parent's start on by one, so that at the
+    // end `offsets[n + 1]` is where n's children end, which is where n + 1's
+    // start: the offsets wanted, with no second array of cursors.
+    let mut offsets = vec![0u32; n + 1];
     for &pa in parent.iter().skip(1) {
-        child_offsets[pa as usize + 1] += 1;
+        if let Some(c) = offsets.get_mut(pa as usize + 2) {
+            *c += 1;
+        }
     }
-    for i in 0..n {
-        child_offsets[i + 1] += child_offsets[i];
+    for i in 2..=n {
+        offsets[i] += offsets[i - 1];
     }
-    let mut fill = child_offsets.clone();
     let mut children = vec![0u32; n.saturating_sub(1)];
     for (c, &pa) in parent.iter().enumerate().skip(1) {
-        let slot = &mut fill[pa as usize];
+        let slot = &mut offsets[pa as usize + 1];
         children[*slot as usize] = c as u32;
         *slot += 1;
     }
-    (child_offsets, children)
+    (offsets, children)
 }
 
 #[cfg(test)]
 mod tests {
     use super::ChildTable;
 
-    /// The smallest power of two holding `n` keys at most 70% full.
+    /// The fewest slots holding `n` keys at most 70% full.
     fn slots_for(n: usize) -> usize {
-        let mut s = 1;
-        while s * 7 < n * 10 {
-            s *= 2;
-        }
-        s
+        (n * 10).div_ceil(7)
     }
 
     #[test]
     fn child_table_finds_what_it_holds_across_growth() {
         let mut t = ChildTable::with_capacity(4);
-        assert_eq!(t.slots.len(), 16);
-        for i in 0..10_000u64 {
-            let key = (i % 97) << 32 | i;
-            assert_eq!(t.get(key), None);
-            t.insert(key, i as u32);
-            // Doubled exactly when the next key would pass 70%.
+        assert_eq!(t.slots.len(), slots_for(8));
+        for i in 0..10_000u32 {
+            let before = t.slots.len();
+            assert_eq!(t.get(i % 97, i), None);
+            t.insert(i % 97, i, i);
             assert_eq!(t.len, i as usize + 1);
-            assert_eq!(t.slots.len(), slots_for(t.len).max(16), "after {i}");
+            // At most 70% full, and doubled only when the key would have
+            // passed that.
+            assert!(t.len * 10 <= t.slots.len() * 7, "after {i}");
+            if t.slots.len() != before {
+                assert_eq!(t.slots.len(), before * 2, "after {i}");
+                assert!(t.len * 10 > before * 7, "after {i}");
+            }
         }
-        for i in 0..10_000u64 {
-            assert_eq!(t.get((i % 97) << 32 | i), Some(i as u32));
+        for i in 0..10_000u32 {
+            assert_eq!(t.get(i % 97, i), Some(i));
         }
-        assert_eq!(t.get(5 << 32 | 3), None);
+        assert_eq!(t.get(5, 3), None);
     }
 
     #[test]
@@ -195,30 +217,30 @@ mod tests {
             let mut t = ChildTable::with_capacity(n);
             let cap = t.slots.len();
             assert_eq!(cap, slots_for(n.max(8)), "capacity {n}");
-            assert_eq!(t.get(7), None);
-            for i in 0..n as u64 {
-                t.insert(i << 32 | 1, i as u32);
+            assert_eq!(t.get(0, 7), None);
+            for i in 0..n as u32 {
+                t.insert(i, 1, i);
             }
             assert_eq!(t.slots.len(), cap, "capacity {n} grew");
-            for i in 0..n as u64 {
-                assert_eq!(t.get(i << 32 | 1), Some(i as u32));
+            for i in 0..n as u32 {
+                assert_eq!(t.get(i, 1), Some(i));
             }
         }
     }
 
     #[test]
     fn child_table_homes_spread_over_the_slots() {
-        // Keys as the tree makes them (parent << 32 | key): 1024 of them
-        // in 2048 slots. Uniform homes would leave about 800 distinct.
+        // Keys as the tree makes them (parent, key << 1): 1024 of them
+        // in 1463 slots. Uniform homes would leave about 736 distinct.
         let t = ChildTable::with_capacity(1024);
-        assert_eq!(t.slots.len(), 2048);
-        let mut homes: Vec<usize> = (0..256u64)
-            .flat_map(|p| (0..4u64).map(move |k| p << 32 | k << 1))
-            .map(|key| t.home(key))
+        assert_eq!(t.slots.len(), 1463);
+        let mut homes: Vec<usize> = (0..256u32)
+            .flat_map(|p| (0..4u32).map(move |k| (p, k << 1)))
+            .map(|(p, k)| t.home(p, k))
             .collect();
-        assert!(homes.iter().all(|&h| h < 2048));
+        assert!(homes.iter().all(|&h| h < 1463));
         homes.sort_unstable();
         homes.dedup();
-        assert!(homes.len() > 700, "{} distinct homes", homes.len());
+        assert!(homes.len() > 680, "{} distinct homes", homes.len());
     }
 }

@@ -70,8 +70,13 @@ pub struct CallTree {
 impl CallTree {
     pub fn build(p: &Profile, granularity: Granularity) -> CallTree {
         let keys = Keys::build(p, granularity);
-        let mut b = Builder::new(p, keys.len());
+        // The leaves before the builder: its scratch, freed at its end, is
+        // then the last memory taken and goes back whole to what later
+        // allocations are made from (in the page's worker, memory once
+        // taken is never given back, and scattered holes are of no use to
+        // the next view's columns).
         let mut leaf = vec![NONE; p.num_samples()];
+        let mut b = Builder::new(p, keys.len());
         #[allow(clippy::needless_range_loop)] // s indexes the profile's columns too
         for s in 0..p.num_samples() {
             if p.sample_values(s).iter().all(|&v| v == 0) {
@@ -105,8 +110,8 @@ impl CallTree {
             .and_then(|f| keys.names.iter().position(|n| n == f))
             .map(|k| k as u32);
         let mut seen = vec![0u32; keys.len()];
-        let mut b = Builder::new(p, keys.len());
         let mut leaf = vec![NONE; p.num_samples()];
+        let mut b = Builder::new(p, keys.len());
         let mut stack: Vec<u32> = Vec::new();
         #[allow(clippy::needless_range_loop)] // s indexes the profile's columns too
         for s in 0..p.num_samples() {
