@@ -6,9 +6,9 @@
 //! `cargo run --release -p heaplens-view --example heap -- FILE`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
+use heaplens_profile::decode::{gzip::gunzip, is_gzip, Limits};
 use heaplens_view::session::{Session, Slot, ViewRequest};
 
 /// The system allocator, counting the bytes held and their peak.
@@ -93,14 +93,12 @@ fn main() {
     show("details");
 }
 
-/// The file's bytes, inflated when gzip, in a vector of their own size.
-fn inflated(path: &str) -> std::io::Result<Vec<u8>> {
-    let bytes = std::fs::read(path)?;
-    if !bytes.starts_with(&[0x1f, 0x8b]) {
+/// The file's bytes, inflated when gzip (sized from the gzip trailer, as
+/// the page sizes them).
+fn inflated(path: &str) -> Result<Vec<u8>, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    if !is_gzip(&bytes) {
         return Ok(bytes);
     }
-    let mut raw = Vec::new();
-    flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut raw)?;
-    raw.shrink_to_fit();
-    Ok(raw)
+    gunzip(&bytes, Limits::default().max_decoded, &mut |_, _, _| {}).map_err(|e| e.to_string())
 }
